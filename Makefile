@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development mode for the embedded default; production sets DEBUG=false and a real SECRET_KEY.
+DEV_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: run serve test lint format messages makemessages bench demo clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# A stamp per extra, rebuilt when pyproject.toml changes.
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed-run
+
+# Compiled catalogues are built from the .po files, never committed or hand-edited.
+messages: $(VENV)/.installed-run
+	$(PY) tools/compile_messages.py
+
+makemessages: $(VENV)/.installed-dev
+	$(DEV_ENV) $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=var
+
+run: $(VENV)/.installed-run messages
+	mkdir -p var
+	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py load_demo
+	@$(DEV_ENV) $(PY) manage.py demo_logins
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev messages
+	mkdir -p var
+	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(DEV_ENV) $(VENV)/bin/mypy .
+	$(DEV_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(PY) manage.py check
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var/test.sqlite3

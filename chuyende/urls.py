@@ -1,0 +1,23 @@
+"""Root URLs: each app mounts its own urls.py under a Vietnamese path."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("tai-khoan/", include("accounts.urls")),
+    path("to-chuc/", include("organizations.urls")),
+    path("ngon-ngu/", login_not_required(set_language), name="set_language"),
+    path("quan-tri/", admin.site.urls),
+]
+
+admin.site.site_header = "chuyende"
+admin.site.site_title = "chuyende"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

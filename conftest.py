@@ -1,0 +1,165 @@
+"""Shared personas and the browser fixture.
+
+Personas (STYLE.md "Tests"): a secretary, a deputy, a full member and a probationary member of one
+cell; a member of another cell of the same Đảng bộ; the Đảng ủy officer; an officer of another Đảng
+bộ; an administrator.
+"""
+
+import os
+import shutil
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from organizations.models import Member, OfficerAssignment, Organization, Position
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "vi"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class World:
+    party: Organization
+    cell: Organization
+    other_cell: Organization
+    other_party: Organization
+    foreign_cell: Organization
+    secretary: Any
+    deputy: Any
+    member: Any
+    probationary: Any
+    other_member: Any
+    officer: Any
+    foreign_officer: Any
+    admin: Any
+
+    def persona(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from tests.factories import (
+        CellFactory,
+        OrganizationFactory,
+        PositionFactory,
+        TermFactory,
+        UserFactory,
+        member_in,
+    )
+
+    party = OrganizationFactory(name="Đảng bộ Trường Chính trị Nguyễn Chí Thanh")
+    cell = CellFactory(name="Chi bộ Khoa Xây dựng Đảng", parent=party)
+    other_cell = CellFactory(name="Chi bộ Khoa Lý luận cơ sở", parent=party)
+    other_party = OrganizationFactory(name="Đảng bộ Sở Y tế")
+    foreign_cell = CellFactory(name="Chi bộ Văn phòng Sở", parent=other_party)
+
+    users = {
+        name: UserFactory(username=name, first_name=name)
+        for name in ("bithu", "phobithu", "dangvien", "duby", "khac", "danguy", "danguykhac")
+    }
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+    term = TermFactory(organization=cell)
+    secretary = member_in(cell, user=users["bithu"], full_name="Nguyễn Văn Bình")
+    deputy = member_in(cell, user=users["phobithu"], full_name="Trần Thị Hoa")
+    member_in(cell, user=users["dangvien"], full_name="Lê Văn Đức")
+    member_in(cell, user=users["duby"], full_name="Phạm Thị Mai", status=Member.Status.PROBATIONARY)
+    member_in(other_cell, user=users["khac"], full_name="Võ Văn Khánh")
+    member_in(foreign_cell, full_name="Hồ Thị Lan")
+    PositionFactory(term=term, member=secretary, role=Position.Role.SECRETARY)
+    PositionFactory(term=term, member=deputy, role=Position.Role.DEPUTY_SECRETARY)
+    OfficerAssignment.objects.create(user=users["danguy"], organization=party, title="Văn phòng Đảng ủy")
+    OfficerAssignment.objects.create(user=users["danguykhac"], organization=other_party)
+
+    return World(
+        party=party,
+        cell=cell,
+        other_cell=other_cell,
+        other_party=other_party,
+        foreign_cell=foreign_cell,
+        secretary=users["bithu"],
+        deputy=users["phobithu"],
+        member=users["dangvien"],
+        probationary=users["duby"],
+        other_member=users["khac"],
+        officer=users["danguy"],
+        foreign_officer=users["danguykhac"],
+        admin=admin,
+    )
+
+
+# --- Browser tests -----------------------------------------------------------------------------
+
+_skipped_browser_tests: list[str] = []
+_ran_browser_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    if "browser" in report.keywords and report.when in ("setup", "call"):
+        if report.skipped:
+            _skipped_browser_tests.append(report.nodeid)
+        elif report.when == "call":
+            _ran_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """On CI a skipped browser test is a failure: the journeys must really have run."""
+    if os.environ.get("CI", "").lower() != "true":
+        return
+    if _skipped_browser_tests:
+        print(f"\nCI: {len(_skipped_browser_tests)} browser test(s) were skipped: {_skipped_browser_tests}")
+        session.exitstatus = 1
+    elif not _ran_browser_tests and session.testscollected:
+        print("\nCI: no browser test ran.")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+    # are still made synchronously, so allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Any:
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=2
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    yield context.new_page()
+    context.close()

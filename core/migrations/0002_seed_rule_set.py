@@ -1,0 +1,57 @@
+"""Seed the rule set "HD 12 (2018) / HD 42 (2025)" with the defaults of DOMAIN.md §3.
+
+The numbers are data so that an organisation can switch to a newer set when regulations change.
+Later features read these keys; a key added later gets its own migration.
+"""
+
+from datetime import date
+
+from django.db import migrations
+
+PARAMS = {
+    # Điều lệ Đảng art. 24: a cell elects a committee (chi ủy) from 9 full members.
+    "committee_min_full_members": 9,
+    # HD 12 / HD 42: at least one thematic session per quarter.
+    "min_thematic_sessions_per_quarter": 1,
+    # HD 42 (2025): meeting documents reach members at least 1 day before.
+    "distribution_min_days_before": 1,
+    "draft_due_days_before": 14,
+    "approval_due_days_before": 7,
+    "comments_due_days_before": 1,
+    "comment_reminder_days_before": 2,
+    # HD 12 §3.3, HD 42: minimum meeting duration.
+    "min_duration_minutes": 90,
+    "min_duration_combined_minutes": 120,
+    # HD 12 framework criteria.
+    "attendance_min_percent": 85,
+    "max_consecutive_absences": 3,
+    # Điều lệ art. 8: 3 months of unexcused absence in a year.
+    "unexcused_absence_months_alert": 3,
+    # QĐ 366 / HD 43 (2025): year-end review.
+    "review_excellent_min_points": 90,
+    "review_good_min_points": 70,
+    "review_complete_min_points": 50,
+    "review_excellent_cap_percent": 20,
+    "review_min_months_since_admission": 6,
+}
+
+
+def seed(apps, schema_editor):
+    RuleSet = apps.get_model("core", "RuleSet")
+    RuleSet.objects.update_or_create(
+        code="hd12-hd42",
+        defaults={
+            "name": "HD 12 (2018) / HD 42 (2025)",
+            "legal_basis": (
+                "Điều lệ Đảng; Hướng dẫn 12-HD/BTCTW (2018) về sinh hoạt chi bộ; Hướng dẫn 42-HD/BTCTW (2025); "
+                "Quy định 366-QĐ/TW và Hướng dẫn 43-HD/BTCTW (2025) về kiểm điểm, đánh giá, xếp loại."
+            ),
+            "effective_date": date(2025, 1, 1),
+            "params": PARAMS,
+        },
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -1,0 +1,89 @@
+"""The audit log and the versioned rule sets every other app builds on."""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One thing someone did: who, what (a dotted action code), to which object, with which data.
+
+    Written explicitly by services (never by signals), so each entry is a deliberate statement.
+    Entries are never changed or deleted through the application.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=80)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    object_repr = models.CharField(_("object"), max_length=255)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def sentence(self) -> str:
+        """The entry as one sentence in the active language."""
+        from core.audit import describe
+
+        return describe(self)
+
+
+class RuleSet(models.Model):
+    """A versioned set of the numbers the regulations fix (thresholds, deadlines, quotas).
+
+    Each set names its legal basis and the date it takes effect; an organisation picks one (or
+    inherits its parent's). Code reads numbers through :meth:`param`, never from literals.
+    """
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_basis = models.TextField(_("legal basis"))
+    effective_date = models.DateField(_("effective date"))
+    params = models.JSONField(_("parameters"), default=dict)
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["-effective_date"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def param(self, key: str) -> Any:
+        """Return one parameter; a missing one is a configuration error, not a silent default."""
+        try:
+            return self.params[key]
+        except KeyError:
+            raise KeyError(f"Rule set {self.code!r} has no parameter {key!r}") from None
+
+    @classmethod
+    def current(cls, on: date | None = None) -> "RuleSet":
+        """The newest rule set already in effect on ``on`` (today by default)."""
+        on = on or timezone.localdate()
+        found = cls.objects.filter(effective_date__lte=on).order_by("-effective_date").first()
+        if found is None:
+            found = cls.objects.order_by("effective_date").first()
+        if found is None:
+            raise cls.DoesNotExist("No rule set is defined; run the migrations.")
+        return found

@@ -1,0 +1,38 @@
+"""Small helpers shared by the HTML views of every app."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from core.errors import DomainError
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+
+def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """Fetch through a permission-aware queryset: what the reader may not see does not exist for them."""
+    try:
+        return queryset.get(**lookup)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Call a service; turn its refusals into errors on ``form`` (returns None when refused)."""
+    try:
+        return call()
+    except DomainError as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, str(error.message))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+    return None

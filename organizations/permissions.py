@@ -1,0 +1,158 @@
+"""Who may see and do what with organisations and members.
+
+One place answers both questions the rest of the code asks:
+
+* ``can(user, action, obj)`` — may this user do this to this object?
+* ``visible_organizations(user)`` / ``visible_members(user)`` — the rows a listing may show.
+
+The rules (DOMAIN.md §1, §5 "least privilege"):
+
+* a member sees the cells they belong to (regularly or temporarily) and the members of those cells,
+  but not their cell-mates' private data (birth date, card number, phone, e-mail);
+* the secretary and deputy secretary of a cell (current term) manage it and see private data;
+* a Đảng ủy officer sees and manages every cell under their organisation, at any depth;
+* an administrator (superuser) sees everything;
+* nobody sees another organisation's data.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from organizations.models import Member, Membership, OfficerAssignment, Organization, Position
+
+MANAGING_ROLES = (Position.Role.SECRETARY, Position.Role.DEPUTY_SECRETARY)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user reaches, computed once per request (three small queries)."""
+
+    is_admin: bool = False
+    member_id: int | None = None
+    cell_ids: frozenset[int] = field(default_factory=frozenset)
+    managed_cell_ids: frozenset[int] = field(default_factory=frozenset)
+    officer_paths: tuple[str, ...] = ()
+
+    def reaches_path(self, path: str) -> bool:
+        return any(path.startswith(prefix) for prefix in self.officer_paths)
+
+
+def active_q(prefix: str = "", on: Any = None) -> Q:
+    """Rows whose [start_date, end_date] period contains ``on`` (today by default)."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )
+
+
+def scope_for(user: Any) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope()
+    cached = getattr(user, "_chuyende_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(is_admin=True)
+    else:
+        member_id = Member.objects.filter(user=user).values_list("id", flat=True).first()
+        cell_ids: set[int] = set()
+        managed: set[int] = set()
+        if member_id is not None:
+            cell_ids = set(
+                Membership.objects.filter(active_q(), member_id=member_id).values_list(
+                    "organization_id", flat=True
+                )
+            )
+            managed = set(
+                Position.objects.filter(
+                    active_q(), active_q("term__"), member_id=member_id, role__in=MANAGING_ROLES
+                ).values_list("term__organization_id", flat=True)
+            )
+        paths = tuple(
+            OfficerAssignment.objects.filter(user=user).values_list("organization__path", flat=True)
+        )
+        scope = Scope(
+            member_id=member_id,
+            cell_ids=frozenset(cell_ids),
+            managed_cell_ids=frozenset(managed),
+            officer_paths=paths,
+        )
+    user._chuyende_scope = scope
+    return scope
+
+
+def _paths_q(scope: Scope, field_name: str = "path") -> Q:
+    q = Q(pk__in=[])
+    for prefix in scope.officer_paths:
+        q |= Q(**{f"{field_name}__startswith": prefix})
+    return q
+
+
+def visible_organizations(user: Any) -> QuerySet[Organization]:
+    """Organisations the user may open."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Organization.objects.all()
+    return Organization.objects.filter(Q(pk__in=scope.cell_ids | scope.managed_cell_ids) | _paths_q(scope))
+
+
+def managed_organizations(user: Any) -> QuerySet[Organization]:
+    """Organisations whose members the user may add, edit and import."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Organization.objects.all()
+    return Organization.objects.filter(Q(pk__in=scope.managed_cell_ids) | _paths_q(scope))
+
+
+def visible_members(user: Any) -> QuerySet[Member]:
+    """Members the user may see: those currently in a visible cell, and the user themself."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Member.objects.all()
+    in_cells = Membership.objects.filter(active_q()).filter(
+        Q(organization_id__in=scope.cell_ids | scope.managed_cell_ids) | _paths_q(scope, "organization__path")
+    )
+    return Member.objects.filter(
+        Q(pk__in=in_cells.values("member_id")) | Q(pk=scope.member_id or 0)
+    ).distinct()
+
+
+def _manages_org(scope: Scope, org: Organization) -> bool:
+    return scope.is_admin or org.pk in scope.managed_cell_ids or scope.reaches_path(org.path)
+
+
+def _member_cells(member: Member) -> list[Organization]:
+    return [m.organization for m in member.memberships.filter(active_q()).select_related("organization")]
+
+
+def can(user: Any, action: str, obj: Any) -> bool:
+    """May ``user`` do ``action`` to ``obj``? Unknown actions are refused."""
+    scope = scope_for(user)
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if action == "organization.view":
+        return (
+            scope.is_admin
+            or obj.pk in scope.cell_ids
+            or obj.pk in scope.managed_cell_ids
+            or scope.reaches_path(obj.path)
+        )
+    if action in ("organization.manage", "organization.import_members"):
+        return _manages_org(scope, obj)
+    if action == "organization.create_child":
+        return obj.kind == Organization.Kind.PARTY_COMMITTEE and (
+            scope.is_admin or scope.reaches_path(obj.path)
+        )
+    if action == "member.view":
+        return scope.is_admin or obj.pk == scope.member_id or visible_members(user).filter(pk=obj.pk).exists()
+    if action in ("member.view_private", "member.edit"):
+        if scope.is_admin:
+            return True
+        if action == "member.view_private" and obj.pk == scope.member_id:
+            return True
+        return any(_manages_org(scope, cell) for cell in _member_cells(obj))
+    return False

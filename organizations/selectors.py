@@ -1,0 +1,134 @@
+"""Reading organisations and members for pages, in a fixed number of queries per page."""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Exemption, Member, Membership, OfficerAssignment, Organization, Position
+from organizations.permissions import active_q, scope_for, visible_organizations
+
+
+def cell_roster(cell: Organization, on: date | None = None) -> list[Membership]:
+    """The cell's current memberships with member, positions, exemptions and attachments elsewhere,
+    loaded in five queries whatever the size of the cell."""
+    on = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(active_q(on=on), organization=cell)
+        .select_related("member")
+        .prefetch_related(
+            Prefetch(
+                "member__positions",
+                queryset=Position.objects.filter(
+                    active_q(on=on), active_q("term__", on=on), term__organization=cell
+                ),
+                to_attr="current_positions",
+            ),
+            Prefetch(
+                "member__exemptions",
+                queryset=Exemption.objects.filter(active_q(on=on)),
+                to_attr="current_exemptions",
+            ),
+            Prefetch(
+                "member__memberships",
+                queryset=Membership.objects.filter(active_q(on=on), kind=Membership.Kind.TEMPORARY)
+                .exclude(organization=cell)
+                .select_related("organization"),
+                to_attr="attachments_elsewhere",
+            ),
+        )
+        .order_by("member__full_name")
+    )
+
+
+def roster_counts(roster: list[Membership]) -> dict[str, int]:
+    """Totals shown at the top of the cell page (DOMAIN §4 minutes use the same split)."""
+    regular: list[Any] = [m.member for m in roster if m.kind == Membership.Kind.REGULAR]
+    return {
+        "total": len(regular),
+        "full": sum(1 for member in regular if member.status == Member.Status.FULL),
+        "probationary": sum(1 for member in regular if member.status == Member.Status.PROBATIONARY),
+        "exempted": sum(1 for member in regular if member.current_exemptions),
+        "attached_here": sum(1 for m in roster if m.kind == Membership.Kind.TEMPORARY),
+        "attached_elsewhere": sum(1 for member in regular if member.attachments_elsewhere),
+    }
+
+
+def cell_warnings(cell: Organization, roster: list[Membership]) -> list[str]:
+    """Advice the secretary sees on the cell page; never a block."""
+    if not cell.is_cell:
+        return []
+    warnings: list[str] = []
+    minimum = cell.effective_rule_set().param("committee_min_full_members")
+    full = roster_counts(roster)["full"]
+    roles = {p.role for m in roster for p in getattr(m.member, "current_positions", [])}
+    if full >= minimum and Position.Role.COMMITTEE_MEMBER not in roles:
+        warnings.append(
+            _(
+                "The cell has %(count)s full members: with %(minimum)s or more it should elect a cell "
+                "committee (chi ủy), Điều lệ Đảng art. 24."
+            )
+            % {"count": full, "minimum": minimum}
+        )
+    if Position.Role.SECRETARY not in roles:
+        warnings.append(_("The cell has no secretary in the current term."))
+    return warnings
+
+
+def child_summaries(org: Organization, user: Any) -> list[Organization]:
+    """Organisations directly under ``org`` that ``user`` may see, with member counts, in one query."""
+    today = timezone.localdate()
+    active = (
+        Q(memberships__start_date__lte=today)
+        & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today))
+        & Q(memberships__kind=Membership.Kind.REGULAR)
+    )
+    return list(
+        visible_organizations(user)
+        .filter(parent=org)
+        .annotate(
+            member_count=Count("memberships", filter=active, distinct=True),
+            probationary_count=Count(
+                "memberships", filter=active & Q(memberships__member__status="probationary"), distinct=True
+            ),
+        )
+        .order_by("kind", "name")
+    )
+
+
+def organization_tree(user: Any) -> list[dict[str, Any]]:
+    """The visible organisations as nested nodes, built from one query over the ordered paths.
+
+    An organisation whose parent the user cannot see becomes a root of the user's tree."""
+    orgs = list(visible_organizations(user).order_by("path"))
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    for org in orgs:
+        node = {"org": org, "children": []}
+        nodes[org.pk] = node
+        parent = nodes.get(org.parent_id) if org.parent_id else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def home_context(user: Any) -> dict[str, Any]:
+    """What the home page shows: my cells and positions, my exemption, advice for cells I manage."""
+    scope = scope_for(user)
+    context: dict[str, Any] = {"member": None, "memberships": [], "positions": [], "warnings": []}
+    if scope.member_id is not None:
+        context["member"] = Member.objects.get(pk=scope.member_id)
+        context["memberships"] = list(
+            Membership.objects.filter(active_q(), member_id=scope.member_id).select_related("organization")
+        )
+        context["positions"] = list(
+            Position.objects.filter(active_q(), active_q("term__"), member_id=scope.member_id).select_related(
+                "term"
+            )
+        )
+        context["exemption"] = Exemption.objects.filter(active_q(), member_id=scope.member_id).first()
+        for cell in Organization.objects.filter(pk__in=scope.managed_cell_ids).order_by("name"):
+            context["warnings"].extend(f"{cell.name}: {w}" for w in cell_warnings(cell, cell_roster(cell)))
+    context["officer_orgs"] = list(OfficerAssignment.objects.filter(user=user).select_related("organization"))
+    return context
