@@ -1,0 +1,68 @@
+"""Settings come from the environment; a bad value stops start-up with a message naming it."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = secrets.token_urlsafe(60)
+
+
+def start(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "chuyende.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *(args or ("check",))],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_development_mode_starts_with_the_default_key():
+    result = start({"DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_the_default_secret_key():
+    result = start({"DEBUG": "false", "ALLOWED_HOSTS": "chuyende.example.vn"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"DEBUG": "true", "EMAIL_PORT": "smtp"}, "EMAIL_PORT='smtp' is not a whole number"),
+        ({"DEBUG": "true", "TIME_ZONE": "Asia/Hue"}, "TIME_ZONE='Asia/Hue' is not a known time zone"),
+        ({"DEBUG": "true", "LANGUAGE": "fr"}, "LANGUAGE='fr' is not one of"),
+        ({"DEBUG": "true", "DATABASE_URL": "oracle-ish://x"}, "DATABASE_URL is not understood"),
+        ({"DEBUG": "true", "EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "cannot both be true"),
+        ({"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+    ],
+    ids=["debug", "email-port", "time-zone", "language", "database-url", "tls-and-ssl", "allowed-hosts"],
+)
+def test_a_bad_value_stops_start_up_with_a_clear_message(env, message):
+    result = start(env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_deploy_check_is_clean_in_production_mode():
+    result = start(
+        {"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "chuyende.example.vn"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
