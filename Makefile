@@ -34,7 +34,7 @@ run: $(VENV)/.installed-run messages
 	mkdir -p var
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
 	$(DEV_ENV) $(PY) manage.py load_demo
-	@$(DEV_ENV) $(PY) manage.py demo_logins
+	@$(DEV_ENV) $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-dev messages

@@ -191,11 +191,6 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def given_name(self) -> str:
-        """Vietnamese names are sorted and addressed by the last word (đồng chí Hùng)."""
-        return self.full_name.split()[-1] if self.full_name else ""
-
 
 class Membership(models.Model):
     """A member's attachment to a cell: regular (chính thức tại chi bộ) or temporary (tạm thời)."""

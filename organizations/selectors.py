@@ -7,15 +7,22 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import fold
 from organizations.models import Exemption, Member, Membership, OfficerAssignment, Organization, Position
 from organizations.permissions import active_q, scope_for, visible_organizations
 
 
+def vietnamese_name_key(full_name: str) -> tuple[str, str]:
+    """Vietnamese lists sort by the given name (the last word), then by the whole name."""
+    folded = fold(full_name)
+    return (folded.split()[-1] if folded else "", folded)
+
+
 def cell_roster(cell: Organization, on: date | None = None) -> list[Membership]:
     """The cell's current memberships with member, positions, exemptions and attachments elsewhere,
-    loaded in five queries whatever the size of the cell."""
+    loaded in five queries whatever the size of the cell, in Vietnamese name order."""
     on = on or timezone.localdate()
-    return list(
+    return sorted(
         Membership.objects.filter(active_q(on=on), organization=cell)
         .select_related("member")
         .prefetch_related(
@@ -38,8 +45,8 @@ def cell_roster(cell: Organization, on: date | None = None) -> list[Membership]:
                 .select_related("organization"),
                 to_attr="attachments_elsewhere",
             ),
-        )
-        .order_by("member__full_name")
+        ),
+        key=lambda m: vietnamese_name_key(m.member.full_name),
     )
 
 

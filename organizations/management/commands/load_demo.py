@@ -1,0 +1,22 @@
+"""``manage.py load_demo``: load the demo data into an empty database (``make run`` calls it)."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from organizations.demo import demo_present, load_demo
+from planning.demo import add_plans
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (Đảng bộ Trường Chính trị Nguyễn Chí Thanh) into an empty database."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if load_demo(add_plans):
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        elif demo_present():
+            self.stdout.write("Demo data already present; nothing changed.")
+        else:
+            self.stdout.write(
+                self.style.WARNING("The database already holds other data; demo data not loaded.")
+            )
