@@ -1,0 +1,175 @@
+"""Party-format documents: the number register of each term and the documents issued from it.
+
+DOMAIN.md §4: a document is numbered ``Số <n>-<type>/<issuer>``, n starting at 01 per document type
+per committee term (not reset each year) and never reused. The content of an issued document is
+frozen in ``IssuedDocument.snapshot`` when it is issued; DOCX and PDF are rendered from that snapshot,
+never from the live objects it came from.
+"""
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from organizations.models import Organization, Term
+
+if TYPE_CHECKING:
+    from documents.frame import DocumentFrame
+
+
+class DocumentType(models.TextChoices):
+    """Party document types and their codes in the symbol [QĐ 66-QĐ/TW; HD 36-HD/VPTW].
+
+    Labels carry a context: "Minutes", "Report", "Plan" mean other things elsewhere in the interface.
+    """
+
+    RESOLUTION = "NQ", pgettext_lazy("document type", "Resolution")
+    PLAN = "KH", pgettext_lazy("document type", "Plan")
+    REPORT = "BC", pgettext_lazy("document type", "Report")
+    MINUTES = "BB", pgettext_lazy("document type", "Minutes")
+    NOTICE = "TB", pgettext_lazy("document type", "Notice")
+    CONCLUSION = "KL", pgettext_lazy("document type", "Conclusion")
+    DECISION = "QĐ", pgettext_lazy("document type", "Decision")
+    PROGRAMME = "CTr", pgettext_lazy("document type", "Programme")
+    OFFICIAL_LETTER = "CV", pgettext_lazy("document type", "Official letter")
+
+
+class NumberRegister(models.Model):
+    """The last number given to one document type in one committee term (sổ đăng ký văn bản).
+
+    One row per (term, type), locked while a number is taken, so two documents issued at the same
+    moment never get the same number.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="number_registers",
+    )
+    term = models.ForeignKey(
+        Term,
+        verbose_name=pgettext_lazy("committee term", "term"),
+        on_delete=models.PROTECT,
+        related_name="number_registers",
+    )
+    doc_type = models.CharField(_("document type"), max_length=3, choices=DocumentType.choices)
+    last_number = models.PositiveIntegerField(
+        _("last number issued"), default=0, help_text=_("0 until the first document of this type.")
+    )
+
+    class Meta:
+        verbose_name = _("number register")
+        verbose_name_plural = _("number registers")
+        ordering = ["term", "doc_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "doc_type"],
+                name="number_register_one_per_type_and_term",
+                violation_error_message=_("This term already has a register for this document type."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} · {self.doc_type} · {self.last_number:02d}"
+
+
+class IssuedDocument(models.Model):
+    """A numbered document as it was issued: its number, symbol, date and frozen content.
+
+    ``snapshot`` holds the document frame (header, title, body, recipients, signature) exactly as
+    issued; rendering reads it back with :attr:`frame`. ``source`` points, when there is one, at the
+    object the document was issued for (an annual plan, a meeting, a resolution…).
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+    )
+    term = models.ForeignKey(
+        Term,
+        verbose_name=pgettext_lazy("committee term", "term"),
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+    )
+    doc_type = models.CharField(_("document type"), max_length=3, choices=DocumentType.choices)
+    number = models.PositiveIntegerField(_("number"))
+    symbol = models.CharField(_("number and symbol"), max_length=40, help_text=_("For example 01-KH/CB."))
+    title = models.CharField(_("document title"), max_length=100, help_text=_("For example KẾ HOẠCH."))
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_("The line under the title (trích yếu), what the document is about."),
+    )
+    issued_on = models.DateField(_("issue date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    snapshot = models.JSONField(_("content as issued"))
+    content_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("source type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField(_("source id"), null=True, blank=True)
+    source = GenericForeignKey("content_type", "object_id")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "doc_type", "number"],
+                name="issued_document_number_unique",
+                violation_error_message=_("This number has already been given in this term."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="issued_document_number_positive",
+                violation_error_message=_("Document numbers start at 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(content_type__isnull=True, object_id__isnull=True)
+                | Q(content_type__isnull=False, object_id__isnull=False),
+                name="issued_document_source_complete",
+                violation_error_message=_("A source needs both its type and its id."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="issued_document_source_idx"),
+            models.Index(fields=["organization", "-issued_on"], name="issued_document_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        """Symbol, title and summary on one line: "01-KH/CB KẾ HOẠCH Sinh hoạt chuyên đề năm 2024"."""
+        return " ".join(part for part in (self.symbol, self.title, self.summary) if part)
+
+    @property
+    def frame(self) -> "DocumentFrame":
+        """The frozen frame, ready to render."""
+        from documents.frame import DocumentFrame
+
+        return DocumentFrame.from_dict(self.snapshot)
