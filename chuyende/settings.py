@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "organizations",
+    "documents",
+    "planning",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -268,5 +271,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every sign-in at INFO; failures and lockouts (WARNING) are what matter.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports each rendering step at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }

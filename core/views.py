@@ -2,9 +2,18 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from organizations import selectors
+from organizations import selectors as org_selectors
+from planning import selectors as plan_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", selectors.home_context(request.user))
+    context = org_selectors.home_context(request.user)
+    context.update(
+        today=timezone.localdate(),
+        my_sessions=plan_selectors.my_sessions(request.user),
+        upcoming=plan_selectors.upcoming_cell_sessions(request.user),
+        pending_registrations=plan_selectors.pending_registrations(request.user),
+    )
+    return render(request, "core/home.html", context)

@@ -4,9 +4,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from core.errors import DomainError
 
@@ -36,3 +37,15 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
         else:
             form.add_error(None, error.messages)
     return None
+
+
+def submit_and_report(
+    request: HttpRequest, form: forms.BaseForm, call: Callable[[dict[str, Any]], object], success: str
+) -> bool:
+    """For small POST forms that redirect back to their page: validate ``form``, call the service with
+    the cleaned data, and tell the person the outcome as a message (the reason when refused)."""
+    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data) or True) is not None:
+        messages.success(request, success)
+        return True
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return False

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import get_visible_or_404, run_service
+from core.web import get_visible_or_404, run_service, submit_and_report
 from organizations import selectors, services
 from organizations.forms import EndForm, ExemptionForm, MemberForm, NewMemberForm, PositionForm, TermForm
 from organizations.models import Exemption, Member, Membership, Organization, Position
@@ -123,17 +123,12 @@ def exemption_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can(request.user, "member.edit", exemption.member):
         raise PermissionDenied
-    form = EndForm(request.POST)
-    if (
-        form.is_valid()
-        and run_service(
-            form, lambda: services.end_exemption(actor=request.user, exemption=exemption, **form.cleaned_data)
-        )
-        is not None
-    ):
-        messages.success(request, _("The exemption was ended."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    submit_and_report(
+        request,
+        EndForm(request.POST),
+        lambda data: services.end_exemption(actor=request.user, exemption=exemption, **data),
+        _("The exemption was ended."),
+    )
     return redirect("organizations:member", exemption.member_id)
 
 
@@ -147,18 +142,13 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can(request.user, "organization.manage", membership.organization):
         raise PermissionDenied
-    form = EndForm(request.POST)
-    if (
-        form.is_valid()
-        and run_service(
-            form,
-            lambda: services.end_membership(actor=request.user, membership=membership, **form.cleaned_data),
-        )
-        is not None
+    if submit_and_report(
+        request,
+        EndForm(request.POST),
+        lambda data: services.end_membership(actor=request.user, membership=membership, **data),
+        _("%(name)s no longer belongs to the cell.") % {"name": membership.member},
     ):
-        messages.success(request, _("%(name)s no longer belongs to the cell.") % {"name": membership.member})
         return redirect("organizations:detail", membership.organization_id)
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("organizations:member", membership.member_id)
 
 
@@ -209,15 +199,10 @@ def position_end(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can(request.user, "organization.manage", position.term.organization):
         raise PermissionDenied
-    form = EndForm(request.POST)
-    if (
-        form.is_valid()
-        and run_service(
-            form, lambda: services.end_position(actor=request.user, position=position, **form.cleaned_data)
-        )
-        is not None
-    ):
-        messages.success(request, _("The position was ended."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    submit_and_report(
+        request,
+        EndForm(request.POST),
+        lambda data: services.end_position(actor=request.user, position=position, **data),
+        _("The position was ended."),
+    )
     return redirect("organizations:member", position.member_id)

@@ -67,7 +67,11 @@ def test_password_change(client, person):
     client.force_login(person)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": "chuyende-test", "new_password1": "Huế-mùa-thu-2026", "new_password2": "Huế-mùa-thu-2026"},
+        {
+            "old_password": "chuyende-test",
+            "new_password1": "Huế-mùa-thu-2026",
+            "new_password2": "Huế-mùa-thu-2026",
+        },
     )
     assert response.status_code == 302
     person.refresh_from_db()

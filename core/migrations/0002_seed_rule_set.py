@@ -15,10 +15,13 @@ PARAMS = {
     "min_thematic_sessions_per_quarter": 1,
     # HD 42 (2025): meeting documents reach members at least 1 day before.
     "distribution_min_days_before": 1,
-    "draft_due_days_before": 14,
-    "approval_due_days_before": 7,
+    # Counted back from the session date [design defaults; HD 42 fixes only the 1-day minimum].
+    "draft_due_days_before": 10,
+    "approval_due_days_before": 5,
     "comments_due_days_before": 1,
     "comment_reminder_days_before": 2,
+    # Plan checks: two thematic sessions closer than this are flagged [design].
+    "min_days_between_sessions": 14,
     # HD 12 §3.3, HD 42: minimum meeting duration.
     "min_duration_minutes": 90,
     "min_duration_combined_minutes": 120,

@@ -19,7 +19,9 @@ def test_an_unregistered_action_code_is_refused(world):
 
 def test_entries_read_as_sentences_in_the_active_language(world):
     member = Member.objects.get(user=world.member)
-    services.grant_exemption(actor=world.secretary, member=member, start_date=date(2026, 1, 1), reason="Ốm dài ngày")
+    services.grant_exemption(
+        actor=world.secretary, member=member, start_date=date(2026, 1, 1), reason="Ốm dài ngày"
+    )
     entry = history(member).first()
     with translation.override("en"):
         assert entry.sentence == "bithu exempted Lê Văn Đức from Party work and meetings: Ốm dài ngày."
@@ -51,7 +53,10 @@ def test_entries_cannot_be_changed_or_deleted_in_the_back_office(client, world):
     client.force_login(world.admin)
     assert client.get(reverse("admin:core_auditentry_changelist")).status_code == 200
     assert client.get(reverse("admin:core_auditentry_add")).status_code == 403
-    assert client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:core_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     change = client.post(reverse("admin:core_auditentry_change", args=[entry.pk]), {"action": "x"})
     assert change.status_code in (200, 403)  # a read-only view at most
     entry.refresh_from_db()

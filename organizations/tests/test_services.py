@@ -30,7 +30,9 @@ def test_organisations_nest_at_any_depth_with_a_path(db, world):
     org = services.create_organization(
         actor=world.admin, name="Đảng bộ bộ phận Khối giảng dạy", kind="party_committee", parent=world.party
     )
-    cell = services.create_organization(actor=world.officer, name="Chi bộ Khoa Dân vận", kind="cell", parent=org)
+    cell = services.create_organization(
+        actor=world.officer, name="Chi bộ Khoa Dân vận", kind="cell", parent=org
+    )
     assert cell.path.startswith(org.path) and org.path.startswith(world.party.path)
     assert cell.depth == 2
     assert "organizations.organization.created" in actions_for(cell)
@@ -47,7 +49,9 @@ def test_a_member_cannot_create_organisations(world):
 
 
 def test_the_secretary_adds_a_member_with_membership_and_audit_entry(world):
-    member = services.add_member(actor=world.secretary, cell=world.cell, data=FULL, joined_on=date(2024, 9, 1))
+    member = services.add_member(
+        actor=world.secretary, cell=world.cell, data=FULL, joined_on=date(2024, 9, 1)
+    )
     membership = member.memberships.get()
     assert membership.organization == world.cell and membership.kind == Membership.Kind.REGULAR
     entry = AuditEntry.objects.get(object_id=member.pk, action="organizations.member.added")
@@ -70,7 +74,13 @@ def test_a_plain_member_cannot_add_members(world):
         ({"full_name": ""}, "full_name"),
         ({"gender": "other"}, "gender"),
     ],
-    ids=["full-without-official-date", "official-before-admission", "admitted-before-birth", "no-name", "gender"],
+    ids=[
+        "full-without-official-date",
+        "official-before-admission",
+        "admitted-before-birth",
+        "no-name",
+        "gender",
+    ],
 )
 def test_member_dates_and_fields_are_validated(world, change, field):
     with pytest.raises(ValidationError) as error:
@@ -88,9 +98,9 @@ def test_party_card_numbers_are_unique(world):
 
 def test_update_writes_only_changed_fields_and_says_which(world):
     member = services.add_member(actor=world.secretary, cell=world.cell, data=FULL)
-    assert services.update_member(actor=world.secretary, member=member, data={**FULL, "job_title": "Giảng viên"}) == [
-        "job_title"
-    ]
+    assert services.update_member(
+        actor=world.secretary, member=member, data={**FULL, "job_title": "Giảng viên"}
+    ) == ["job_title"]
     assert services.update_member(actor=world.secretary, member=member, data=FULL) == []
     assert actions_for(member).count("organizations.member.updated") == 1
 
@@ -103,7 +113,9 @@ def test_a_member_belongs_regularly_to_one_cell_at_a_time(world):
 
 def test_temporary_attachment_to_another_cell(world):
     member = Member.objects.get(user=world.member)
-    services.attach_temporarily(actor=world.officer, member=member, cell=world.other_cell, start_date=date(2025, 1, 1))
+    services.attach_temporarily(
+        actor=world.officer, member=member, cell=world.other_cell, start_date=date(2025, 1, 1)
+    )
     roster = selectors.cell_roster(world.cell)
     counts = selectors.roster_counts(roster)
     assert counts["attached_elsewhere"] == 1
@@ -113,7 +125,9 @@ def test_temporary_attachment_to_another_cell(world):
 
 def test_terms_must_not_overlap_and_must_end_after_they_start(world):
     with pytest.raises(DomainError):
-        services.create_term(actor=world.secretary, organization=world.cell, name="2027", start_date=date(2027, 1, 1))
+        services.create_term(
+            actor=world.secretary, organization=world.cell, name="2027", start_date=date(2027, 1, 1)
+        )
     with pytest.raises(ValidationError):
         services.create_term(
             actor=world.officer,
@@ -136,7 +150,9 @@ def test_a_cell_below_nine_full_members_gets_no_committee_member(world):
     term = services.current_term(world.cell)
     member = Member.objects.get(user=world.member)
     with pytest.raises(DomainError) as error:
-        services.assign_position(actor=world.secretary, term=term, member=member, role=Position.Role.COMMITTEE_MEMBER)
+        services.assign_position(
+            actor=world.secretary, term=term, member=member, role=Position.Role.COMMITTEE_MEMBER
+        )
     assert "9" in str(error.value.message)
 
 
@@ -147,7 +163,9 @@ def test_a_cell_with_nine_full_members_is_told_to_elect_a_committee_and_can(worl
     assert any("chi ủy" in w for w in selectors.cell_warnings(world.cell, roster))
     term = services.current_term(world.cell)
     member = Member.objects.get(user=world.member)
-    services.assign_position(actor=world.secretary, term=term, member=member, role=Position.Role.COMMITTEE_MEMBER)
+    services.assign_position(
+        actor=world.secretary, term=term, member=member, role=Position.Role.COMMITTEE_MEMBER
+    )
     roster = selectors.cell_roster(world.cell)
     assert not any("chi ủy" in w for w in selectors.cell_warnings(world.cell, roster))
 
@@ -185,7 +203,9 @@ def test_exemptions_may_not_overlap_and_end_in_order(world):
         actor=world.secretary, member=member, start_date=date(2026, 1, 1), reason="Điều trị bệnh dài ngày"
     )
     with pytest.raises(DomainError):
-        services.grant_exemption(actor=world.secretary, member=member, start_date=date(2026, 6, 1), reason="Khác")
+        services.grant_exemption(
+            actor=world.secretary, member=member, start_date=date(2026, 6, 1), reason="Khác"
+        )
     with pytest.raises(DomainError):
         services.end_exemption(actor=world.secretary, exemption=exemption, end_date=date(2025, 12, 1))
     services.end_exemption(actor=world.secretary, exemption=exemption, end_date=date(2026, 3, 1))
@@ -230,5 +250,9 @@ def test_positions_must_start_within_the_term(world):
     member = Member.objects.get(user=world.other_member)
     with pytest.raises(DomainError):
         services.assign_position(
-            actor=world.admin, term=term, member=member, role=Position.Role.SECRETARY, start_date=date(2025, 1, 1)
+            actor=world.admin,
+            term=term,
+            member=member,
+            role=Position.Role.SECRETARY,
+            start_date=date(2025, 1, 1),
         )

@@ -1,0 +1,98 @@
+"""iCalendar: a private feed per user (secret, revocable) and one .ics per session, parsed back with
+vobject, a parser independent of the icalendar library that writes them."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import vobject
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import services as feed_services
+from notifications.models import CalendarFeed
+from organizations.models import Member
+from planning import services
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def session(world):
+    year = timezone.localdate().year + 1
+    plan = services.create_plan(actor=world.secretary, cell=world.cell, year=year)
+    session = services.add_session(
+        actor=world.secretary,
+        plan=plan,
+        quarter=1,
+        title="Văn hóa Hồ Chí Minh",
+        planned_date=date(year, 3, 6),
+        planned_time=time(14, 0),
+    )
+    services.assign_presenters(
+        actor=world.secretary, session=session, members=[Member.objects.get(user=world.member)]
+    )
+    return session
+
+
+def parse(data: bytes):
+    return vobject.readOne(data.decode())
+
+
+def test_the_session_ics_has_the_meeting_in_ho_chi_minh_time(client, world, session):
+    client.force_login(world.probationary)
+    response = client.get(reverse("notifications:session_ics", args=[session.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    event = parse(response.content).vevent
+    assert event.summary.value.endswith("Văn hóa Hồ Chí Minh")
+    start = event.dtstart.value
+    assert start == datetime(session.planned_date.year, 3, 6, 14, 0, tzinfo=HCM)
+    assert start.utcoffset() == timedelta(hours=7)
+    assert event.dtend.value - start == timedelta(minutes=90)
+    assert "Lê Văn Đức" in event.description.value
+
+
+def test_a_member_of_another_cell_cannot_download_the_session(client, world, session):
+    client.force_login(world.other_member)
+    assert client.get(reverse("notifications:session_ics", args=[session.pk])).status_code == 404
+
+
+def test_the_private_feed_lists_sessions_and_the_presenters_deadlines(client, world, session):
+    feed = feed_services.create_or_renew_feed(actor=world.member)
+    client.logout()  # calendar apps do not sign in: the token is the credential
+    response = client.get(reverse("notifications:feed", args=[feed.token]))
+    assert response.status_code == 200
+    calendar = parse(response.content)
+    summaries = sorted(e.summary.value for e in calendar.vevent_list)
+    assert len(summaries) == 5  # the session and its four deadlines for the presenter
+    deadlines = {
+        e.summary.value.split(":")[0]: e.dtstart.value
+        for e in calendar.vevent_list
+        if not isinstance(e.dtstart.value, datetime)
+    }
+    assert session.planned_date - timedelta(days=10) in deadlines.values()  # draft due
+
+
+def test_other_members_see_the_session_and_only_the_comment_deadline(world, session):
+    from notifications.calendar import user_feed
+
+    calendar = parse(user_feed(world.probationary))
+    assert len(calendar.vevent_list) == 2
+
+
+def test_renewing_or_revoking_the_link_makes_the_old_url_answer_404(client, world, session):
+    old = feed_services.create_or_renew_feed(actor=world.member).token
+    new = feed_services.create_or_renew_feed(actor=world.member).token
+    assert old != new
+    assert client.get(reverse("notifications:feed", args=[old])).status_code == 404
+    assert client.get(reverse("notifications:feed", args=[new])).status_code == 200
+    feed_services.revoke_feed(actor=world.member)
+    assert not CalendarFeed.objects.exists()
+    assert client.get(reverse("notifications:feed", args=[new])).status_code == 404
+
+
+def test_the_calendar_page_creates_the_link(client, world):
+    client.force_login(world.member)
+    client.post(reverse("notifications:calendar_renew"))
+    page = client.get(reverse("notifications:calendar")).content.decode()
+    assert CalendarFeed.objects.get(user=world.member).token in page

@@ -1,0 +1,58 @@
+"""Calendar pages: the private feed (by secret token, no sign-in), one session's .ics, the link page."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.web import get_visible_or_404
+from notifications import calendar, services
+from notifications.models import CalendarFeed
+from planning.permissions import visible_sessions
+
+ICS = "text/calendar; charset=utf-8"
+
+
+@login_not_required
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if found is None or not found.user.is_active:
+        raise Http404
+    response = HttpResponse(calendar.user_feed(found.user), content_type=ICS)
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_visible_or_404(
+        visible_sessions(request.user).select_related("cell__rule_set", "cell__parent"), pk=pk
+    )
+    if session.planned_date is None:
+        raise Http404
+    response = HttpResponse(calendar.session_ics(session), content_type=ICS)
+    response["Content-Disposition"] = f'attachment; filename="sinh-hoat-chuyen-de-{session.pk}.ics"'
+    return response
+
+
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    feed_row = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()
+    url = f"{settings.SITE_URL}{reverse('notifications:feed', args=[feed_row.token])}" if feed_row else None
+    return render(request, "notifications/calendar.html", {"feed_url": url})
+
+
+@require_POST
+def calendar_renew(request: HttpRequest) -> HttpResponse:
+    services.create_or_renew_feed(actor=request.user)
+    messages.success(request, _("Your private calendar link is ready. Any older link no longer works."))
+    return redirect("notifications:calendar")
+
+
+@require_POST
+def calendar_revoke(request: HttpRequest) -> HttpResponse:
+    services.revoke_feed(actor=request.user)
+    messages.success(request, _("The calendar link was revoked."))
+    return redirect("notifications:calendar")

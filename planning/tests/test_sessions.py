@@ -1,0 +1,163 @@
+"""Presenters, registrations, postponing and cancelling a session."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.models import AuditEntry
+from organizations.models import Member
+from planning import selectors, services
+from planning.models import Registration, Session
+from tests.factories import ExemptionFactory, member_in
+
+
+@pytest.fixture
+def session(world, plan):
+    return services.add_session(
+        actor=world.secretary, plan=plan, quarter=2, title="Chuyên đề quý 2", planned_date=date(2026, 5, 20)
+    )
+
+
+def test_assigning_presenters_moves_the_session_to_assigned_and_back(world, session, members):
+    services.assign_presenters(
+        actor=world.secretary, session=session, members=[members["member"], members["probationary"]]
+    )
+    session.refresh_from_db()
+    assert session.status == Session.Status.ASSIGNED
+    assert set(session.presenters.all()) == {members["member"], members["probationary"]}
+    services.assign_presenters(actor=world.secretary, session=session, members=[])
+    session.refresh_from_db()
+    assert session.status == Session.Status.PLANNED
+
+
+def test_a_presenter_must_belong_to_the_cell(world, session):
+    outsider = Member.objects.get(user=world.other_member)
+    with pytest.raises(DomainError):
+        services.assign_presenters(actor=world.secretary, session=session, members=[outsider])
+
+
+def test_a_member_registers_and_the_secretary_accepts_which_makes_the_assignment(world, session, members):
+    registration = services.register(
+        actor=world.member,
+        member=members["member"],
+        cell=world.cell,
+        session=session,
+        note="Tôi có tư liệu về chủ đề này",
+    )
+    assert registration.status == Registration.Status.PENDING
+    assert selectors.pending_registrations(world.secretary) == [registration]
+    services.accept_registration(actor=world.secretary, registration=registration)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.ACCEPTED
+    assert list(session.presenters.all()) == [members["member"]]
+    with pytest.raises(InvalidTransition):
+        services.decline_registration(actor=world.secretary, registration=registration, reason="x")
+
+
+def test_accepting_a_topic_registration_creates_a_session_in_the_chosen_quarter(world, members, hcm_topic):
+    from planning.models import AnnualPlan
+
+    plan = services.create_plan(actor=world.secretary, cell=world.cell, year=timezone.localdate().year)
+    registration = services.register(
+        actor=world.member, member=members["member"], cell=world.cell, topic=hcm_topic
+    )
+    with pytest.raises(DomainError):
+        services.accept_registration(actor=world.secretary, registration=registration)
+    services.accept_registration(actor=world.secretary, registration=registration, quarter=3)
+    session = AnnualPlan.objects.get(pk=plan.pk).sessions.get()
+    assert session.topic == hcm_topic and session.quarter == 3
+    assert list(session.presenters.all()) == [members["member"]]
+
+
+def test_declining_needs_a_reason_the_member_sees(world, session, members):
+    registration = services.register(
+        actor=world.member, member=members["member"], cell=world.cell, session=session
+    )
+    with pytest.raises(DomainError):
+        services.decline_registration(actor=world.secretary, registration=registration, reason="")
+    services.decline_registration(
+        actor=world.secretary, registration=registration, reason="Đã phân công đồng chí khác"
+    )
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.DECLINED
+    assert registration.decision_reason == "Đã phân công đồng chí khác"
+
+
+def test_members_of_other_cells_cannot_register_and_members_cannot_decide(world, session, members):
+    with pytest.raises(PermissionDenied):
+        services.register(
+            actor=world.other_member,
+            member=Member.objects.get(user=world.other_member),
+            cell=world.cell,
+            session=session,
+        )
+    registration = services.register(
+        actor=world.probationary, member=members["probationary"], cell=world.cell, session=session
+    )
+    with pytest.raises(PermissionDenied):
+        services.accept_registration(actor=world.member, registration=registration)
+
+
+def test_the_secretary_sees_ranked_suggestions_with_reasons(world, session, members):
+    expert = member_in(world.cell, full_name="Ngô Thị Hạnh", strengths="Tư tưởng Hồ Chí Minh; giảng dạy")
+    exempted = member_in(world.cell, full_name="Đặng Văn Lâm", strengths="Tư tưởng Hồ Chí Minh")
+    ExemptionFactory(member=exempted, start_date=date(2020, 1, 1))
+    session.title = "Học tập tư tưởng Hồ Chí Minh"
+    session.save()
+    ranked = selectors.suggestions_for(session)
+    assert ranked[0].member_id == expert.pk
+    assert exempted.pk not in [s.member_id for s in ranked]
+    assert members["probationary"].pk in [s.member_id for s in ranked]
+    assert all(s.reasons for s in ranked)
+
+
+def test_postponing_keeps_the_first_date_and_is_logged(world, session):
+    later = timezone.localdate() + timedelta(days=400)
+    with pytest.raises(DomainError):
+        services.postpone_session(actor=world.secretary, session=session, new_date=later, reason="")
+    new_date = max(date(2026, 6, 3), timezone.localdate() + timedelta(days=1))
+    session = services.postpone_session(
+        actor=world.secretary, session=session, new_date=new_date, reason="Trùng lịch kiểm tra của Đảng ủy"
+    )
+    assert session.postponed_from == date(2026, 5, 20) and session.planned_date == new_date
+    entry = AuditEntry.objects.get(action="planning.session.postponed")
+    assert "Trùng lịch" in entry.sentence
+
+
+def test_cancelling_needs_a_reason_and_is_final(world, session):
+    with pytest.raises(DomainError):
+        services.cancel_session(actor=world.secretary, session=session, reason=" ")
+    services.cancel_session(actor=world.secretary, session=session, reason="Chi bộ sáp nhập")
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED
+    with pytest.raises(InvalidTransition):
+        services.cancel_session(actor=world.secretary, session=session, reason="again")
+    with pytest.raises(InvalidTransition):
+        services.postpone_session(
+            actor=world.secretary, session=session, new_date=date(2026, 12, 1), reason="x"
+        )
+
+
+def test_members_cannot_postpone_or_cancel(world, session):
+    with pytest.raises(PermissionDenied):
+        services.cancel_session(actor=world.member, session=session, reason="x")
+    with pytest.raises(PermissionDenied):
+        services.postpone_session(actor=world.officer, session=session, new_date=date(2026, 6, 1), reason="x")
+
+
+def test_the_presenter_sees_the_session_and_its_deadlines_on_the_home_page(client, world, members):
+    plan = services.create_plan(actor=world.secretary, cell=world.cell, year=timezone.localdate().year + 1)
+    session = services.add_session(
+        actor=world.secretary,
+        plan=plan,
+        quarter=1,
+        title="Văn hóa công sở",
+        planned_date=date(plan.year, 3, 4),
+    )
+    services.assign_presenters(actor=world.secretary, session=session, members=[members["member"]])
+    client.force_login(world.member)
+    page = client.get("/").content.decode()
+    assert "Văn hóa công sở" in page
+    assert date(plan.year, 2, 22).strftime("%d/%m") in page  # draft due 10 days before

@@ -1,0 +1,595 @@
+"""Annual plans, sessions, presenters, registrations, the topic catalogue and the oversight page.
+
+Thin views: fetch through ``permissions``, validate a form, call one service, redirect or render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import history
+from core.web import get_visible_or_404, run_service, submit_and_report
+from organizations.models import Member, Membership, Organization
+from organizations.permissions import active_q, scope_for, visible_organizations
+from planning import permissions, rules, selectors, services
+from planning.forms import (
+    AcceptForm,
+    PlanForm,
+    PostponeForm,
+    PresentersForm,
+    ReasonForm,
+    RegistrationForm,
+    RemarksForm,
+    SessionForm,
+    TopicForm,
+)
+from planning.models import AnnualPlan, Registration, Session, Topic, TopicGroup
+
+
+def _deny_unless(user: Any, action: str, obj: Any) -> None:
+    if not permissions.can(user, action, obj):
+        raise PermissionDenied
+
+
+def _plan(request: HttpRequest, pk: int) -> AnnualPlan:
+    return get_visible_or_404(
+        permissions.visible_plans(request.user).select_related("cell__parent", "document"), pk=pk
+    )
+
+
+def _session(request: HttpRequest, pk: int) -> Session:
+    return get_visible_or_404(
+        permissions.visible_sessions(request.user).select_related("plan", "cell__parent", "topic__group"),
+        pk=pk,
+    )
+
+
+def _party_of(cell: Organization) -> Organization | None:
+    """The nearest Đảng bộ above a cell (whose catalogue the cell uses)."""
+    node = cell.parent
+    while node is not None and node.kind != Organization.Kind.PARTY_COMMITTEE:
+        node = node.parent
+    return node
+
+
+def _topics_for(cell: Organization) -> Any:
+    party = _party_of(cell)
+    ids = [cell.pk] + ([party.pk] if party else [])
+    return Topic.objects.filter(organization_id__in=ids)
+
+
+# --- Plans -----------------------------------------------------------------------------------
+
+
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = permissions.visible_plans(request.user).select_related("cell").order_by("-year", "cell__name")
+    scope = scope_for(request.user)
+    managed = Organization.objects.filter(pk__in=scope.managed_cell_ids, kind=Organization.Kind.CELL)
+    parties = visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE)
+    overseen = [p for p in parties if permissions.can(request.user, "orientation.edit", p)]
+    return render(
+        request,
+        "planning/plan_list.html",
+        {"plans": plans, "managed": managed, "overseen": overseen, "year": timezone.localdate().year},
+    )
+
+
+def plan_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk)
+    _deny_unless(request.user, "plan.create", cell)
+    form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        plan = run_service(
+            form, lambda: services.create_plan(actor=request.user, cell=cell, **form.cleaned_data)
+        )
+        if plan is not None:
+            return redirect("planning:plan", plan.pk)
+    return render(request, "planning/form.html", {"form": form, "title": _("New annual plan"), "cell": cell})
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    sessions = selectors.plan_sessions(plan)
+    params = plan.cell.effective_rule_set().params
+    quarters = [
+        {
+            "n": q,
+            "sessions": [(s, rules.deadlines(s.planned_date, params)) for s in sessions if s.quarter == q],
+        }
+        for q in (1, 2, 3, 4)
+    ]
+    can_edit = permissions.can(request.user, "plan.edit", plan)
+    can_review = permissions.can(request.user, "plan.acknowledge", plan)
+    context = {
+        "plan": plan,
+        "quarters": quarters,
+        "warnings": selectors.warnings_for(plan, sessions),
+        "changes": selectors.revision_changes(plan, sessions),
+        "can_edit": can_edit and plan.is_editable,
+        "can_submit": can_edit and plan.status in (AnnualPlan.Status.DRAFT, AnnualPlan.Status.RETURNED),
+        "can_review": can_review and plan.status == AnnualPlan.Status.SUBMITTED,
+        "remarks_form": RemarksForm(),
+        "history": history(plan),
+    }
+    return render(request, "planning/plan_detail.html", context)
+
+
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    _deny_unless(request.user, "plan.submit", plan)
+    submit_and_report(
+        request,
+        RemarksForm({"remarks": "-"}),
+        lambda data: services.submit_plan(actor=request.user, plan=plan),
+        _("The plan was sent to the Party committee."),
+    )
+    return redirect("planning:plan", plan.pk)
+
+
+@require_POST
+def plan_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    _deny_unless(request.user, "plan.acknowledge", plan)
+    submit_and_report(
+        request,
+        RemarksForm({"remarks": "-"}),
+        lambda data: services.acknowledge_plan(actor=request.user, plan=plan),
+        _("The plan was acknowledged."),
+    )
+    return redirect("planning:plan", plan.pk)
+
+
+@require_POST
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    _deny_unless(request.user, "plan.return", plan)
+    submit_and_report(
+        request,
+        RemarksForm(request.POST),
+        lambda data: services.return_plan(actor=request.user, plan=plan, remarks=data["remarks"]),
+        _("The plan was returned to the cell with your remarks."),
+    )
+    return redirect("planning:plan", plan.pk)
+
+
+def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    from planning import exports
+
+    plan = _plan(request, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    data, content_type, filename = exports.export_plan(plan, fmt)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Sessions --------------------------------------------------------------------------------
+
+
+def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    _deny_unless(request.user, "plan.edit", plan)
+    form = SessionForm(request.POST or None, topics=_topics_for(plan.cell))
+    if request.method == "POST" and form.is_valid():
+        session = run_service(
+            form, lambda: services.add_session(actor=request.user, plan=plan, **form.cleaned_data)
+        )
+        if session is not None:
+            messages.success(request, _("The session was added to the plan."))
+            return redirect("planning:session", session.pk)
+    return render(
+        request,
+        "planning/form.html",
+        {"form": form, "title": _("Add a session"), "plan": plan, "cell": plan.cell},
+    )
+
+
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "plan.edit", session.plan)
+    initial = {
+        "topic": session.topic,
+        "title": session.title,
+        "quarter": session.quarter,
+        "month": session.month,
+        "planned_date": session.planned_date,
+        "planned_time": session.planned_time,
+        "combined_with_regular": session.combined_with_regular,
+    }
+    form = SessionForm(request.POST or None, initial=initial, topics=_topics_for(session.cell))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["title"] = data["title"] or (data["topic"].title if data["topic"] else session.title)
+        changed = run_service(
+            form, lambda: services.update_session(actor=request.user, session=session, data=data)
+        )
+        if changed is not None:
+            messages.success(request, _("Saved.") if changed else _("Nothing changed."))
+            return redirect("planning:session", session.pk)
+    return render(
+        request,
+        "planning/form.html",
+        {"form": form, "title": _("Change the session"), "plan": session.plan, "cell": session.cell},
+    )
+
+
+@require_POST
+def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "plan.edit", session.plan)
+    plan_pk = session.plan_id
+    if submit_and_report(
+        request,
+        ReasonForm({"reason": "-"}),
+        lambda data: services.remove_session(actor=request.user, session=session),
+        _("The session was removed from the plan."),
+    ):
+        return redirect("planning:plan", plan_pk)
+    return redirect("planning:session", session.pk)
+
+
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    can_manage = permissions.can(request.user, "session.manage", session)
+    scope = scope_for(request.user)
+    params = session.cell.effective_rule_set().params
+    registrations = list(session.registrations.select_related("member").order_by("-created_at"))
+    context: dict[str, Any] = {
+        "session": session,
+        "presenters": list(session.presenters.order_by("full_name")),
+        "deadlines": rules.deadlines(session.planned_date, params),
+        "can_manage": can_manage,
+        "can_register": permissions.can(request.user, "cell.register", session.cell)
+        and session.status in Session.OPEN_STATUSES
+        and not any(r.member_id == scope.member_id and r.status == "pending" for r in registrations),
+        "registrations": registrations
+        if can_manage
+        else [r for r in registrations if r.member_id == scope.member_id],
+        "lessons": [],
+        "history": history(session),
+    }
+    if can_manage:
+        members = Member.objects.filter(
+            active_q("memberships__"),
+            memberships__organization=session.cell,
+            memberships__kind=Membership.Kind.REGULAR,
+        ).order_by("full_name")
+        context.update(
+            suggestions=selectors.suggestions_for(session) if session.status in Session.OPEN_STATUSES else [],
+            presenters_form=PresentersForm(initial={"members": context["presenters"]}, members=members),
+            postpone_form=PostponeForm(),
+            cancel_form=ReasonForm(),
+        )
+    return render(request, "planning/session_detail.html", context)
+
+
+@require_POST
+def session_presenters(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "session.manage", session)
+    members = Member.objects.filter(memberships__organization=session.cell).distinct()
+    submit_and_report(
+        request,
+        PresentersForm(request.POST, members=members),
+        lambda data: services.assign_presenters(
+            actor=request.user, session=session, members=list(data["members"])
+        ),
+        _("Presenters saved."),
+    )
+    return redirect("planning:session", session.pk)
+
+
+@require_POST
+def session_postpone(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "session.postpone", session)
+    submit_and_report(
+        request,
+        PostponeForm(request.POST),
+        lambda data: services.postpone_session(actor=request.user, session=session, **data),
+        _("The session was postponed."),
+    )
+    return redirect("planning:session", session.pk)
+
+
+@require_POST
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "session.cancel", session)
+    submit_and_report(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.cancel_session(actor=request.user, session=session, **data),
+        _("The session was cancelled."),
+    )
+    return redirect("planning:session", session.pk)
+
+
+# --- Registrations ---------------------------------------------------------------------------
+
+
+def _my_member(request: HttpRequest) -> Member:
+    scope = scope_for(request.user)
+    if scope.member_id is None:
+        raise PermissionDenied
+    return Member.objects.get(pk=scope.member_id)
+
+
+def session_register(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "cell.register", session.cell)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.register(
+                actor=request.user,
+                member=_my_member(request),
+                cell=session.cell,
+                session=session,
+                **form.cleaned_data,
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Your registration was sent to the secretary."))
+            return redirect("planning:session", session.pk)
+    return render(
+        request,
+        "planning/form.html",
+        {"form": form, "title": _("Register to present"), "subtitle": session.title, "cell": session.cell},
+    )
+
+
+def topic_register(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_visible_or_404(permissions.visible_topics(request.user).select_related("group"), pk=pk)
+    member = _my_member(request)
+    membership = member.memberships.filter(active_q(), kind=Membership.Kind.REGULAR).select_related(
+        "organization"
+    )
+    cell = membership.first().organization if membership.exists() else None  # type: ignore[union-attr]
+    if cell is None:
+        raise PermissionDenied
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.register(
+                actor=request.user, member=member, cell=cell, topic=topic, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Your registration was sent to the secretary."))
+            return redirect("planning:topics")
+    return render(
+        request,
+        "planning/form.html",
+        {"form": form, "title": _("Register to present a topic"), "subtitle": topic.title, "cell": cell},
+    )
+
+
+def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_visible_or_404(
+        Registration.objects.filter(cell__in=visible_organizations(request.user)).select_related(
+            "member", "topic", "session", "cell"
+        ),
+        pk=pk,
+    )
+    _deny_unless(request.user, "registration.decide", registration)
+    open_sessions = Session.objects.filter(
+        cell=registration.cell, status__in=Session.OPEN_STATUSES, plan__year__gte=timezone.localdate().year
+    )
+    # A registration for a session needs no choice; one for a topic needs a session or a quarter.
+    # An empty POST is a valid answer here, so bind on the method rather than on "request.POST or None".
+    form = AcceptForm(request.POST if request.method == "POST" else None, sessions=open_sessions)
+    if registration.session_id is not None:
+        form.fields = {}
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.accept_registration(
+                actor=request.user,
+                registration=registration,
+                session=form.cleaned_data.get("session"),
+                quarter=form.cleaned_data.get("quarter"),
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request, _("Accepted: %(name)s is now a presenter.") % {"name": registration.member}
+            )
+            return redirect("planning:session", done.session_id)
+    return render(
+        request,
+        "planning/form.html",
+        {
+            "form": form,
+            "title": _("Accept the registration"),
+            "subtitle": f"{registration.member} · {registration.session or registration.topic}",
+            "cell": registration.cell,
+        },
+    )
+
+
+def registration_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = get_visible_or_404(
+        Registration.objects.filter(cell__in=visible_organizations(request.user)).select_related(
+            "member", "cell"
+        ),
+        pk=pk,
+    )
+    _deny_unless(request.user, "registration.decide", registration)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.decline_registration(
+                actor=request.user, registration=registration, reason=form.cleaned_data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The registration was declined."))
+            return redirect("core:home")
+    return render(
+        request,
+        "planning/form.html",
+        {
+            "form": form,
+            "title": _("Decline the registration"),
+            "subtitle": registration.member,
+            "cell": registration.cell,
+        },
+    )
+
+
+# --- Catalogue, orientation, oversight -------------------------------------------------------
+
+
+def topics(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    visible = permissions.visible_topics(request.user).select_related("group", "organization", "proposed_by")
+    groups: dict[TopicGroup, list[Topic]] = {}
+    for topic in visible.order_by("group__order", "title"):
+        groups.setdefault(topic.group, []).append(topic)
+    cells = Organization.objects.filter(pk__in=scope.cell_ids, kind=Organization.Kind.CELL)
+    context = {
+        "groups": groups,
+        "can_register": scope.member_id is not None and bool(scope.cell_ids),
+        "cells": cells,
+    }
+    return render(request, "planning/topics.html", context)
+
+
+def topic_propose(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk)
+    _deny_unless(request.user, "topic.propose", cell)
+    party = _party_of(cell)
+    groups = (
+        TopicGroup.objects.filter(organization=party, is_active=True) if party else TopicGroup.objects.none()
+    )
+    form = TopicForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        scope = scope_for(request.user)
+        proposer = None if scope.is_admin or cell.pk in scope.managed_cell_ids else _my_member(request)
+        topic = run_service(
+            form,
+            lambda: services.create_topic(
+                actor=request.user, organization=cell, proposed_by=proposer, **form.cleaned_data
+            ),
+        )
+        if topic is not None:
+            messages.success(request, _("The topic was added to the catalogue."))
+            return redirect("planning:topics")
+    return render(request, "planning/form.html", {"form": form, "title": _("Propose a topic"), "cell": cell})
+
+
+def oversight(request: HttpRequest, party_pk: int) -> HttpResponse:
+    party = get_visible_or_404(
+        visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
+    )
+    _deny_unless(request.user, "orientation.edit", party)
+    try:
+        year = int(request.GET.get("nam", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    rows = selectors.oversight(party, year, request.user)
+    from planning.models import Orientation
+
+    context = {
+        "party": party,
+        "year": year,
+        "rows": rows,
+        "orientation": Orientation.objects.filter(organization=party, year=year).first(),
+        "years": range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1),
+        "minimum": party.effective_rule_set().param("min_thematic_sessions_per_quarter"),
+    }
+    return render(request, "planning/oversight.html", context)
+
+
+def orientation_edit(request: HttpRequest, party_pk: int, year: int) -> HttpResponse:
+    from planning.forms import OrientationForm
+    from planning.models import Orientation
+
+    party = get_visible_or_404(
+        visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
+    )
+    _deny_unless(request.user, "orientation.edit", party)
+    services.ensure_topic_groups(party)
+    existing = Orientation.objects.filter(organization=party, year=year).first()
+    initial = (
+        {"plans_due": existing.plans_due, "note": existing.note, "topics": list(existing.topics.all())}
+        if existing
+        else {}
+    )
+    form = OrientationForm(
+        request.POST or None,
+        initial=initial,
+        topics=Topic.objects.filter(organization=party).select_related("group"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.set_orientation(
+                actor=request.user,
+                party=party,
+                year=year,
+                plans_due=data["plans_due"],
+                note=data["note"],
+                topics=list(data["topics"]),
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The orientation for %(year)s was saved.") % {"year": year})
+            return redirect(f"{reverse('planning:oversight', args=[party.pk])}?nam={year}")
+    return render(
+        request,
+        "planning/form.html",
+        {"form": form, "title": _("Orientation for %(year)s") % {"year": year}, "subtitle": party.name},
+    )
+
+
+def catalogue_topic_add(request: HttpRequest, party_pk: int) -> HttpResponse:
+    party = get_visible_or_404(
+        visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
+    )
+    _deny_unless(request.user, "catalogue.edit", party)
+    groups = TopicGroup.objects.filter(pk__in=[g.pk for g in services.ensure_topic_groups(party)])
+    form = TopicForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        topic = run_service(
+            form, lambda: services.create_topic(actor=request.user, organization=party, **form.cleaned_data)
+        )
+        if topic is not None:
+            messages.success(request, _("The topic was added to the catalogue."))
+            return redirect("planning:topics")
+    return render(
+        request,
+        "planning/form.html",
+        {"form": form, "title": _("Add a topic to the catalogue"), "subtitle": party},
+    )
+
+
+def topic_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from planning.forms import TopicGroupForm
+
+    group = get_visible_or_404(
+        TopicGroup.objects.filter(organization__in=visible_organizations(request.user)), pk=pk
+    )
+    _deny_unless(request.user, "topic_group.edit", group)
+    form = TopicGroupForm(request.POST or None, instance=TopicGroup.objects.get(pk=group.pk))
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form, lambda: services.update_topic_group(actor=request.user, group=group, data=form.cleaned_data)
+        )
+        if done is not None:
+            messages.success(request, _("Saved."))
+            return redirect("planning:topics")
+    return render(request, "planning/form.html", {"form": form, "title": _("Edit the topic group")})
