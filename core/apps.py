@@ -7,7 +7,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core: audit log and rule sets")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from core.audit import register_actions
+        from core.seeds import seed_rule_sets
+
+        post_migrate.connect(seed_rule_sets, sender=self, dispatch_uid="core.seed_rule_sets")
 
         register_actions(
             {

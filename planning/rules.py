@@ -17,8 +17,17 @@ from django.utils.translation import ngettext
 
 from core.text import words
 
-# Syllable pairs that carry no meaning on their own (e.g. "và các", "của chi").
-_STOP = {"va", "cua", "cac", "cho", "trong", "ve", "voi", "la", "nhung", "mot", "tai", "de", "cong", "tac"}
+# Function words: a pair containing one says nothing about the subject ("của Đảng", "về học").
+_STOP = {"va", "cua", "cac", "cho", "trong", "ve", "voi", "la", "nhung", "mot", "tai", "de", "theo"}
+# Pairs every text of this domain contains ("chi bộ", "Đảng bộ", "công tác").
+_GENERIC = {
+    ("chi", "bo"),
+    ("dang", "bo"),
+    ("dang", "vien"),
+    ("dang", "uy"),
+    ("cong", "tac"),
+    ("nha", "truong"),
+}
 _SPLIT = re.compile(r"[;,.\n]+")
 
 
@@ -54,7 +63,9 @@ def deadlines(planned_date: date | None, params: dict[str, Any]) -> list[Deadlin
 
 def _bigrams(text: str) -> set[tuple[str, str]]:
     tokens = words(text)
-    return {(a, b) for a, b in pairwise(tokens) if not (a in _STOP and b in _STOP)}
+    return {
+        (a, b) for a, b in pairwise(tokens) if a not in _STOP and b not in _STOP and (a, b) not in _GENERIC
+    }
 
 
 def matching_strengths(strengths: str, topic_text: str) -> list[str]:

@@ -27,11 +27,11 @@ def _require(actor: Any, action: str, obj: Any) -> None:
 
 
 def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
-    return AnnualPlan.objects.select_for_update().select_related("cell__parent").get(pk=plan.pk)
+    return AnnualPlan.objects.select_for_update(of=("self",)).select_related("cell__parent").get(pk=plan.pk)
 
 
 def _locked_session(session: Session) -> Session:
-    return Session.objects.select_for_update().select_related("plan", "cell").get(pk=session.pk)
+    return Session.objects.select_for_update(of=("self",)).select_related("plan", "cell").get(pk=session.pk)
 
 
 def quarter_of(month: int) -> int:
@@ -429,7 +429,9 @@ def accept_registration(
     _require(actor, "registration.decide", registration)
     with transaction.atomic():
         registration = (
-            Registration.objects.select_for_update().select_related("member", "topic").get(pk=registration.pk)
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("member", "topic")
+            .get(pk=registration.pk)
         )
         if registration.status != Registration.Status.PENDING:
             raise InvalidTransition(_("This registration has already been decided."))

@@ -8,12 +8,10 @@ Screenshots of the cell page at 360 px and 1280 px are written to ``var/screensh
 """
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
@@ -49,30 +47,8 @@ def vi(message: str | Promise) -> str:
 # --- Data for the live server ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _seeded_rows_survive_the_flushes(
-    browser: Any, django_db_setup: None, django_db_blocker: Any
-) -> Iterator[None]:
-    """Keep the rows the migrations seeded (rule sets, content types…) across live-server tests.
-
-    A live-server test commits its data and ends by emptying every table. Django's serialized
-    rollback (requested by ``live_world``) puts the seeded rows back, but it keeps its snapshot on
-    the connection object, and once Playwright's event loop runs in this thread, asgiref hands the
-    test a different connection object without it. So the snapshot is taken here, after the browser
-    started, and set on that connection; after the last test it is loaded once more, so that a
-    database kept with ``--reuse-db`` still has the seeded rows next time.
-    """
-    with django_db_blocker.unblock():
-        connection: Any = connections[DEFAULT_DB_ALIAS]
-        snapshot = connection.creation.serialize_db_to_string()
-        connection._test_serialized_contents = snapshot  # read by TransactionTestCase
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(snapshot)
-
-
 @pytest.fixture
-def live_world(django_db_serialized_rollback: None, live_server: Any, world: World) -> World:
+def live_world(transactional_db: None, live_server: Any, world: World) -> World:
     """The shared personas, committed so that the live server sees them, and a fuller cell:
     an exempted member and a member of another cell attached here temporarily."""
     exempted = member_in(world.cell, full_name=EXEMPTED, job_title="Nguyên Trưởng khoa")

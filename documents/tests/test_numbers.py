@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from core.errors import DomainError
 from documents import services
@@ -72,7 +73,7 @@ def test_the_database_refuses_a_second_document_with_the_same_number(world):
 
 
 def test_numbering_without_a_current_term_is_refused_with_a_clear_message(world):
-    with pytest.raises(DomainError) as refused:
+    with translation.override("en"), pytest.raises(DomainError) as refused:
         services.allocate_number(organization=world.party, doc_type=PLAN)
     assert str(refused.value) == "Open the committee term first: document numbers run per term."
     assert not NumberRegister.objects.exists()

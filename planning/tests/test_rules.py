@@ -192,3 +192,15 @@ def test_exempted_and_already_assigned_members_are_not_suggested_but_probationar
 def test_ties_are_broken_by_given_name():
     ranked = suggest_presenters(HCM, [candidate(1, "Trần Văn Vinh"), candidate(2, "Lê Thị An")])
     assert [s.name for s in ranked] == ["Lê Thị An", "Trần Văn Vinh"]
+
+
+def test_function_words_and_generic_pairs_are_not_a_match():
+    topic = "Giáo dục truyền thống cách mạng của Đảng bộ tỉnh Thừa Thiên Huế"
+    assert matching_strengths("Thể thức và kỹ thuật trình bày văn bản của Đảng", topic) == []
+    assert (
+        matching_strengths("Công tác chi bộ; công tác đảng viên", "Nâng cao chất lượng sinh hoạt chi bộ")
+        == []
+    )
+    assert matching_strengths("Lịch sử Đảng bộ địa phương; giáo dục truyền thống cách mạng", topic) == [
+        "giáo dục truyền thống cách mạng"
+    ]
