@@ -164,18 +164,18 @@ def add_plans(demo: Demo) -> None:
             )
         _hold_past_sessions(plan, today)
 
-    # The article's cell changes its acknowledged plan: a December session moves and a new one is added,
+    # The article's cell adds a session to its acknowledged plan,
     # so the Đảng ủy sees a revision; the new session's presenter works on it now.
     plan = AnnualPlan.objects.get(cell=xdd, year=year)
-    soon = date(year, 12, 16) if today < date(year, 12, 10) else today + timedelta(days=20)
-    december = soon if soon.year == year else None
+    # Three weeks ahead (but within this year), so the presenter's deadlines are on the home page.
+    soon = min(today + timedelta(days=20), date(year, 12, 31))
     session = services.add_session(
         actor=None,
         plan=plan,
-        quarter=4,
+        quarter=services.quarter_of(soon.month),
         title="Xây dựng văn hóa trường Đảng gắn với chuyển đổi số",
         topic=topics["Xây dựng văn hóa trường Đảng gắn với chuyển đổi số"],
-        planned_date=december,
+        planned_date=soon,
         planned_time=time(14, 0),
     )
     services.assign_presenters(actor=None, session=session, members=[demo.members["Trần Quốc Bảo"]])

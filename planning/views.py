@@ -453,16 +453,36 @@ def registration_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def topics(request: HttpRequest) -> HttpResponse:
+    from planning.models import Orientation
+
     scope = scope_for(request.user)
+    year = timezone.localdate().year
     visible = permissions.visible_topics(request.user).select_related("group", "organization", "proposed_by")
-    groups: dict[TopicGroup, list[Topic]] = {}
+    parties = [
+        party
+        for party in visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE)
+        if permissions.can(request.user, "catalogue.edit", party)
+    ]
+    # The Đảng ủy sees every group of its catalogue, empty ones too, to edit them.
+    groups: dict[TopicGroup, list[Topic]] = {
+        group: [] for party in parties for group in services.ensure_topic_groups(party)
+    }
     for topic in visible.order_by("group__order", "title"):
         groups.setdefault(topic.group, []).append(topic)
+    asked = set(
+        Orientation.topics.through.objects.filter(orientation__year=year, topic__in=visible).values_list(
+            "topic_id", flat=True
+        )
+    )
     cells = Organization.objects.filter(pk__in=scope.cell_ids, kind=Organization.Kind.CELL)
     context = {
         "groups": groups,
+        "asked": asked,
+        "year": year,
         "can_register": scope.member_id is not None and bool(scope.cell_ids),
         "cells": cells,
+        "parties": parties,
+        "editable_groups": {g.pk for g in groups if permissions.can(request.user, "topic_group.edit", g)},
     }
     return render(request, "planning/topics.html", context)
 
