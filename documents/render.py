@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -84,11 +86,15 @@ def render_html(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> 
         {**block, "shares": _column_shares(block)} if block["kind"] == "table" else block
         for block in frame.body
     ]
+    # "(b/c)" must not break after its slash at the end of a long recipient line.
+    nowrap = f'<span class="nowrap">{wording.FOR_REPORT}</span>'
+    recipients = [mark_safe(escape(line).replace(wording.FOR_REPORT, nowrap)) for line in frame.recipients]
     return render_to_string(
         "documents/frame.html",
         {
             "frame": frame,
             "body": body,
+            "recipients": recipients,
             "wording": wording,
             "fonts": document_fonts(),
             "margins": margins,
