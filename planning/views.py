@@ -4,6 +4,7 @@ Thin views: fetch through ``permissions``, validate a form, call one service, re
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -126,7 +127,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(request.user, "plan.submit", plan)
     submit_and_report(
         request,
-        RemarksForm({"remarks": "-"}),
+        forms.Form(request.POST),  # a confirmation: nothing to fill in
         lambda data: services.submit_plan(actor=request.user, plan=plan),
         _("The plan was sent to the Party committee."),
     )
@@ -139,7 +140,7 @@ def plan_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(request.user, "plan.acknowledge", plan)
     submit_and_report(
         request,
-        RemarksForm({"remarks": "-"}),
+        forms.Form(request.POST),  # a confirmation: nothing to fill in
         lambda data: services.acknowledge_plan(actor=request.user, plan=plan),
         _("The plan was acknowledged."),
     )
@@ -228,7 +229,7 @@ def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
     plan_pk = session.plan_id
     if submit_and_report(
         request,
-        ReasonForm({"reason": "-"}),
+        forms.Form(request.POST),  # a confirmation: nothing to fill in
         lambda data: services.remove_session(actor=request.user, session=session),
         _("The session was removed from the plan."),
     ):
