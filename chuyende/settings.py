@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "documents",
     "planning",
     "notifications",
+    "drafts",
 ]
 
 MIDDLEWARE = [

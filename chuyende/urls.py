@@ -11,6 +11,7 @@ urlpatterns = [
     path("tai-khoan/", include("accounts.urls")),
     path("to-chuc/", include("organizations.urls")),
     path("ke-hoach/", include("planning.urls")),
+    path("du-thao/", include("drafts.urls")),
     path("", include("notifications.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),

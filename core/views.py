@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from drafts import selectors as draft_selectors
 from organizations import selectors as org_selectors
 from planning import selectors as plan_selectors
 
@@ -15,5 +16,6 @@ def home(request: HttpRequest) -> HttpResponse:
         my_sessions=plan_selectors.my_sessions(request.user),
         upcoming=plan_selectors.upcoming_cell_sessions(request.user),
         pending_registrations=plan_selectors.pending_registrations(request.user),
+        drafts_to_read=draft_selectors.drafts_to_read(request.user),
     )
     return render(request, "core/home.html", context)

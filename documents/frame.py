@@ -90,6 +90,8 @@ class DocumentFrame:
     signer_name: str = ""
     number: int | None = None
     symbol: str = ""
+    # An annex that is never numbered (e.g. the table of responses to comments) prints no "Số" line.
+    numbered: bool = True
     # Named as printed ("ngày …"); annotated through the module because the name shadows the type.
     date: datetime.date | None = None
 
@@ -103,7 +105,9 @@ class DocumentFrame:
 
     @property
     def number_line(self) -> str:
-        """ "Số 01-KH/CB", or "Số     -KH/CB" while not numbered."""
+        """ "Số 01-KH/CB", "Số     -KH/CB" while not numbered yet, "" for a document never numbered."""
+        if not self.numbered:
+            return ""
         return wording.format_number_line(self.number, self.doc_type, self.issuer)
 
     @property

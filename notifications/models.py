@@ -1,10 +1,12 @@
-"""Private calendar feeds (and, with later features, in-app notices and e-mail)."""
+"""In-app notifications (also sent by e-mail) and private calendar feeds."""
 
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def new_token() -> str:
@@ -32,3 +34,41 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Notification(models.Model):
+    """Something a person should know about, shown in the app and (usually) sent by e-mail.
+
+    The text is written once, when the notification is created, in the site's language: people have
+    no language of their own yet. ``url`` is a path on this site (``/ke-hoach/buoi/12/``), never an
+    absolute address, so a notification cannot send anyone elsewhere."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # "title" alone is already a job title (chức danh) in the catalogue.
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=255)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read on"), null=True, blank=True)
+    email_sent_at = models.DateTimeField(_("e-mailed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Serves both the unread counter of every page and the newest-first list.
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -1,11 +1,93 @@
-"""Creating and revoking a user's private calendar link."""
+"""Notifying people (in the app, and by e-mail after the transaction commits) and calendar links."""
 
+from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from notifications.models import CalendarFeed, new_token
+from core.errors import PermissionDenied
+from core.text import nfc
+from notifications.models import CalendarFeed, Notification, new_token
+from notifications.tasks import send_notification_emails
+
+TITLE_LENGTH = Notification._meta.get_field("title").max_length or 255
+
+
+def is_site_path(url: str) -> bool:
+    """A path on this site (``/ke-hoach/buoi/12/``), not an address elsewhere (``//x.example``,
+    ``https://x.example/``, ``javascript:…``): the only kind of link a notification may follow."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+
+
+def notify(
+    *,
+    recipients: Iterable[Any],
+    title: str | Promise,
+    body: str | Promise,
+    url: str,
+    email: bool = True,
+) -> list[Notification]:
+    """Notify each distinct active user in ``recipients`` about the page at ``url`` (a path on this site).
+
+    Runs inside the caller's transaction: if it rolls back, nobody is notified. After it commits, one
+    background task e-mails the batch (``email=False`` for in-app only). People have no language of
+    their own, so the text is in the site's language: pass lazy strings (evaluated here under
+    settings.LANGUAGE_CODE) or build the text inside ``translation.override(settings.LANGUAGE_CODE)``.
+    Returns the notifications created, in the order of their recipients' ids.
+    """
+    if not is_site_path(url):
+        # A programming error, not a refusal a person could cause: the caller builds the URL.
+        raise ValueError(f"A notification links to a path on this site, not to {url!r}.")
+    with translation.override(settings.LANGUAGE_CODE):
+        # A subject line and a list heading: one line, bounded.
+        title_text = Truncator(" ".join(nfc(str(title)).split())).chars(TITLE_LENGTH)
+        body_text = nfc(str(body)).strip()
+    user_ids = {user.pk for user in recipients}
+    now = timezone.now()
+    with transaction.atomic():
+        active = (
+            get_user_model()
+            .objects.filter(pk__in=user_ids, is_active=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        created = Notification.objects.bulk_create(
+            Notification(recipient_id=pk, title=title_text, body=body_text, url=url, created_at=now)
+            for pk in active
+        )
+        if email and created:
+            ids = [notification.pk for notification in created]
+            # robust: the notifications are committed by then; a queue that cannot take the job is
+            # logged rather than turned into an error page for a change that was made.
+            transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
+    return created
+
+
+def mark_read(*, actor: Any, notification: Notification) -> Notification:
+    """Mark one of the actor's notifications as read (the first reading time is kept)."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionDenied(_("This notification is addressed to someone else."))
+    if notification.read_at is None:
+        now = timezone.now()
+        # Conditional, so two tabs opening it at once keep the first time.
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+def mark_all_read(*, actor: Any) -> int:
+    """Mark all the actor's unread notifications as read; returns how many there were."""
+    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def create_or_renew_feed(*, actor: Any) -> CalendarFeed:

@@ -5,6 +5,9 @@ from notifications import views
 app_name = "notifications"
 
 urlpatterns = [
+    path("thong-bao/", views.notification_list, name="list"),
+    path("thong-bao/<int:pk>/", views.notification_open, name="open"),
+    path("thong-bao/da-doc/", views.notification_read_all, name="read_all"),
     path("lich/", views.calendar_page, name="calendar"),
     path("lich/tao/", views.calendar_renew, name="calendar_renew"),
     path("lich/thu-hoi/", views.calendar_revoke, name="calendar_revoke"),

@@ -1,9 +1,11 @@
-"""Calendar pages: the private feed (by secret token, no sign-in), one session's .ics, the link page."""
+"""A person's notifications (list, open, mark all read) and the calendar pages: the private feed (by
+secret token, no sign-in), one session's .ics, the link page."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +14,33 @@ from django.views.decorators.http import require_POST
 from core.web import get_visible_or_404
 from notifications import calendar, services
 from notifications.models import CalendarFeed
+from notifications.permissions import visible_notifications
 from planning.permissions import visible_sessions
 
 ICS = "text/calendar; charset=utf-8"
+PAGE_SIZE = 30
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(visible_notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the notification read and go to the page it is about (someone else's answers 404)."""
+    notification = get_visible_or_404(visible_notifications(request.user), pk=pk)
+    services.mark_read(actor=request.user, notification=notification)
+    # notify() only stores paths on this site; a row written any other way is not followed.
+    if services.is_site_path(notification.url):
+        return HttpResponseRedirect(notification.url)
+    return redirect("notifications:list")
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    if services.mark_all_read(actor=request.user):
+        messages.success(request, _("All your notifications are marked as read."))
+    return redirect("notifications:list")
 
 
 @login_not_required

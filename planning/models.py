@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Member, Organization
 
@@ -67,7 +68,7 @@ class Topic(models.Model):
     group = models.ForeignKey(
         TopicGroup, verbose_name=_("topic group"), on_delete=models.PROTECT, related_name="topics"
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("topic or session", "title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.CELL)
     proposed_by = models.ForeignKey(
@@ -232,7 +233,7 @@ class Session(models.Model):
         on_delete=models.PROTECT,
         related_name="sessions",
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("topic or session", "title"), max_length=300)
     quarter = models.PositiveSmallIntegerField(_("quarter"), choices=[(q, q) for q in (1, 2, 3, 4)])
     month = models.PositiveSmallIntegerField(
         _("month"), null=True, blank=True, choices=[(m, m) for m in range(1, 13)]

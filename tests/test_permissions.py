@@ -77,6 +77,17 @@ MANAGES_CELL = rule(ok=("secretary", "deputy", "officer", "admin"), forbidden=("
 SEES_PARTY = rule(ok=("officer", "admin"))
 SEES_OTHER_CELL = rule(ok=("other_member", "officer", "admin"))
 SEES_FOREIGN_CELL = rule(ok=("foreign_officer", "admin"))
+# drafts: world.member presents; the secretary and deputy approve; the cell's members comment.
+WRITES_DRAFT = rule(ok=("member", "admin"), forbidden=("secretary", "deputy", "probationary", "officer"))
+APPROVES_DRAFT = rule(ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer"))
+COMMENTS_ON_DRAFT = rule(ok=("secretary", "deputy", "member", "probationary"), forbidden=("officer", "admin"))
+# Only the presenter and the approvers see versions before approval (two are needed to compare).
+SEES_UNAPPROVED = rule(ok=("secretary", "deputy", "member", "admin"))
+OWNS_COMMENT = rule(ok=("probationary",), forbidden=("secretary", "deputy", "member", "officer", "admin"))
+MANAGES_DRAFT_TRACKING = rule(
+    ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer")
+)
+ANSWERS_COMMENTS = rule(ok=("member",), forbidden=("secretary", "deputy", "probationary", "officer", "admin"))
 # planning: the cell's leadership prepares the plan; the Đảng ủy above it reviews it.
 PLANS_CELL = rule(ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer"))
 REVIEWS_PLAN = rule(ok=("officer", "admin"), forbidden=("secretary", "deputy", "member", "probationary"))
@@ -153,10 +164,91 @@ def topic_data(world: World) -> dict[str, Any]:
     }
 
 
+def _draft_session(world: World, stage: str) -> Any:
+    """A session of world.cell presented by world.member, brought to ``stage``."""
+    from drafts import services as drafts
+    from planning import services as planning
+
+    session = _plan(world).sessions.get()
+    planning.assign_presenters(actor=None, session=session, members=[record(world.member)])
+    if stage == "assigned":
+        return session
+    drafts.add_version(actor=None, session=session, upload=("du-thao.docx", _docx()))
+    if stage == "two-versions":
+        drafts.add_version(actor=None, session=session, text="Phiên bản thứ hai của dự thảo.")
+        return session
+    if stage == "drafting":
+        return session
+    drafts.submit_draft(actor=None, session=session)
+    if stage == "submitted":
+        return session
+    drafts.approve_draft(actor=None, session=session)
+    return session
+
+
+def _docx() -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("Văn hóa Hồ Chí Minh về học tập, lao động và làm việc.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def assigned_session(world: World) -> dict[str, Any]:
+    return {"pk": _draft_session(world, "assigned").pk}
+
+
+def drafting_session(world: World) -> dict[str, Any]:
+    return {"pk": _draft_session(world, "drafting").pk}
+
+
+def compared_session(world: World) -> dict[str, Any]:
+    return {"pk": _draft_session(world, "two-versions").pk}
+
+
+def submitted_session(world: World) -> dict[str, Any]:
+    return {"pk": _draft_session(world, "submitted").pk}
+
+
+def distributed_session(world: World) -> dict[str, Any]:
+    return {"pk": _draft_session(world, "distributed").pk}
+
+
+def distributed_file(world: World) -> dict[str, Any]:
+    return {**distributed_session(world), "number": 1}
+
+
+def probationary_comment(world: World) -> dict[str, Any]:
+    """world.probationary's comment on a distributed draft (made once per test: url and data share it)."""
+    from drafts import services as drafts
+
+    if not hasattr(world, "comment_pk"):
+        session = _draft_session(world, "distributed")
+        comment = drafts.add_comment(actor=world.probationary, session=session, body="Góp ý", anchor="")
+        world.comment_pk = comment.pk
+    return {"pk": world.comment_pk}
+
+
+def probationary_comment_pk(world: World) -> int:
+    return probationary_comment(world)["pk"]
+
+
 def calendar_token(world: World) -> dict[str, Any]:
     from notifications.services import create_or_renew_feed
 
     return {"token": create_or_renew_feed(actor=world.member).token}
+
+
+def own_notification(world: World) -> dict[str, Any]:
+    """A notification for world.member: theirs alone to open."""
+    from notifications.services import notify
+
+    [notice] = notify(recipients=[world.member], title="Dự thảo mới", body="", url="/", email=False)
+    return {"pk": notice.pk}
 
 
 def dated_session(world: World) -> dict[str, Any]:
@@ -554,6 +646,108 @@ ROUTES = [
         changes_state=True,
     ),
     Route("planning:oversight", "party", SEES_PARTY, kwargs=lambda w: {"party_pk": w.party.pk}),
+    # drafts: writing, approval, reading, comments, responses
+    Route("drafts:workspace", "cell-session", SEES_CELL, kwargs=distributed_session),
+    Route("drafts:read", "distributed", SEES_CELL, kwargs=distributed_session),
+    Route("drafts:version_file", "distributed-v1", SEES_CELL, kwargs=distributed_file),
+    Route("drafts:compare", "two-unapproved", SEES_UNAPPROVED, kwargs=compared_session),
+    Route("drafts:write", "assigned", WRITES_DRAFT, kwargs=assigned_session),
+    Route(
+        "drafts:write",
+        "assigned",
+        WRITES_DRAFT,
+        "POST",
+        kwargs=assigned_session,
+        data=lambda w: {"text": "Dự thảo viết trực tiếp.", "note": "", "expected_version": 0},
+        changes_state=True,
+    ),
+    Route(
+        "drafts:upload",
+        "assigned",
+        WRITES_DRAFT,
+        "POST",
+        kwargs=assigned_session,
+        data=lambda w: {"file": SimpleUploadedFile("du-thao.docx", _docx()), "expected_version": 0},
+        changes_state=True,
+    ),
+    Route(
+        "drafts:submit",
+        "drafting",
+        WRITES_DRAFT,
+        "POST",
+        kwargs=drafting_session,
+        data=lambda w: {"expected_version": 1},
+        changes_state=True,
+    ),
+    Route(
+        "drafts:approve",
+        "submitted",
+        APPROVES_DRAFT,
+        "POST",
+        kwargs=submitted_session,
+        data=lambda w: {"expected_version": 1},
+        changes_state=True,
+    ),
+    Route(
+        "drafts:return",
+        "submitted",
+        APPROVES_DRAFT,
+        "POST",
+        kwargs=submitted_session,
+        data=lambda w: {"remarks": "Bổ sung số liệu", "expected_version": 1},
+        changes_state=True,
+    ),
+    Route(
+        "drafts:remind",
+        "distributed",
+        MANAGES_DRAFT_TRACKING,
+        "POST",
+        kwargs=distributed_session,
+        changes_state=True,
+    ),
+    Route(
+        "drafts:comment_add",
+        "distributed",
+        COMMENTS_ON_DRAFT,
+        "POST",
+        kwargs=distributed_session,
+        data=lambda w: {"body": "Nên bổ sung ví dụ thực tiễn.", "anchor": ""},
+        changes_state=True,
+    ),
+    Route("drafts:responses", "distributed", SEES_CELL, kwargs=distributed_session),
+    Route(
+        "drafts:responses_export",
+        "distributed-docx",
+        SEES_CELL,
+        kwargs=lambda w: {**distributed_session(w), "fmt": "docx"},
+    ),
+    Route("drafts:comment_edit", "probationary-comment", OWNS_COMMENT, kwargs=probationary_comment),
+    Route(
+        "drafts:comment_edit",
+        "probationary-comment",
+        OWNS_COMMENT,
+        "POST",
+        kwargs=probationary_comment,
+        data=lambda w: {"body": "Góp ý đã sửa"},
+        changes_state=True,
+    ),
+    Route(
+        "drafts:comment_delete",
+        "probationary-comment",
+        OWNS_COMMENT,
+        "POST",
+        kwargs=probationary_comment,
+        changes_state=True,
+    ),
+    Route(
+        "drafts:respond",
+        "probationary-comment",
+        ANSWERS_COMMENTS,
+        "POST",
+        kwargs=probationary_comment,
+        data=lambda w: {f"c{probationary_comment_pk(w)}-decision": "accepted"},
+        changes_state=True,
+    ),
     # notifications: calendars
     Route("notifications:calendar", "page", ANYONE_SIGNED_IN),
     Route("notifications:calendar_renew", "self", ANYONE_SIGNED_IN, "POST", changes_state=True),
@@ -561,6 +755,10 @@ ROUTES = [
     # the feed's secret token is its credential: calendar apps do not sign in
     Route("notifications:feed", "token", PUBLIC, kwargs=calendar_token),
     Route("notifications:session_ics", "cell-session", SEES_CELL, kwargs=dated_session),
+    # notifications: everyone has their own; opening one marks it read and redirects to its page
+    Route("notifications:list", "self", ANYONE_SIGNED_IN),
+    Route("notifications:read_all", "self", ANYONE_SIGNED_IN, "POST"),
+    Route("notifications:open", "members-own", {**rule(ok=()), "member": 302}, kwargs=own_notification),
 ]
 
 

@@ -1,0 +1,36 @@
+"""Reading drafts for the home page."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from drafts.models import Comment, Distribution, Reading
+from organizations.permissions import scope_for
+
+
+@dataclass
+class DraftToRead:
+    distribution: Distribution
+    opened: bool
+
+
+def drafts_to_read(user: Any, today: date | None = None) -> list[DraftToRead]:
+    """Drafts sent to the user's cells that they have not commented on yet, while comments are open."""
+    scope = scope_for(user)
+    if scope.member_id is None:
+        return []
+    today = today or timezone.localdate()
+    rows = (
+        Distribution.objects.filter(session__cell_id__in=scope.cell_ids, session__status="distributed")
+        .exclude(comments_due__lt=today)
+        .exclude(Exists(Comment.objects.filter(session=OuterRef("session"), author_id=scope.member_id)))
+        .annotate(
+            opened=Exists(Reading.objects.filter(session=OuterRef("session"), member_id=scope.member_id))
+        )
+        .select_related("session__cell")
+        .order_by("comments_due")
+    )
+    return [DraftToRead(row, row.opened) for row in rows]

@@ -1,0 +1,92 @@
+"""The draft pages: upload by form, approval buttons for the right people, diff, response table export."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+from drafts import services
+from drafts.blocks import split_blocks
+from drafts.models import Response
+from drafts.tests.conftest import TEXT, docx_bytes
+
+
+def test_the_presenter_uploads_through_the_page_and_sees_bad_files_explained(client, world, session):
+    client.force_login(world.member)
+    url = reverse("drafts:upload", args=[session.pk])
+    good = SimpleUploadedFile("du-thao.docx", docx_bytes("Nội dung chính."))
+    assert client.post(url, {"file": good, "expected_version": 0}).status_code == 302
+    assert session.draft_versions.count() == 1
+    bad = SimpleUploadedFile("du-thao.docx", b"not a document at all")
+    response = client.post(url, {"file": bad, "expected_version": 1}, follow=True)
+    assert session.draft_versions.count() == 1
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+
+
+def test_unapproved_versions_are_hidden_from_members(client, world, session):
+    services.add_version(actor=world.member, session=session, text=TEXT)
+    client.force_login(world.probationary)
+    assert client.get(reverse("drafts:read", args=[session.pk])).status_code == 404
+    client.force_login(world.secretary)  # an approver reads it to decide
+    assert client.get(reverse("drafts:read", args=[session.pk])).status_code == 200
+
+
+def test_the_approver_sees_the_approval_form_and_the_presenter_the_submit_button(client, world, session):
+    services.add_version(actor=world.member, session=session, text=TEXT)
+    client.force_login(world.member)
+    page = client.get(reverse("drafts:workspace", args=[session.pk])).content.decode()
+    assert reverse("drafts:submit", args=[session.pk]) in page
+    services.submit_draft(actor=world.member, session=session)
+    client.force_login(world.secretary)
+    page = client.get(reverse("drafts:workspace", args=[session.pk])).content.decode()
+    assert reverse("drafts:approve", args=[session.pk]) in page
+    client.force_login(world.probationary)
+    page = client.get(reverse("drafts:workspace", args=[session.pk])).content.decode()
+    assert reverse("drafts:approve", args=[session.pk]) not in page
+
+
+def test_two_versions_compare_word_by_word(client, world, session):
+    services.add_version(actor=world.member, session=session, text="Học tập suốt đời.")
+    services.add_version(actor=world.member, session=session, text="Học tập suốt đời và sáng tạo.")
+    client.force_login(world.member)
+    page = client.get(reverse("drafts:compare", args=[session.pk]) + "?a=1&b=2").content.decode()
+    assert "<ins>" in page and "sáng tạo" in page
+
+
+def test_the_response_table_exports_as_docx_and_pdf_in_the_party_frame(client, world, distributed):
+    comment = services.add_comment(
+        actor=world.probationary, session=distributed, anchor="p-2", body="Thêm ví dụ"
+    )
+    services.respond(actor=world.member, comment=comment, decision=Response.Decision.ACCEPTED)
+    client.force_login(world.member)
+    docx = client.get(reverse("drafts:responses_export", args=[distributed.pk, "docx"]))
+    document = Document(io.BytesIO(docx.content))
+    texts = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    ]
+    assert "BẢNG TỔNG HỢP TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý" in texts
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in texts
+    assert any("Thêm ví dụ" in t for t in texts) and "Tiếp thu." in texts
+    assert not any(t.startswith("Số ") for t in texts)  # an annex is not numbered
+    pdf = client.get(reverse("drafts:responses_export", args=[distributed.pk, "pdf"]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Phạm Thị Mai" in text.replace("\n", " ")
+
+
+def test_list_items_are_blocks_of_their_own_and_nested_anchors_stay_with_them():
+    html = (
+        '<p id="p-1" data-anchor="p-1">Một</p><ul><li id="p-2" data-anchor="p-2">Hai'
+        '<ul><li id="p-3" data-anchor="p-3">Ba</li></ul></li><li id="p-4" data-anchor="p-4">Bốn</li></ul>'
+        '<ol><li id="p-5" data-anchor="p-5">Năm</li><li id="p-6" data-anchor="p-6">Sáu</li></ol>'
+    )
+    blocks = split_blocks(html)
+    assert [(b.anchor, sorted(b.anchors)) for b in blocks] == [
+        ("p-1", ["p-1"]),
+        ("p-2", ["p-2", "p-3"]),
+        ("p-4", ["p-4"]),
+        ("p-5", ["p-5"]),
+        ("p-6", ["p-6"]),
+    ]
+    assert blocks[1].html.startswith("<ul><li") and blocks[4].html.startswith('<ol start="2">')

@@ -1,0 +1,447 @@
+"""The draft pages: the workspace (versions, approval, who has read), the reading page with comments,
+version comparison, the response table. Thin views over drafts.services."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import history
+from core.web import get_visible_or_404, run_service, submit_and_report
+from drafts import exports, permissions, services
+from drafts.blocks import Block, split_blocks
+from drafts.forms import (
+    CommentForm,
+    EditCommentForm,
+    EditorForm,
+    ResponseForm,
+    ReturnForm,
+    UploadForm,
+    VersionForm,
+)
+from drafts.models import Comment, Distribution, DraftVersion
+from planning.models import Session
+
+
+def _session(request: HttpRequest, pk: int) -> Session:
+    return get_visible_or_404(
+        permissions.readable_sessions(request.user).select_related("cell__parent", "plan"), pk=pk
+    )
+
+
+def _deny_unless(user: Any, action: str, obj: Any) -> None:
+    if not permissions.can(user, action, obj):
+        raise PermissionDenied
+
+
+def _versions_for(user: Any, session: Session) -> list[DraftVersion]:
+    versions = list(session.draft_versions.select_related("created_by").order_by("number"))
+    if permissions.sees_unapproved(user, session):
+        return versions
+    return [v for v in versions if v.approved_at is not None]
+
+
+def _latest_number(session: Session) -> int:
+    return session.draft_versions.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+def workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    latest = _latest_number(session)
+    can_write = permissions.can(request.user, "draft.write", session) and session.status in services.WRITABLE
+    context: dict[str, Any] = {
+        "session": session,
+        "versions": _versions_for(request.user, session),
+        "latest": latest,
+        "reviews": list(session.reviews.select_related("version", "decided_by").order_by("-submitted_at")),
+        "distribution": Distribution.objects.filter(session=session).select_related("version").first(),
+        "can_write": can_write,
+        "can_submit": permissions.can(request.user, "draft.submit", session)
+        and session.status in (Session.Status.DRAFTING, Session.Status.RETURNED),
+        "can_approve": permissions.can(request.user, "draft.approve", session)
+        and session.status == Session.Status.SUBMITTED,
+        "can_track": permissions.can(request.user, "draft.track", session),
+        "is_presenter": permissions.is_presenter(request.user, session),
+        "unanswered": services.unanswered_comments(session),
+        "history": history(session),
+    }
+    if can_write:
+        context["upload_form"] = UploadForm(initial={"expected_version": latest})
+        context["editor_form"] = EditorForm(initial={"expected_version": latest})
+    if context["can_approve"]:
+        context["approve_form"] = VersionForm(initial={"expected_version": latest})
+        context["return_form"] = ReturnForm(initial={"expected_version": latest})
+    if context["can_track"]:
+        context["progress"] = services.progress(session)
+    return render(request, "drafts/workspace.html", context)
+
+
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "draft.write", session)
+    form = UploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        version = run_service(
+            form,
+            lambda: services.add_version(
+                actor=request.user,
+                session=session,
+                upload=(uploaded.name, uploaded.read()),
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["expected_version"],
+            ),
+        )
+        if version is not None:
+            messages.success(request, _("Version %(number)s was saved.") % {"number": version.number})
+            return redirect("drafts:workspace", session.pk)
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("drafts:workspace", session.pk)
+
+
+def write(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "draft.write", session)
+    form = EditorForm(request.POST or None, initial={"expected_version": _latest_number(session)})
+    if request.method == "POST" and form.is_valid():
+        version = run_service(
+            form,
+            lambda: services.add_version(
+                actor=request.user,
+                session=session,
+                text=form.cleaned_data["text"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["expected_version"],
+            ),
+        )
+        if version is not None:
+            messages.success(request, _("Version %(number)s was saved.") % {"number": version.number})
+            return redirect("drafts:workspace", session.pk)
+    return render(request, "drafts/write.html", {"session": session, "form": form})
+
+
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "draft.submit", session)
+    submit_and_report(
+        request,
+        VersionForm(request.POST),
+        lambda data: services.submit_draft(
+            actor=request.user, session=session, expected_version=data["expected_version"]
+        ),
+        _("The draft was sent for approval."),
+    )
+    return redirect("drafts:workspace", session.pk)
+
+
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "draft.approve", session)
+    form = VersionForm(request.POST)
+    result = None
+    if form.is_valid():
+        result = run_service(
+            form,
+            lambda: services.approve_draft(
+                actor=request.user,
+                session=session,
+                expected_version=form.cleaned_data["expected_version"],
+                include_exempted=form.cleaned_data["include_exempted"],
+            ),
+        )
+    if result is None:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        messages.success(
+            request,
+            _("Approved and sent to %(count)s members for study.") % {"count": result.recipients},
+        )
+        if result.late:
+            messages.warning(
+                request,
+                _("The draft reached the members later than the rule set allows before the meeting."),
+            )
+    return redirect("drafts:workspace", session.pk)
+
+
+@require_POST
+def return_(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "draft.return", session)
+    submit_and_report(
+        request,
+        ReturnForm(request.POST),
+        lambda data: services.return_draft(
+            actor=request.user,
+            session=session,
+            remarks=data["remarks"],
+            expected_version=data["expected_version"],
+        ),
+        _("The draft was returned to the presenter."),
+    )
+    return redirect("drafts:workspace", session.pk)
+
+
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "draft.track", session)
+    form = VersionForm(request.POST)
+    count = run_service(form, lambda: services.send_reminder(actor=request.user, session=session))
+    if count is None:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        messages.success(request, _("Reminder sent to %(count)s members.") % {"count": count})
+    return redirect("drafts:workspace", session.pk)
+
+
+# --- Reading and comments --------------------------------------------------------------------
+
+
+def _pick_version(request: HttpRequest, session: Session) -> DraftVersion:
+    versions = _versions_for(request.user, session)
+    wanted = request.GET.get("v")
+    if wanted:
+        chosen = next((v for v in versions if str(v.number) == wanted), None)
+        if chosen is None:
+            raise Http404
+        return chosen
+    approved = [v for v in versions if v.approved_at is not None]
+    if approved:
+        return approved[-1]
+    if versions:
+        return versions[-1]
+    raise Http404
+
+
+def read(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    version = _pick_version(request, session)
+    member = permissions.member_of(request.user)
+    if (
+        member is not None
+        and version.approved_at is not None
+        and permissions.is_cell_member(request.user, session)
+    ):
+        services.record_open(member=member, session=session)
+    comments = list(
+        Comment.objects.filter(session=session, parent=None)
+        .select_related("author", "response")
+        .prefetch_related(
+            Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("created_at"))
+        )
+        .order_by("created_at", "id")
+    )
+    # A comment sits where it is now in the newest version (unmatched ones apart, never dropped); read on
+    # an older version, it sits where it was written.
+    by_anchor: dict[str, list[Comment]] = defaultdict(list)
+    unmatched: list[Comment] = []
+    for comment in comments:
+        if comment.current_version_id == version.pk:
+            (unmatched if comment.unmatched else by_anchor[comment.current_anchor]).append(comment)
+        elif comment.version_id == version.pk:
+            by_anchor[comment.anchor].append(comment)
+    if version.kind == DraftVersion.Kind.PDF:
+        blocks = [Block(f"page-{n}", "", {f"page-{n}"}) for n in range(1, (version.pages or 0) + 1)]
+    else:
+        blocks = split_blocks(version.html)
+    placed = {anchor for block in blocks for anchor in block.anchors}
+    # A comment on an anchor no block shows (should not happen) still appears with the whole-draft ones.
+    whole = by_anchor.get("", []) + [c for a, cs in by_anchor.items() if a and a not in placed for c in cs]
+    distribution = Distribution.objects.filter(session=session).first()
+    can_comment = (
+        permissions.can(request.user, "comment.add", session)
+        and session.status in services.COMMENTABLE
+        and version.approved_at is not None
+    )
+    context = {
+        "session": session,
+        "version": version,
+        "versions": _versions_for(request.user, session),
+        "blocks": [
+            (block.anchor, block.html, [c for a in sorted(block.anchors) for c in by_anchor.get(a, [])])
+            for block in blocks
+        ],
+        "whole": whole,
+        "unmatched": unmatched,
+        "distribution": distribution,
+        "can_comment": can_comment,
+        "me": member,
+        "past_deadline": distribution is not None
+        and distribution.comments_due is not None
+        and timezone.localdate() > distribution.comments_due,
+        "is_presenter": permissions.is_presenter(request.user, session),
+    }
+    return render(request, "drafts/read.html", context)
+
+
+def version_file(request: HttpRequest, pk: int, number: int) -> FileResponse:
+    session = _session(request, pk)
+    version = next((v for v in _versions_for(request.user, session) if v.number == number), None)
+    if version is None or not version.file:
+        raise Http404
+    inline = version.kind == DraftVersion.Kind.PDF and request.GET.get("xem") == "1"
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=not inline,
+        filename=version.original_name or version.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf" if version.kind == DraftVersion.Kind.PDF else None,
+    )
+    # A PDF shown in the browser runs in a sandbox: no script, no forms, nothing it can reach.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "comment.add", session)
+    form = CommentForm(request.POST)
+    anchor = ""
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Comment.objects.filter(session=session, pk=form.cleaned_data["parent"]).first()
+            if parent is None:
+                raise Http404
+        anchor = form.cleaned_data["anchor"] or (parent.current_anchor if parent else "")
+        done = run_service(
+            form,
+            lambda: services.add_comment(
+                actor=request.user,
+                session=session,
+                body=form.cleaned_data["body"],
+                anchor=anchor,
+                parent=parent,
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Your comment was saved."))
+            return redirect(f"{reverse('drafts:read', args=[session.pk])}#{anchor or 'toan-van'}")
+    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(f"{reverse('drafts:read', args=[session.pk])}#{anchor or 'toan-van'}")
+
+
+def _comment(request: HttpRequest, pk: int) -> Comment:
+    return get_visible_or_404(
+        Comment.objects.filter(session__in=permissions.readable_sessions(request.user)).select_related(
+            "session"
+        ),
+        pk=pk,
+    )
+
+
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment(request, pk)
+    _deny_unless(request.user, "comment.edit", comment)
+    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.edit_comment(
+                actor=request.user, comment=comment, body=form.cleaned_data["body"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Your comment was saved."))
+            return redirect(f"{reverse('drafts:read', args=[comment.session_id])}#c{comment.pk}")
+    return render(request, "drafts/comment_edit.html", {"form": form, "comment": comment})
+
+
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment(request, pk)
+    _deny_unless(request.user, "comment.delete", comment)
+    submit_and_report(
+        request,
+        VersionForm(request.POST),
+        lambda data: services.delete_comment(actor=request.user, comment=comment),
+        _("The comment was deleted."),
+    )
+    return redirect(f"{reverse('drafts:read', args=[comment.session_id])}#c{comment.pk}")
+
+
+# --- Responses and comparison ----------------------------------------------------------------
+
+
+def responses(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    comments = list(
+        Comment.objects.filter(session=session, parent=None, deleted_at=None)
+        .select_related("author", "response")
+        .order_by("created_at", "id")
+    )
+    can_respond = permissions.can(request.user, "comment.respond", session)
+    rows = []
+    for comment in comments:
+        response = getattr(comment, "response", None)
+        initial = {"decision": response.decision, "explanation": response.explanation} if response else {}
+        rows.append(
+            (comment, ResponseForm(initial=initial, prefix=f"c{comment.pk}") if can_respond else None)
+        )
+    context = {
+        "session": session,
+        "rows": rows,
+        "can_respond": can_respond,
+        "unanswered": sum(1 for c in comments if not hasattr(c, "response")),
+    }
+    return render(request, "drafts/responses.html", context)
+
+
+@require_POST
+def respond(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment(request, pk)
+    _deny_unless(request.user, "comment.respond", comment.session)
+    form = ResponseForm(request.POST, prefix=f"c{comment.pk}")
+    submit_and_report(
+        request,
+        form,
+        lambda data: services.respond(
+            actor=request.user, comment=comment, decision=data["decision"], explanation=data["explanation"]
+        ),
+        _("The response was saved."),
+    )
+    return redirect(f"{reverse('drafts:responses', args=[comment.session_id])}#c{comment.pk}")
+
+
+def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    session = _session(request, pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    data, content_type, filename = exports.export_responses(session, fmt)
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    versions = {v.number: v for v in _versions_for(request.user, session)}
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        raise Http404 from None
+    if a not in versions or b not in versions:
+        numbers = sorted(versions)
+        if len(numbers) < 2:
+            raise Http404
+        a, b = numbers[-2], numbers[-1]
+    from drafts.textdiff import diff_versions
+
+    rows = diff_versions(versions[a].paragraphs, versions[b].paragraphs)
+    return render(
+        request,
+        "drafts/compare.html",
+        {"session": session, "a": versions[a], "b": versions[b], "rows": rows, "numbers": sorted(versions)},
+    )

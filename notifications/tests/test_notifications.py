@@ -1,0 +1,290 @@
+"""Notifying people: one notification per active recipient, e-mailed only after commit, read by its
+recipient alone, and counted in the top bar of every page."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_tasks.signals import task_enqueued
+from django_tasks_db.models import DBTaskResult
+
+from core.errors import PermissionDenied
+from notifications import services
+from notifications.models import Notification
+from notifications.tasks import send_notification_emails
+from tests.factories import UserFactory
+
+SESSION_URL = "/ke-hoach/buoi/12/"
+TITLE = "Dự thảo chuyên đề “Văn hóa Hồ Chí Minh” đã được gửi để nghiên cứu"
+BODY = "Đồng chí Lê Văn Đức đã gửi dự thảo. Đề nghị các đồng chí nghiên cứu và góp ý trước ngày 05/3."
+
+
+def notify(*recipients, url=SESSION_URL, **kwargs):
+    return services.notify(recipients=recipients, title=TITLE, body=BODY, url=url, **kwargs)
+
+
+def notices_of(user):
+    return Notification.objects.filter(recipient=user)
+
+
+# --- notify() ----------------------------------------------------------------------------------
+
+
+def test_each_distinct_recipient_gets_one_notification(world):
+    created = notify(world.member, world.probationary, world.member)
+    assert len(created) == 2
+    assert {n.recipient_id for n in created} == {world.member.pk, world.probationary.pk}
+    notice = notices_of(world.member).get()
+    assert (notice.title, notice.body, notice.url) == (TITLE, BODY, SESSION_URL)
+    assert notice.read_at is None and notice.email_sent_at is None
+
+
+def test_inactive_users_are_not_notified(world):
+    world.probationary.is_active = False
+    world.probationary.save(update_fields=["is_active"])
+    notify(world.member, world.probationary)
+    assert notices_of(world.member).count() == 1
+    assert not notices_of(world.probationary).exists()
+
+
+def test_the_title_is_one_line(world):
+    services.notify(recipients=[world.member], title="Dự thảo\r\nmới ", body="", url=SESSION_URL)
+    assert notices_of(world.member).get().title == "Dự thảo mới"
+
+
+@pytest.mark.parametrize(
+    "url", ["https://evil.example/", "//evil.example/ke-hoach/", "javascript:alert(1)", "ke-hoach/"]
+)
+def test_a_notification_cannot_point_outside_the_site(world, url):
+    with pytest.raises(ValueError):
+        notify(world.member, url=url)
+    assert not Notification.objects.exists()
+
+
+def test_e_mails_leave_only_after_the_transaction_commits(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(world.member, world.probationary)
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert sorted(m.to[0] for m in mail.outbox) == ["dangvien@example.vn", "duby@example.vn"]
+    assert not Notification.objects.filter(email_sent_at__isnull=True).exists()
+
+
+def test_nothing_is_notified_or_e_mailed_when_the_transaction_rolls_back(
+    world, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify(world.member, world.probationary)
+        raise RuntimeError("the caller's change failed")
+    assert callbacks == []
+    assert mail.outbox == []
+    assert not Notification.objects.exists()
+
+
+def test_one_background_task_sends_the_whole_batch(world, django_capture_on_commit_callbacks):
+    enqueued = []
+
+    def count(sender, task_result, **kwargs):
+        enqueued.append(task_result)
+
+    task_enqueued.connect(count)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            created = notify(world.secretary, world.deputy, world.member, world.probationary)
+    finally:
+        task_enqueued.disconnect(count)
+    assert len(enqueued) == 1
+    assert enqueued[0].args == [[n.pk for n in created]]
+    assert enqueued[0].return_value == 4
+    assert len(mail.outbox) == 4
+
+
+def test_recipients_without_an_address_are_notified_in_the_app_only(
+    world, django_capture_on_commit_callbacks
+):
+    no_address = UserFactory(username="khongthu", email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(world.member, no_address)
+    assert [m.to for m in mail.outbox] == [["dangvien@example.vn"]]
+    assert notices_of(no_address).get().email_sent_at is None
+
+
+def test_in_app_only_notifications_are_not_e_mailed(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify(world.member, email=False)
+    assert callbacks == [] and mail.outbox == []
+    assert notices_of(world.member).count() == 1
+
+
+def test_the_e_mail_has_the_title_the_text_and_an_absolute_link(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://chuyende.truongchinhtri.vn"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(world.member)
+    [message] = mail.outbox
+    assert message.subject == f"[chuyende] {TITLE}"
+    assert message.body.startswith(f"{BODY}\n\nhttps://chuyende.truongchinhtri.vn{SESSION_URL}\n")
+    assert "https://chuyende.truongchinhtri.vn/thong-bao/" in message.body
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_running_the_task_again_sends_nothing_twice(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify(world.member)
+    assert send_notification_emails.call([n.pk for n in created]) == 0
+    assert len(mail.outbox) == 1
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def test_only_the_recipient_may_mark_it_read(world):
+    [notice] = notify(world.member)
+    with pytest.raises(PermissionDenied):
+        services.mark_read(actor=world.probationary, notification=notice)
+    services.mark_read(actor=world.member, notification=notice)
+    assert notices_of(world.member).get().read_at is not None
+
+
+def test_the_list_shows_only_ones_own_notifications(client, world):
+    services.notify(recipients=[world.member], title="Dành cho Đức", body="", url=SESSION_URL)
+    services.notify(recipients=[world.probationary], title="Dành cho Mai", body="", url=SESSION_URL)
+    client.force_login(world.member)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Dành cho Đức" in page
+    assert "Dành cho Mai" not in page
+
+
+def test_unread_notifications_stand_out_in_the_list(client, world):
+    first, second = (
+        services.notify(recipients=[world.member], title=title, body="", url=SESSION_URL)[0]
+        for title in ("Cũ", "Mới")
+    )
+    services.mark_read(actor=world.member, notification=first)
+    client.force_login(world.member)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert page.count('class="notice unread"') == 1
+    assert page.index(reverse("notifications:open", args=[second.pk])) < page.index(
+        reverse("notifications:open", args=[first.pk])
+    ), "newest first"
+
+
+def test_opening_marks_it_read_and_goes_to_its_page(client, world):
+    [notice] = notify(world.member)
+    client.force_login(world.member)
+    response = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert response.status_code == 302 and response["Location"] == SESSION_URL
+    assert notices_of(world.member).get().read_at is not None
+
+
+def test_someone_elses_notification_does_not_exist_for_them(client, world):
+    [notice] = notify(world.member)
+    client.force_login(world.probationary)
+    assert client.get(reverse("notifications:open", args=[notice.pk])).status_code == 404
+    assert notices_of(world.member).get().read_at is None
+
+
+def test_a_link_to_another_site_is_not_followed(client, world):
+    notice = Notification.objects.create(recipient=world.member, title="Lừa đảo", url="https://evil.example/")
+    client.force_login(world.member)
+    response = client.get(reverse("notifications:open", args=[notice.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("notifications:list")
+
+
+def test_marking_all_read_leaves_other_peoples_notifications_alone(client, world):
+    notify(world.member, world.probationary)
+    notify(world.member)
+    client.force_login(world.member)
+    response = client.post(reverse("notifications:read_all"))
+    assert response.status_code == 302
+    assert not notices_of(world.member).filter(read_at__isnull=True).exists()
+    assert notices_of(world.probationary).get().read_at is None
+
+
+# --- the counter in the top bar ----------------------------------------------------------------
+
+
+def _notification_queries(captured):
+    return [q["sql"] for q in captured.captured_queries if "notifications_notification" in q["sql"]]
+
+
+def test_the_top_bar_counts_unread_notifications_in_one_query(client, world):
+    for _ in range(3):
+        notify(world.member)
+    services.mark_read(actor=world.member, notification=notify(world.member)[0])
+    client.force_login(world.member)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("core:home")).content.decode()
+    assert re.search(r'<span class="bell-count">3</span>', page)
+    assert 'aria-label="' in page and re.search(r'class="bell"[^>]*aria-label="[^"]*3[^"]*"', page)
+    assert len(_notification_queries(captured)) == 1
+
+
+def test_the_list_page_counts_once_for_the_bar_and_its_button(client, world):
+    notify(world.member)
+    client.force_login(world.member)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("notifications:list"))
+    counts = [q for q in _notification_queries(captured) if "read_at" in q and "IS NULL" in q]
+    assert len(counts) == 1, counts
+
+
+def test_no_unread_notifications_shows_a_bell_without_a_number(client, world):
+    client.force_login(world.member)
+    page = client.get(reverse("core:home")).content.decode()
+    assert 'class="bell"' in page and "bell-count" not in page
+
+
+def test_anonymous_visitors_have_no_counter_and_no_query(client, world):
+    notify(world.member)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("accounts:login")).content.decode()
+    assert 'class="bell"' not in page
+    assert _notification_queries(captured) == []
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def test_the_list_makes_as_many_queries_with_40_notifications_as_with_3(client, world):
+    client.force_login(world.member)
+    url = reverse("notifications:list")
+
+    def add(count):
+        for index in range(count):
+            services.notify(recipients=[world.member], title=f"Thông báo {index}", body=BODY, url=SESSION_URL)
+
+    add(3)
+    client.get(url)  # fill the process-wide caches before counting
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(37)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert page.count('class="notice unread"') == 30  # one page
+    assert len(few.captured_queries) == len(many.captured_queries), [q["sql"] for q in many.captured_queries]
+
+
+def test_with_the_database_queue_the_job_holds_primary_keys_until_a_worker_runs_it(
+    world, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify(world.member, world.probationary)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "notifications.tasks.send_notification_emails"
+    assert queued.args_kwargs == {"args": [[n.pk for n in created]], "kwargs": {}}
+    assert mail.outbox == []
+
+    # What db_worker does with the row (the worker itself closes the test's database connection).
+    queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
+    assert sorted(m.to[0] for m in mail.outbox) == ["dangvien@example.vn", "duby@example.vn"]
