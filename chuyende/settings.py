@@ -273,5 +273,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every sign-in at INFO; failures and lockouts (WARNING) are what matter.
     # WeasyPrint reports each rendering step at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        # django-tasks reports every task start and end at INFO; failures are what matter.
+        "django_tasks": {"level": "WARNING"},
+    },
 }

@@ -24,6 +24,7 @@ from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
 from organizations.models import Exemption, Member, Membership
 from organizations.permissions import active_q
+from organizations.selectors import vietnamese_name_key
 from planning.models import Session
 
 # Before approval, and after the meeting while the presenter revises the text (a "final" version).
@@ -336,7 +337,7 @@ def recipients_of(session: Session, *, include_exempted: bool) -> list[Member]:
     if not include_exempted:
         exempted = Exemption.objects.filter(active_q(on=on)).values("member_id")
         members = members.exclude(pk__in=exempted)
-    return list(members.order_by("full_name"))
+    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
 
 
 # --- Reading and comments --------------------------------------------------------------------

@@ -197,3 +197,16 @@ def test_the_reading_page_costs_the_same_queries_with_40_members_and_200_comment
         )
     assert Comment.objects.count() == 201
     assert count() == few
+
+
+def test_the_daily_command_sends_the_due_reminders(world, distributed):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Session.objects.filter(pk=distributed.pk).update(planned_date=timezone.localdate() + timedelta(days=1))
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "for 1 session" in out.getvalue()
+    call_command("send_reminders", stdout=out)
+    assert "for 0 session" in out.getvalue()

@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from drafts.demo import add_drafts
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
 
@@ -12,7 +14,10 @@ class Command(BaseCommand):
     help = "Load the demo data (Đảng bộ Trường Chính trị Nguyễn Chí Thanh) into an empty database."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if load_demo(add_plans):
+        # The demo's drafts notify members like real ones do; their e-mails would go to addresses that
+        # do not exist (or fill the console of `make run`), so this short-lived process sends none.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        if load_demo(add_plans, add_drafts):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():
             self.stdout.write("Demo data already present; nothing changed.")
