@@ -23,6 +23,9 @@ class DraftsConfig(AppConfig):
                 "drafts.comment.edited": _("%(actor)s edited a comment."),
                 "drafts.comment.deleted": _("%(actor)s deleted a comment."),
                 "drafts.comment.answered": _("%(actor)s answered a comment: %(decision)s."),
+                "drafts.final.submitted": _(
+                    "%(actor)s submitted the final text (version %(number)s) for approval."
+                ),
                 "drafts.reminder.sent": _("%(actor)s reminded %(count)s members to comment."),
             }
         )

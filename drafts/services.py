@@ -484,6 +484,36 @@ def unanswered_comments(session: Session) -> int:
     )
 
 
+def submit_final(*, actor: Any, session: Session, expected_version: int | None = None) -> DraftVersion:
+    """After the meeting, the presenter submits the revised (final) text for the chi ủy's approval.
+
+    Refused while any comment has no response: the response table goes with the final text."""
+    _require(actor, "draft.submit", session)
+    with transaction.atomic():
+        session = _locked(session)
+        if session.status != Session.Status.REVISING:
+            raise InvalidTransition(
+                _("The final text is submitted after the meeting, while it is being revised.")
+            )
+        _check_expected(session, expected_version)
+        version = latest_version(session, DraftVersion.Stage.FINAL)
+        if version is None:
+            raise InvalidTransition(_("Upload the revised text first."))
+        missing = unanswered_comments(session)
+        if missing:
+            raise DomainError(
+                _(
+                    "%(count)s comments have no response yet; "
+                    "answer every comment before submitting the final text."
+                )
+                % {"count": missing}
+            )
+        session.status = Session.Status.FINAL_SUBMITTED
+        session.save(update_fields=["status"])
+        log_action(actor, "drafts.final.submitted", session, {"number": version.number})
+    return version
+
+
 # --- Who has done what; reminders ------------------------------------------------------------
 
 

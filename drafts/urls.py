@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/tai-len/", views.upload, name="upload"),
     path("<int:pk>/soan/", views.write, name="write"),
     path("<int:pk>/trinh/", views.submit, name="submit"),
+    path("<int:pk>/trinh-ban-hoan-chinh/", views.submit_final, name="submit_final"),
     path("<int:pk>/duyet/", views.approve, name="approve"),
     path("<int:pk>/tra-lai/", views.return_, name="return"),
     path("<int:pk>/nhac/", views.remind, name="remind"),

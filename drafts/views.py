@@ -66,6 +66,9 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write,
         "can_submit": permissions.can(request.user, "draft.submit", session)
         and session.status in (Session.Status.DRAFTING, Session.Status.RETURNED),
+        "can_submit_final": permissions.can(request.user, "draft.submit", session)
+        and session.status == Session.Status.REVISING
+        and services.latest_version(session, DraftVersion.Stage.FINAL) is not None,
         "can_approve": permissions.can(request.user, "draft.approve", session)
         and session.status == Session.Status.SUBMITTED,
         "can_track": permissions.can(request.user, "draft.track", session),
@@ -140,6 +143,21 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, session=session, expected_version=data["expected_version"]
         ),
         _("The draft was sent for approval."),
+    )
+    return redirect("drafts:workspace", session.pk)
+
+
+@require_POST
+def submit_final(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    _deny_unless(request.user, "draft.submit", session)
+    submit_and_report(
+        request,
+        VersionForm(request.POST),
+        lambda data: services.submit_final(
+            actor=request.user, session=session, expected_version=data["expected_version"]
+        ),
+        _("The final text was sent for approval."),
     )
     return redirect("drafts:workspace", session.pk)
 

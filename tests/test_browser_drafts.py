@@ -105,7 +105,22 @@ def block(page: Page, text: str) -> Locator:
 
 
 def comment_box(page: Page, text: str) -> Locator:
+    """The (collapsible) comments under the paragraph that shows ``text``."""
     return block(page, text).locator("details.block-comments")
+
+
+def toggle(details: Locator) -> Locator:
+    """The summary that opens or closes ``details`` (not those of the reply boxes inside it)."""
+    return details.locator(":scope > summary")
+
+
+def comment_count(n: int) -> str:
+    return vi(ngettext_lazy("%(n)s comment", "%(n)s comments", n)) % {"n": n}
+
+
+def versions(page: Page) -> Locator:
+    """The workspace's list of versions."""
+    return page.locator("section.card").filter(has=page.get_by_role("heading", name=vi("Versions")))
 
 
 def as_pattern(message: str, placeholder: str) -> re.Pattern[str]:
@@ -130,9 +145,6 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     workspace = url(live_server, "drafts:workspace", session.pk)
     first = write_docx(tmp_path / "chuyen-de-v1.docx", INTRO, LIFELONG, SELF_STUDY, TEACHING)
     second = write_docx(tmp_path / "chuyen-de-v2.docx", INTRO, LIFELONG_V2, SELF_STUDY, TEACHING)
-    versions = lambda page: page.locator("section.card").filter(  # noqa: E731
-        has=page.get_by_role("heading", name=vi("Versions"))
-    )
 
     # 1. The presenter uploads the Word file and submits version 1.
     presenter = devices()
@@ -198,23 +210,16 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     for text in (INTRO, LIFELONG_V2, SELF_STUDY, TEACHING):
         expect(block(member_a, text)).to_be_visible()
     box = comment_box(member_a, LIFELONG_V2)
-    box.locator("summary").filter(has_text=vi("Comment")).click()
+    toggle(box).click()
     box.get_by_label(vi("Your comment")).fill(COMMENT_A)
     box.get_by_role("button", name=vi("Send the comment")).click()
     expect(success(member_a)).to_have_text(vi("Your comment was saved."))
+    # Back at the paragraph, whose (closed) box now counts one comment: hers.
     expect(member_a).to_have_url(re.compile(r"/doc/#p-\d+$"))
-    cid = Comment.objects.get(body=COMMENT_A).pk
-    member_a.goto(url(live_server, "drafts:read", session.pk) + f"#c{cid}")
-    print("OPEN AFTER #c:", box.evaluate("d => d.open"))
-    member_a.goto(url(live_server, "drafts:read", session.pk) + "#p-3")
-    print(
-        "OPEN AFTER REDIRECT:",
-        box.evaluate("d => d.open"),
-        member_a.evaluate("document.querySelectorAll('[id=\"' + location.hash.slice(1) + '\"]').length"),
-    )
-    box.locator(":scope > summary").click()  # the box is closed again after the page reloads
+    expect(toggle(box)).to_have_text(comment_count(1))
+    toggle(box).click()
     expect(box.locator("article.comment")).to_contain_text(COMMENT_A)
-    expect(box.locator("article.comment")).to_contain_text("Phạm Thị Mai")
+    expect(box.locator("article.comment header")).to_contain_text("Phạm Thị Mai")
     assert_no_horizontal_scroll(member_a)
     assert save_screenshot(member_a, "draft-read-360.png").stat().st_size > 0
 
@@ -223,30 +228,35 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     sign_in(member_b, live_server, world.deputy.username)
     member_b.goto(url(live_server, "drafts:read", session.pk))
     box = comment_box(member_b, SELF_STUDY)
-    box.locator("summary").click()
+    toggle(box).click()
     box.get_by_label(vi("Your comment")).fill(COMMENT_B)
     box.get_by_role("button", name=vi("Send the comment")).click()
     expect(success(member_b)).to_have_text(vi("Your comment was saved."))
-    a_comment = comment_box(member_b, LIFELONG_V2).locator("article.comment").filter(has_text=COMMENT_A)
-    comment_box(member_b, LIFELONG_V2).locator("summary").first.click()
-    a_comment.locator("details.reply-form summary").click()
+    expect(toggle(box)).to_have_text(comment_count(1))
+    toggle(box).click()
+    expect(box.locator("article.comment")).to_contain_text(COMMENT_B)
+
+    box = comment_box(member_b, LIFELONG_V2)
+    a_comment = box.locator("article.comment").filter(has_text=COMMENT_A)
+    toggle(box).click()
+    a_comment.locator("details.reply-form > summary").click()
     a_comment.get_by_label(vi("Your reply")).fill(REPLY_B)
     a_comment.get_by_role("button", name=vi("Send the reply")).click()
     expect(success(member_b)).to_have_text(vi("Your comment was saved."))
-    comment_box(member_b, LIFELONG_V2).locator("summary").first.click()
+    toggle(box).click()
     expect(a_comment.locator(".reply")).to_contain_text(REPLY_B)
-    expect(comment_box(member_b, SELF_STUDY).locator("article.comment")).to_contain_text(COMMENT_B)
+    expect(a_comment.locator(".reply")).to_contain_text("Trần Thị Hoa")
 
     # 7. The secretary sees who has neither opened nor commented, and reminds those who have not.
     secretary.goto(workspace)
     progress = secretary.locator("#progress")
     expect(progress.get_by_role("heading", name=vi("Who has read and commented"))).to_be_visible()
-    row = lambda name: progress.locator("tbody tr").filter(has_text=name)  # noqa: E731
-    expect(progress.locator("tbody tr")).to_have_count(CELL_MEMBERS)
+    rows = progress.locator("tbody tr")
+    expect(rows).to_have_count(CELL_MEMBERS)
     for commented in ("Phạm Thị Mai", "Trần Thị Hoa"):
-        expect(row(commented)).not_to_have_class("row-neither")
-    for silent in ("Nguyễn Văn Bình", "Lê Văn Đức"):
-        expect(row(silent)).to_have_class("row-neither")
+        expect(rows.filter(has_text=commented)).not_to_have_class("row-neither")
+    for silent in ("Nguyễn Văn Bình", "Lê Văn Đức"):  # opened nothing, wrote nothing
+        expect(rows.filter(has_text=silent)).to_have_class("row-neither")
     progress.get_by_role("button", name=vi("Remind those who have not commented")).click()
     reminded = as_pattern(vi("Reminder sent to %(count)s members."), "count")
     expect(success(secretary)).to_have_text(reminded)

@@ -218,6 +218,18 @@ def distributed_session(world: World) -> dict[str, Any]:
     return {"pk": _draft_session(world, "distributed").pk}
 
 
+def revising_session(world: World) -> dict[str, Any]:
+    """After the meeting, with a revised (final) version and no comment left unanswered."""
+    from drafts import services as drafts
+    from planning.models import Session
+
+    session = _draft_session(world, "distributed")
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.REVISING)
+    session.refresh_from_db()
+    drafts.add_version(actor=None, session=session, text="Bản hoàn chỉnh sau buổi sinh hoạt.")
+    return {"pk": session.pk}
+
+
 def distributed_file(world: World) -> dict[str, Any]:
     return {**distributed_session(world), "number": 1}
 
@@ -677,6 +689,15 @@ ROUTES = [
         "POST",
         kwargs=drafting_session,
         data=lambda w: {"expected_version": 1},
+        changes_state=True,
+    ),
+    Route(
+        "drafts:submit_final",
+        "revising",
+        WRITES_DRAFT,
+        "POST",
+        kwargs=revising_session,
+        data=lambda w: {"expected_version": 2},
         changes_state=True,
     ),
     Route(

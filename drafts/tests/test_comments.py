@@ -210,3 +210,19 @@ def test_the_daily_command_sends_the_due_reminders(world, distributed):
     assert "for 1 session" in out.getvalue()
     call_command("send_reminders", stdout=out)
     assert "for 0 session" in out.getvalue()
+
+
+def test_the_final_text_cannot_be_submitted_while_a_comment_has_no_response(world, distributed):
+    comment = services.add_comment(actor=world.probationary, session=distributed, anchor="p-2", body="Ý kiến")
+    Session.objects.filter(pk=distributed.pk).update(status=Session.Status.REVISING)  # after the meeting
+    distributed.refresh_from_db()
+    with pytest.raises(InvalidTransition):
+        services.submit_final(actor=world.member, session=distributed)  # no revised text yet
+    services.add_version(actor=world.member, session=distributed, text=TEXT + "\n\nBổ sung theo góp ý.")
+    with pytest.raises(DomainError) as refused:
+        services.submit_final(actor=world.member, session=distributed)
+    assert "1" in str(refused.value.message)
+    services.respond(actor=world.member, comment=comment, decision=Response.Decision.ACCEPTED)
+    version = services.submit_final(actor=world.member, session=distributed)
+    distributed.refresh_from_db()
+    assert distributed.status == Session.Status.FINAL_SUBMITTED and version.stage == "final"
