@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Member
 from planning.models import Session
@@ -231,7 +232,7 @@ class Response(models.Model):
     """How the presenter handled one comment (tiếp thu, giải trình)."""
 
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("response to a comment", "Accepted")
         PARTLY = "partly", _("Partly accepted")
         NOT_ACCEPTED = "not_accepted", _("Not accepted")
 

@@ -525,11 +525,14 @@ class Progress:
 
 
 def progress(session: Session) -> list[Progress]:
-    """For each recipient: when they first opened the draft and how many comments they wrote."""
+    """For each recipient but the presenters (who wrote it): when they first opened the draft and how
+    many comments they wrote."""
     distribution = Distribution.objects.filter(session=session).first()
     if distribution is None:
         return []
-    members = recipients_of(session, include_exempted=distribution.include_exempted)
+    presenters = permissions.presenter_ids(session)
+    recipients = recipients_of(session, include_exempted=distribution.include_exempted)
+    members = [m for m in recipients if m.pk not in presenters]
     reads = dict(Reading.objects.filter(session=session).values_list("member_id", "first_opened_at"))
     counts: dict[int, int] = {}
     for author_id in Comment.objects.filter(session=session, deleted_at=None).values_list(
@@ -545,7 +548,8 @@ def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> i
         _require(actor, "draft.track", session)
     if session.status != Session.Status.DISTRIBUTED:
         raise InvalidTransition(_("Reminders are for a draft sent to the members and not yet discussed."))
-    waiting = [p.member for p in progress(session) if p.comments == 0]
+    me = permissions.member_of(actor) if actor is not None else None
+    waiting = [p.member for p in progress(session) if p.comments == 0 and p.member != me]
     with transaction.atomic():
         Reminder.objects.create(session=session, automatic=automatic, recipients=len(waiting))
         log_action(actor, "drafts.reminder.sent", session, {"count": len(waiting)})

@@ -346,7 +346,8 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             messages.success(request, _("Your comment was saved."))
-            return redirect(f"{reverse('drafts:read', args=[session.pk])}#{anchor or 'toan-van'}")
+            # Landing on the comment itself opens the comment box around it.
+            return redirect(f"{reverse('drafts:read', args=[session.pk])}#c{done.pk}")
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect(f"{reverse('drafts:read', args=[session.pk])}#{anchor or 'toan-van'}")
 

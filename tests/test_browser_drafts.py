@@ -26,6 +26,7 @@ from drafts.models import Comment, DraftVersion, Reading, Response
 from organizations.models import Member
 from planning import services as planning
 from planning.models import Session
+from tests.factories import member_in
 from tests.test_browser import PASSWORD, assert_no_horizontal_scroll, save_screenshot, url, vi
 
 TITLE = "Văn hóa Hồ Chí Minh về học tập"
@@ -42,7 +43,8 @@ REPLY_B = "Tôi đồng ý với đồng chí Mai, nên ghi rõ nguồn trích d
 PARTLY = "Đã bổ sung một ví dụ; phần hình thức tự học sẽ trình bày khi thảo luận."
 
 # world.cell's members: everyone the approved draft is sent to.
-CELL_MEMBERS = 4
+CELL_MEMBERS = 5  # the four personas' cell, and Đặng Văn Sơn, who has no login and will not comment
+SILENT = "Đặng Văn Sơn"
 
 
 # --- Data and helpers --------------------------------------------------------------------------
@@ -59,6 +61,7 @@ def drafting(transactional_db: None, live_server: Any, world: World) -> Session:
         actor=None, plan=plan, quarter=(day.month - 1) // 3 + 1, title=TITLE, planned_date=day
     )
     planning.assign_presenters(actor=None, session=session, members=[Member.objects.get(user=world.member)])
+    member_in(world.cell, full_name=SILENT)
     return session
 
 
@@ -209,15 +212,16 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     expect(member_a).to_have_url(url(live_server, "drafts:read", session.pk))
     for text in (INTRO, LIFELONG_V2, SELF_STUDY, TEACHING):
         expect(block(member_a, text)).to_be_visible()
+    reading = url(live_server, "drafts:read", session.pk)
     box = comment_box(member_a, LIFELONG_V2)
     toggle(box).click()
     box.get_by_label(vi("Your comment")).fill(COMMENT_A)
     box.get_by_role("button", name=vi("Send the comment")).click()
     expect(success(member_a)).to_have_text(vi("Your comment was saved."))
-    # Back at the paragraph, whose (closed) box now counts one comment: hers.
-    expect(member_a).to_have_url(re.compile(r"/doc/#p-\d+$"))
+    # Back on her comment: the paragraph's box, now counting one comment, is open on it.
+    expect(member_a).to_have_url(re.compile(re.escape(reading) + r"#c\d+$"))
     expect(toggle(box)).to_have_text(comment_count(1))
-    toggle(box).click()
+    expect(box.locator("article.comment")).to_be_visible()
     expect(box.locator("article.comment")).to_contain_text(COMMENT_A)
     expect(box.locator("article.comment header")).to_contain_text("Phạm Thị Mai")
     assert_no_horizontal_scroll(member_a)
@@ -226,14 +230,15 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     # 6. Member B, the deputy, on a desktop: her own comment on another paragraph, and a reply to A.
     member_b = devices()
     sign_in(member_b, live_server, world.deputy.username)
-    member_b.goto(url(live_server, "drafts:read", session.pk))
+    member_b.goto(reading)
     box = comment_box(member_b, SELF_STUDY)
     toggle(box).click()
     box.get_by_label(vi("Your comment")).fill(COMMENT_B)
     box.get_by_role("button", name=vi("Send the comment")).click()
+    expect(member_b).to_have_url(re.compile(re.escape(reading) + r"#c\d+$"))
     expect(success(member_b)).to_have_text(vi("Your comment was saved."))
     expect(toggle(box)).to_have_text(comment_count(1))
-    toggle(box).click()
+    expect(box.locator("article.comment")).to_be_visible()
     expect(box.locator("article.comment")).to_contain_text(COMMENT_B)
 
     box = comment_box(member_b, LIFELONG_V2)
@@ -242,8 +247,10 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     a_comment.locator("details.reply-form > summary").click()
     a_comment.get_by_label(vi("Your reply")).fill(REPLY_B)
     a_comment.get_by_role("button", name=vi("Send the reply")).click()
+    # The reply takes the new page to itself, under the comment it answers, in the open box.
+    expect(member_b).to_have_url(re.compile(re.escape(reading) + r"#c\d+$"))
     expect(success(member_b)).to_have_text(vi("Your comment was saved."))
-    toggle(box).click()
+    expect(a_comment.locator(".reply")).to_be_visible()
     expect(a_comment.locator(".reply")).to_contain_text(REPLY_B)
     expect(a_comment.locator(".reply")).to_contain_text("Trần Thị Hoa")
 
@@ -252,16 +259,18 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     progress = secretary.locator("#progress")
     expect(progress.get_by_role("heading", name=vi("Who has read and commented"))).to_be_visible()
     rows = progress.locator("tbody tr")
-    expect(rows).to_have_count(CELL_MEMBERS)
+    expect(rows).to_have_count(CELL_MEMBERS - 1)  # the presenter wrote it and is not listed
     for commented in ("Phạm Thị Mai", "Trần Thị Hoa"):
         expect(rows.filter(has_text=commented)).not_to_have_class("row-neither")
-    for silent in ("Nguyễn Văn Bình", "Lê Văn Đức"):  # opened nothing, wrote nothing
-        expect(rows.filter(has_text=silent)).to_have_class("row-neither")
+    expect(rows.filter(has_text="Nguyễn Văn Bình")).to_have_class(
+        "row-neither"
+    )  # opened nothing, wrote nothing
+    expect(rows.filter(has_text="Lê Văn Đức")).to_have_count(0)
     progress.get_by_role("button", name=vi("Remind those who have not commented")).click()
     reminded = as_pattern(vi("Reminder sent to %(count)s members."), "count")
     expect(success(secretary)).to_have_text(reminded)
     match = reminded.fullmatch(success(secretary).inner_text())
-    assert match is not None and int(match.group(1)) > 0
+    assert match is not None and int(match.group(1)) == 1  # Sơn: not the secretary herself, not the presenter
 
     # 8. The presenter answers both comments and exports the response table.
     presenter.goto(url(live_server, "drafts:responses", session.pk))
@@ -280,6 +289,7 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
         if explanation:
             card.get_by_label(vi("Explanation")).fill(explanation)
         card.get_by_role("button", name=vi("Save the response")).click()
+        expect(presenter).to_have_url(re.compile(f"#{card.get_attribute('id')}$"))
         expect(success(presenter)).to_have_text(vi("The response was saved."))
         expect(card.get_by_role("radio", name=vi(decision.label), exact=True)).to_be_checked()
     expect(warning).to_have_count(0)
