@@ -39,6 +39,11 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     return None
 
 
+def form_errors(form: forms.BaseForm) -> str:
+    """All of a form's error messages as one sentence for a flash message."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 def submit_and_report(
     request: HttpRequest, form: forms.BaseForm, call: Callable[[dict[str, Any]], object], success: str
 ) -> bool:
@@ -47,5 +52,5 @@ def submit_and_report(
     if form.is_valid() and run_service(form, lambda: call(form.cleaned_data) or True) is not None:
         messages.success(request, success)
         return True
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    messages.error(request, form_errors(form))
     return False

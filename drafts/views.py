@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import get_visible_or_404, run_service, submit_and_report
+from core.web import form_errors, get_visible_or_404, run_service, submit_and_report
 from drafts import exports, permissions, services
 from drafts.blocks import Block, split_blocks
 from drafts.forms import (
@@ -107,7 +107,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         if version is not None:
             messages.success(request, _("Version %(number)s was saved.") % {"number": version.number})
             return redirect("drafts:workspace", session.pk)
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    messages.error(request, form_errors(form))
     return redirect("drafts:workspace", session.pk)
 
 
@@ -179,7 +179,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     if result is None:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors(form))
     else:
         messages.success(
             request,
@@ -218,7 +218,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST)
     count = run_service(form, lambda: services.send_reminder(actor=request.user, session=session))
     if count is None:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, form_errors(form))
     else:
         messages.success(request, _("Reminder sent to %(count)s members.") % {"count": count})
     return redirect("drafts:workspace", session.pk)
@@ -348,7 +348,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment was saved."))
             # Landing on the comment itself opens the comment box around it.
             return redirect(f"{reverse('drafts:read', args=[session.pk])}#c{done.pk}")
-    messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    messages.error(request, form_errors(form))
     return redirect(f"{reverse('drafts:read', args=[session.pk])}#{anchor or 'toan-van'}")
 
 
