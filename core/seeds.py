@@ -45,6 +45,60 @@ HD12_HD42: dict[str, Any] = {
         "review_complete_min_points": 50,
         "review_excellent_cap_percent": 20,
         "review_min_months_since_admission": 6,
+        # HD 12 framework criteria, scored on the example 100-point scale of Bình Thuận (DOMAIN §3):
+        # Tốt ≥ 90 with full marks on attendance, duration, participation and minutes.
+        "quality_rubric": {
+            "criteria": [
+                {
+                    "code": "attendance",
+                    "label": "Đảng viên dự họp trên 85%, không có ai vắng không lý do",
+                    "points": 20,
+                    "must_be_full": True,
+                },
+                {
+                    "code": "preparation",
+                    "label": "Nội dung được bí thư, phó bí thư chuẩn bị; chi ủy họp trước",
+                    "points": 15,
+                    "must_be_full": False,
+                },
+                {
+                    "code": "procedure",
+                    "label": "Đúng giờ, đúng trình tự sinh hoạt",
+                    "points": 15,
+                    "must_be_full": False,
+                },
+                {
+                    "code": "duration",
+                    "label": "Thời gian sinh hoạt đủ theo quy định",
+                    "points": 10,
+                    "must_be_full": True,
+                },
+                {
+                    "code": "participation",
+                    "label": "Nhiều đảng viên phát biểu, thảo luận dân chủ",
+                    "points": 20,
+                    "must_be_full": True,
+                },
+                {
+                    "code": "conclusion",
+                    "label": "Kết luận, nghị quyết rõ ràng, khả thi",
+                    "points": 10,
+                    "must_be_full": False,
+                },
+                {
+                    "code": "minutes",
+                    "label": "Biên bản ghi đầy đủ, đúng thể thức",
+                    "points": 10,
+                    "must_be_full": True,
+                },
+            ],
+            "levels": [
+                {"code": "tot", "label": "Tốt", "min_points": 90, "requires_full": True},
+                {"code": "kha", "label": "Khá", "min_points": 70},
+                {"code": "trung_binh", "label": "Trung bình", "min_points": 50},
+                {"code": "kem", "label": "Kém", "min_points": 0},
+            ],
+        },
     },
 }
 
