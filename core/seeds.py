@@ -27,7 +27,8 @@ HD12_HD42: dict[str, Any] = {
         # Counted back from the session date [design defaults; HD 42 fixes only the 1-day minimum].
         "draft_due_days_before": 10,
         "approval_due_days_before": 5,
-        "comments_due_days_before": 1,
+        # Members may comment until the meeting day (the draft arrives at least 1 day before).
+        "comments_due_days_before": 0,
         "comment_reminder_days_before": 2,
         # Plan checks: two thematic sessions closer than this are flagged [design].
         "min_days_between_sessions": 14,

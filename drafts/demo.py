@@ -84,6 +84,9 @@ def _session(demo: Demo, year: int, title: str) -> Session:
 def _comment(session: Session, author_name: str, demo: Demo, anchor: str, body: str) -> Comment:
     version = services.distributed_version(session)
     assert version is not None
+    Reading.objects.get_or_create(
+        session=session, member=demo.members[author_name], defaults={"version": version}
+    )
     return Comment.objects.create(
         session=session,
         version=version,
@@ -144,11 +147,16 @@ def add_drafts(demo: Demo) -> None:
     Session.objects.filter(pk=held.pk).update(status=held_status)
     # Past steps carry the dates they would have had.
     meeting = held.planned_date or today
+    days_ago = (today - meeting).days
     Distribution.objects.filter(session=held).update(
-        distributed_at=timezone.now() - timedelta(days=(today - meeting).days + 6),
-        comments_due=meeting - timedelta(days=1),
-        late=False,
+        distributed_at=timezone.now() - timedelta(days=days_ago + 6), late=False
     )
+    DraftVersion.objects.filter(session=held).update(
+        created_at=timezone.now() - timedelta(days=days_ago + 12),
+        approved_at=timezone.now() - timedelta(days=days_ago + 6),
+    )
+    Comment.objects.filter(session=held).update(created_at=timezone.now() - timedelta(days=days_ago + 3))
+    Reading.objects.filter(session=held).update(first_opened_at=timezone.now() - timedelta(days=days_ago + 5))
 
     # Under comment: the session three weeks ahead, presented by dangvien.
     upcoming = _session(demo, today.year, COMMENT_TITLE)

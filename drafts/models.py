@@ -6,6 +6,8 @@ Every version is immutable once written; comments keep the version they were wri
 re-attached to the matching paragraph of each newer version.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -139,7 +141,6 @@ class Distribution(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    comments_due = models.DateField(_("comments due"), null=True, blank=True)
     include_exempted = models.BooleanField(_("also sent to exempted members"), default=False)
     late = models.BooleanField(
         _("sent late"), default=False, help_text=_("Later than the rule set allows before the meeting.")
@@ -151,6 +152,13 @@ class Distribution(models.Model):
 
     def __str__(self) -> str:
         return str(self.session)
+
+    @property
+    def comments_due(self) -> "date | None":
+        """Counted back from the session's date (which postponing may move) by the rule set."""
+        from drafts.services import comments_due
+
+        return comments_due(self.session)
 
 
 class Reading(models.Model):

@@ -25,12 +25,13 @@ def drafts_to_read(user: Any, today: date | None = None) -> list[DraftToRead]:
     today = today or timezone.localdate()
     rows = (
         Distribution.objects.filter(session__cell_id__in=scope.cell_ids, session__status="distributed")
-        .exclude(comments_due__lt=today)
+        .exclude(session__planned_date__lt=today)
         .exclude(Exists(Comment.objects.filter(session=OuterRef("session"), author_id=scope.member_id)))
+        .exclude(session__presenters__id=scope.member_id)
         .annotate(
             opened=Exists(Reading.objects.filter(session=OuterRef("session"), member_id=scope.member_id))
         )
-        .select_related("session__cell")
-        .order_by("comments_due")
+        .select_related("session__cell__rule_set", "session__cell__parent__rule_set")
+        .order_by("session__planned_date")
     )
     return [DraftToRead(row, row.opened) for row in rows]

@@ -35,7 +35,8 @@ WRITABLE = (
     Session.Status.RETURNED,
     Session.Status.REVISING,
 )
-COMMENTABLE = (Session.Status.DISTRIBUTED, Session.Status.HELD, Session.Status.REVISING)
+# Comments are written on the distributed draft until the meeting; after it the text is revised.
+COMMENTABLE = (Session.Status.DISTRIBUTED,)
 MAX_COMMENT_LENGTH = 5000
 
 
@@ -259,33 +260,30 @@ def approve_draft(
         late = session.planned_date is not None and timezone.localdate() > session.planned_date - timedelta(
             days=params["distribution_min_days_before"]
         )
-        comments_due = (
-            session.planned_date - timedelta(days=params["comments_due_days_before"])
-            if session.planned_date
-            else None
-        )
         distribution, _created = Distribution.objects.update_or_create(
             session=session,
             defaults={
                 "version": version,
                 "distributed_by": _user(actor),
-                "comments_due": comments_due,
                 "include_exempted": include_exempted,
                 "late": late,
             },
         )
         session.status = Session.Status.DISTRIBUTED
         session.save(update_fields=["status"])
+        _close_approval_notices(session)
         recipients = recipients_of(session, include_exempted=include_exempted)
+        presenters = permissions.presenter_ids(session)
         log_action(
             actor,
             "drafts.draft.distributed",
             session,
             {"number": version.number, "count": len(recipients)},
         )
-        due = comments_due.strftime("%d/%m/%Y") if comments_due else "—"
+        due_date = comments_due(session)
+        due = due_date.strftime("%d/%m/%Y") if due_date else "—"
         _notify_later(
-            recipients,
+            [m for m in recipients if m.pk not in presenters],
             _t(_("Draft for study: %(title)s")) % {"title": session.title},
             _t(
                 _(
@@ -318,6 +316,7 @@ def return_draft(
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
         session.status = Session.Status.RETURNED
         session.save(update_fields=["status"])
+        _close_approval_notices(session)
         log_action(actor, "drafts.draft.returned", session, {"remarks": remarks})
         _notify_later(
             session.presenters.all(),
@@ -381,8 +380,17 @@ def _clean_body(body: str) -> str:
     return body
 
 
+def comments_due(session: Session) -> date | None:
+    """The comment deadline: counted back from the session's (possibly postponed) date by the rule set."""
+    if session.planned_date is None:
+        return None
+    days = session.cell.effective_rule_set().param("comments_due_days_before")
+    return session.planned_date - timedelta(days=days)
+
+
 def _past_deadline(session: Session) -> bool:
-    due = Distribution.objects.filter(session=session).values_list("comments_due", flat=True).first()
+    session = Session.objects.select_related("cell__rule_set", "cell__parent__rule_set").get(pk=session.pk)
+    due = comments_due(session)
     return due is not None and timezone.localdate() > due
 
 
@@ -416,6 +424,7 @@ def add_comment(
             body=body,
             late=_past_deadline(session),
         )
+        Reading.objects.get_or_create(session=session, member=author, defaults={"version": version})
         log_action(actor, "drafts.comment.added", comment, {"title": session.title})
     return comment
 
@@ -446,12 +455,17 @@ def delete_comment(*, actor: Any, comment: Comment) -> Comment:
     """Delete a comment: its text goes, a visible tombstone stays (replies keep their place)."""
     _require(actor, "comment.delete", comment)
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment = Comment.objects.select_for_update().select_related("session").get(pk=comment.pk)
         if comment.is_deleted:
             raise InvalidTransition(_("This comment was deleted."))
+        if Response.objects.filter(comment=comment).exists():
+            raise InvalidTransition(
+                _("The presenter has answered this comment; it stays in the table of responses.")
+            )
+        if _past_deadline(comment.session) or comment.session.status not in COMMENTABLE:
+            raise InvalidTransition(_("The comment deadline has passed; comments can no longer be deleted."))
         comment.body, comment.deleted_at = "", timezone.now()
         comment.save(update_fields=["body", "deleted_at"])
-        Response.objects.filter(comment=comment).delete()
         log_action(actor, "drafts.comment.deleted", comment, {})
     return comment
 
@@ -548,12 +562,19 @@ def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> i
         _require(actor, "draft.track", session)
     if session.status != Session.Status.DISTRIBUTED:
         raise InvalidTransition(_("Reminders are for a draft sent to the members and not yet discussed."))
+    if not automatic:
+        last = Reminder.objects.filter(session=session, automatic=False).order_by("-sent_at").first()
+        if last is not None and timezone.now() - last.sent_at < timedelta(hours=20):
+            raise InvalidTransition(
+                _("A reminder was already sent on %(time)s; wait until tomorrow before sending another.")
+                % {"time": timezone.localtime(last.sent_at).strftime("%H:%M %d/%m/%Y")}
+            )
     me = permissions.member_of(actor) if actor is not None else None
     waiting = [p.member for p in progress(session) if p.comments == 0 and p.member != me]
     with transaction.atomic():
         Reminder.objects.create(session=session, automatic=automatic, recipients=len(waiting))
         log_action(actor, "drafts.reminder.sent", session, {"count": len(waiting)})
-        due = Distribution.objects.filter(session=session).values_list("comments_due", flat=True).first()
+        due = comments_due(session)
         _notify_later(
             waiting,
             _t(_("Reminder: comments on “%(title)s”")) % {"title": session.title},
@@ -582,6 +603,15 @@ def send_due_reminders(today: date | None = None) -> int:
 
 
 # --- Helpers ---------------------------------------------------------------------------------
+
+
+def _close_approval_notices(session: Session) -> None:
+    """Once someone decides, the "draft to approve" notices of the other approvers are settled."""
+    from notifications.models import Notification
+
+    Notification.objects.filter(url=reverse("drafts:workspace", args=[session.pk]), read_at=None).filter(
+        recipient__member__in=permissions.approver_ids(session)
+    ).update(read_at=timezone.now())
 
 
 def _user(actor: Any) -> Any:

@@ -10,7 +10,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -57,11 +56,16 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     latest = _latest_number(session)
     can_write = permissions.can(request.user, "draft.write", session) and session.status in services.WRITABLE
+    sees_all = permissions.sees_unapproved(request.user, session)
     context: dict[str, Any] = {
         "session": session,
+        "sees_all": sees_all,
         "versions": _versions_for(request.user, session),
         "latest": latest,
-        "reviews": list(session.reviews.select_related("version", "decided_by").order_by("-submitted_at")),
+        # Approval rounds and their remarks are between the presenter and the approvers.
+        "reviews": list(session.reviews.select_related("version", "decided_by").order_by("-submitted_at"))
+        if sees_all
+        else [],
         "distribution": Distribution.objects.filter(session=session).select_related("version").first(),
         "can_write": can_write,
         "can_submit": permissions.can(request.user, "draft.submit", session)
@@ -74,7 +78,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         "can_track": permissions.can(request.user, "draft.track", session),
         "is_presenter": permissions.is_presenter(request.user, session),
         "unanswered": services.unanswered_comments(session),
-        "history": history(session),
+        "history": history(session) if sees_all else [],
     }
     if can_write:
         context["upload_form"] = UploadForm(initial={"expected_version": latest})
@@ -129,7 +133,11 @@ def write(request: HttpRequest, pk: int) -> HttpResponse:
         if version is not None:
             messages.success(request, _("Version %(number)s was saved.") % {"number": version.number})
             return redirect("drafts:workspace", session.pk)
-    return render(request, "drafts/write.html", {"session": session, "form": form})
+    return render(
+        request,
+        "drafts/write.html",
+        {"session": session, "form": form, "versions": _versions_for(request.user, session)},
+    )
 
 
 @require_POST
@@ -296,9 +304,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
         "distribution": distribution,
         "can_comment": can_comment,
         "me": member,
-        "past_deadline": distribution is not None
-        and distribution.comments_due is not None
-        and timezone.localdate() > distribution.comments_due,
+        "past_deadline": distribution is not None and services._past_deadline(session),
         "is_presenter": permissions.is_presenter(request.user, session),
     }
     return render(request, "drafts/read.html", context)
@@ -414,6 +420,7 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "can_respond": can_respond,
         "unanswered": sum(1 for c in comments if not hasattr(c, "response")),
+        "versions": _versions_for(request.user, session),
     }
     return render(request, "drafts/responses.html", context)
 
@@ -462,5 +469,12 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "drafts/compare.html",
-        {"session": session, "a": versions[a], "b": versions[b], "rows": rows, "numbers": sorted(versions)},
+        {
+            "session": session,
+            "a": versions[a],
+            "b": versions[b],
+            "rows": rows,
+            "numbers": sorted(versions),
+            "versions": list(versions.values()),
+        },
     )

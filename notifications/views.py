@@ -1,7 +1,6 @@
 """A person's notifications (list, open, mark all read) and the calendar pages: the private feed (by
 secret token, no sign-in), one session's .ics, the link page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -66,8 +65,12 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
     feed_row = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()
-    url = f"{settings.SITE_URL}{reverse('notifications:feed', args=[feed_row.token])}" if feed_row else None
-    return render(request, "notifications/calendar.html", {"feed_url": url})
+    # The address the person is using reaches this server; SITE_URL may be unset on a small install.
+    url = (
+        request.build_absolute_uri(reverse("notifications:feed", args=[feed_row.token])) if feed_row else None
+    )
+    webcal = "webcal://" + url.split("://", 1)[1] if url else None
+    return render(request, "notifications/calendar.html", {"feed_url": url, "webcal_url": webcal})
 
 
 @require_POST

@@ -10,13 +10,35 @@ from planning.models import Session, Topic, TopicGroup
 
 
 class PlanForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "min_value": _("The year must be between 2000 and 2100."),
+            "max_value": _("The year must be between 2000 and 2100."),
+            "invalid": _("Write the year as four digits, for example 2025."),
+        },
+    )
     purpose = forms.CharField(
         label=_("Purpose and requirements"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Printed as section I of the plan."),
     )
+
+
+def quarter_choices() -> list[tuple[int, str]]:
+    """Built when a form is made, so the labels follow the reader's language."""
+    return [(q, _("Quarter %(n)s") % {"n": q}) for q in (1, 2, 3, 4)]
+
+
+def optional_quarter_choices() -> list[tuple[Any, str]]:
+    return [("", "—"), *quarter_choices()]
+
+
+def month_choices() -> list[tuple[Any, str]]:
+    return [("", "—")] + [(m, _("Month %(n)s") % {"n": m}) for m in range(1, 13)]
 
 
 class TopicChoiceField(forms.ModelChoiceField):
@@ -29,15 +51,13 @@ class SessionForm(forms.Form):
     title = forms.CharField(
         label=_("Title"), required=False, max_length=300, help_text=_("Leave empty to use the topic's title.")
     )
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"), coerce=int, choices=[(q, _("Quarter %(n)s") % {"n": q}) for q in (1, 2, 3, 4)]
-    )
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=quarter_choices)
     month = forms.TypedChoiceField(
         label=_("Month"),
         coerce=int,
         required=False,
         empty_value=None,
-        choices=[("", "—")] + [(m, _("Month %(n)s") % {"n": m}) for m in range(1, 13)],
+        choices=month_choices,
     )
     planned_date = forms.DateField(label=_("Planned date"), required=False, widget=DateInput())
     planned_time = forms.TimeField(
@@ -111,7 +131,7 @@ class AcceptForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=None,
-        choices=[("", "—")] + [(q, _("Quarter %(n)s") % {"n": q}) for q in (1, 2, 3, 4)],
+        choices=optional_quarter_choices,
     )
 
     def __init__(self, *args: Any, sessions: Any, **kwargs: Any) -> None:

@@ -21,6 +21,77 @@ from planning.models import AnnualPlan, Assignment, Orientation, Registration, S
 from planning.seed import TOPIC_GROUPS
 
 
+def _notify(users: Any, subject: Any, body: Any, url: str, **params: Any) -> None:
+    """In-app notice and e-mail (after commit). ``subject`` and ``body`` are lazy texts formatted with
+    ``params`` in the site's language (members have no language of their own yet)."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    from notifications.services import notify
+
+    def render(text: Any) -> str:
+        # Only our own translatable texts are formatted; remarks typed by people are taken as they are.
+        return str(text) % params if isinstance(text, Promise) else str(text)
+
+    users = [u for u in users if u is not None]
+    if users:
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(recipients=users, title=render(subject), body=render(body), url=url)
+
+
+def _officers_above(cell: Organization) -> list[Any]:
+    """The Đảng ủy officers of every organisation above the cell."""
+    from organizations.models import OfficerAssignment
+
+    parts = [p for p in cell.path.split(".") if p]
+    prefixes = [".".join(parts[:i]) + "." for i in range(1, len(parts))]
+    return [
+        a.user
+        for a in OfficerAssignment.objects.filter(organization__path__in=prefixes).select_related("user")
+    ]
+
+
+def _cell_leaders(cell: Organization) -> list[Any]:
+    """The users of the cell's secretary and deputy in the current term."""
+    from organizations.models import Position
+
+    return [
+        p.member.user
+        for p in Position.objects.filter(
+            active_q(),
+            active_q("term__"),
+            term__organization=cell,
+            role__in=("secretary", "deputy_secretary"),
+        ).select_related("member__user")
+    ]
+
+
+def _cell_users(cell: Organization, on: date | None = None) -> list[Any]:
+    return [
+        m.member.user
+        for m in Membership.objects.filter(active_q(on=on), organization=cell).select_related("member__user")
+    ]
+
+
+def _plan_url(plan: AnnualPlan) -> str:
+    from django.urls import reverse
+
+    return reverse("planning:plan", args=[plan.pk])
+
+
+def _session_url(session: Session) -> str:
+    from django.urls import reverse
+
+    return reverse("planning:session", args=[session.pk])
+
+
+def reverse_topics() -> str:
+    from django.urls import reverse
+
+    return reverse("planning:topics")
+
+
 def _require(actor: Any, action: str, obj: Any) -> None:
     if actor is not None and not permissions.can(actor, action, obj):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -309,6 +380,15 @@ def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> Annu
             plan,
             {"revision": plan.revision, "symbol": plan.document.symbol if plan.document else ""},
         )
+        _notify(
+            _officers_above(plan.cell),
+            _("Plan to acknowledge: %(cell)s, %(year)s"),
+            _("The cell has submitted its annual thematic plan (revision %(revision)s)."),
+            _plan_url(plan),
+            cell=plan.cell.name,
+            year=plan.year,
+            revision=plan.revision,
+        )
     return plan
 
 
@@ -324,6 +404,13 @@ def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) ->
         plan.acknowledged_snapshot = {"revision": plan.revision, "sessions": _snapshot(plan)}
         plan.save(update_fields=["status", "acknowledged_at", "acknowledged_snapshot"])
         log_action(actor, "planning.plan.acknowledged", plan, {"revision": plan.revision})
+        _notify(
+            _cell_leaders(plan.cell),
+            _("Plan acknowledged: %(year)s"),
+            _("The Party committee acknowledged the annual thematic plan."),
+            _plan_url(plan),
+            year=plan.year,
+        )
     return plan
 
 
@@ -341,6 +428,13 @@ def return_plan(*, actor: Any, plan: AnnualPlan, remarks: str) -> AnnualPlan:
         plan.remarks = remarks
         plan.save(update_fields=["status", "remarks"])
         log_action(actor, "planning.plan.returned", plan, {"remarks": remarks})
+        _notify(
+            _cell_leaders(plan.cell),
+            _("Plan returned with remarks: %(year)s"),
+            remarks,
+            _plan_url(plan),
+            year=plan.year,
+        )
     return plan
 
 
@@ -382,6 +476,13 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
             "planning.session.presenters_set",
             session,
             {"names": ", ".join(m.full_name for m in members) or "—"},
+        )
+        _notify(
+            [m.user for m in members if m.pk not in current],
+            _("You present: %(title)s"),
+            _("You were assigned to prepare and present this thematic session; see its deadlines."),
+            _session_url(session),
+            title=session.title,
         )
     return session
 
@@ -453,6 +554,13 @@ def accept_registration(
         registration.decided_at = timezone.now()
         registration.save(update_fields=["status", "session", "decided_at"])
         log_action(actor, "planning.registration.accepted", registration, {"title": target.title})
+        _notify(
+            [registration.member.user],
+            _("Registration accepted: %(title)s"),
+            _("The secretary accepted your registration; you present this session."),
+            _session_url(target),
+            title=target.title,
+        )
     return registration
 
 
@@ -471,6 +579,12 @@ def decline_registration(*, actor: Any, registration: Registration, reason: str)
         registration.decided_at = timezone.now()
         registration.save(update_fields=["status", "decision_reason", "decided_at"])
         log_action(actor, "planning.registration.declined", registration, {"reason": reason})
+        _notify(
+            [registration.member.user],
+            _("Registration declined"),
+            reason,
+            reverse_topics(),
+        )
     return registration
 
 
@@ -493,20 +607,40 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
             raise DomainError(_("The new date must be after the planned date."), field="new_date")
         if new_date < timezone.localdate():
             raise DomainError(_("The new date cannot be in the past."), field="new_date")
+        if new_date.year != session.plan.year:
+            raise DomainError(
+                _(
+                    "The new date must be in %(year)s, the year of the plan. To hold it next year, cancel it "
+                    "here and add it to next year's plan."
+                )
+                % {"year": session.plan.year},
+                field="new_date",
+            )
         old = session.planned_date
         if session.postponed_from is None:
             session.postponed_from = old
         session.planned_date = new_date
-        if new_date.year == session.plan.year:
-            session.month = new_date.month
-            session.quarter = quarter_of(new_date.month)
+        session.month = new_date.month
+        session.quarter = quarter_of(new_date.month)
         session.postponed_reason = reason
         session.save(update_fields=["planned_date", "month", "quarter", "postponed_from", "postponed_reason"])
         log_action(
             actor,
             "planning.session.postponed",
             session,
-            {"from": old.isoformat() if old else "—", "to": new_date.isoformat(), "reason": reason},
+            {
+                "from": old.strftime("%d/%m/%Y") if old else "—",
+                "to": new_date.strftime("%d/%m/%Y"),
+                "reason": reason,
+            },
+        )
+        _notify(
+            _cell_users(session.cell),
+            _("Session postponed to %(date)s: %(title)s"),
+            reason,
+            _session_url(session),
+            date=new_date.strftime("%d/%m/%Y"),
+            title=session.title,
         )
     return session
 
@@ -525,4 +659,11 @@ def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
         session.cancelled_reason = reason
         session.save(update_fields=["status", "cancelled_reason"])
         log_action(actor, "planning.session.cancelled", session, {"reason": reason})
+        _notify(
+            _cell_users(session.cell),
+            _("Session cancelled: %(title)s"),
+            reason,
+            _session_url(session),
+            title=session.title,
+        )
     return session

@@ -254,7 +254,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registrations": registrations
         if can_manage
         else [r for r in registrations if r.member_id == scope.member_id],
-        "lessons": [],
+        "can_postpone": can_manage and session.status not in Session.FINISHED_STATUSES,
+        "can_choose_presenters": can_manage and session.status in Session.OPEN_STATUSES,
         "history": history(session),
     }
     if can_manage:

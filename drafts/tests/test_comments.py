@@ -10,11 +10,17 @@ from django.utils import timezone
 
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from drafts import services
-from drafts.models import Comment, Distribution, Reading, Response
+from drafts.models import Comment, Reading, Response
 from drafts.tests.conftest import TEXT
 from organizations.models import Member
 from planning.models import Session
 from tests.factories import member_in
+
+
+def past_the_deadline(session):
+    """Move the meeting so that its comment deadline was yesterday."""
+    days = session.cell.effective_rule_set().param("comments_due_days_before")
+    Session.objects.filter(pk=session.pk).update(planned_date=timezone.localdate() - timedelta(days=1 - days))
 
 
 def member(world, persona):
@@ -81,17 +87,13 @@ def test_the_author_edits_until_the_deadline_then_not(world, distributed):
     services.edit_comment(actor=world.probationary, comment=comment, body="Bản sửa")
     comment.refresh_from_db()
     assert comment.body == "Bản sửa" and comment.edited_at is not None
-    Distribution.objects.filter(session=distributed).update(
-        comments_due=timezone.localdate() - timedelta(days=1)
-    )
+    past_the_deadline(distributed)
     with pytest.raises(InvalidTransition):
         services.edit_comment(actor=world.probationary, comment=comment, body="Quá hạn")
 
 
 def test_a_comment_after_the_deadline_is_kept_and_marked_late(world, distributed):
-    Distribution.objects.filter(session=distributed).update(
-        comments_due=timezone.localdate() - timedelta(days=1)
-    )
+    past_the_deadline(distributed)
     assert services.add_comment(actor=world.probationary, session=distributed, body="Muộn").late
 
 
@@ -147,7 +149,7 @@ def test_the_secretary_sees_who_read_and_commented_and_reminds_the_others(world,
     services.add_comment(actor=world.secretary, session=distributed, body="Ý kiến")
     rows = {p.member.full_name: (bool(p.read_at), p.comments) for p in services.progress(distributed)}
     assert rows == {  # the presenter, Lê Văn Đức, wrote it and is not asked to comment
-        "Nguyễn Văn Bình": (False, 1),
+        "Nguyễn Văn Bình": (True, 1),  # commenting counts as having read it
         "Trần Thị Hoa": (False, 0),
         "Phạm Thị Mai": (True, 0),
     }
@@ -225,3 +227,33 @@ def test_the_final_text_cannot_be_submitted_while_a_comment_has_no_response(worl
     version = services.submit_final(actor=world.member, session=distributed)
     distributed.refresh_from_db()
     assert distributed.status == Session.Status.FINAL_SUBMITTED and version.stage == "final"
+
+
+def test_an_answered_comment_stays_in_the_table_and_cannot_be_deleted(world, distributed):
+    comment = services.add_comment(
+        actor=world.probationary, session=distributed, anchor="p-2", body="Thêm ví dụ"
+    )
+    services.respond(actor=world.member, comment=comment, decision=Response.Decision.ACCEPTED)
+    with pytest.raises(InvalidTransition):
+        services.delete_comment(actor=world.probationary, comment=comment)
+    comment.refresh_from_db()
+    assert not comment.is_deleted
+
+
+def test_comments_cannot_be_deleted_after_the_deadline(world, distributed):
+    comment = services.add_comment(actor=world.probationary, session=distributed, anchor="p-2", body="Ý kiến")
+    past_the_deadline(distributed)
+    with pytest.raises(InvalidTransition):
+        services.delete_comment(actor=world.probationary, comment=comment)
+
+
+def test_comments_close_at_the_meeting(world, distributed):
+    Session.objects.filter(pk=distributed.pk).update(status=Session.Status.HELD)
+    with pytest.raises(InvalidTransition):
+        services.add_comment(actor=world.probationary, session=distributed, body="Muộn quá")
+
+
+def test_a_second_manual_reminder_the_same_day_is_refused(world, distributed):
+    services.send_reminder(actor=world.secretary, session=distributed)
+    with pytest.raises(InvalidTransition):
+        services.send_reminder(actor=world.deputy, session=distributed)

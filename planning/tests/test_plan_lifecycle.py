@@ -154,3 +154,17 @@ def test_the_plan_warnings_show_on_real_data(world, plan, members):
     services.cancel_session(actor=world.secretary, session=sessions[3], reason="Trùng lịch đại hội")
     codes = [w.code for w in selectors.warnings_for(plan, selectors.plan_sessions(plan))]
     assert codes == ["quarter_without_session", "unbalanced_presenters"]
+
+
+def test_each_step_of_the_plan_tells_the_people_who_act_next(world, plan):
+    from notifications.models import Notification
+
+    full_year(plan, world.secretary)
+    services.submit_plan(actor=world.secretary, plan=plan)
+    assert Notification.objects.filter(recipient=world.officer, url__endswith=f"/{plan.pk}/").exists()
+    assert not Notification.objects.filter(recipient=world.foreign_officer).exists()
+    services.return_plan(actor=world.officer, plan=plan, remarks="Thiếu 85% nội dung quý III")
+    leaders = set(
+        Notification.objects.filter(body__contains="85%").values_list("recipient__username", flat=True)
+    )
+    assert leaders == {"bithu", "phobithu"}

@@ -161,3 +161,20 @@ def test_the_presenter_sees_the_session_and_its_deadlines_on_the_home_page(clien
     page = client.get("/").content.decode()
     assert "Văn hóa công sở" in page
     assert date(plan.year, 2, 22).strftime("%d/%m") in page  # draft due 10 days before
+
+
+def test_postponing_stays_within_the_plans_year_and_moves_the_quarter(world):
+    year = timezone.localdate().year + 1
+    plan = services.create_plan(actor=world.secretary, cell=world.cell, year=year)
+    session = services.add_session(
+        actor=world.secretary, plan=plan, quarter=1, title="Chuyên đề", planned_date=date(year, 2, 10)
+    )
+    with pytest.raises(DomainError) as refused:
+        services.postpone_session(
+            actor=world.secretary, session=session, new_date=date(year + 1, 1, 5), reason="x"
+        )
+    assert refused.value.field == "new_date"
+    session = services.postpone_session(
+        actor=world.secretary, session=session, new_date=date(year, 4, 7), reason="Trùng lịch"
+    )
+    assert (session.quarter, session.month, session.postponed_from) == (2, 4, date(year, 2, 10))
