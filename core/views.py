@@ -16,6 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         my_sessions=plan_selectors.my_sessions(request.user),
         upcoming=plan_selectors.upcoming_cell_sessions(request.user),
         pending_registrations=plan_selectors.pending_registrations(request.user),
+        plans_to_acknowledge=plan_selectors.plans_to_acknowledge(request.user),
         drafts_to_read=draft_selectors.drafts_to_read(request.user),
     )
     return render(request, "core/home.html", context)

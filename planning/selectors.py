@@ -234,3 +234,19 @@ def oversight(party: Organization, year: int, user: Any) -> list[OversightRow]:
         )
         rows.append(OversightRow(cell, plan, per_quarter, bool(late)))
     return rows
+
+
+def plans_to_acknowledge(user: Any) -> list[AnnualPlan]:
+    """Submitted plans of the cells under the Đảng bộ the user serves as officer (home page)."""
+    scope = scope_for(user)
+    if not scope.officer_paths:
+        return []
+    query = Q(pk__in=[])
+    for prefix in scope.officer_paths:
+        query |= Q(cell__path__startswith=prefix)
+    return list(
+        AnnualPlan.objects.filter(query, status=AnnualPlan.Status.SUBMITTED)
+        .exclude(cell__path__in=scope.officer_paths)
+        .select_related("cell")
+        .order_by("submitted_at")
+    )
