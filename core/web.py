@@ -40,8 +40,14 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
 
 
 def form_errors(form: forms.BaseForm) -> str:
-    """All of a form's error messages as one sentence for a flash message."""
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+    """All of a form's error messages as one sentence for a flash message, each after its field's
+    label so the person knows what to correct ("Lý do: Trường này là bắt buộc.")."""
+    parts: list[str] = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}: " if field is not None and field.label else ""
+        parts.extend(f"{label}{error}" for error in errors)
+    return " ".join(parts)
 
 
 def submit_and_report(

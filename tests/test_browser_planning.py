@@ -109,7 +109,8 @@ def test_secretary_builds_and_submits_the_2024_plan_the_officer_acknowledges_it_
 ):
     cell = Organization.objects.get(name=ARTICLE_CELL)
 
-    # The secretary starts the 2024 plan from the Plans page.
+    # The secretary starts the 2024 plan from the Plans page (and answers "OK" to confirmations).
+    desktop.on("dialog", lambda dialog: dialog.accept())
     sign_in(desktop, live_server, "bithu")
     desktop.get_by_role("navigation", name=vi("Main menu")).get_by_role("link", name=vi("Plans")).click()
     desktop.locator(f"a[href='{reverse('planning:plan_create', args=[cell.pk])}']").click()
@@ -146,6 +147,7 @@ def test_secretary_builds_and_submits_the_2024_plan_the_officer_acknowledges_it_
 
     # The Đảng ủy officer sees it on the oversight page and acknowledges it.
     officer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN").new_page()
+    officer.on("dialog", lambda dialog: dialog.accept())
     sign_in(officer, live_server, "danguy")
     officer.goto(url(live_server, "planning:oversight", school.pk) + "?nam=2024")
     row = officer.locator("table.oversight tbody tr").filter(has_text=ARTICLE_CELL)
