@@ -32,7 +32,7 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def _session_event(session: Session) -> Event:
+def _session_event(session: Session, params: dict[str, Any]) -> Event:
     event = Event()
     event.add("uid", f"session-{session.pk}@chuyende")
     event.add("dtstamp", timezone.now())
@@ -46,9 +46,9 @@ def _session_event(session: Session) -> Event:
     if session.planned_time is not None:
         tz = ZoneInfo(settings.TIME_ZONE)
         start = datetime.combine(session.planned_date, session.planned_time, tzinfo=tz)
-        minutes = session.cell.effective_rule_set().param(
+        minutes = params[
             "min_duration_combined_minutes" if session.combined_with_regular else "min_duration_minutes"
-        )
+        ]
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(minutes=minutes))
     else:
@@ -72,7 +72,7 @@ def _deadline_event(session: Session, deadline: rules.Deadline) -> Event:
 
 def session_ics(session: Session) -> bytes:
     cal = _calendar(session.title)
-    cal.add_component(_session_event(session))
+    cal.add_component(_session_event(session, session.cell.effective_rule_set().params))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -91,12 +91,15 @@ def user_feed(user: Any) -> bytes:
         .order_by("planned_date")
     )
     cal = _calendar(_("Thematic sessions"))
+    params: dict[int, dict[str, Any]] = {}  # one rule-set lookup per cell, not per session
     for session in sessions:
-        cal.add_component(_session_event(session))
+        if session.cell_id not in params:
+            params[session.cell_id] = session.cell.effective_rule_set().params
+        cal.add_component(_session_event(session, params[session.cell_id]))
         if session.status == Session.Status.CANCELLED:
             continue
         presenting = any(p.pk == scope.member_id for p in session.presenters.all())
-        for deadline in rules.deadlines(session.planned_date, session.cell.effective_rule_set().params):
+        for deadline in rules.deadlines(session.planned_date, params[session.cell_id]):
             if presenting or deadline.code == "comments":
                 cal.add_component(_deadline_event(session, deadline))
     cal.add_missing_timezones()

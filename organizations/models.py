@@ -113,10 +113,6 @@ class Term(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} · {self.name}"
 
-    def is_current(self, on: date | None = None) -> bool:
-        on = on or timezone.localdate()
-        return self.start_date <= on and (self.end_date is None or on <= self.end_date)
-
 
 class Member(models.Model):
     """A Party member (đảng viên): the person's record, independent of which cell they belong to."""

@@ -100,14 +100,6 @@ def visible_organizations(user: Any) -> QuerySet[Organization]:
     return Organization.objects.filter(Q(pk__in=scope.cell_ids | scope.managed_cell_ids) | _paths_q(scope))
 
 
-def managed_organizations(user: Any) -> QuerySet[Organization]:
-    """Organisations whose members the user may add, edit and import."""
-    scope = scope_for(user)
-    if scope.is_admin:
-        return Organization.objects.all()
-    return Organization.objects.filter(Q(pk__in=scope.managed_cell_ids) | _paths_q(scope))
-
-
 def visible_members(user: Any) -> QuerySet[Member]:
     """Members the user may see: those currently in a visible cell, and the user themself."""
     scope = scope_for(user)

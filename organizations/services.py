@@ -37,10 +37,6 @@ def _require(actor: Any, action: str, obj: Any) -> None:
         raise PermissionDenied(_("You are not allowed to do this."))
 
 
-def _json(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 # --- Organisations and terms -----------------------------------------------------------------
 
 

@@ -164,10 +164,12 @@ def my_sessions(user: Any, today: date | None = None) -> list[SessionInfo]:
         .select_related("cell__parent__rule_set", "cell__rule_set", "plan")
         .order_by("planned_date")
     )
+    params: dict[int, dict[str, Any]] = {}  # one rule-set lookup per cell, not per session
     result = []
     for s in sessions:
-        params = s.cell.effective_rule_set().params
-        result.append(SessionInfo(s, rules.deadlines(s.planned_date, params)))
+        if s.cell_id not in params:
+            params[s.cell_id] = s.cell.effective_rule_set().params
+        result.append(SessionInfo(s, rules.deadlines(s.planned_date, params[s.cell_id])))
     return result
 
 
