@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "planning",
     "notifications",
     "drafts",
+    "meetings",
 ]
 
 MIDDLEWARE = [

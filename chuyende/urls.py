@@ -12,6 +12,7 @@ urlpatterns = [
     path("to-chuc/", include("organizations.urls")),
     path("ke-hoach/", include("planning.urls")),
     path("du-thao/", include("drafts.urls")),
+    path("hop/", include("meetings.urls")),
     path("", include("notifications.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),

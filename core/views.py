@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from drafts import selectors as draft_selectors
+from meetings import selectors as meeting_selectors
 from organizations import selectors as org_selectors
 from planning import selectors as plan_selectors
 
@@ -18,5 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         pending_registrations=plan_selectors.pending_registrations(request.user),
         plans_to_acknowledge=plan_selectors.plans_to_acknowledge(request.user),
         drafts_to_read=draft_selectors.drafts_to_read(request.user),
+        my_tasks=meeting_selectors.my_tasks(request.user),
+        meetings=meeting_selectors.upcoming_meetings(request.user),
     )
     return render(request, "core/home.html", context)

@@ -88,6 +88,9 @@ class DocumentFrame:
     signer_capacity: str = ""
     signer_title: str = ""
     signer_name: str = ""
+    # A second signature in the left column instead of "Nơi nhận" (minutes: THƯ KÝ left, CHỦ TRÌ right).
+    cosigner_title: str = ""
+    cosigner_name: str = ""
     number: int | None = None
     symbol: str = ""
     # An annex that is never numbered (e.g. the table of responses to comments) prints no "Số" line.

@@ -322,23 +322,33 @@ def _grid(document: Any, block: dict[str, Any], text_width: float) -> None:
 def _closing(document: Any, frame: DocumentFrame, text_width: float) -> None:
     left = text_width * CLOSING_LEFT_PERCENT / 100
     table = document.add_table(rows=1, cols=2)
-    _borderless(table, [left, text_width - left])
-    recipients, signature = table.cell(0, 0), table.cell(0, 1)
-    _line(
-        recipients,
-        wording.RECIPIENTS_HEADING,
-        align=WD_ALIGN_PARAGRAPH.LEFT,
-        bold=True,
-        italic=True,
-        size=SIZES["recipients_heading"],
-        first=True,
-    )
-    for line in frame.recipients:
-        _line(recipients, line, align=WD_ALIGN_PARAGRAPH.LEFT, size=SIZES["recipients"])
-    _line(signature, frame.signer_capacity, bold=True, first=True)
-    _line(signature, frame.signer_title, bold=True)
+    if frame.cosigner_title:
+        # Two signatures side by side (the minutes): equal columns.
+        _borderless(table, [text_width / 2, text_width / 2])
+        _signature(table.cell(0, 0), "", frame.cosigner_title, frame.cosigner_name)
+    else:
+        _borderless(table, [left, text_width - left])
+        recipients = table.cell(0, 0)
+        _line(
+            recipients,
+            wording.RECIPIENTS_HEADING,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
+            bold=True,
+            italic=True,
+            size=SIZES["recipients_heading"],
+            first=True,
+        )
+        for line in frame.recipients:
+            _line(recipients, line, align=WD_ALIGN_PARAGRAPH.LEFT, size=SIZES["recipients"])
+    _signature(table.cell(0, 1), frame.signer_capacity, frame.signer_title, frame.signer_name)
+
+
+def _signature(cell: _Cell, capacity: str, title: str, name: str) -> None:
+    lines = [text for text in (capacity, title) if text]
+    for index, text in enumerate(lines):
+        _line(cell, text, bold=True, first=index == 0)
     # The space for the handwritten signature.
-    _line(signature, frame.signer_name, bold=True, space_before=SIGNATURE_SPACE_MM * 72 / 25.4)
+    _line(cell, name, bold=True, space_before=SIGNATURE_SPACE_MM * 72 / 25.4)
 
 
 def render_docx(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> bytes:

@@ -26,6 +26,8 @@ class DraftsConfig(AppConfig):
                 "drafts.final.submitted": _(
                     "%(actor)s submitted the final text (version %(number)s) for approval."
                 ),
+                "drafts.final.approved": _("%(actor)s approved the final text (version %(number)s)."),
+                "drafts.final.returned": _("%(actor)s returned the final text with remarks: %(remarks)s"),
                 "drafts.reminder.sent": _("%(actor)s reminded %(count)s members to comment."),
             }
         )

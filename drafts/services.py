@@ -33,8 +33,11 @@ WRITABLE = (
     Session.Status.ASSIGNED,
     Session.Status.DRAFTING,
     Session.Status.RETURNED,
+    Session.Status.HELD,
     Session.Status.REVISING,
 )
+# After the meeting, versions are the revised (final) text.
+AFTER_MEETING = (Session.Status.HELD, Session.Status.REVISING)
 # Comments are written on the distributed draft until the meeting; after it the text is revised.
 COMMENTABLE = (Session.Status.DISTRIBUTED,)
 MAX_COMMENT_LENGTH = 5000
@@ -110,9 +113,7 @@ def add_version(
         previous = latest_version(session)
         version = DraftVersion(
             session=session,
-            stage=DraftVersion.Stage.FINAL
-            if session.status == Session.Status.REVISING
-            else DraftVersion.Stage.DRAFT,
+            stage=DraftVersion.Stage.FINAL if session.status in AFTER_MEETING else DraftVersion.Stage.DRAFT,
             number=(session.draft_versions.order_by("-number").values_list("number", flat=True).first() or 0)
             + 1,
             kind=ingested.kind,
@@ -132,6 +133,10 @@ def add_version(
             _reanchor(session, previous, version)
         if session.status in (Session.Status.PLANNED, Session.Status.ASSIGNED):
             session.status = Session.Status.DRAFTING
+            session.save(update_fields=["status"])
+        elif session.status == Session.Status.HELD:
+            # The first revised version after the meeting: the presenter is now revising.
+            session.status = Session.Status.REVISING
             session.save(update_fields=["status"])
         log_action(
             actor,
@@ -522,10 +527,85 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
                 )
                 % {"count": missing}
             )
+        Review.objects.create(session=session, version=version, submitted_by=_user(actor))
         session.status = Session.Status.FINAL_SUBMITTED
         session.save(update_fields=["status"])
         log_action(actor, "drafts.final.submitted", session, {"number": version.number})
+        approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
+        _notify_later(
+            Member.objects.filter(pk__in=approvers),
+            _t(_("Final text to approve: %(title)s")) % {"title": session.title},
+            _t(_("The revised text (version %(number)s) and the responses to the comments wait for you."))
+            % {"number": version.number},
+            reverse("drafts:workspace", args=[session.pk]),
+        )
     return version
+
+
+def _pending_final(session: Session) -> Review:
+    review = (
+        Review.objects.filter(session=session, decision=Review.Decision.PENDING)
+        .select_related("version")
+        .first()
+    )
+    if session.status != Session.Status.FINAL_SUBMITTED or review is None:
+        raise InvalidTransition(_("There is no final text waiting for approval."))
+    return review
+
+
+def approve_final(*, actor: Any, session: Session, expected_version: int | None = None) -> DraftVersion:
+    """The chi ủy (or the secretary where there is none) approves the final text; the resolution can
+    then be issued (DOMAIN §2 step 9)."""
+    _require(actor, "draft.approve", session)
+    with transaction.atomic():
+        session = _locked(session)
+        review = _pending_final(session)
+        _check_expected(session, expected_version)
+        now = timezone.now()
+        review.decision, review.decided_by, review.decided_at = Review.Decision.APPROVED, _user(actor), now
+        review.save(update_fields=["decision", "decided_by", "decided_at"])
+        version = review.version
+        version.approved_at = now
+        version.save(update_fields=["approved_at"])
+        session.status = Session.Status.FINAL_APPROVED
+        session.save(update_fields=["status"])
+        _close_approval_notices(session)
+        log_action(actor, "drafts.final.approved", session, {"number": version.number})
+        _notify_later(
+            session.presenters.all(),
+            _t(_("Final text approved: %(title)s")) % {"title": session.title},
+            _t(_("The final text was approved; the resolution will be issued with it.")),
+            reverse("drafts:workspace", args=[session.pk]),
+        )
+    return version
+
+
+def return_final(
+    *, actor: Any, session: Session, remarks: str, expected_version: int | None = None
+) -> Review:
+    """Return the final text to the presenter with remarks; they revise and submit it again."""
+    _require(actor, "draft.return", session)
+    remarks = remarks.strip()
+    if not remarks:
+        raise DomainError(_("Write the remarks the presenter should act on."), field="remarks")
+    with transaction.atomic():
+        session = _locked(session)
+        review = _pending_final(session)
+        _check_expected(session, expected_version)
+        review.decision, review.remarks = Review.Decision.RETURNED, remarks
+        review.decided_by, review.decided_at = _user(actor), timezone.now()
+        review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
+        session.status = Session.Status.REVISING
+        session.save(update_fields=["status"])
+        _close_approval_notices(session)
+        log_action(actor, "drafts.final.returned", session, {"remarks": remarks})
+        _notify_later(
+            session.presenters.all(),
+            _t(_("Final text returned: %(title)s")) % {"title": session.title},
+            remarks,
+            reverse("drafts:workspace", args=[session.pk]),
+        )
+    return review
 
 
 # --- Who has done what; reminders ------------------------------------------------------------

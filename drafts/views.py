@@ -74,7 +74,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         and session.status == Session.Status.REVISING
         and services.latest_version(session, DraftVersion.Stage.FINAL) is not None,
         "can_approve": permissions.can(request.user, "draft.approve", session)
-        and session.status == Session.Status.SUBMITTED,
+        and session.status in (Session.Status.SUBMITTED, Session.Status.FINAL_SUBMITTED),
+        "final_stage": session.status == Session.Status.FINAL_SUBMITTED,
         "can_track": permissions.can(request.user, "draft.track", session),
         "is_presenter": permissions.is_presenter(request.user, session),
         "unanswered": services.unanswered_comments(session),
@@ -175,6 +176,17 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     _deny_unless(request.user, "draft.approve", session)
     form = VersionForm(request.POST)
+    if session.status == Session.Status.FINAL_SUBMITTED:
+        # After the meeting: the chi ủy (or the secretary) approves the final text.
+        submit_and_report(
+            request,
+            form,
+            lambda data: services.approve_final(
+                actor=request.user, session=session, expected_version=data["expected_version"]
+            ),
+            _("The final text is approved. The resolution can now be issued."),
+        )
+        return redirect("drafts:workspace", session.pk)
     result = None
     if form.is_valid():
         result = run_service(
@@ -205,16 +217,19 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def return_(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     _deny_unless(request.user, "draft.return", session)
+    service = (
+        services.return_final if session.status == Session.Status.FINAL_SUBMITTED else services.return_draft
+    )
     submit_and_report(
         request,
         ReturnForm(request.POST),
-        lambda data: services.return_draft(
+        lambda data: service(
             actor=request.user,
             session=session,
             remarks=data["remarks"],
             expected_version=data["expected_version"],
         ),
-        _("The draft was returned to the presenter."),
+        _("The text was returned to the presenter."),
     )
     return redirect("drafts:workspace", session.pk)
 

@@ -258,6 +258,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_choose_presenters": can_manage and session.status in Session.OPEN_STATUSES,
         "history": history(session),
     }
+    from meetings import selectors as meeting_selectors
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.filter(session=session).first()
+    context.update(
+        meeting=meeting,
+        cycle=meeting_selectors.cycle(session),
+        next_actions=meeting_selectors.next_actions(request.user, session, meeting),
+    )
     if can_manage:
         members = Member.objects.filter(
             active_q("memberships__"),

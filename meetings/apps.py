@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "meetings"
+    verbose_name = _("Meetings, minutes and resolutions")
+
+    def ready(self) -> None:
+        from core.audit import register_actions
+
+        register_actions(
+            {
+                "meetings.meeting.created": _("%(actor)s planned the meeting of %(date)s."),
+                "meetings.notice.issued": _("%(actor)s issued the meeting notice %(symbol)s."),
+                "meetings.record.opened": _("%(actor)s opened the record with %(count)s members to mark."),
+                "meetings.attendance.all_present": _("%(actor)s marked %(count)s members present."),
+                "meetings.vote.recorded": _(
+                    "%(actor)s recorded the vote: %(for)s for, of an adjusted total of %(total)s "
+                    "(%(needed)s needed)."
+                ),
+                "meetings.vote.cleared": _("%(actor)s cleared the vote."),
+                "meetings.minutes.approved": _("%(actor)s approved version %(number)s of the minutes."),
+                "meetings.minutes.correcting": _(
+                    "%(actor)s re-opened the minutes to correct them: %(reason)s"
+                ),
+                "meetings.session.held": _("%(actor)s recorded the session as held on %(date)s."),
+                "meetings.resolution.saved": _("%(actor)s saved the resolution with %(count)s tasks."),
+                "meetings.resolution.issued": _("%(actor)s issued %(symbol)s."),
+                "meetings.task.done": _("%(actor)s marked a task done: %(task)s"),
+            }
+        )

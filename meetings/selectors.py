@@ -1,0 +1,255 @@
+"""Read-side helpers of the meeting pages: counts, the vote basis, rule checks, tasks, the session cycle.
+
+Each loads what it needs in a fixed number of queries, whatever the size of the cell or its history.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meetings import rules
+from meetings.models import Attendance, Meeting, ResolutionTask
+from organizations.permissions import scope_for
+from organizations.selectors import vietnamese_name_key
+from planning.models import Session
+
+
+def attendances(meeting: Meeting) -> list[Attendance]:
+    """The attendance list in Vietnamese name order (one query)."""
+    return sorted(
+        meeting.attendances.select_related("member"), key=lambda a: vietnamese_name_key(a.member.full_name)
+    )
+
+
+@dataclass
+class Summary:
+    total: int  # the cell's own members (not those attached here)
+    full: int
+    probationary: int
+    attached_here: int
+    exempted: int
+    present: int
+    late: int
+    excused: int
+    unexcused: int
+    unmarked: int
+    rate: float | None
+    basis: rules.VoteBasis
+
+
+def summary(rows: list[Attendance]) -> Summary:
+    own = [a for a in rows if not a.attached_here]
+    statuses = [_rate_status(a) for a in rows]
+    return Summary(
+        total=len(own),
+        full=sum(1 for a in own if a.full),
+        probationary=sum(1 for a in own if not a.full),
+        attached_here=len(rows) - len(own),
+        exempted=sum(1 for a in own if a.exempted),
+        present=sum(1 for a in rows if a.status in rules.ATTENDED),
+        late=sum(1 for a in rows if a.status == rules.LATE),
+        excused=sum(1 for a in rows if a.status == rules.EXCUSED),
+        unexcused=sum(1 for a in rows if a.status == rules.UNEXCUSED),
+        unmarked=sum(1 for a in rows if not a.status),
+        rate=rules.attendance_rate([s for s in statuses if s]),
+        basis=rules.vote_basis(a.voter() for a in rows),
+    )
+
+
+def _rate_status(attendance: Attendance) -> str:
+    """Exempted members are left out of the attendance rules even when they come (DOMAIN §3); so are
+    suspended and detained members."""
+    if attendance.exempted or attendance.status in ("suspended", "detained"):
+        return rules.EXEMPTED
+    return attendance.status
+
+
+def checks(meeting: Meeting, rows: list[Attendance] | None = None) -> list[rules.Check]:
+    """The rule checks of the record (DOMAIN §3), over every meeting of the cell this year up to this
+    one: two queries whatever the number of meetings."""
+    rows = attendances(meeting) if rows is None else rows
+    params = meeting.cell.effective_rule_set().params
+    names = {a.member_id: a.member.full_name for a in rows}
+    history: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    past = Attendance.objects.filter(
+        meeting__cell_id=meeting.cell_id,
+        meeting__date__year=meeting.date.year,
+        meeting__date__lte=meeting.date,
+        member_id__in=list(names),
+    ).exclude(meeting__status=Meeting.Status.SCHEDULED)
+    for member_id, day, _start, meeting_id, status, exempted in past.values_list(
+        "member_id", "meeting__date", "meeting__start_time", "meeting_id", "status", "exempted"
+    ).order_by("meeting__date", "meeting__start_time", "meeting_id"):
+        if meeting_id == meeting.pk or not status:
+            continue
+        history[member_id].append((day, rules.EXEMPTED if exempted else status))
+    for a in rows:
+        if a.status:
+            history[a.member_id].append((meeting.date, _rate_status(a)))
+    return rules.meeting_checks(
+        statuses={a.member.full_name: _rate_status(a) for a in rows if a.status},
+        minutes_held=meeting.minutes_held,
+        combined=meeting.kind == Meeting.Kind.COMBINED,
+        histories={names[member_id]: h for member_id, h in history.items()},
+        params=params,
+    )
+
+
+def open_tasks(cell_id: int) -> QuerySet[ResolutionTask]:
+    """Tasks of the cell's issued resolutions not done yet, oldest deadline first, owners loaded."""
+    return (
+        ResolutionTask.objects.filter(
+            resolution__meeting__cell_id=cell_id, resolution__issued_at__isnull=False, done_at__isnull=True
+        )
+        .select_related("resolution__document", "resolution__meeting__session")
+        .prefetch_related("owners")
+        .order_by("deadline", "id")
+    )
+
+
+def my_tasks(user: Any) -> list[ResolutionTask]:
+    """The open tasks the user carries out, for the home page."""
+    scope = scope_for(user)
+    if scope.member_id is None:
+        return []
+    return list(
+        ResolutionTask.objects.filter(
+            owners__id=scope.member_id, resolution__issued_at__isnull=False, done_at__isnull=True
+        )
+        .select_related("resolution__document", "resolution__meeting__session")
+        .prefetch_related("owners")
+        .order_by("deadline", "id")
+    )
+
+
+def upcoming_meetings(user: Any) -> list[Meeting]:
+    """Meetings of the user's cells from today on, for the home page."""
+    scope = scope_for(user)
+    if not scope.cell_ids:
+        return []
+    return list(
+        Meeting.objects.filter(cell_id__in=scope.cell_ids, date__gte=timezone.localdate())
+        .exclude(status=Meeting.Status.APPROVED)
+        .select_related("cell", "session")
+        .order_by("date", "start_time")[:10]
+    )
+
+
+def cell_meetings(cell_id: int) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(cell_id=cell_id)
+        .select_related("session", "notice", "minutes_document")
+        .prefetch_related(Prefetch("resolution__document"))
+        .order_by("-date", "-start_time")
+    )
+
+
+# --- Where a session is in its cycle --------------------------------------------------------------
+
+CYCLE = (
+    (Session.Status.PLANNED, _("Planned")),
+    (Session.Status.ASSIGNED, _("Presenter assigned")),
+    (Session.Status.DRAFTING, _("Draft being written")),
+    (Session.Status.SUBMITTED, _("Draft submitted")),
+    (Session.Status.DISTRIBUTED, _("Draft approved and sent")),
+    (Session.Status.HELD, _("Meeting held")),
+    (Session.Status.REVISING, _("Final text revised")),
+    (Session.Status.FINAL_SUBMITTED, _("Final text submitted")),
+    (Session.Status.FINAL_APPROVED, _("Final text approved")),
+    (Session.Status.RESOLUTION_ISSUED, _("Resolution issued")),
+    (Session.Status.EVALUATED, _("Evaluated")),
+)
+ORDER: list[str] = [str(code) for code, _label in CYCLE]
+
+
+@dataclass
+class Step:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+def cycle(session: Session) -> list[Step]:
+    """The steps of the whole cycle (planned → … → evaluated), marked done, current or to do."""
+    status = session.status
+    if status == Session.Status.RETURNED:
+        status = Session.Status.DRAFTING
+    if status == Session.Status.CANCELLED:
+        return [Step(str(label), "todo") for _code, label in CYCLE]
+    index = ORDER.index(status)
+    steps = []
+    for position, (_code, label) in enumerate(CYCLE):
+        state = "done" if position < index else "current" if position == index else "todo"
+        steps.append(Step(str(label), state))
+    if session.status == Session.Status.EVALUATED:
+        steps[-1].state = "done"
+    return steps
+
+
+@dataclass
+class Action:
+    label: str
+    url: str
+
+
+def next_actions(user: Any, session: Session, meeting: Meeting | None) -> list[Action]:
+    """What the viewer can do next for this session, by where it is in the cycle and who they are."""
+    from django.urls import reverse
+
+    from drafts import permissions as draft_permissions
+    from meetings import permissions as meeting_permissions
+
+    status = session.status
+    manages = meeting_permissions.manages(user, session.cell_id)
+    presenter = draft_permissions.is_presenter(user, session)
+    approver = draft_permissions.may_approve(user, session)
+    workspace = reverse("drafts:workspace", args=[session.pk])
+    actions: list[Action] = []
+    if status in (
+        Session.Status.PLANNED,
+        Session.Status.ASSIGNED,
+        Session.Status.DRAFTING,
+        Session.Status.RETURNED,
+    ):
+        if presenter:
+            actions.append(Action(str(_("Write the draft and submit it")), workspace))
+    elif status == Session.Status.SUBMITTED and approver:
+        actions.append(Action(str(_("Approve the draft")), workspace))
+    elif status == Session.Status.DISTRIBUTED:
+        actions.append(
+            Action(str(_("Read the draft and comment")), reverse("drafts:read", args=[session.pk]))
+        )
+    elif status in (Session.Status.HELD, Session.Status.REVISING) and presenter:
+        actions.append(Action(str(_("Answer the comments and upload the final text")), workspace))
+    elif status == Session.Status.FINAL_SUBMITTED and approver:
+        actions.append(Action(str(_("Approve the final text")), workspace))
+    if meeting is None:
+        if manages and status not in Session.FINISHED_STATUSES:
+            actions.append(
+                Action(
+                    str(_("Plan the meeting")),
+                    reverse("meetings:create", args=[session.cell_id]) + f"?session={session.pk}",
+                )
+            )
+    else:
+        if meeting.is_editable and meeting_permissions.can(user, "meeting.record", meeting):
+            actions.append(
+                Action(str(_("Continue the meeting record")), reverse("meetings:record", args=[meeting.pk]))
+            )
+        elif meeting.status == Meeting.Status.SCHEDULED and manages:
+            actions.append(
+                Action(str(_("Prepare the meeting")), reverse("meetings:detail", args=[meeting.pk]))
+            )
+        if status == Session.Status.FINAL_APPROVED and manages:
+            actions.append(
+                Action(str(_("Issue the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
+            )
+        if status in (Session.Status.RESOLUTION_ISSUED, Session.Status.EVALUATED):
+            actions.append(
+                Action(str(_("Read the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
+            )
+    return actions

@@ -1,0 +1,154 @@
+"""The meeting pages through the test client: the secretary runs a meeting with plain forms (the
+way a phone without scripts does), the script's JSON answers, and what members and others see."""
+
+import json
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Meeting, Speech
+from notifications.models import Notification
+from organizations.models import Member
+
+
+@pytest.fixture
+def secretary_client(client, world):
+    client.force_login(world.secretary)
+    return client
+
+
+def _member(user):
+    return Member.objects.get(user=user)
+
+
+def test_the_secretary_plans_and_runs_a_meeting_with_plain_forms(secretary_client, world, distributed):
+    client = secretary_client
+    page = client.get(reverse("meetings:create", args=[world.cell.pk]) + f"?session={distributed.pk}")
+    assert page.status_code == 200 and distributed.title in page.content.decode()
+    answer = client.post(
+        reverse("meetings:create", args=[world.cell.pk]),
+        {
+            "kind": "thematic",
+            "session": distributed.pk,
+            "date": distributed.planned_date.isoformat(),
+            "start_time": "14:00",
+            "place": "Phòng họp Khoa",
+        },
+    )
+    meeting = Meeting.objects.get(session=distributed)
+    assert answer.status_code == 302 and answer["Location"] == reverse("meetings:detail", args=[meeting.pk])
+    client.post(reverse("meetings:notice_issue", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.notice.symbol == "01-TB/CB"
+    assert Notification.objects.filter(
+        recipient=world.member, url=reverse("meetings:detail", args=[meeting.pk])
+    )
+    pdf = client.get(reverse("meetings:notice_file", args=[meeting.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+
+    client.post(reverse("meetings:open", args=[meeting.pk]))
+    page = client.get(reverse("meetings:record", args=[meeting.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Phạm Thị Mai" in html and 'data-attendance="' in html
+    client.post(reverse("meetings:all_present", args=[meeting.pk]))
+    assert not meeting.attendances.filter(status="").exists()
+    mai = _member(world.probationary)
+    client.post(
+        reverse("meetings:attendance", args=[meeting.pk]),
+        {f"status-{mai.pk}": "absent_excused", f"reason-{mai.pk}": "Ốm"},
+    )
+    assert meeting.attendances.get(member=mai).reason == "Ốm"
+    presenter = _member(world.member)
+    client.post(
+        reverse("meetings:save_field", args=[meeting.pk]),
+        {"minutes_secretary": presenter.pk, "conclusion": "Chi bộ thống nhất cao.", "end_time": "16:05"},
+    )
+    client.post(
+        reverse("meetings:speech_add", args=[meeting.pk]),
+        {
+            "member": presenter.pk,
+            "kind": "presentation",
+            "summary": "Trình bày dự thảo",
+            "client_id": uuid.uuid4(),
+        },
+    )
+    client.post(
+        reverse("meetings:speech_add", args=[meeting.pk]),
+        {
+            "member": _member(world.deputy).pk,
+            "kind": "speech",
+            "summary": "Bổ sung ví dụ",
+            "client_id": uuid.uuid4(),
+        },
+    )
+    answer = client.post(
+        reverse("meetings:vote", args=[meeting.pk]),
+        {"mode": "counts", "votes_for": 3, "against": 0, "other": 0, "vote_subject": "Nghị quyết chuyên đề"},
+        follow=True,
+    )
+    assert "Passed" in answer.content.decode() or "thông qua" in answer.content.decode()
+    page = client.get(reverse("meetings:record", args=[meeting.pk]))
+    assert "Approve the minutes" in page.content.decode() or "Duyệt biên bản" in page.content.decode()
+    answer = client.post(reverse("meetings:minutes_approve", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.APPROVED, answer
+    docx = client.get(reverse("meetings:minutes_file", args=[meeting.pk, "docx"]) + "?v=1")
+    assert docx.status_code == 200
+    # Locked: the record page sends back to the meeting page.
+    assert client.get(reverse("meetings:record", args=[meeting.pk])).status_code == 302
+
+
+def test_a_vote_exceeding_the_voters_is_refused_with_a_message(secretary_client, world, meeting):
+    client = secretary_client
+    client.post(reverse("meetings:all_present", args=[meeting.pk]))
+    page = client.post(
+        reverse("meetings:vote", args=[meeting.pk]),
+        {"mode": "counts", "votes_for": 9, "against": 0, "other": 0},
+        follow=True,
+    )
+    meeting.refresh_from_db()
+    assert meeting.votes_for is None
+    assert "probationary" in page.content.decode() or "dự bị" in page.content.decode()
+
+
+def test_autosave_answers_json_and_reports_a_conflict(secretary_client, meeting):
+    url = reverse("meetings:save_field", args=[meeting.pk])
+    headers = {"X-Requested-With": "fetch"}
+    first = secretary_client.post(url, {"name": "conclusion", "value": "Bản A", "base": ""}, headers=headers)
+    assert first.status_code == 200 and json.loads(first.content)["ok"] is True
+    # A second phone that loaded the page before "Bản A" was saved.
+    stale = secretary_client.post(url, {"name": "conclusion", "value": "Bản B", "base": ""}, headers=headers)
+    assert stale.status_code == 409
+    assert json.loads(stale.content)["current"] == "Bản A"
+    meeting.refresh_from_db()
+    assert meeting.conclusion == "Bản A"
+
+
+def test_a_speech_sent_twice_is_saved_once(secretary_client, world, meeting):
+    client_id = str(uuid.uuid4())
+    data = {"member": _member(world.deputy).pk, "kind": "speech", "summary": "Ý kiến", "client_id": client_id}
+    url = reverse("meetings:speech_add", args=[meeting.pk])
+    headers = {"X-Requested-With": "fetch"}
+    assert secretary_client.post(url, data, headers=headers).status_code == 200
+    assert secretary_client.post(url, data, headers=headers).status_code == 200
+    assert Speech.objects.filter(meeting=meeting).count() == 1
+
+
+def test_marking_someone_outside_the_cell_is_refused(secretary_client, world, meeting):
+    outsider = Member.objects.get(user=world.other_member)
+    answer = secretary_client.post(
+        reverse("meetings:attendance", args=[meeting.pk]),
+        {f"status-{outsider.pk}": "present"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert answer.status_code == 400
+    assert not meeting.attendances.filter(member=outsider).exists()
+
+
+def test_the_session_page_shows_the_cycle_and_the_next_step(secretary_client, world, meeting):
+    page = secretary_client.get(reverse("planning:session", args=[meeting.session_id]))
+    html = page.content.decode()
+    assert 'aria-current="step"' in html
+    assert reverse("meetings:record", args=[meeting.pk]) in html

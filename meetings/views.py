@@ -1,0 +1,699 @@
+"""The meeting pages: a cell's meetings, one meeting, the meeting mode (the record typed on a phone during
+the meeting), the minutes and the resolution. Thin views over meetings.services.
+
+The meeting mode works without JavaScript (every part is a form); with it (static/chuyende/meeting.js)
+text is saved as it is typed, kept on the phone while the connection is down and sent when it is back.
+Requests from that script carry ``X-Requested-With: fetch`` and get JSON answers.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import history
+from core.errors import DomainError
+from core.web import form_errors, get_visible_or_404, run_service, submit_and_report
+from meetings import documents, permissions, selectors, services
+from meetings.forms import (
+    MeetingForm,
+    ReasonForm,
+    ResolutionForm,
+    SpeechForm,
+    TaskDoneForm,
+    VoteForm,
+    parse_tasks,
+)
+from meetings.models import Attendance, Meeting, Resolution, ResolutionTask, Speech
+from organizations.models import Member, Membership, Organization
+from organizations.permissions import active_q, visible_organizations
+from planning.models import Session
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    return get_visible_or_404(
+        permissions.visible_meetings(request.user).select_related(
+            "cell__parent", "session", "chair", "minutes_secretary", "notice", "minutes_document"
+        ),
+        pk=pk,
+    )
+
+
+def _deny_unless(user: Any, action: str, obj: Any) -> None:
+    if not permissions.can(user, action, obj):
+        raise PermissionDenied
+
+
+def _is_fetch(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("meetings:record", args=[meeting.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _send(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+
+
+# --- A cell's meetings ------------------------------------------------------------------------
+
+
+def meeting_list(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk, kind=Organization.Kind.CELL)
+    meetings = list(
+        permissions.visible_meetings(request.user)
+        .filter(cell=cell)
+        .select_related("session", "notice", "minutes_document")
+        .order_by("-date", "-start_time")
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "cell": cell,
+            "meetings": meetings,
+            "can_create": permissions.can(request.user, "meeting.create", cell),
+            "tasks": list(selectors.open_tasks(cell.pk)),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _sessions_for_meeting(cell: Organization) -> Any:
+    return (
+        Session.objects.filter(cell=cell, meeting__isnull=True)
+        .exclude(status__in=Session.FINISHED_STATUSES)
+        .order_by("planned_date", "id")
+    )
+
+
+def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk, kind=Organization.Kind.CELL)
+    _deny_unless(request.user, "meeting.create", cell)
+    sessions = _sessions_for_meeting(cell)
+    if request.method == "POST":
+        form = MeetingForm(request.POST, sessions=sessions)
+        if form.is_valid():
+            data = form.cleaned_data
+            meeting = run_service(
+                form,
+                lambda: services.create_meeting(
+                    actor=request.user,
+                    cell=cell,
+                    kind=data["kind"],
+                    date=data["date"],
+                    start_time=data["start_time"],
+                    place=data["place"],
+                    session=data["session"],
+                ),
+            )
+            if meeting is not None:
+                messages.success(request, _("The meeting is planned. Issue its notice to tell the members."))
+                return redirect("meetings:detail", meeting.pk)
+    else:
+        initial: dict[str, Any] = {
+            "kind": Meeting.Kind.REGULAR,
+            "place": cell.place and f"Phòng họp {cell.name}",
+        }
+        wanted = request.GET.get("session")
+        session = sessions.filter(pk=wanted).first() if wanted and wanted.isdigit() else None
+        if session is not None:
+            initial.update(
+                kind=Meeting.Kind.COMBINED if session.combined_with_regular else Meeting.Kind.THEMATIC,
+                session=session,
+                date=session.planned_date,
+                start_time=session.planned_time,
+            )
+        form = MeetingForm(initial=initial, sessions=sessions)
+    return render(request, "meetings/create.html", {"cell": cell, "form": form})
+
+
+# --- One meeting ------------------------------------------------------------------------------
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    manages = permissions.can(request.user, "meeting.manage", meeting)
+    rows = selectors.attendances(meeting) if meeting.status != Meeting.Status.SCHEDULED else []
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "manages": manages,
+        "can_record": permissions.can(request.user, "meeting.record", meeting),
+        "versions": list(meeting.minutes_versions.select_related("approved_by").order_by("-number")),
+        "resolution": Resolution.objects.filter(meeting=meeting).select_related("document").first(),
+        "rows": rows,
+        "summary": selectors.summary(rows) if rows else None,
+        "speeches": list(meeting.speeches.select_related("member")),
+        "quality_label": services.quality_label(meeting),
+        "basis": services.stored_basis(meeting),
+        "history": history(meeting) if manages else [],
+        "correct_form": ReasonForm(),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+@require_POST
+def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.manage", meeting)
+    submit_and_report(
+        request,
+        ReasonForm({"reason": "-"}),
+        lambda data: services.issue_notice(actor=request.user, meeting=meeting),
+        _("The notice was issued and the members were told."),
+    )
+    return redirect("meetings:detail", meeting.pk)
+
+
+def notice_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    _check_format(fmt)
+    meeting = _meeting(request, pk)
+    if meeting.notice is not None:
+        frame = meeting.notice.frame
+    else:
+        _deny_unless(request.user, "meeting.manage", meeting)
+        frame = documents.notice_frame(meeting)
+    return _send(*documents.export(frame, fmt, f"thong-bao-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
+
+
+@require_POST
+def open_record(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    if submit_and_report(
+        request,
+        ReasonForm({"reason": "-"}),
+        lambda data: services.open_record(actor=request.user, meeting=meeting),
+        _("The record is open. Mark the attendance first."),
+    ):
+        return _back(meeting)
+    return redirect("meetings:detail", meeting.pk)
+
+
+# --- Meeting mode -----------------------------------------------------------------------------
+
+
+def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    rows = selectors.attendances(meeting)
+    rubric = services.rubric_for(meeting)
+    present_members = [a.member for a in rows if a.attended]
+    voters = [a for a in rows if a.attended and a.voter().full and not a.voter().suspended]
+    return {
+        "meeting": meeting,
+        "rows": rows,
+        "summary": selectors.summary(rows),
+        "checks": selectors.checks(meeting, rows),
+        "speeches": list(meeting.speeches.select_related("member")),
+        "speech_form": SpeechForm(
+            members=[a.member for a in rows], initial={"client_id": services.uuid.uuid4()}
+        ),
+        "vote_form": VoteForm(
+            initial={
+                "mode": meeting.vote_mode or Meeting.VoteMode.COUNTS,
+                "votes_for": meeting.votes_for,
+                "against": meeting.votes_against,
+                "other": meeting.votes_other,
+            }
+        ),
+        "voters": voters,
+        "basis": services.stored_basis(meeting) or selectors.summary(rows).basis,
+        "present_members": present_members,
+        "rubric": rubric,
+        "scores": meeting.quality_scores,
+        "quality_label": services.quality_label(meeting),
+        "problems": services.minutes_problems(meeting),
+        "statuses": Attendance.Status.choices,
+        "tasks": list(selectors.open_tasks(meeting.cell_id)),
+        "manages": permissions.can(request.user, "meeting.manage", meeting),
+        "votes": Attendance.Vote.choices,
+    }
+
+
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    if meeting.status == Meeting.Status.SCHEDULED:
+        return redirect("meetings:detail", meeting.pk)
+    if not meeting.is_editable:
+        return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/record.html", _record_context(request, meeting))
+
+
+def _summary_html(request: HttpRequest, meeting: Meeting) -> str:
+    rows = selectors.attendances(meeting)
+    return render_to_string(
+        "meetings/_summary.html",
+        {"meeting": meeting, "summary": selectors.summary(rows), "checks": selectors.checks(meeting, rows)},
+        request=request,
+    )
+
+
+@require_POST
+def save_field(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave of one field (JSON), or the whole "details" form without JavaScript."""
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    if _is_fetch(request):
+        name = request.POST.get("name", "")
+        try:
+            meeting = services.save_field(
+                actor=request.user,
+                meeting=meeting,
+                name=name,
+                value=request.POST.get("value", ""),
+                base=request.POST.get("base"),
+            )
+        except services.Conflict as conflict:
+            return JsonResponse(
+                {"ok": False, "error": str(conflict.message), "current": conflict.current}, status=409
+            )
+        except DomainError as error:
+            return JsonResponse({"ok": False, "error": str(error.message)}, status=400)
+        return JsonResponse(
+            {"ok": True, "revision": meeting.revision, "summary": _summary_html(request, meeting)}
+        )
+    errors = []
+    for name in services.RECORD_FIELDS:
+        if name in request.POST:
+            try:
+                meeting = services.save_field(
+                    actor=request.user, meeting=meeting, name=name, value=request.POST.get(name, "")
+                )
+            except DomainError as error:
+                errors.append(str(error.message))
+    if errors:
+        messages.error(request, " ".join(errors))
+    else:
+        messages.success(request, _("Saved."))
+    return _back(meeting, request.POST.get("section", ""))
+
+
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance of one member (JSON for the script) or of the whole list (the form without script).
+
+    Fields: ``status-<member id>`` and ``reason-<member id>``."""
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    errors = []
+    for key in request.POST:
+        status = request.POST.get(key, "")
+        if not key.startswith("status-"):
+            continue
+        member_id = key.removeprefix("status-")
+        if not status:
+            continue
+        try:
+            services.set_attendance(
+                actor=request.user,
+                meeting=meeting,
+                member_id=member_id,
+                status=status,
+                reason=request.POST.get(f"reason-{member_id}", ""),
+            )
+        except DomainError as error:
+            errors.append(str(error.message))
+    if _is_fetch(request):
+        if errors:
+            return JsonResponse({"ok": False, "error": " ".join(errors)}, status=400)
+        return JsonResponse({"ok": True, "summary": _summary_html(request, meeting)})
+    if errors:
+        messages.error(request, " ".join(errors))
+    else:
+        messages.success(request, _("Attendance saved."))
+    return _back(meeting, "attendance")
+
+
+@require_POST
+def all_present(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    form = ReasonForm({"reason": "-"})
+    count = run_service(form, lambda: services.mark_all_present(actor=request.user, meeting=meeting))
+    if count is None:
+        messages.error(request, form_errors(form))
+    else:
+        messages.success(request, _("%(count)s members marked present.") % {"count": count})
+    return _back(meeting, "attendance")
+
+
+@require_POST
+def speech_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    rows = selectors.attendances(meeting)
+    form = SpeechForm(request.POST, members=[a.member for a in rows])
+    speech = None
+    if form.is_valid():
+        data = form.cleaned_data
+        speech = run_service(
+            form,
+            lambda: services.add_speech(
+                actor=request.user,
+                meeting=meeting,
+                member_id=data["member"],
+                speaker_name=data["speaker_name"],
+                kind=data["kind"],
+                summary=data["summary"],
+                client_id=data["client_id"],
+            ),
+        )
+    if _is_fetch(request):
+        if speech is None:
+            return JsonResponse({"ok": False, "error": form_errors(form)}, status=400)
+        return JsonResponse({"ok": True, "id": speech.pk})
+    if speech is None:
+        messages.error(request, form_errors(form))
+    else:
+        messages.success(request, _("Speech recorded."))
+    return _back(meeting, "speeches")
+
+
+@require_POST
+def speech_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    speech = get_visible_or_404(
+        Speech.objects.filter(meeting__in=permissions.visible_meetings(request.user)).select_related(
+            "meeting"
+        ),
+        pk=pk,
+    )
+    _deny_unless(request.user, "meeting.record", speech.meeting)
+    form = ReasonForm({"reason": "-"})
+    if run_service(form, lambda: _delete(request, speech)) is None:
+        messages.error(request, form_errors(form))
+    else:
+        messages.success(request, _("Speech removed."))
+    return _back(speech.meeting, "speeches")
+
+
+def _delete(request: HttpRequest, speech: Speech) -> bool:
+    services.delete_speech(actor=request.user, speech=speech)
+    return True
+
+
+@require_POST
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    form = VoteForm(request.POST)
+    result = None
+    if "vote_subject" in request.POST:  # typed in the vote form; saved as it is typed when scripts run
+        run_service(
+            form,
+            lambda: services.save_field(
+                actor=request.user, meeting=meeting, name="vote_subject", value=request.POST["vote_subject"]
+            ),
+        )
+    if form.is_valid():
+        data = form.cleaned_data
+        named = {
+            key.removeprefix("vote-"): request.POST.get(key, "")
+            for key in request.POST
+            if key.startswith("vote-") and key.removeprefix("vote-").isdigit()
+        }
+        result = run_service(
+            form,
+            lambda: services.record_vote(
+                actor=request.user,
+                meeting=meeting,
+                mode=data["mode"],
+                votes_for=data["votes_for"],
+                against=data["against"],
+                other=data["other"],
+                named={int(k): v for k, v in named.items()},
+            ),
+        )
+    if result is None:
+        messages.error(request, form_errors(form))
+    elif result.passed:
+        messages.success(
+            request,
+            _("Passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+            % {"for": result.votes_for, "needed": result.basis.needed, "total": result.basis.adjusted_total},
+        )
+    else:
+        messages.warning(
+            request,
+            _("Not passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+            % {"for": result.votes_for, "needed": result.basis.needed, "total": result.basis.adjusted_total},
+        )
+    return _back(meeting, "vote")
+
+
+@require_POST
+def vote_clear(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    submit_and_report(
+        request,
+        ReasonForm({"reason": "-"}),
+        lambda data: services.clear_vote(actor=request.user, meeting=meeting),
+        _("The vote was cleared."),
+    )
+    return _back(meeting, "vote")
+
+
+@require_POST
+def quality(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "meeting.record", meeting)
+    rubric = services.rubric_for(meeting)
+    form = ReasonForm({"reason": "-"})
+    scores: dict[str, int] = {}
+    for criterion in rubric.criteria:
+        raw = request.POST.get(f"score-{criterion.code}", "").strip() or "0"
+        try:
+            scores[criterion.code] = int(raw)
+        except ValueError:
+            form.is_valid()
+            form.add_error(None, _("“%(criterion)s”: write a whole number.") % {"criterion": criterion.label})
+    assessment = None
+    if not form.errors:
+        assessment = run_service(
+            form, lambda: services.score_quality(actor=request.user, meeting=meeting, scores=scores)
+        )
+    if assessment is None:
+        messages.error(request, form_errors(form))
+    else:
+        messages.success(
+            request,
+            _("Quality level: %(level)s (%(score)s points).")
+            % {"level": assessment.level.label, "score": assessment.score},
+        )
+    return _back(meeting, "quality")
+
+
+@require_POST
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "minutes.approve", meeting)
+    if submit_and_report(
+        request,
+        ReasonForm({"reason": "-"}),
+        lambda data: services.approve_minutes(actor=request.user, meeting=meeting),
+        _("The minutes are approved and locked."),
+    ):
+        return redirect("meetings:detail", meeting.pk)
+    return _back(meeting, "approve") if meeting.is_editable else redirect("meetings:detail", meeting.pk)
+
+
+@require_POST
+def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "minutes.correct", meeting)
+    if submit_and_report(
+        request,
+        ReasonForm(request.POST),
+        lambda data: services.start_correction(actor=request.user, meeting=meeting, reason=data["reason"]),
+        _("The minutes are open for correction; approving them again makes a new version."),
+    ):
+        return _back(meeting)
+    return redirect("meetings:detail", meeting.pk)
+
+
+def minutes_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """An approved version (``?v=``, the newest by default), or a preview of the open record for
+    those who write it."""
+    _check_format(fmt)
+    meeting = _meeting(request, pk)
+    versions = meeting.minutes_versions.order_by("-number")
+    wanted = request.GET.get("v", "")
+    version = versions.filter(number=int(wanted)).first() if wanted.isdigit() else versions.first()
+    if wanted and version is None:
+        raise Http404
+    if version is None or (meeting.is_editable and not wanted):
+        _deny_unless(request.user, "meeting.record", meeting)
+        if meeting.status == Meeting.Status.SCHEDULED:
+            raise Http404
+        frame = documents.minutes_frame(meeting)
+        suffix = "du-thao"
+    else:
+        frame = version.frame
+        suffix = f"v{version.number}"
+    return _send(
+        *documents.export(frame, fmt, f"bien-ban-{meeting.date:%Y-%m-%d}-{meeting.cell.name}-{suffix}")
+    )
+
+
+# --- Resolution -------------------------------------------------------------------------------
+
+
+def _cell_members(meeting: Meeting) -> list[Member]:
+    from organizations.selectors import vietnamese_name_key
+
+    members = Member.objects.filter(
+        pk__in=Membership.objects.filter(active_q(), organization=meeting.cell).values("member_id")
+    )
+    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
+
+
+def resolution(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if meeting.session is None:
+        raise Http404
+    current = Resolution.objects.filter(meeting=meeting).select_related("document").first()
+    may_issue = permissions.can(request.user, "resolution.issue", meeting)
+    editable = (
+        may_issue and (current is None or not current.is_issued) and meeting.status == Meeting.Status.APPROVED
+    )
+    if current is None and not editable:
+        raise Http404
+    errors: list[str] = []
+    if request.method == "POST":
+        _deny_unless(request.user, "resolution.issue", meeting)
+        form = ResolutionForm(request.POST)
+        tasks, errors = parse_tasks(request.POST)
+        if form.is_valid() and not errors:
+            data = form.cleaned_data
+            saved = run_service(
+                form,
+                lambda: services.save_resolution(
+                    actor=request.user,
+                    meeting=meeting,
+                    kind=data["kind"],
+                    results=data["results"],
+                    shortcomings=data["shortcomings"],
+                    implementation=data["implementation"],
+                    tasks=tasks,
+                ),
+            )
+            if saved is not None:
+                messages.success(request, _("The resolution was saved."))
+                return redirect("meetings:resolution", meeting.pk)
+        errors += [str(e) for e in form.non_field_errors()]
+        task_rows = [
+            {"description": t.description, "owners": t.owner_ids, "deadline": t.deadline} for t in tasks
+        ]
+    else:
+        form = ResolutionForm(
+            initial={
+                "kind": current.kind if current else Resolution.Kind.RESOLUTION,
+                "results": current.results if current else "",
+                "shortcomings": current.shortcomings if current else "",
+                "implementation": current.implementation if current else "",
+            }
+        )
+        task_rows = [
+            {
+                "description": t.description,
+                "owners": [o.pk for o in t.owners.all()],
+                "deadline": t.deadline,
+                "task": t,
+            }
+            for t in (current.tasks.prefetch_related("owners") if current else [])
+        ]
+    if editable:
+        task_rows += [{"description": "", "owners": [], "deadline": None}] * (2 if task_rows else 3)
+    scope_member = _member_id(request)
+    tasks = list(current.tasks.prefetch_related("owners")) if current is not None else []
+    for task in tasks:
+        task.can_done = may_issue or scope_member in {o.pk for o in task.owners.all()}
+    return render(
+        request,
+        "meetings/resolution.html",
+        {
+            "meeting": meeting,
+            "resolution": current,
+            "form": form,
+            "errors": errors,
+            "editable": editable,
+            "task_rows": task_rows,
+            "members": _cell_members(meeting) if editable else [],
+            "can_issue": editable
+            and current is not None
+            and meeting.session.status == Session.Status.FINAL_APPROVED,
+            "session": meeting.session,
+            "final_version": services.final_text(meeting.session),
+            "me": scope_member,
+            "tasks": tasks,
+            "manages": may_issue,
+        },
+    )
+
+
+def _member_id(request: HttpRequest) -> int | None:
+    from organizations.permissions import scope_for
+
+    return scope_for(request.user).member_id
+
+
+@require_POST
+def resolution_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    _deny_unless(request.user, "resolution.issue", meeting)
+    submit_and_report(
+        request,
+        ReasonForm({"reason": "-"}),
+        lambda data: services.issue_resolution(actor=request.user, meeting=meeting),
+        _("The resolution was issued and sent to the members with the final text."),
+    )
+    return redirect("meetings:resolution", meeting.pk)
+
+
+def resolution_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    _check_format(fmt)
+    meeting = _meeting(request, pk)
+    current = get_visible_or_404(Resolution.objects.select_related("document"), meeting=meeting)
+    if current.document is not None:
+        frame = current.document.frame
+    else:
+        _deny_unless(request.user, "resolution.issue", meeting)
+        frame = documents.resolution_frame(current)
+    return _send(*documents.export(frame, fmt, f"nghi-quyet-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
+
+
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_visible_or_404(
+        ResolutionTask.objects.filter(resolution__meeting__in=permissions.visible_meetings(request.user))
+        .select_related("resolution__meeting")
+        .prefetch_related("owners"),
+        pk=pk,
+    )
+    _deny_unless(request.user, "task.complete", task)
+    submit_and_report(
+        request,
+        TaskDoneForm(request.POST),
+        lambda data: services.complete_task(actor=request.user, task=task, note=data["note"]),
+        _("The task is marked done."),
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("meetings:resolution", args=[task.resolution.meeting_id])
+    return redirect(target)
