@@ -97,6 +97,10 @@ REGISTERS_IN_CELL = rule(ok=("secretary", "deputy", "member", "probationary"), f
 REGISTERS_FOR_TOPIC = rule(
     ok=("secretary", "deputy", "member", "probationary", "other_member"), forbidden=("officer", "admin")
 )
+# meetings: the cell's secretaries record and approve; members and the Đảng ủy read.
+MANAGES_MEETING = rule(ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer"))
+# A task of a resolution: its owner (world.member) and the secretaries mark it done.
+COMPLETES_TASK = rule(ok=("secretary", "deputy", "member", "admin"), forbidden=("probationary", "officer"))
 PROPOSES_TOPIC = rule(ok=("secretary", "deputy", "member", "probationary", "admin"), forbidden=("officer",))
 
 
@@ -228,6 +232,132 @@ def revising_session(world: World) -> dict[str, Any]:
     session.refresh_from_db()
     drafts.add_version(actor=None, session=session, text="Bản hoàn chỉnh sau buổi sinh hoạt.")
     return {"pk": session.pk}
+
+
+def _meeting(world: World, stage: str) -> Any:
+    """A regular monthly meeting of world.cell brought to ``stage``: scheduled, noticed, open, marked
+    (everyone present), voted, ready (minutes can be approved) or approved."""
+    from datetime import time
+
+    from meetings import services as meetings
+
+    meeting = meetings.create_meeting(
+        actor=None,
+        cell=world.cell,
+        kind="regular",
+        date=timezone.localdate(),
+        start_time=time(7, 30),
+        place="Phòng họp Khoa",
+    )
+    if stage == "scheduled":
+        return meeting
+    if stage == "noticed":
+        meetings.issue_notice(actor=None, meeting=meeting)
+        return meeting
+    meetings.open_record(actor=None, meeting=meeting)
+    if stage == "open":
+        return meeting
+    meetings.mark_all_present(actor=None, meeting=meeting)
+    if stage == "marked":
+        return meeting
+    if stage == "voted":
+        meetings.record_vote(actor=None, meeting=meeting, mode="counts", votes_for=3, against=0, other=0)
+        return meeting
+    meetings.save_field(
+        actor=None, meeting=meeting, name="minutes_secretary", value=str(record(world.deputy).pk)
+    )
+    meetings.save_field(actor=None, meeting=meeting, name="end_time", value="09:30")
+    if stage == "ready":
+        return meeting
+    meetings.approve_minutes(actor=None, meeting=meeting)
+    return meeting
+
+
+def meeting_at(stage: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"pk": _meeting(world, stage).pk}
+
+
+def _thematic(world: World, stage: str) -> Any:
+    """The thematic meeting of a distributed session presented by world.member, run and approved, the
+    final text approved, its resolution written ("draft") or issued with a task for world.member."""
+    from datetime import time, timedelta
+
+    from drafts import services as drafts
+    from meetings import services as meetings
+
+    session = _draft_session(world, "distributed")
+    meeting = meetings.create_meeting(
+        actor=None,
+        cell=world.cell,
+        kind="thematic",
+        date=session.planned_date,
+        start_time=time(14, 0),
+        place="Phòng họp Khoa",
+        session=session,
+    )
+    meetings.open_record(actor=None, meeting=meeting)
+    meetings.mark_all_present(actor=None, meeting=meeting)
+    presenter = record(world.member)
+    for name, value in (
+        ("minutes_secretary", str(presenter.pk)),
+        ("end_time", "16:00"),
+        ("conclusion", "Nhất trí"),
+    ):
+        meetings.save_field(actor=None, meeting=meeting, name=name, value=value)
+    meetings.add_speech(
+        actor=None, meeting=meeting, member_id=presenter.pk, kind="presentation", summary="Trình bày"
+    )
+    meetings.record_vote(actor=None, meeting=meeting, mode="counts", votes_for=3, against=0, other=0)
+    meetings.approve_minutes(actor=None, meeting=meeting)
+    session.refresh_from_db()
+    drafts.add_version(actor=None, session=session, text="Bản hoàn chỉnh sau buổi sinh hoạt.")
+    drafts.submit_final(actor=None, session=session)
+    drafts.approve_final(actor=None, session=session)
+    meetings.save_resolution(
+        actor=None,
+        meeting=meeting,
+        kind="NQ",
+        results="Chi bộ thống nhất nội dung chuyên đề.",
+        shortcomings="",
+        implementation="",
+        tasks=[
+            meetings.TaskInput("Xây dựng giờ giảng mẫu", [presenter.pk], session.planned_date + timedelta(30))
+        ],
+    )
+    if stage == "issued":
+        meetings.issue_resolution(actor=None, meeting=meeting)
+    return meeting
+
+
+def thematic_at(stage: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"pk": _thematic(world, stage).pk}
+
+
+def resolution_data(world: World) -> dict[str, Any]:
+    return {
+        "kind": "NQ",
+        "results": "Kết quả",
+        "task-1-description": "Nhiệm vụ",
+        "task-1-owners": [record(world.member).pk],
+        "task-1-deadline": date(timezone.localdate().year + 1, 6, 30).isoformat(),
+    }
+
+
+def open_task(world: World) -> dict[str, Any]:
+    from meetings.models import ResolutionTask
+
+    meeting = _thematic(world, "issued")
+    return {"pk": ResolutionTask.objects.get(resolution__meeting=meeting).pk}
+
+
+def open_meeting_speech(world: World) -> dict[str, Any]:
+    from meetings import services as meetings
+
+    meeting = _meeting(world, "open")
+    speech = meetings.add_speech(
+        actor=None, meeting=meeting, member_id=record(world.deputy).pk, summary="Ý kiến"
+    )
+    return {"pk": speech.pk}
 
 
 def distributed_file(world: World) -> dict[str, Any]:
@@ -767,6 +897,158 @@ ROUTES = [
         "POST",
         kwargs=probationary_comment,
         data=lambda w: {f"c{probationary_comment_pk(w)}-decision": "accepted"},
+        changes_state=True,
+    ),
+    # meetings
+    Route("meetings:list", "cell", SEES_CELL, kwargs=lambda w: {"cell_pk": w.cell.pk}),
+    Route("meetings:create", "cell", MANAGES_MEETING, kwargs=lambda w: {"cell_pk": w.cell.pk}),
+    Route(
+        "meetings:create",
+        "cell",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=lambda w: {"cell_pk": w.cell.pk},
+        data=lambda w: {"kind": "regular", "date": today(), "start_time": "07:30", "place": "Phòng họp"},
+        changes_state=True,
+    ),
+    Route("meetings:detail", "scheduled", SEES_CELL, kwargs=meeting_at("scheduled")),
+    Route("meetings:detail", "approved", SEES_CELL, kwargs=meeting_at("approved")),
+    Route(
+        "meetings:notice_issue",
+        "scheduled",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("scheduled"),
+        changes_state=True,
+    ),
+    Route(
+        "meetings:notice_file",
+        "issued",
+        SEES_CELL,
+        kwargs=lambda w: {**meeting_at("noticed")(w), "fmt": "docx"},
+    ),
+    Route(
+        "meetings:notice_file",
+        "preview",
+        MANAGES_MEETING,
+        kwargs=lambda w: {**meeting_at("scheduled")(w), "fmt": "docx"},
+    ),
+    Route(
+        "meetings:open",
+        "scheduled",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("scheduled"),
+        changes_state=True,
+    ),
+    Route("meetings:record", "open", MANAGES_MEETING, kwargs=meeting_at("open")),
+    Route(
+        "meetings:save_field",
+        "open",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("open"),
+        data=lambda w: {"guests": "Đ/c Hà"},
+    ),
+    Route(
+        "meetings:attendance",
+        "open",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("open"),
+        data=lambda w: {f"status-{record(w.member).pk}": "present"},
+    ),
+    Route(
+        "meetings:all_present", "open", MANAGES_MEETING, "POST", kwargs=meeting_at("open"), changes_state=True
+    ),
+    Route(
+        "meetings:speech_add",
+        "open",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("open"),
+        data=lambda w: {"member": record(w.deputy).pk, "kind": "speech", "summary": "Nhất trí"},
+    ),
+    Route("meetings:speech_delete", "open", MANAGES_MEETING, "POST", kwargs=open_meeting_speech),
+    Route(
+        "meetings:vote",
+        "marked",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("marked"),
+        data=lambda w: {"mode": "counts", "votes_for": 3, "against": 0, "other": 0},
+        changes_state=True,
+    ),
+    Route(
+        "meetings:vote_clear",
+        "voted",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("voted"),
+        changes_state=True,
+    ),
+    Route(
+        "meetings:quality",
+        "open",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("open"),
+        data=lambda w: {"score-attendance": 20, "score-duration": 10},
+    ),
+    Route(
+        "meetings:minutes_approve",
+        "ready",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("ready"),
+        changes_state=True,
+    ),
+    Route(
+        "meetings:minutes_correct",
+        "approved",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=meeting_at("approved"),
+        data=lambda w: {"reason": "Sai giờ kết thúc"},
+        changes_state=True,
+    ),
+    Route(
+        "meetings:minutes_file",
+        "approved",
+        SEES_CELL,
+        kwargs=lambda w: {**meeting_at("approved")(w), "fmt": "docx"},
+    ),
+    Route("meetings:resolution", "draft", SEES_CELL, kwargs=thematic_at("draft")),
+    Route(
+        "meetings:resolution",
+        "draft",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=thematic_at("draft"),
+        data=resolution_data,
+        changes_state=True,
+    ),
+    Route(
+        "meetings:resolution_issue",
+        "draft",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=thematic_at("draft"),
+        changes_state=True,
+    ),
+    Route(
+        "meetings:resolution_file",
+        "issued",
+        SEES_CELL,
+        kwargs=lambda w: {**thematic_at("issued")(w), "fmt": "docx"},
+    ),
+    Route(
+        "meetings:task_done",
+        "member-task",
+        COMPLETES_TASK,
+        "POST",
+        kwargs=open_task,
+        data=lambda w: {"note": "Đã thực hiện"},
         changes_state=True,
     ),
     # notifications: calendars
