@@ -337,7 +337,7 @@ def resolution_frame(resolution: Resolution) -> DocumentFrame:
                     ]
                     for index, task in enumerate(tasks, start=1)
                 ],
-                widths=[1, 8, 4, 2],
+                widths=[1, 7, 4, 3],
             )
         )
     body.append(heading("III. TỔ CHỨC THỰC HIỆN"))

@@ -253,3 +253,25 @@ def next_actions(user: Any, session: Session, meeting: Meeting | None) -> list[A
                 Action(str(_("Read the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
             )
     return actions
+
+
+def resolutions_under(party: Any, year: int) -> list[Any]:
+    """Resolutions issued in ``year`` by the cells under ``party`` (the Đảng ủy's page), with their
+    tasks counted: one query."""
+    from django.db.models import Count, Q
+
+    from meetings.models import Resolution
+
+    return list(
+        Resolution.objects.filter(
+            meeting__cell__path__startswith=party.path,
+            issued_at__isnull=False,
+            document__issued_on__year=year,
+        )
+        .select_related("document", "meeting__cell", "meeting__session")
+        .annotate(
+            tasks_total=Count("tasks"),
+            tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
+        )
+        .order_by("-document__issued_on", "-id")
+    )

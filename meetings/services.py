@@ -68,18 +68,24 @@ def _bump(meeting: Meeting, *fields: str) -> None:
 # --- Planning the meeting and its notice -------------------------------------------------------
 
 
+# The agenda is part of the notice and the minutes, official documents written in Vietnamese whatever
+# language the secretary uses the application in; the default items are therefore not translated.
+AGENDA_REGULAR = "Kiểm điểm việc thực hiện nhiệm vụ tháng; phương hướng, nhiệm vụ tháng tới"
+AGENDA_TASKS = "Kiểm điểm việc thực hiện các nhiệm vụ theo nghị quyết ({count} nhiệm vụ chưa hoàn thành)"
+AGENDA_SESSION = "Sinh hoạt chuyên đề: {title}"
+AGENDA_CLOSING = "Thảo luận, kết luận của chủ trì và biểu quyết"
+
+
 def default_agenda(kind: str, session: Session | None, open_tasks: int) -> str:
     """The usual order of business (HD 12 §II.1.2), with the follow-up of open tasks when there are any."""
     items = []
     if kind in (Meeting.Kind.REGULAR, Meeting.Kind.COMBINED):
-        items.append(str(_("Review of the month's work and the tasks for next month")))
+        items.append(AGENDA_REGULAR)
     if open_tasks:
-        items.append(
-            str(_("Follow-up of the resolutions' tasks (%(count)s not done)") % {"count": open_tasks})
-        )
+        items.append(AGENDA_TASKS.format(count=open_tasks))
     if session is not None:
-        items.append(str(_("Thematic session: %(title)s") % {"title": session.title}))
-        items.append(str(_("Discussion, the chair's conclusion and the vote")))
+        items.append(AGENDA_SESSION.format(title=session.title))
+        items.append(AGENDA_CLOSING)
     return "\n".join(items)
 
 
@@ -129,8 +135,9 @@ def create_meeting(
     return meeting
 
 
-def issue_notice(*, actor: Any, meeting: Meeting) -> Any:
-    """Issue the meeting notice (Thông báo, numbered TB) and tell every member of the cell."""
+def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None) -> Any:
+    """Issue the meeting notice (Thông báo, numbered TB) and tell every member of the cell.
+    ``issued_on`` (today by default) is for records of meetings already past."""
     from meetings.documents import notice_frame
 
     _require(actor, "meeting.manage", meeting)
@@ -146,6 +153,7 @@ def issue_notice(*, actor: Any, meeting: Meeting) -> Any:
             doc_type="TB",
             frame=notice_frame(meeting),
             source=meeting,
+            issued_on=issued_on,
         )
         meeting.notice = document
         meeting.save(update_fields=["notice"])
@@ -770,7 +778,7 @@ def save_resolution(
     return resolution
 
 
-def issue_resolution(*, actor: Any, meeting: Meeting) -> Resolution:
+def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = None) -> Resolution:
     """Number and issue the resolution (NQ or KL, numbered per term), after the final text is approved.
 
     The members receive it with the final text for study; the Đảng ủy sees it on its pages."""
@@ -803,6 +811,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting) -> Resolution:
             doc_type=resolution.kind,
             frame=resolution_frame(resolution),
             source=resolution,
+            issued_on=issued_on,
         )
         resolution.document = document
         resolution.issued_at = timezone.now()

@@ -70,6 +70,20 @@ def _deadline_event(session: Session, deadline: rules.Deadline) -> Event:
     return event
 
 
+def _meeting_event(meeting: Any) -> Event:
+    """A regular monthly meeting (thematic ones are the session's event)."""
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@chuyende")
+    event.add("dtstamp", timezone.now())
+    event.add("summary", _("Cell meeting: %(cell)s") % {"cell": meeting.cell.name})
+    event.add("location", meeting.place)
+    event.add("url", f"{settings.SITE_URL}/hop/{meeting.pk}/")
+    start = datetime.combine(meeting.date, meeting.start_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=120))
+    return event
+
+
 def session_ics(session: Session) -> bytes:
     cal = _calendar(session.title)
     cal.add_component(_session_event(session, session.cell.effective_rule_set().params))
@@ -102,5 +116,11 @@ def user_feed(user: Any) -> bytes:
         for deadline in rules.deadlines(session.planned_date, params[session.cell_id]):
             if presenting or deadline.code == "comments":
                 cal.add_component(_deadline_event(session, deadline))
+    from meetings.models import Meeting
+
+    for meeting in Meeting.objects.filter(
+        cell_id__in=scope.cell_ids, session__isnull=True, date__gte=since
+    ).select_related("cell"):
+        cal.add_component(_meeting_event(meeting))
     cal.add_missing_timezones()
     return cal.to_ical()

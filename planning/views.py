@@ -541,6 +541,9 @@ def oversight(request: HttpRequest, party_pk: int) -> HttpResponse:
         "years": range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1),
         "minimum": party.effective_rule_set().param("min_thematic_sessions_per_quarter"),
     }
+    from meetings.selectors import resolutions_under
+
+    context["resolutions"] = resolutions_under(party, year)
     return render(request, "planning/oversight.html", context)
 
 

@@ -96,3 +96,22 @@ def test_the_calendar_page_creates_the_link(client, world):
     client.post(reverse("notifications:calendar_renew"))
     page = client.get(reverse("notifications:calendar")).content.decode()
     assert CalendarFeed.objects.get(user=world.member).token in page
+
+
+def test_the_feed_lists_the_regular_monthly_meetings_of_the_cell(world):
+    from meetings import services as meetings
+    from notifications.calendar import user_feed
+
+    day = timezone.localdate() + timedelta(days=9)
+    meetings.create_meeting(
+        actor=world.secretary,
+        cell=world.cell,
+        kind="regular",
+        date=day,
+        start_time=time(7, 30),
+        place="Phòng họp",
+    )
+    [event] = parse(user_feed(world.probationary)).vevent_list
+    assert event.dtstart.value == datetime.combine(day, time(7, 30), tzinfo=HCM)
+    assert event.location.value == "Phòng họp"
+    assert parse(user_feed(world.other_member)).contents.get("vevent") is None
