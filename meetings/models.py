@@ -189,6 +189,7 @@ class Attendance(models.Model):
     full = models.BooleanField(_("full member"))
     attached_here = models.BooleanField(_("temporarily attached to this cell"), default=False)
     exempted = models.BooleanField(_("exempted"), default=False)
+    attached_elsewhere = models.BooleanField(_("temporarily attached to another cell"), default=False)
     vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices, blank=True)
 
     class Meta:

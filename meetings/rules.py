@@ -177,11 +177,12 @@ def meeting_checks(
             )
         )
     rate = attendance_rate(list(statuses.values()))
-    if rate is not None and rate < params["attendance_min_percent"]:
+    # HD 12: attendance must be *above* 85 %, so exactly 85 % is flagged.
+    if rate is not None and rate <= params["attendance_min_percent"]:
         checks.append(
             Check(
                 "attendance",
-                _("Attendance was %(rate).0f%%, under %(minimum)s%%.")
+                _("Attendance was %(rate).0f%%; it should be above %(minimum)s%%.")
                 % {"rate": rate, "minimum": params["attendance_min_percent"]},
             )
         )

@@ -25,6 +25,7 @@ from drafts.services import _notify_later, _t, distributed_version, recipients_o
 from meetings import permissions, rules
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from organizations.models import Member, Membership
+from organizations.permissions import active_q
 from organizations.selectors import cell_roster, vietnamese_name_key
 from planning.models import Session
 
@@ -224,6 +225,7 @@ def open_record(*, actor: Any, meeting: Meeting) -> Meeting:
                     full=member.status == Member.Status.FULL,
                     attached_here=attached_here,
                     exempted=exempted,
+                    attached_elsewhere=elsewhere,
                 )
             )
         Attendance.objects.bulk_create(rows)
@@ -350,11 +352,20 @@ def set_attendance(
             raise DomainError(
                 _("This person is not a member of the cell on the day of the meeting; they cannot be marked.")
             ) from None
-        if (
-            meeting.vote_recorded
-            and attendance.status != status
-            and (status in rules.ATTENDED or attendance.status in rules.ATTENDED)
-        ):
+        # Exempted and attached-elsewhere are standings from the roster, not choices: marking them
+        # by hand would take a member out of the attendance rules and the vote's total.
+        if status == rules.EXEMPTED and not attendance.exempted:
+            raise DomainError(
+                _("%(name)s is not exempted from activity; mark them present or absent.")
+                % {"name": attendance.member.full_name}
+            )
+        if status == rules.ELSEWHERE and not attendance.attached_elsewhere:
+            raise DomainError(
+                _("%(name)s is not temporarily attached to another cell; mark them present or absent.")
+                % {"name": attendance.member.full_name}
+            )
+        # Late or present makes no difference to the vote; in or out of the room does.
+        if meeting.vote_recorded and (status in rules.ATTENDED) != (attendance.status in rules.ATTENDED):
             raise InvalidTransition(
                 _("The vote is recorded on this attendance; clear the vote before changing who was present.")
             )
@@ -736,10 +747,11 @@ def save_resolution(
         raise DomainError(_("Choose resolution or conclusion."), field="kind")
     if meeting.session is None:
         raise InvalidTransition(_("A resolution here follows a thematic session."))
+    # Owners are members of the cell now (they carry the task out from now on).
     members = {
         m.pk: m
         for m in Member.objects.filter(
-            pk__in=Membership.objects.filter(organization=meeting.cell).values("member_id")
+            pk__in=Membership.objects.filter(active_q(), organization=meeting.cell).values("member_id")
         )
     }
     errors = []
