@@ -1,0 +1,224 @@
+"""The meeting journey in a real Chromium, on phone-sized windows (issue: meeting, minutes, vote, final
+text, resolution).
+
+With the demo loaded, the secretary of Chi bộ Khoa Xây dựng Đảng opens the record of the announced
+meeting on her phone: everyone present in one tap, one member then excused, the minutes secretary and
+the end time, the presentation and a speech, the conclusion typed while the connection drops (it is
+sent when it comes back), the vote against the adjusted total; she approves the minutes. The presenter
+answers the comments and submits the final text; the deputy secretary (chi ủy) approves it; the
+secretary writes and issues the resolution with a task; a probationary member sees the resolution and
+her task on her phone.
+"""
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from drafts.demo import add_drafts
+from drafts.models import Comment
+from meetings.demo import add_meetings
+from meetings.models import Meeting, Speech
+from organizations.demo import PASSWORD, load_demo
+from organizations.models import Member
+from planning.demo import add_plans
+from planning.models import Session
+from tests.test_browser import assert_no_horizontal_scroll, save_screenshot, vi
+
+MINUTES_SECRETARY = "Lê Thị Kim Oanh"
+PRESENTER = "Trần Quốc Bảo"  # the demo `dangvien`
+TASK_OWNER = "Trương Thị Ngọc Ánh"  # the demo `duby`, a probationary member
+CONCLUSION = "Chi bộ thống nhất cao với nội dung chuyên đề; giao đồng chí báo cáo viên hoàn chỉnh."
+TASK = "Xây dựng bộ quy tắc ứng xử số cho giảng viên và học viên"
+
+
+@pytest.fixture
+def demo(transactional_db: Any, live_server: Any, settings: Any) -> Meeting:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert load_demo(add_plans, add_drafts, add_meetings)
+    return Meeting.objects.get(status=Meeting.Status.SCHEDULED)
+
+
+@pytest.fixture
+def phones(browser: Any) -> Any:
+    contexts: list[Any] = []
+
+    def open_phone() -> Page:
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+def url(live_server: Any, name: str, *args: Any) -> str:
+    return live_server.url + reverse(name, args=args)
+
+
+def sign_in(page: Page, live_server: Any, login: str) -> None:
+    page.goto(url(live_server, "accounts:login"))
+    page.locator("input[name=username]").fill(login)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(url(live_server, "core:home"))
+
+
+def saved(page: Page) -> None:
+    expect(page.locator("#savebar")).to_contain_text(vi("Saved at"))
+
+
+@pytest.mark.browser
+def test_the_secretary_runs_the_meeting_and_the_cycle_ends_with_the_resolution_and_a_members_task(
+    demo, live_server, phones
+):
+    meeting = demo
+    session = meeting.session
+    assert session is not None
+
+    # 1. The secretary finds the announced meeting on her home page and starts the record.
+    secretary = phones()
+    sign_in(secretary, live_server, "bithu")
+    secretary.locator("#next-meetings a").first.click()
+    expect(secretary).to_have_url(url(live_server, "meetings:detail", meeting.pk))
+    secretary.get_by_role("button", name=vi("Start the meeting record")).click()
+    expect(secretary).to_have_url(re.compile(re.escape(url(live_server, "meetings:record", meeting.pk))))
+    assert_no_horizontal_scroll(secretary)
+    save_screenshot(secretary, "meeting-record-phone.png")
+
+    # 2. Attendance: everyone present in one tap, then one member excused with a reason.
+    secretary.locator("#attendance form[action$='co-mat-tat-ca/'] button").click()
+    expect(secretary.locator("#attendance .roll-row.unmarked")).to_have_count(0)
+    linh = Member.objects.get(full_name="Phan Thị Diệu Linh")
+    secretary.locator(f"select[data-attendance='{linh.pk}']").select_option("absent_excused")
+    reason = secretary.locator(f"input[data-reason='{linh.pk}']")
+    expect(reason).to_be_visible()
+    reason.fill("Đi công tác")
+    saved(secretary)
+    expect(secretary.locator("#summary")).to_contain_text(vi("absent with reason"))
+
+    # 3. Minutes secretary and end time, saved as they are chosen.
+    secretary.locator("select[data-field='minutes_secretary']").select_option(label=MINUTES_SECRETARY)
+    saved(secretary)
+    secretary.locator("input[data-field='end_time']").fill("16:05")
+    secretary.locator("input[data-field='end_time']").blur()
+    saved(secretary)
+
+    # 4. Two speeches: the presenter's presentation and a member's opinion.
+    form = secretary.locator("#speech-form")
+    for speaker, kind, text in (
+        (PRESENTER, "presentation", "Trình bày dự thảo chuyên đề và các giải pháp chuyển đổi số."),
+        ("Nguyễn Đình Khánh", "speech", "Đề nghị nêu rõ trách nhiệm của chi ủy trong theo dõi, nhắc nhở."),
+    ):
+        form.locator("select[name=member]").select_option(label=speaker)
+        form.locator("select[name=kind]").select_option(kind)
+        form.locator("textarea[name=summary]").fill(text)
+        form.get_by_role("button", name=vi("Add the speech")).click()
+        expect(secretary.locator("#pending-speeches li", has_text=text)).to_be_visible()
+        expect(form.locator("textarea[name=summary]")).to_have_value("")
+    expect(secretary.locator("#pending-speeches li.unsent")).to_have_count(0)
+    assert Speech.objects.filter(meeting=meeting).count() == 2
+
+    # 5. The connection drops while the conclusion is typed: nothing is lost, it is sent on return.
+    secretary.context.set_offline(True)
+    conclusion = secretary.locator("textarea[data-field='conclusion']")
+    conclusion.fill(CONCLUSION)
+    conclusion.blur()
+    offline = vi(
+        "No connection: the changes are kept on this phone and will be sent when the connection is back. "
+        "Pending:"
+    )
+    expect(secretary.locator("#savebar")).to_contain_text(offline)
+    meeting.refresh_from_db()
+    assert meeting.conclusion == ""
+    secretary.context.set_offline(False)
+    secretary.evaluate("window.dispatchEvent(new Event('online'))")
+    saved(secretary)
+    meeting.refresh_from_db()
+    assert meeting.conclusion == CONCLUSION
+
+    # 6. The vote, against the adjusted total shown with its parts.
+    secretary.reload()
+    basis = secretary.locator("#vote table.basis")
+    expect(basis).to_contain_text(vi("Adjusted total"))
+    eligible = int(basis.locator("tr").last.locator("td").inner_text())
+    vote = secretary.locator("#vote form").last
+    vote.locator("input[name=votes_for]").fill(str(eligible))
+    vote.locator("input[name=against]").fill("0")
+    vote.locator("input[name=other]").fill("0")
+    vote.get_by_role("button", name=vi("Record the vote")).click()
+    expect(secretary.locator("#vote .result-ok")).to_contain_text(vi("Passed."))
+
+    # 7. The minutes are approved (after a confirmation) and locked.
+    approve = secretary.get_by_role("button", name=vi("Approve the minutes"))
+    expect(approve).to_be_enabled()
+    approve.click()
+    expect(secretary).to_have_url(url(live_server, "meetings:detail", meeting.pk))
+    expect(secretary.locator(".msg-success")).to_have_text(vi("The minutes are approved and locked."))
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.APPROVED and meeting.minutes_document is not None
+    session.refresh_from_db()
+    assert session.status == Session.Status.HELD
+
+    # 8. The presenter writes the final text, answers every comment and submits it.
+    presenter = phones()
+    sign_in(presenter, live_server, "dangvien")
+    presenter.goto(url(live_server, "drafts:write", session.pk))
+    presenter.locator("textarea[name=text]").fill("# Bản hoàn chỉnh\n\nĐã tiếp thu ý kiến của chi bộ.")
+    presenter.get_by_role("button", name=vi("Save as a new version")).click()
+    presenter.goto(url(live_server, "drafts:responses", session.pk))
+    unanswered = Comment.objects.filter(session=session, parent=None, deleted_at=None).count()
+    for _ in range(unanswered):
+        save = presenter.get_by_role("button", name=vi("Save the response"))
+        card = presenter.locator("section.card").filter(has=save).first
+        card.locator("input[type=radio][value=accepted]").check()
+        card.get_by_role("button", name=vi("Save the response")).click()
+        expect(presenter.locator(".msg-success")).to_be_visible()
+    expect(presenter.get_by_role("button", name=vi("Save the response"))).to_have_count(0)
+    presenter.goto(url(live_server, "drafts:workspace", session.pk))
+    presenter.get_by_role("button", name=vi("Submit the final text for approval")).click()
+    expect(presenter.locator(".msg-success")).to_have_text(vi("The final text was sent for approval."))
+
+    # 9. The deputy secretary (chi ủy) approves the final text.
+    deputy = phones()
+    sign_in(deputy, live_server, "phobithu")
+    deputy.goto(url(live_server, "drafts:workspace", session.pk))
+    deputy.get_by_role("button", name=vi("Approve the final text")).click()
+    expect(deputy.locator(".msg-success")).to_have_text(
+        vi("The final text is approved. The resolution can now be issued.")
+    )
+
+    # 10. The secretary writes the resolution with a task, then issues it.
+    secretary.goto(url(live_server, "planning:session", session.pk))
+    secretary.get_by_role("link", name=vi("Issue the resolution")).click()
+    secretary.locator("textarea[name=results]").fill("Chi bộ thảo luận sâu, thống nhất nội dung chuyên đề.")
+    secretary.locator("textarea[name='task-1-description']").fill(TASK)
+    secretary.locator("select[name='task-1-owners']").select_option(label=TASK_OWNER)
+    secretary.locator("input[name='task-1-deadline']").fill("2027-03-31")
+    secretary.get_by_role("button", name=vi("Save the resolution")).click()
+    expect(secretary.locator(".msg-success")).to_have_text(vi("The resolution was saved."))
+    secretary.get_by_role("button", name=vi("Issue the resolution")).click()
+    expect(secretary.locator(".msg-success")).to_have_text(
+        vi("The resolution was issued and sent to the members with the final text.")
+    )
+    symbol = secretary.locator("h1").inner_text()
+    assert "-NQ/CB" in symbol
+    session.refresh_from_db()
+    assert session.status == Session.Status.RESOLUTION_ISSUED
+
+    # 11. A member sees the resolution and her task on her phone.
+    member = phones()
+    sign_in(member, live_server, "duby")
+    tasks = member.locator("#my-tasks")
+    expect(tasks).to_contain_text(TASK)
+    tasks.locator("a", has_text="-NQ/CB").first.click()
+    expect(member.locator("h1")).to_contain_text("NQ/CB")
+    expect(member.locator("#tasks")).to_contain_text(TASK)
+    expect(member.locator("#tasks")).to_contain_text(TASK_OWNER)
+    assert_no_horizontal_scroll(member)
+    save_screenshot(member, "resolution-member-phone.png")
