@@ -152,3 +152,47 @@ def test_the_session_page_shows_the_cycle_and_the_next_step(secretary_client, wo
     html = page.content.decode()
     assert 'aria-current="step"' in html
     assert reverse("meetings:record", args=[meeting.pk]) in html
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_record_and_meeting_pages_take_the_same_queries_for_a_bigger_cell(secretary_client, world):
+    """Queries per page do not grow with the members, speeches and open tasks of the cell."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from meetings import services
+    from tests.factories import member_in
+
+    def meeting_with(members: int) -> Meeting:
+        for n in range(members):
+            member_in(world.cell, full_name=f"Đảng viên {len(str(n))}{n}")
+        meeting = services.create_meeting(
+            actor=world.secretary,
+            cell=world.cell,
+            kind="regular",
+            date=timezone.localdate(),
+            start_time=time(7, 30),
+            place="Phòng họp",
+        )
+        services.open_record(actor=world.secretary, meeting=meeting)
+        services.mark_all_present(actor=world.secretary, meeting=meeting)
+        for row in meeting.attendances.all()[:members]:
+            services.add_speech(
+                actor=world.secretary, meeting=meeting, member_id=row.member_id, summary="Ý kiến"
+            )
+        return meeting
+
+    small, big = meeting_with(1), meeting_with(8)
+    for name in ("meetings:record", "meetings:detail"):
+        assert _queries(secretary_client, reverse(name, args=[small.pk])) == _queries(
+            secretary_client, reverse(name, args=[big.pk])
+        ), name
