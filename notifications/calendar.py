@@ -71,11 +71,15 @@ def _deadline_event(session: Session, deadline: rules.Deadline) -> Event:
 
 
 def _meeting_event(meeting: Any) -> Event:
-    """A regular monthly meeting (thematic ones are the session's event)."""
+    """A planned meeting: its own date, time and place (a thematic session's meeting replaces the
+    session's event, since the secretary may have set another day than the plan's)."""
     event = Event()
     event.add("uid", f"meeting-{meeting.pk}@chuyende")
     event.add("dtstamp", timezone.now())
-    event.add("summary", _("Cell meeting: %(cell)s") % {"cell": meeting.cell.name})
+    if meeting.session is not None:
+        event.add("summary", _("Thematic session: %(title)s") % {"title": meeting.session.title})
+    else:
+        event.add("summary", _("Cell meeting: %(cell)s") % {"cell": meeting.cell.name})
     event.add("location", meeting.place)
     event.add("url", f"{settings.SITE_URL}/hop/{meeting.pk}/")
     start = datetime.combine(meeting.date, meeting.start_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -104,23 +108,26 @@ def user_feed(user: Any) -> bytes:
         .distinct()
         .order_by("planned_date")
     )
+    from meetings.models import Meeting
+
+    meetings = list(
+        Meeting.objects.filter(cell_id__in=scope.cell_ids, date__gte=since).select_related("cell", "session")
+    )
+    with_meeting = {m.session_id for m in meetings if m.session_id}
     cal = _calendar(_("Thematic sessions"))
     params: dict[int, dict[str, Any]] = {}  # one rule-set lookup per cell, not per session
     for session in sessions:
         if session.cell_id not in params:
             params[session.cell_id] = session.cell.effective_rule_set().params
-        cal.add_component(_session_event(session, params[session.cell_id]))
+        if session.pk not in with_meeting:
+            cal.add_component(_session_event(session, params[session.cell_id]))
         if session.status == Session.Status.CANCELLED:
             continue
         presenting = any(p.pk == scope.member_id for p in session.presenters.all())
         for deadline in rules.deadlines(session.planned_date, params[session.cell_id]):
             if presenting or deadline.code == "comments":
                 cal.add_component(_deadline_event(session, deadline))
-    from meetings.models import Meeting
-
-    for meeting in Meeting.objects.filter(
-        cell_id__in=scope.cell_ids, session__isnull=True, date__gte=since
-    ).select_related("cell"):
+    for meeting in meetings:
         cal.add_component(_meeting_event(meeting))
     cal.add_missing_timezones()
     return cal.to_ical()

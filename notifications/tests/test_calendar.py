@@ -115,3 +115,24 @@ def test_the_feed_lists_the_regular_monthly_meetings_of_the_cell(world):
     assert event.dtstart.value == datetime.combine(day, time(7, 30), tzinfo=HCM)
     assert event.location.value == "Phòng họp"
     assert parse(user_feed(world.other_member)).contents.get("vevent") is None
+
+
+def test_a_sessions_meeting_on_another_day_replaces_the_sessions_event(world, session):
+    from meetings import services as meetings
+    from notifications.calendar import user_feed
+
+    moved = session.planned_date + timedelta(days=2)
+    meetings.create_meeting(
+        actor=world.secretary,
+        cell=world.cell,
+        kind="thematic",
+        date=moved,
+        start_time=time(8, 0),
+        place="Hội trường B",
+        session=session,
+    )
+    events = parse(user_feed(world.probationary)).vevent_list
+    starts = [e.dtstart.value for e in events if isinstance(e.dtstart.value, datetime)]
+    assert starts == [datetime.combine(moved, time(8, 0), tzinfo=HCM)]
+    [meeting] = [e for e in events if isinstance(e.dtstart.value, datetime)]
+    assert "Văn hóa Hồ Chí Minh" in meeting.summary.value and meeting.location.value == "Hội trường B"
