@@ -217,9 +217,8 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 def return_(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     _deny_unless(request.user, "draft.return", session)
-    service = (
-        services.return_final if session.status == Session.Status.FINAL_SUBMITTED else services.return_draft
-    )
+    final = session.status == Session.Status.FINAL_SUBMITTED
+    service = services.return_final if final else services.return_draft
     submit_and_report(
         request,
         ReturnForm(request.POST),
@@ -229,7 +228,9 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
             remarks=data["remarks"],
             expected_version=data["expected_version"],
         ),
-        _("The text was returned to the presenter."),
+        _("The final text was returned to the presenter.")
+        if final
+        else _("The draft was returned to the presenter."),
     )
     return redirect("drafts:workspace", session.pk)
 

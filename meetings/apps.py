@@ -20,6 +20,8 @@ class MeetingsConfig(AppConfig):
                     "(%(needed)s needed)."
                 ),
                 "meetings.vote.cleared": _("%(actor)s cleared the vote."),
+                "meetings.quality.scored": _("%(actor)s assessed the meeting: %(level)s (%(score)s points)."),
+                "meetings.speech.deleted": _("%(actor)s removed a speech of %(speaker)s."),
                 "meetings.minutes.approved": _("%(actor)s approved version %(number)s of the minutes."),
                 "meetings.minutes.correcting": _(
                     "%(actor)s re-opened the minutes to correct them: %(reason)s"

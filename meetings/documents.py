@@ -211,7 +211,9 @@ def minutes_frame(meeting: Meeting) -> DocumentFrame:
             f"đảng viên sinh hoạt tạm thời tại chi bộ: {len(attached_here)} đồng chí."
         ),
         paragraph(_count_line("Đảng viên được miễn sinh hoạt", exempted)),
-        paragraph(_count_line("Đảng viên sinh hoạt tạm thời nơi khác", by_status.get(rules.ELSEWHERE, []))),
+        paragraph(
+            _count_line("Đảng viên sinh hoạt tạm thời nơi khác", [a for a in own if a.attached_elsewhere])
+        ),
         paragraph(
             f"Có mặt: {len(present)} đồng chí"
             + (f", trong đó đến muộn: {_names(by_status[rules.LATE])}" if by_status.get(rules.LATE) else "")

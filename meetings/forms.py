@@ -1,8 +1,10 @@
+import re
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import Meeting, Resolution, Speech
 from planning.models import Session
@@ -18,7 +20,7 @@ class MeetingForm(forms.Form):
     )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    place = forms.CharField(label=_("Place"), max_length=200)
+    place = forms.CharField(label=pgettext_lazy("where a meeting is held", "Place"), max_length=200)
 
     def __init__(self, *args: Any, sessions: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -83,11 +85,7 @@ def parse_tasks(data: Any) -> tuple[list[Any], list[str]]:
     tasks: list[TaskInput] = []
     errors: list[str] = []
     indexes = sorted(
-        {
-            int(key.split("-")[1])
-            for key in data
-            if key.startswith("task-") and key.count("-") == 2 and key.split("-")[1].isdigit()
-        }
+        {int(match[1]) for key in data if (match := re.fullmatch(r"task-([0-9]{1,4})-[a-z]+", key))}
     )
     for index in indexes:
         description = (data.get(f"task-{index}-description") or "").strip()
@@ -97,9 +95,9 @@ def parse_tasks(data: Any) -> tuple[list[Any], list[str]]:
             continue
         owners = []
         for value in owners_raw:
-            try:
+            if re.fullmatch(r"[0-9]{1,9}", value):
                 owners.append(int(value))
-            except ValueError:
+            else:
                 errors.append(str(_("Task %(n)s: choose the owners from the list.") % {"n": len(tasks) + 1}))
         deadline = None
         if deadline_raw:

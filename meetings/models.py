@@ -62,7 +62,7 @@ class Meeting(models.Model):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(pgettext_lazy("where a meeting is held", "place"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     chair = models.ForeignKey(
         Member,
@@ -125,6 +125,11 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         ordering = ["-date", "-start_time"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "date", "start_time"],
+                name="meeting_one_per_cell_and_time",
+                violation_error_message=_("This cell already has a meeting at this time."),
+            ),
             models.CheckConstraint(
                 condition=Q(kind="regular") | Q(session__isnull=False),
                 name="meeting_thematic_has_session",
@@ -151,7 +156,7 @@ class Meeting(models.Model):
             return None
         start = self.start_time.hour * 60 + self.start_time.minute
         end = self.end_time.hour * 60 + self.end_time.minute
-        return end - start if end >= start else end + 24 * 60 - start
+        return max(end - start, 0)
 
     @property
     def vote_recorded(self) -> bool:
@@ -216,7 +221,7 @@ class Attendance(models.Model):
             full=self.full and not self.attached_here,
             present=self.attended,
             exempted=self.exempted,
-            attached_elsewhere=self.status == self.Status.ELSEWHERE,
+            attached_elsewhere=self.attached_elsewhere,
             suspended=self.status == self.Status.SUSPENDED,
             detained=self.status == self.Status.DETAINED,
         )

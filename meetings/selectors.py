@@ -63,8 +63,8 @@ def summary(rows: list[Attendance]) -> Summary:
 
 def _rate_status(attendance: Attendance) -> str:
     """Exempted members are left out of the attendance rules even when they come (DOMAIN §3); so are
-    suspended and detained members."""
-    if attendance.exempted or attendance.status in ("suspended", "detained"):
+    members attached to another cell (they attend there), and suspended and detained members."""
+    if attendance.exempted or attendance.attached_elsewhere or attendance.status in ("suspended", "detained"):
         return rules.EXEMPTED
     return attendance.status
 

@@ -121,6 +121,9 @@ def create_meeting(
             session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
             if Meeting.objects.filter(session=session).exists():
                 raise DomainError(_("This session already has its meeting."), field="session")
+        if Meeting.objects.filter(cell=cell, date=date, start_time=start_time).exists():
+            # Also what a form sent twice meets: the first one made the meeting.
+            raise DomainError(_("This cell already has a meeting at this time."), field="date")
         if agenda is None:
             agenda = default_agenda(kind, session, open_tasks_of_cell(cell).count())
         meeting = Meeting.objects.create(
@@ -273,20 +276,29 @@ def _field_text(meeting: Meeting, name: str) -> str:
     return str(value)
 
 
+def _norm(text: str) -> str:
+    """Text as stored: Unix line ends, no surrounding spaces (a browser sends "\r\n")."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str | None = None) -> Meeting:
     """Save one field of the record as it is typed. ``base`` is the value the phone started from:
-    when someone else has changed the field since, nothing is written and :class:`Conflict` says so."""
+    when someone else has changed the field since, nothing is written and :class:`Conflict` says so.
+    Texts are compared as stored (line ends and surrounding spaces do not make a conflict). Who
+    chairs and who writes the minutes is decided by the secretaries."""
     _require(actor, "meeting.record", meeting)
     if name not in RECORD_FIELDS:
         raise DomainError(_("Unknown field."))
-    value = value.strip() if name not in RECORD_TEXT_FIELDS else value.replace("\r\n", "\n")
+    if name in ("chair", "minutes_secretary"):
+        _require(actor, "meeting.manage", meeting)
+    value = _norm(value)
     if len(value) > MAX_TEXT:
         raise DomainError(_("This text is too long."), field=name)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
         current = _field_text(meeting, name)
-        if base is not None and current != base and current != value:
+        if base is not None and current != _norm(base) and current != value:
             raise Conflict(
                 _("Someone else changed this field meanwhile; their text is shown, yours was not saved."),
                 field=name,
@@ -301,17 +313,26 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
             parsed = _parse_time(value, name)
             if parsed is None and name == "start_time":
                 raise DomainError(_("The start time is required."), field=name)
+            start = parsed if name == "start_time" else meeting.start_time
+            end = parsed if name == "end_time" else meeting.end_time
+            if start is not None and end is not None and end <= start:
+                raise DomainError(_("The meeting must end after it starts."), field=name)
             setattr(meeting, name, parsed)
         elif name == "place":
-            if not value.strip():
+            if not value:
                 raise DomainError(_("Say where the meeting takes place."), field=name)
-            meeting.place = value.strip()[:200]
+            meeting.place = value[:200]
         elif name == "vote_subject":
-            meeting.vote_subject = value.strip()[:300]
+            meeting.vote_subject = value[:300]
         else:
-            setattr(meeting, name, value.strip())
+            setattr(meeting, name, value)
         _bump(meeting, name)
     return meeting
+
+
+def stored_text(meeting: Meeting, name: str) -> str:
+    """The field as the server holds it, for the phone's next ``base``."""
+    return _field_text(meeting, name)
 
 
 def _parse_time(value: str, name: str) -> time | None:
@@ -364,11 +385,24 @@ def set_attendance(
                 _("%(name)s is not temporarily attached to another cell; mark them present or absent.")
                 % {"name": attendance.member.full_name}
             )
-        # Late or present makes no difference to the vote; in or out of the room does.
-        if meeting.vote_recorded and (status in rules.ATTENDED) != (attendance.status in rules.ATTENDED):
-            raise InvalidTransition(
-                _("The vote is recorded on this attendance; clear the vote before changing who was present.")
-            )
+        # Under a recorded vote, nothing may change who counts or who may vote (late or present may).
+        if meeting.vote_recorded:
+            before = attendance.voter()
+            after = Attendance(
+                member_id=attendance.member_id,
+                status=status,
+                full=attendance.full,
+                attached_here=attendance.attached_here,
+                exempted=attendance.exempted,
+                attached_elsewhere=attendance.attached_elsewhere,
+            ).voter()
+            if before != after:
+                raise InvalidTransition(
+                    _(
+                        "The vote is recorded on this attendance; "
+                        "clear the vote before changing who was present."
+                    )
+                )
         attendance.status = status
         attendance.reason = reason.strip()[:255] if status in (rules.EXCUSED, "suspended", "detained") else ""
         if status not in rules.ATTENDED:
@@ -443,6 +477,7 @@ def delete_speech(*, actor: Any, speech: Speech) -> None:
         _require_editable(meeting)
         Speech.objects.filter(pk=speech.pk).delete()
         _bump(meeting)
+        log_action(actor, "meetings.speech.deleted", meeting, {"speaker": speech.speaker})
 
 
 # --- The vote ---------------------------------------------------------------------------------
@@ -465,6 +500,7 @@ def record_vote(
     against: int | None = None,
     other: int | None = None,
     named: dict[int, str] | None = None,
+    subject: str | None = None,
 ) -> rules.VoteResult:
     """Record the vote, by counts or member by member, against the adjusted total (DOMAIN §3).
 
@@ -476,6 +512,7 @@ def record_vote(
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
+        _refuse_under_issued_resolution(meeting)
         attendances = list(meeting.attendances.select_related("member"))
         missing = [a.member.full_name for a in attendances if not a.status]
         if missing:
@@ -486,6 +523,8 @@ def record_vote(
         basis = rules.vote_basis(a.voter() for a in attendances)
         if mode == Meeting.VoteMode.NAMED:
             named = {int(k): v for k, v in (named or {}).items() if v}
+            if not named:
+                raise DomainError(_("Choose the vote of each member who voted."))
             may_vote = {a.member_id: a for a in attendances if _may_vote(a)}
             strangers = set(named) - set(may_vote)
             if strangers:
@@ -524,7 +563,18 @@ def record_vote(
             "eligible_present": basis.eligible_present,
         }
         meeting.vote_passed = result.passed
-        _bump(meeting, "vote_mode", "votes_for", "votes_against", "votes_other", "vote_basis", "vote_passed")
+        if subject is not None:
+            meeting.vote_subject = _norm(subject)[:300]
+        _bump(
+            meeting,
+            "vote_mode",
+            "votes_for",
+            "votes_against",
+            "votes_other",
+            "vote_basis",
+            "vote_passed",
+            "vote_subject",
+        )
         log_action(
             actor,
             "meetings.vote.recorded",
@@ -532,6 +582,13 @@ def record_vote(
             {"for": votes_for, "total": basis.adjusted_total, "needed": basis.needed},
         )
     return result
+
+
+def _refuse_under_issued_resolution(meeting: Meeting) -> None:
+    if Resolution.objects.filter(meeting=meeting, issued_at__isnull=False).exists():
+        raise InvalidTransition(
+            _("The resolution was issued on this vote; the vote can no longer be changed.")
+        )
 
 
 def _may_vote(attendance: Attendance) -> bool:
@@ -547,6 +604,7 @@ def clear_vote(*, actor: Any, meeting: Meeting) -> None:
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
+        _refuse_under_issued_resolution(meeting)
         meeting.attendances.exclude(vote="").update(vote="")
         meeting.vote_mode, meeting.vote_basis, meeting.vote_passed = "", None, None
         meeting.votes_for = meeting.votes_against = meeting.votes_other = None
@@ -566,8 +624,9 @@ def rubric_for(meeting: Meeting) -> rules.Rubric:
 
 
 def score_quality(*, actor: Any, meeting: Meeting, scores: dict[str, int]) -> rules.Assessment:
-    """Give points per criterion of the rule set's rubric; the level is computed and stored."""
-    _require(actor, "meeting.record", meeting)
+    """Give points per criterion of the rule set's rubric; the level is computed and stored. The
+    secretaries assess the meeting (not the minutes secretary)."""
+    _require(actor, "meeting.manage", meeting)
     rubric = rubric_for(meeting)
     try:
         assessment = rules.assess(rubric, scores)
@@ -582,6 +641,12 @@ def score_quality(*, actor: Any, meeting: Meeting, scores: dict[str, int]) -> ru
         meeting.quality_score = assessment.score
         meeting.quality_level = assessment.level.code
         _bump(meeting, "quality_scores", "quality_score", "quality_level")
+        log_action(
+            actor,
+            "meetings.quality.scored",
+            meeting,
+            {"level": assessment.level.label, "score": assessment.score},
+        )
     return assessment
 
 
@@ -650,7 +715,7 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
         ) + 1
         if meeting.minutes_document is None:
             document = issue_document(
-                actor=None,
+                actor=actor,
                 organization=meeting.cell,
                 doc_type="BB",
                 frame=frame,
@@ -746,7 +811,7 @@ def save_resolution(
     if kind not in Resolution.Kind.values:
         raise DomainError(_("Choose resolution or conclusion."), field="kind")
     if meeting.session is None:
-        raise InvalidTransition(_("A resolution here follows a thematic session."))
+        raise InvalidTransition(_("Only a thematic session ends with a resolution."))
     # Owners are members of the cell now (they carry the task out from now on).
     members = {
         m.pk: m
@@ -768,6 +833,10 @@ def save_resolution(
         raise DomainError(" ".join(errors), field="tasks")
     with transaction.atomic():
         meeting = _locked(meeting)
+        if meeting.status != Meeting.Status.APPROVED:
+            raise InvalidTransition(
+                _("The resolution is written once the minutes of the meeting are approved.")
+            )
         resolution, _created = Resolution.objects.select_for_update().get_or_create(meeting=meeting)
         if resolution.is_issued:
             raise InvalidTransition(_("The resolution is issued; it can no longer be changed."))
@@ -809,6 +878,14 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
             raise InvalidTransition(_("Write the resolution first."))
         if resolution.is_issued:
             raise InvalidTransition(_("This resolution is already issued."))
+        if meeting.status != Meeting.Status.APPROVED:
+            raise InvalidTransition(
+                _("The resolution is written once the minutes of the meeting are approved.")
+            )
+        if not meeting.vote_passed:
+            raise InvalidTransition(
+                _("The cell did not pass it: the votes for did not exceed half of the adjusted total.")
+            )
         if session is None or session.status != Session.Status.FINAL_APPROVED:
             raise InvalidTransition(
                 _("The resolution is issued after the final text is approved by the chi ủy or the secretary.")

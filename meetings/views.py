@@ -6,6 +6,8 @@ text is saved as it is typed, kept on the phone while the connection is down and
 Requests from that script carry ``X-Requested-With: fetch`` and get JSON answers.
 """
 
+import re
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -64,6 +66,11 @@ def _send(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _number(text: str) -> int | None:
+    """A whole number typed in ASCII digits, else None ("²".isdigit() is true, int("²") fails)."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text or "") else None
 
 
 def _check_format(fmt: str) -> None:
@@ -131,8 +138,8 @@ def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
             "kind": Meeting.Kind.REGULAR,
             "place": cell.place and f"Phòng họp {cell.name}",
         }
-        wanted = request.GET.get("session")
-        session = sessions.filter(pk=wanted).first() if wanted and wanted.isdigit() else None
+        wanted = _number(request.GET.get("session", ""))
+        session = sessions.filter(pk=wanted).first() if wanted is not None else None
         if session is not None:
             initial.update(
                 kind=Meeting.Kind.COMBINED if session.combined_with_regular else Meeting.Kind.THEMATIC,
@@ -220,9 +227,7 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "summary": selectors.summary(rows),
         "checks": selectors.checks(meeting, rows),
         "speeches": list(meeting.speeches.select_related("member")),
-        "speech_form": SpeechForm(
-            members=[a.member for a in rows], initial={"client_id": services.uuid.uuid4()}
-        ),
+        "speech_form": SpeechForm(members=[a.member for a in rows], initial={"client_id": uuid.uuid4()}),
         "vote_form": VoteForm(
             initial={
                 "mode": meeting.vote_mode or Meeting.VoteMode.COUNTS,
@@ -242,6 +247,11 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "tasks": list(selectors.open_tasks(meeting.cell_id)),
         "manages": permissions.can(request.user, "meeting.manage", meeting),
         "votes": Attendance.Vote.choices,
+        # What the page shows, sent back with the plain "Save" so a change made meanwhile is caught.
+        "bases": [
+            (name, services.stored_text(meeting, name))
+            for name in ("chair", "minutes_secretary", "start_time", "end_time", "place", "guests", "agenda")
+        ],
     }
 
 
@@ -255,11 +265,31 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/record.html", _record_context(request, meeting))
 
 
-def _summary_html(request: HttpRequest, meeting: Meeting) -> str:
+def _live_parts(request: HttpRequest, meeting: Meeting) -> dict[str, str]:
+    """The parts of the record page that depend on what was just saved, sent back to the script."""
     rows = selectors.attendances(meeting)
+    summary = selectors.summary(rows)
+    parts = {
+        "summary": render_to_string(
+            "meetings/_summary.html",
+            {"meeting": meeting, "summary": summary, "checks": selectors.checks(meeting, rows)},
+            request=request,
+        ),
+        "problems": _problems_html(request, meeting),
+    }
+    if not meeting.vote_recorded:
+        parts["basis"] = render_to_string("meetings/_basis.html", {"basis": summary.basis}, request=request)
+    return parts
+
+
+def _problems_html(request: HttpRequest, meeting: Meeting) -> str:
     return render_to_string(
-        "meetings/_summary.html",
-        {"meeting": meeting, "summary": selectors.summary(rows), "checks": selectors.checks(meeting, rows)},
+        "meetings/_problems.html",
+        {
+            "meeting": meeting,
+            "problems": services.minutes_problems(meeting),
+            "manages": permissions.can(request.user, "meeting.manage", meeting),
+        },
         request=request,
     )
 
@@ -286,14 +316,18 @@ def save_field(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             return JsonResponse({"ok": False, "error": str(error.message)}, status=400)
         return JsonResponse(
-            {"ok": True, "revision": meeting.revision, "summary": _summary_html(request, meeting)}
+            {"ok": True, "value": services.stored_text(meeting, name), **_live_parts(request, meeting)}
         )
     errors = []
     for name in services.RECORD_FIELDS:
         if name in request.POST:
             try:
                 meeting = services.save_field(
-                    actor=request.user, meeting=meeting, name=name, value=request.POST.get(name, "")
+                    actor=request.user,
+                    meeting=meeting,
+                    name=name,
+                    value=request.POST.get(name, ""),
+                    base=request.POST.get(f"base-{name}"),
                 )
             except DomainError as error:
                 errors.append(str(error.message))
@@ -332,7 +366,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if _is_fetch(request):
         if errors:
             return JsonResponse({"ok": False, "error": " ".join(errors)}, status=400)
-        return JsonResponse({"ok": True, "summary": _summary_html(request, meeting)})
+        return JsonResponse({"ok": True, **_live_parts(request, meeting)})
     if errors:
         messages.error(request, " ".join(errors))
     else:
@@ -413,19 +447,12 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(request.user, "meeting.record", meeting)
     form = VoteForm(request.POST)
     result = None
-    if "vote_subject" in request.POST:  # typed in the vote form; saved as it is typed when scripts run
-        run_service(
-            form,
-            lambda: services.save_field(
-                actor=request.user, meeting=meeting, name="vote_subject", value=request.POST["vote_subject"]
-            ),
-        )
     if form.is_valid():
         data = form.cleaned_data
         named = {
-            key.removeprefix("vote-"): request.POST.get(key, "")
+            number: request.POST.get(key, "")
             for key in request.POST
-            if key.startswith("vote-") and key.removeprefix("vote-").isdigit()
+            if key.startswith("vote-") and (number := _number(key.removeprefix("vote-"))) is not None
         }
         result = run_service(
             form,
@@ -436,7 +463,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 votes_for=data["votes_for"],
                 against=data["against"],
                 other=data["other"],
-                named={int(k): v for k, v in named.items()},
+                named=named,
+                subject=request.POST.get("vote_subject"),
             ),
         )
     if result is None:
@@ -472,7 +500,7 @@ def vote_clear(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def quality(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    _deny_unless(request.user, "meeting.manage", meeting)
     rubric = services.rubric_for(meeting)
     form = ReasonForm({"reason": "-"})
     scores: dict[str, int] = {}
@@ -533,9 +561,12 @@ def minutes_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _check_format(fmt)
     meeting = _meeting(request, pk)
     versions = meeting.minutes_versions.order_by("-number")
-    wanted = request.GET.get("v", "")
-    version = versions.filter(number=int(wanted)).first() if wanted.isdigit() else versions.first()
-    if wanted and version is None:
+    raw = request.GET.get("v", "")
+    wanted = _number(raw)
+    if raw and wanted is None:
+        raise Http404
+    version = versions.filter(number=wanted).first() if wanted is not None else versions.first()
+    if wanted is not None and version is None:
         raise Http404
     if version is None or (meeting.is_editable and not wanted):
         _deny_unless(request.user, "meeting.record", meeting)
@@ -572,6 +603,9 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
     editable = (
         may_issue and (current is None or not current.is_issued) and meeting.status == Meeting.Status.APPROVED
     )
+    # Until it is issued, the resolution is the secretaries' draft.
+    if not editable and (current is None or not current.is_issued) and not may_issue:
+        raise Http404
     if current is None and not editable:
         raise Http404
     errors: list[str] = []

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -70,7 +71,7 @@ def _deadline_event(session: Session, deadline: rules.Deadline) -> Event:
     return event
 
 
-def _meeting_event(meeting: Any) -> Event:
+def _meeting_event(meeting: Any, params: dict[str, Any]) -> Event:
     """A planned meeting: its own date, time and place (a thematic session's meeting replaces the
     session's event, since the secretary may have set another day than the plan's)."""
     event = Event()
@@ -81,10 +82,13 @@ def _meeting_event(meeting: Any) -> Event:
     else:
         event.add("summary", _("Cell meeting: %(cell)s") % {"cell": meeting.cell.name})
     event.add("location", meeting.place)
-    event.add("url", f"{settings.SITE_URL}/hop/{meeting.pk}/")
+    event.add("url", settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk]))
     start = datetime.combine(meeting.date, meeting.start_time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    minutes = params[
+        "min_duration_minutes" if meeting.kind == "thematic" else "min_duration_combined_minutes"
+    ]
     event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=120))
+    event.add("dtend", start + timedelta(minutes=minutes))
     return event
 
 
@@ -111,7 +115,9 @@ def user_feed(user: Any) -> bytes:
     from meetings.models import Meeting
 
     meetings = list(
-        Meeting.objects.filter(cell_id__in=scope.cell_ids, date__gte=since).select_related("cell", "session")
+        Meeting.objects.filter(cell_id__in=scope.cell_ids, date__gte=since).select_related(
+            "cell__rule_set", "cell__parent__rule_set", "session"
+        )
     )
     with_meeting = {m.session_id for m in meetings if m.session_id}
     cal = _calendar(_("Thematic sessions"))
@@ -128,6 +134,8 @@ def user_feed(user: Any) -> bytes:
             if presenting or deadline.code == "comments":
                 cal.add_component(_deadline_event(session, deadline))
     for meeting in meetings:
-        cal.add_component(_meeting_event(meeting))
+        if meeting.cell_id not in params:
+            params[meeting.cell_id] = meeting.cell.effective_rule_set().params
+        cal.add_component(_meeting_event(meeting, params[meeting.cell_id]))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -142,8 +142,8 @@ def test_the_secretary_runs_the_meeting_and_the_cycle_ends_with_the_resolution_a
     meeting.refresh_from_db()
     assert meeting.conclusion == CONCLUSION
 
-    # 6. The vote, against the adjusted total shown with its parts.
-    secretary.reload()
+    # 6. The vote, against the adjusted total shown with its parts (kept up to date as the
+    #    attendance changes, without reloading the page).
     basis = secretary.locator("#vote table.basis")
     expect(basis).to_contain_text(vi("Adjusted total"))
     eligible = int(basis.locator("tr").last.locator("td").inner_text())
@@ -156,6 +156,7 @@ def test_the_secretary_runs_the_meeting_and_the_cycle_ends_with_the_resolution_a
 
     # 7. The minutes are approved (after a confirmation) and locked.
     approve = secretary.get_by_role("button", name=vi("Approve the minutes"))
+    expect(secretary.locator("#problems .check")).to_have_count(0)
     expect(approve).to_be_enabled()
     approve.click()
     expect(secretary).to_have_url(url(live_server, "meetings:detail", meeting.pk))

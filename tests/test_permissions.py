@@ -99,6 +99,8 @@ REGISTERS_FOR_TOPIC = rule(
 )
 # meetings: the cell's secretaries record and approve; members and the Đảng ủy read.
 MANAGES_MEETING = rule(ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer"))
+# Until it is issued, a resolution is the secretaries' draft: nobody else sees it.
+DRAFTS_RESOLUTION = rule(ok=("secretary", "deputy", "admin"))
 # A task of a resolution: its owner (world.member) and the secretaries mark it done.
 COMPLETES_TASK = rule(ok=("secretary", "deputy", "member", "admin"), forbidden=("probationary", "officer"))
 PROPOSES_TOPIC = rule(ok=("secretary", "deputy", "member", "probationary", "admin"), forbidden=("officer",))
@@ -1018,11 +1020,12 @@ ROUTES = [
         SEES_CELL,
         kwargs=lambda w: {**meeting_at("approved")(w), "fmt": "docx"},
     ),
-    Route("meetings:resolution", "draft", SEES_CELL, kwargs=thematic_at("draft")),
+    Route("meetings:resolution", "draft", DRAFTS_RESOLUTION, kwargs=thematic_at("draft")),
+    Route("meetings:resolution", "issued", SEES_CELL, kwargs=thematic_at("issued")),
     Route(
         "meetings:resolution",
         "draft",
-        MANAGES_MEETING,
+        DRAFTS_RESOLUTION,
         "POST",
         kwargs=thematic_at("draft"),
         data=resolution_data,

@@ -175,6 +175,7 @@ def test_the_record_and_meeting_pages_take_the_same_queries_for_a_bigger_cell(se
     from tests.factories import member_in
 
     def meeting_with(members: int) -> Meeting:
+        hour = 7 + members  # one meeting per time of day
         for n in range(members):
             member_in(world.cell, full_name=f"Đảng viên {len(str(n))}{n}")
         meeting = services.create_meeting(
@@ -182,7 +183,7 @@ def test_the_record_and_meeting_pages_take_the_same_queries_for_a_bigger_cell(se
             cell=world.cell,
             kind="regular",
             date=timezone.localdate(),
-            start_time=time(7, 30),
+            start_time=time(hour, 30),
             place="Phòng họp",
         )
         services.open_record(actor=world.secretary, meeting=meeting)
@@ -198,3 +199,34 @@ def test_the_record_and_meeting_pages_take_the_same_queries_for_a_bigger_cell(se
         assert _queries(secretary_client, reverse(name, args=[small.pk])) == _queries(
             secretary_client, reverse(name, args=[big.pk])
         ), name
+
+
+def test_unusual_digits_in_the_address_or_the_form_get_an_answer_not_an_error(
+    secretary_client, world, meeting
+):
+    """ "²".isdigit() is true but int("²") fails: such input is refused cleanly, never a server error."""
+    client = secretary_client
+    assert client.get(reverse("meetings:create", args=[world.cell.pk]) + "?session=²").status_code == 200
+    assert client.get(reverse("meetings:minutes_file", args=[meeting.pk, "pdf"]) + "?v=²").status_code == 404
+    client.post(reverse("meetings:all_present", args=[meeting.pk]))
+    answer = client.post(reverse("meetings:vote", args=[meeting.pk]), {"mode": "named", "vote-²": "for"})
+    assert answer.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.votes_for is None
+
+
+def test_the_draft_resolution_is_for_the_secretaries_until_it_is_issued(client, world):
+    from tests.test_permissions import _thematic
+
+    meeting = _thematic(world, "draft")
+    url = reverse("meetings:resolution", args=[meeting.pk])
+    for user, expected in ((world.member, 404), (world.officer, 404), (world.deputy, 200)):
+        client.force_login(user)
+        assert client.get(url).status_code == expected, user
+    from meetings import services
+
+    services.issue_resolution(actor=world.secretary, meeting=meeting)
+    client.force_login(world.member)
+    page = client.get(url)
+    assert page.status_code == 200 and "NQ/CB" in page.content.decode()
+    assert 'name="results"' not in page.content.decode()

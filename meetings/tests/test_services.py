@@ -1298,3 +1298,114 @@ def test_resolutions_of_different_sessions_issued_at_the_same_moment_get_distinc
         range(1, workers + 1)
     )
     assert Session.objects.filter(status=Session.Status.RESOLUTION_ISSUED).count() == workers
+
+
+# --- Found in review ---------------------------------------------------------------------------------
+
+
+def test_a_failed_vote_cannot_become_an_issued_resolution(world, meeting):
+    services.mark_all_present(actor=world.secretary, meeting=meeting)
+    for name, value in (("minutes_secretary", str(member_of(world.deputy).pk)), ("end_time", "16:00")):
+        services.save_field(actor=world.secretary, meeting=meeting, name=name, value=value)
+    services.save_field(actor=world.secretary, meeting=meeting, name="conclusion", value="Chưa thống nhất.")
+    services.add_speech(
+        actor=world.secretary,
+        meeting=meeting,
+        member_id=member_of(world.member).pk,
+        kind="presentation",
+        summary="x",
+    )
+    result = services.record_vote(
+        actor=world.secretary, meeting=meeting, mode="counts", votes_for=1, against=2, other=0
+    )
+    assert not result.passed
+    services.approve_minutes(actor=world.secretary, meeting=meeting)
+    finalize(world, Session.objects.get(pk=meeting.session_id))
+    save_resolution(world, meeting, [one_task(world)])
+    with pytest.raises(InvalidTransition):
+        services.issue_resolution(actor=world.secretary, meeting=meeting)
+    assert not Resolution.objects.get(meeting=meeting).is_issued
+    assert not IssuedDocument.objects.filter(doc_type="NQ").exists()
+
+
+def test_a_member_attached_elsewhere_who_comes_still_does_not_vote_here(world):
+    other = member_in(world.other_cell, full_name="Đoàn Văn Tâm")
+    MembershipFactory(member=member_of(world.member), organization=world.other_cell, kind="temporary")
+    meeting = open_meeting(world)
+    assert attendance_of(meeting, member_of(world.member)).status == Attendance.Status.ELSEWHERE
+    mark(world, meeting, member_of(world.member), Attendance.Status.PRESENT)
+    services.mark_all_present(actor=world.secretary, meeting=meeting)
+    basis = selectors.summary(selectors.attendances(reload(meeting))).basis
+    assert (basis.attached_elsewhere, basis.adjusted_total, basis.eligible_present) == (1, 2, 2)
+    assert other.pk not in {a.member_id for a in reload(meeting).attendances.all()}
+
+
+def test_under_a_recorded_vote_nothing_may_change_the_total_but_late_is_fine(world):
+    meeting = open_meeting(world)
+    services.mark_all_present(actor=world.secretary, meeting=meeting)
+    mark(world, meeting, member_of(world.member), Attendance.Status.EXCUSED, "Ốm")
+    services.record_vote(
+        actor=world.secretary, meeting=meeting, mode="counts", votes_for=2, against=0, other=0
+    )
+    with pytest.raises(InvalidTransition):
+        mark(world, meeting, member_of(world.member), "suspended", "Quyết định đình chỉ")
+    mark(world, meeting, member_of(world.deputy), Attendance.Status.LATE)
+    assert attendance_of(meeting, member_of(world.deputy)).status == Attendance.Status.LATE
+    assert reload(meeting).vote_basis["adjusted_total"] == 3
+
+
+def test_line_ends_and_trailing_spaces_from_a_phone_are_not_a_conflict(world, meeting):
+    services.save_field(actor=world.secretary, meeting=meeting, name="agenda", value="Mục 1\r\nMục 2")
+    # The phone's base is what it showed: "\r\n" line ends, as a browser sends them.
+    services.save_field(
+        actor=world.secretary,
+        meeting=meeting,
+        name="agenda",
+        value="Mục 1\r\nMục 2\r\nMục 3",
+        base="Mục 1\r\nMục 2",
+    )
+    services.save_field(actor=world.secretary, meeting=meeting, name="conclusion", value="Chi bộ thống nhất ")
+    services.save_field(
+        actor=world.secretary,
+        meeting=meeting,
+        name="conclusion",
+        value="Chi bộ thống nhất cao",
+        base="Chi bộ thống nhất ",
+    )
+    meeting = reload(meeting)
+    assert (meeting.agenda, meeting.conclusion) == ("Mục 1\nMục 2\nMục 3", "Chi bộ thống nhất cao")
+
+
+def test_the_end_must_come_after_the_start_and_a_meeting_is_not_made_twice(world, meeting):
+    with pytest.raises(DomainError):
+        services.save_field(actor=world.secretary, meeting=meeting, name="end_time", value="13:00")
+    assert reload(meeting).end_time is None
+    with pytest.raises(DomainError):
+        services.create_meeting(
+            actor=world.secretary,
+            cell=world.cell,
+            kind="regular",
+            date=meeting.date,
+            start_time=meeting.start_time,
+            place="Phòng họp",
+        )
+    assert Meeting.objects.filter(cell=world.cell).count() == 1
+
+
+def test_the_minutes_secretary_writes_but_does_not_assess_or_appoint(world, meeting):
+    services.save_field(
+        actor=world.secretary,
+        meeting=meeting,
+        name="minutes_secretary",
+        value=str(member_of(world.member).pk),
+    )
+    meeting = reload(meeting)
+    services.save_field(actor=world.member, meeting=meeting, name="conclusion", value="Ghi bởi thư ký")
+    for name in ("chair", "minutes_secretary"):
+        with pytest.raises(PermissionDenied):
+            services.save_field(
+                actor=world.member, meeting=meeting, name=name, value=str(member_of(world.deputy).pk)
+            )
+    with pytest.raises(PermissionDenied):
+        services.score_quality(actor=world.member, meeting=meeting, scores={})
+    assert reload(meeting).chair == member_of(world.secretary)
