@@ -91,6 +91,10 @@ INSTALLED_APPS = [
     "notifications",
     "drafts",
     "meetings",
+    "evaluations",
+    "reports",
+    "library",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -1068,6 +1068,26 @@ ROUTES = [
 ]
 
 
+def _app_routes() -> list[Route]:
+    """Rows kept next to the apps that own the URLs (``<app>/tests/routes.py``, a list ``ROUTES``);
+    those modules import ``Route``, the rules and the fixtures above from this module."""
+    import importlib
+
+    rows: list[Route] = []
+    for app in ("evaluations", "reports", "library", "search"):
+        try:
+            module = importlib.import_module(f"{app}.tests.routes")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.tests.routes":
+                raise
+            continue
+        rows.extend(module.ROUTES)
+    return rows
+
+
+ROUTES += _app_routes()
+
+
 def _expected_label(route: Route, expected: Any) -> str:
     if expected == OK:
         return "200" if route.method == "GET" else "302"

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationsConfig(AppConfig):
+    name = "evaluations"
+    verbose_name = _("Evaluations and participation")
+
+    def ready(self) -> None:
+        from core.audit import register_actions
+
+        register_actions(
+            {
+                "evaluations.session.evaluated": _("%(actor)s evaluated the session and its presenter."),
+            }
+        )

@@ -1,0 +1,70 @@
+"""Evaluating a session and its presenter."""
+
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import log_action
+from core.errors import DomainError, InvalidTransition, PermissionDenied
+from drafts.services import _notify_later, _t
+from evaluations.models import SessionEvaluation
+from planning import permissions as planning_permissions
+from planning.models import Session
+
+# Evaluated after the resolution is issued (DOMAIN §2 steps 9–10); an evaluation may be revised.
+EVALUABLE = (Session.Status.RESOLUTION_ISSUED, Session.Status.EVALUATED)
+
+
+def evaluate_session(
+    *,
+    actor: Any,
+    session: Session,
+    presenter_strengths: str,
+    presenter_weaknesses: str,
+    presenter_rating: str,
+    result: str,
+    lessons: str,
+) -> SessionEvaluation:
+    """Record (or revise) the secretary's evaluation; the session becomes ``evaluated`` and the
+    presenters are told."""
+    if actor is not None and not planning_permissions.can(actor, "session.manage", session):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    errors = []
+    if not presenter_strengths.strip():
+        errors.append(str(_("Write the presenter's strengths.")))
+    if presenter_rating not in SessionEvaluation.Rating.values:
+        errors.append(str(_("Choose the presenter's overall rating.")))
+    if not result.strip():
+        errors.append(str(_("Write the result of the session.")))
+    if errors:
+        raise DomainError(" ".join(errors))
+    with transaction.atomic():
+        session = Session.objects.select_for_update(of=("self",)).get(pk=session.pk)
+        if session.status not in EVALUABLE:
+            raise InvalidTransition(_("A session is evaluated after its resolution is issued."))
+        evaluation, created = SessionEvaluation.objects.update_or_create(
+            session=session,
+            defaults={
+                "presenter_strengths": presenter_strengths.strip(),
+                "presenter_weaknesses": presenter_weaknesses.strip(),
+                "presenter_rating": presenter_rating,
+                "result": result.strip(),
+                "lessons": lessons.strip(),
+                "evaluated_by": actor if getattr(actor, "pk", None) else None,
+                "evaluated_at": timezone.now(),
+            },
+        )
+        session.status = Session.Status.EVALUATED
+        session.save(update_fields=["status"])
+        log_action(actor, "evaluations.session.evaluated", session)
+        if created:
+            _notify_later(
+                session.presenters.all(),
+                _t(_("Your session was evaluated: %(title)s")) % {"title": session.title},
+                _t(_("The secretary's evaluation of your presentation is on the session's page.")),
+                reverse("planning:session", args=[session.pk]),
+            )
+    return evaluation
