@@ -12,5 +12,9 @@ class EvaluationsConfig(AppConfig):
         register_actions(
             {
                 "evaluations.session.evaluated": _("%(actor)s evaluated the session and its presenter."),
+                "evaluations.review.saved": _(
+                    "%(actor)s saved %(count)s proposed levels of the %(year)s review."
+                ),
+                "evaluations.review.issued": _("%(actor)s issued the %(year)s review as %(symbol)s."),
             }
         )

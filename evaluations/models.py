@@ -48,3 +48,77 @@ class SessionEvaluation(models.Model):
     @property
     def lesson_lines(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.lessons.splitlines() if line.strip(" -•\t")]
+
+
+class ReviewRound(models.Model):
+    """The cell's year-end review (bình xét thi đua) of one year: the secretary's proposed level for each
+    member with the evidence beside it; issued as a document once the cell has decided."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being prepared")
+        ISSUED = "issued", _("Issued")
+
+    cell = models.ForeignKey(
+        "organizations.Organization", verbose_name=_("cell"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    document = models.ForeignKey(
+        "documents.IssuedDocument",
+        verbose_name=_("issued document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("year-end review")
+        verbose_name_plural = _("year-end reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell", "year"],
+                name="review_one_per_cell_year",
+                violation_error_message=_("This cell already has a review for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cell} · {self.year}"
+
+
+class ReviewProposal(models.Model):
+    """The level proposed for one member (people decide; the application never ranks on its own)."""
+
+    class Level(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellently completed their tasks")
+        GOOD = "good", _("Well completed their tasks")
+        COMPLETE = "complete", _("Completed their tasks")
+        INCOMPLETE = "incomplete", _("Did not complete their tasks")
+        NOT_RANKED = "not_ranked", _("Not ranked")
+
+    round = models.ForeignKey(
+        ReviewRound, verbose_name=_("review"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    member = models.ForeignKey(
+        "organizations.Member", verbose_name=_("member"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("proposed level"), max_length=12, choices=Level.choices, blank=True)
+    points = models.PositiveSmallIntegerField(_("points"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed level")
+        verbose_name_plural = _("proposed levels")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "member"], name="review_proposal_once"),
+            models.CheckConstraint(
+                condition=models.Q(points__isnull=True) | models.Q(points__lte=100),
+                name="review_points_at_most_100",
+                violation_error_message=_("Points are out of 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_level_display()}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from drafts import services as drafts
 from drafts.demo import COMMENT_TITLE
-from drafts.models import Comment, DraftVersion, Response
+from drafts.models import Comment, Distribution, DraftVersion, Reading, Response
 from meetings import services
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask
 from organizations.demo import ARTICLE_CELL, Demo
@@ -104,11 +104,64 @@ def _regular(demo: Demo, cell: object, day: date) -> None:
     _close(meeting, demo, "09:40", day)
 
 
+DRAFT_TEXT = """# I. Thực trạng
+
+Thời gian qua, chi bộ đã lãnh đạo Khoa triển khai nhiều giải pháp; đảng viên tích cực học tập, nghiên cứu.
+
+Tuy nhiên, việc vận dụng vào giảng dạy và công tác còn chưa đồng đều giữa các bộ môn.
+
+# II. Giải pháp
+
+- Gắn nội dung chuyên đề với nhiệm vụ của từng đảng viên
+- Kiểm tra, đánh giá việc thực hiện hằng quý"""
+# (author, paragraph, comment, answer) on each held session's draft; one of them written after the deadline.
+DRAFT_COMMENTS = (
+    ("Nguyễn Đình Khánh", "p-2", "Đề nghị bổ sung số liệu cụ thể của năm học vừa qua.", "accepted"),
+    ("Tôn Nữ Minh Châu", "p-3", "Nên nêu rõ khó khăn khi giảng dạy cho học viên Lào.", "partly"),
+    ("Võ Thị Hồng Nhung", "p-5", "Đề xuất thêm giải pháp về giờ giảng mẫu.", "accepted"),
+    ("Lê Thị Kim Oanh", "", "Dự thảo công phu, tôi nhất trí.", "accepted"),
+)
+
+
+def _distribute(demo: Demo, session: Session, day: date, index: int) -> None:
+    """The draft of a session held before the meetings feature: written, approved and sent a week
+    before the meeting, opened and commented on by members (some late, some not at all)."""
+    from drafts.demo import _comment
+
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.ASSIGNED)
+    session.refresh_from_db()
+    drafts.add_version(actor=None, session=session, text=DRAFT_TEXT, note="Bản dự thảo lần 1")
+    drafts.submit_draft(actor=None, session=session)
+    drafts.approve_draft(actor=None, session=session)
+    sent = timezone.make_aware(datetime.combine(day - timedelta(days=7), time(8)))
+    Distribution.objects.filter(session=session).update(distributed_at=sent, late=False)
+    DraftVersion.objects.filter(session=session).update(created_at=sent - timedelta(days=5), approved_at=sent)
+    presenter_ids = set(session.presenters.values_list("id", flat=True))
+    readers = [
+        m for name, m in demo.members.items() if m.pk not in presenter_ids and name != "Nguyễn Hữu Phước"
+    ]
+    for member in readers:
+        if member.memberships.filter(organization=session.cell).exists():
+            drafts.record_open(member=member, session=session)
+    Reading.objects.filter(session=session).update(first_opened_at=sent + timedelta(days=1))
+    for position, (author, anchor, body, answer) in enumerate(DRAFT_COMMENTS):
+        if demo.members[author].pk in presenter_ids or (index + position) % 4 == 3:
+            continue
+        comment = _comment(session, author, demo, anchor, body)
+        written = day + timedelta(days=1) if (index, position) == (1, 2) else day - timedelta(days=2)
+        Comment.objects.filter(pk=comment.pk).update(
+            created_at=timezone.make_aware(datetime.combine(written, time(20)))
+        )
+        Response.objects.create(
+            comment=comment, decision=answer, explanation="Đã bổ sung vào bản hoàn chỉnh."
+        )
+    session.refresh_from_db()
+
+
 def _hold(demo: Demo, session: Session, today: date, *, stage: str, index: int) -> None:
     """Record the meeting of a session already marked held, then take it to ``stage``."""
     day = session.planned_date or today
-    Session.objects.filter(pk=session.pk).update(status=Session.Status.DISTRIBUTED)
-    session.refresh_from_db()
+    _distribute(demo, session, day, index)
     meeting = services.create_meeting(
         actor=None,
         cell=session.cell,

@@ -248,6 +248,10 @@ def next_actions(user: Any, session: Session, meeting: Meeting | None) -> list[A
             actions.append(
                 Action(str(_("Issue the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
             )
+        if status == Session.Status.RESOLUTION_ISSUED and manages:
+            actions.insert(
+                0, Action(str(_("Evaluate the session")), reverse("evaluations:evaluate", args=[session.pk]))
+            )
         if status in (Session.Status.RESOLUTION_ISSUED, Session.Status.EVALUATED):
             actions.append(
                 Action(str(_("Read the resolution")), reverse("meetings:resolution", args=[meeting.pk]))

@@ -262,10 +262,25 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from meetings.models import Meeting
 
     meeting = Meeting.objects.filter(session=session).first()
+    from evaluations import permissions as evaluation_permissions
+    from evaluations.models import SessionEvaluation
+
     context.update(
         meeting=meeting,
         cycle=meeting_selectors.cycle(session),
         next_actions=meeting_selectors.next_actions(request.user, session, meeting),
+        evaluation=SessionEvaluation.objects.filter(session=session).first(),
+        sees_presenter_evaluation=evaluation_permissions.can(request.user, "evaluation.presenter", session),
+        # Lessons of the cell's earlier sessions, while this one is being prepared (DOMAIN §2 step 10).
+        lessons=list(
+            SessionEvaluation.objects.filter(session__cell=session.cell)
+            .exclude(lessons="")
+            .exclude(session=session)
+            .select_related("session")
+            .order_by("-session__planned_date")[:3]
+        )
+        if session.status not in Session.FINISHED_STATUSES
+        else [],
     )
     if can_manage:
         members = Member.objects.filter(

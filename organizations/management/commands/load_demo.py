@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from drafts.demo import add_drafts
+from evaluations.demo import add_evaluations
 from meetings.demo import add_meetings
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         # The demo's drafts notify members like real ones do; their e-mails would go to addresses that
         # do not exist (or fill the console of `make run`), so this short-lived process sends none.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-        if load_demo(add_plans, add_drafts, add_meetings):
+        if load_demo(add_plans, add_drafts, add_meetings, add_evaluations):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():
             self.stdout.write("Demo data already present; nothing changed.")

@@ -1,0 +1,256 @@
+"""Evaluation of a session, the cell's lessons, participation records and the year-end review."""
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.text import fold
+from core.web import form_errors, get_visible_or_404, run_service
+from documents.render import render_docx, render_pdf
+from evaluations import documents, participation, permissions, review, services
+from evaluations.forms import EvaluationForm
+from evaluations.models import ReviewProposal, SessionEvaluation
+from organizations.models import Member, Organization
+from organizations.permissions import visible_members, visible_organizations
+from planning.permissions import visible_sessions
+
+
+def _deny_unless(user: Any, action: str, obj: Any) -> None:
+    if not permissions.can(user, action, obj):
+        raise PermissionDenied
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("nam") or request.POST.get("nam") or ""
+    if re.fullmatch(r"20[0-9]{2}", raw):
+        return int(raw)
+    return timezone.localdate().year
+
+
+def _cell(request: HttpRequest, pk: int) -> Organization:
+    return get_visible_or_404(visible_organizations(request.user), pk=pk, kind=Organization.Kind.CELL)
+
+
+def _document(frame: Any, fmt: str, name: str) -> HttpResponse:
+    if fmt == "pdf":
+        content, content_type = render_pdf(frame), "application/pdf"
+    elif fmt == "docx":
+        content = render_docx(frame)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(fold(name)) or "tai-lieu"}.{fmt}"'
+    return response
+
+
+# --- Evaluating a session ---------------------------------------------------------------------
+
+
+def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_visible_or_404(visible_sessions(request.user).select_related("cell__parent", "plan"), pk=pk)
+    _deny_unless(request.user, "session.evaluate", session.cell)
+    current = SessionEvaluation.objects.filter(session=session).first()
+    if request.method == "POST":
+        form = EvaluationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            if run_service(
+                form, lambda: services.evaluate_session(actor=request.user, session=session, **data)
+            ):
+                messages.success(request, _("The evaluation was saved; the presenter can read it."))
+                return redirect("planning:session", session.pk)
+    else:
+        initial = (
+            {
+                "presenter_strengths": current.presenter_strengths,
+                "presenter_weaknesses": current.presenter_weaknesses,
+                "presenter_rating": current.presenter_rating,
+                "result": current.result,
+                "lessons": current.lessons,
+            }
+            if current
+            else {}
+        )
+        form = EvaluationForm(initial=initial)
+    if session.status not in services.EVALUABLE:
+        messages.warning(request, _("A session is evaluated after its resolution is issued."))
+    return render(
+        request,
+        "evaluations/evaluate.html",
+        {"session": session, "form": form, "presenters": list(session.presenters.all())},
+    )
+
+
+def lessons(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = _cell(request, cell_pk)
+    _deny_unless(request.user, "lessons.view", cell)
+    evaluations = (
+        SessionEvaluation.objects.filter(session__cell=cell)
+        .exclude(lessons="")
+        .select_related("session")
+        .order_by("-session__planned_date")
+    )
+    return render(request, "evaluations/lessons.html", {"cell": cell, "evaluations": evaluations})
+
+
+# --- Participation records --------------------------------------------------------------------
+
+
+def record_page(request: HttpRequest, member_pk: int) -> HttpResponse:
+    member = get_visible_or_404(visible_members(request.user), pk=member_pk)
+    _deny_unless(request.user, "record.view", member)
+    year = _year(request)
+    record = participation.record(member, year)
+    item = request.GET.get("muc", "")
+    lines = participation.details(member, year, item) if item in participation.ITEMS else None
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "evaluations/record.html",
+        {
+            "member": member,
+            "year": year,
+            "years": range(this_year, this_year - 5, -1),
+            "record": record,
+            "item": item,
+            "item_label": participation.ITEMS.get(item, ""),
+            "lines": lines,
+            "mine": permissions.member_of(request.user) == member,
+        },
+    )
+
+
+def _member_cell(member: Member) -> Organization:
+    membership = (
+        member.memberships.filter(kind="regular")
+        .select_related("organization")
+        .order_by("-start_date")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership.organization
+
+
+def record_file(request: HttpRequest, member_pk: int, fmt: str) -> HttpResponse:
+    member = get_visible_or_404(visible_members(request.user), pk=member_pk)
+    _deny_unless(request.user, "record.view", member)
+    year = _year(request)
+    frame = documents.evidence_frame(participation.record(member, year), _member_cell(member))
+    return _document(frame, fmt, f"minh-chung-{year}-{member.full_name}")
+
+
+def cell_records(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = _cell(request, cell_pk)
+    _deny_unless(request.user, "cell.records", cell)
+    year = _year(request)
+    members = review.roster(cell, year)
+    records = participation.records(members, year)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "evaluations/cell_records.html",
+        {
+            "cell": cell,
+            "year": year,
+            "years": range(this_year, this_year - 5, -1),
+            "records": [records[m.pk] for m in members],
+        },
+    )
+
+
+def cell_records_xlsx(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = _cell(request, cell_pk)
+    _deny_unless(request.user, "cell.records", cell)
+    year = _year(request)
+    members = review.roster(cell, year)
+    records = participation.records(members, year)
+    content = documents.records_xlsx([records[m.pk] for m in members], f"{cell.name} · {year}")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slugify(fold(f"tham-gia-{year}-{cell.name}"))}.xlsx"'
+    )
+    return response
+
+
+# --- Year-end review --------------------------------------------------------------------------
+
+
+def review_page(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = _cell(request, cell_pk)
+    _deny_unless(request.user, "review.view", cell)
+    year = _year(request)
+    may_edit = permissions.can(request.user, "review.edit", cell)
+    errors = ""
+    if request.method == "POST":
+        _deny_unless(request.user, "review.edit", cell)
+        inputs = []
+        for member in review.roster(cell, year):
+            level = request.POST.get(f"level-{member.pk}", "")
+            raw = request.POST.get(f"points-{member.pk}", "").strip()
+            points = int(raw) if re.fullmatch(r"[0-9]{1,3}", raw) else None
+            if raw and points is None:
+                errors = _("%(name)s: write the points as a whole number.") % {"name": member.full_name}
+            inputs.append(
+                review.ProposalInput(member.pk, level, points, request.POST.get(f"note-{member.pk}", ""))
+            )
+        form = EvaluationForm()  # carries the refusal of the service
+        saved = None
+        if not errors:
+            saved = run_service(
+                form, lambda: review.save_review(actor=request.user, cell=cell, year=year, proposals=inputs)
+            )
+        if saved is not None:
+            messages.success(request, _("The proposed levels were saved."))
+            return redirect(f"{request.path}?nam={year}")
+        errors = errors or form_errors(form)
+        messages.error(request, errors)
+    result = review.review(cell, year)
+    return render(
+        request,
+        "evaluations/review.html",
+        {
+            "cell": cell,
+            "year": year,
+            "result": result,
+            "may_edit": may_edit and (result.round is None or result.round.status == "draft"),
+            "levels": ReviewProposal.Level.choices,
+        },
+    )
+
+
+@require_POST
+def review_issue(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = _cell(request, cell_pk)
+    _deny_unless(request.user, "review.issue", cell)
+    year = _year(request)
+    form = EvaluationForm()
+    if run_service(form, lambda: review.issue_review(actor=request.user, cell=cell, year=year)):
+        messages.success(request, _("The result of the review was issued and sent to the Party committee."))
+    else:
+        messages.error(request, form_errors(form))
+    return redirect(f"{request.path.rsplit('ban-hanh/', 1)[0]}?nam={year}")
+
+
+def review_file(request: HttpRequest, cell_pk: int, fmt: str) -> HttpResponse:
+    cell = _cell(request, cell_pk)
+    _deny_unless(request.user, "review.view", cell)
+    year = _year(request)
+    result = review.review(cell, year)
+    if result.round is not None and result.round.document is not None:
+        frame = result.round.document.frame
+    else:
+        _deny_unless(request.user, "review.edit", cell)
+        frame = review.result_frame(result)
+    return _document(frame, fmt, f"xep-loai-{year}-{cell.name}")
