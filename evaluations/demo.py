@@ -1,5 +1,6 @@
-"""Demo evaluations: the article's cell evaluates this year's sessions whose resolution is issued, and
-starts its year-end review (levels proposed for part of the members, the rest to do)."""
+"""Demo evaluations: the article's cell has evaluated this year's sessions whose resolution is issued
+but the newest (waiting for the secretary), and started its year-end review (levels proposed for part
+of the members, the rest to do)."""
 
 from datetime import datetime, time, timedelta
 
@@ -39,10 +40,13 @@ EVALUATIONS = (
 def add_evaluations(demo: Demo) -> None:
     today = demo.today
     cell = next(c for c in demo.cells.values() if c.name == ARTICLE_CELL)
-    issued = Session.objects.filter(cell=cell, status=Session.Status.RESOLUTION_ISSUED).order_by(
-        "planned_date"
+    issued = list(
+        Session.objects.filter(cell=cell, status=Session.Status.RESOLUTION_ISSUED).order_by("planned_date")
     )
-    for session, (strengths, weaknesses, rating, result, lessons) in zip(issued, EVALUATIONS, strict=False):
+    # The newest one waits for the secretary's evaluation.
+    for session, (strengths, weaknesses, rating, result, lessons) in zip(
+        issued[:-1], EVALUATIONS, strict=False
+    ):
         services.evaluate_session(
             actor=None,
             session=session,

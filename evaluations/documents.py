@@ -5,12 +5,15 @@ whatever language the reader uses (as in planning/exports.py)."""
 import io
 from typing import Any
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from documents.frame import DocumentFrame, frame_for, heading, paragraph, table
 from documents.models import DocumentType
 from evaluations.participation import Record
+
+RATING_NAMES = {"excellent": "Xuất sắc", "good": "Tốt", "fair": "Đạt yêu cầu", "weak": "Chưa đạt"}
 
 
 def _rate(record: Record) -> str:
@@ -25,7 +28,7 @@ def evidence_frame(record: Record, cell: Any) -> DocumentFrame:
         [
             p.session.planned_date.strftime("%d/%m/%Y") if p.session.planned_date else "",
             p.session.title,
-            p.evaluation.get_presenter_rating_display() if p.evaluation else "Chưa đánh giá",
+            RATING_NAMES.get(p.evaluation.presenter_rating, "") if p.evaluation else "Chưa đánh giá",
         ]
         for p in record.presented
     ]
@@ -73,6 +76,7 @@ def evidence_frame(record: Record, cell: Any) -> DocumentFrame:
         body=body,
     )
     frame.numbered = False
+    frame.date = timezone.localdate()
     frame.signer_capacity = ""
     frame.signer_title = "ĐẢNG VIÊN"
     frame.signer_name = member.full_name

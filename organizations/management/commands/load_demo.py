@@ -10,6 +10,7 @@ from evaluations.demo import add_evaluations
 from meetings.demo import add_meetings
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
+from search.demo import add_search
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         # The demo's drafts notify members like real ones do; their e-mails would go to addresses that
         # do not exist (or fill the console of `make run`), so this short-lived process sends none.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-        if load_demo(add_plans, add_drafts, add_meetings, add_evaluations):
+        if load_demo(add_plans, add_drafts, add_meetings, add_evaluations, add_search):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():
             self.stdout.write("Demo data already present; nothing changed.")
