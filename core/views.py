@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from drafts import selectors as draft_selectors
+from library import selectors as library_selectors
 from meetings import selectors as meeting_selectors
 from organizations import selectors as org_selectors
 from planning import selectors as plan_selectors
@@ -21,5 +22,6 @@ def home(request: HttpRequest) -> HttpResponse:
         drafts_to_read=draft_selectors.drafts_to_read(request.user),
         my_tasks=meeting_selectors.my_tasks(request.user),
         meetings=meeting_selectors.upcoming_meetings(request.user),
+        models_to_approve=library_selectors.to_approve(request.user),
     )
     return render(request, "core/home.html", context)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from drafts.demo import add_drafts
 from evaluations.demo import add_evaluations
+from library.demo import add_library
 from meetings.demo import add_meetings
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         # The demo's drafts notify members like real ones do; their e-mails would go to addresses that
         # do not exist (or fill the console of `make run`), so this short-lived process sends none.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-        if load_demo(add_plans, add_drafts, add_meetings, add_evaluations, add_search):
+        if load_demo(add_plans, add_drafts, add_meetings, add_evaluations, add_library, add_search):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():
             self.stdout.write("Demo data already present; nothing changed.")
