@@ -9,6 +9,7 @@ from library import selectors as library_selectors
 from meetings import selectors as meeting_selectors
 from organizations import selectors as org_selectors
 from planning import selectors as plan_selectors
+from reports import selectors as report_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,5 +24,6 @@ def home(request: HttpRequest) -> HttpResponse:
         my_tasks=meeting_selectors.my_tasks(request.user),
         meetings=meeting_selectors.upcoming_meetings(request.user),
         models_to_approve=library_selectors.to_approve(request.user),
+        reports_to_acknowledge=report_selectors.reports_to_acknowledge(request.user),
     )
     return render(request, "core/home.html", context)

@@ -148,7 +148,7 @@ def _distribute(demo: Demo, session: Session, day: date, index: int) -> None:
         if demo.members[author].pk in presenter_ids or (index + position) % 4 == 3:
             continue
         comment = _comment(session, author, demo, anchor, body)
-        written = day + timedelta(days=1) if (index, position) == (1, 2) else day - timedelta(days=2)
+        written = day + timedelta(days=1) if (index, position) == (0, 1) else day - timedelta(days=2)
         Comment.objects.filter(pk=comment.pk).update(
             created_at=timezone.make_aware(datetime.combine(written, time(20)))
         )

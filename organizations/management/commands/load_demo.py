@@ -11,6 +11,7 @@ from library.demo import add_library
 from meetings.demo import add_meetings
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
+from reports.demo import add_reports
 from search.demo import add_search
 
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         # The demo's drafts notify members like real ones do; their e-mails would go to addresses that
         # do not exist (or fill the console of `make run`), so this short-lived process sends none.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-        if load_demo(add_plans, add_drafts, add_meetings, add_evaluations, add_library, add_search):
+        if load_demo(
+            add_plans, add_drafts, add_meetings, add_evaluations, add_reports, add_library, add_search
+        ):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():
             self.stdout.write("Demo data already present; nothing changed.")

@@ -1,0 +1,595 @@
+"""The figures of a period, for one cell (its report) or every cell of a Đảng bộ (the dashboard).
+
+Both read the same function, :func:`figures_by_cell`, so the dashboard and a report never disagree.
+It runs a fixed number of aggregate queries grouped by cell, whatever the number of cells (about
+fifteen; asserted by the tests): no query runs inside a loop over cells.
+
+What each figure counts (DOMAIN §2–§3), for the cells' own records of the period:
+
+* **planned**: sessions of the cell's plan for the year in the period's quarter(s), not cancelled;
+  **held**: of those, the ones whose meeting's minutes are approved, or whose cycle has passed the
+  meeting (held … evaluated); **cancelled** apart.
+* **meetings**: every meeting of the cell dated in the period whose minutes are approved (regular
+  ones included), by kind; **quality**: their quality levels.
+* **attendance**: every attendance row of those meetings, as ``meetings.selectors.summary`` counts
+  it: exempted members, members attached to another cell, suspended and detained members are not
+  expected, unmarked rows do not count; rate = (present + late) / expected.
+* **comments**: the drafts of the period's sessions sent to the members; each draft is expected from
+  its recipients but its presenters (as ``drafts.services.progress``): **readers** counts these
+  member-and-draft pairs, **commented** those with at least one comment or reply; **comments**
+  counts comments (not replies, not deleted), **answered** those the presenter responded to.
+* **resolutions**: resolutions and conclusions issued (dated) in the period. **Tasks**: the tasks
+  of the cell's issued resolutions whose deadline falls in the period: done, still open, or
+  overdue (not done and the deadline before ``today``).
+* **overdue drafts**: sessions of the period not yet sent to the members whose draft deadline
+  (``planning.rules.deadlines``, "draft") is before ``today``.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from core.models import RuleSet
+from meetings import rules as meeting_rules
+from meetings.models import Attendance, Meeting, Resolution, ResolutionTask
+from organizations.models import Exemption, Membership, Organization
+from organizations.selectors import vietnamese_name_key
+from planning import rules as planning_rules
+from planning.models import AnnualPlan, Assignment, Session
+from reports.models import Report, period_bounds
+
+# Minutes approved at least once: the official record of the meeting.
+RECORDED = (Meeting.Status.APPROVED, Meeting.Status.CORRECTING)
+HELD = (
+    Session.Status.HELD,
+    Session.Status.REVISING,
+    Session.Status.FINAL_SUBMITTED,
+    Session.Status.FINAL_APPROVED,
+    Session.Status.RESOLUTION_ISSUED,
+    Session.Status.EVALUATED,
+)
+BEFORE_DISTRIBUTION = (
+    Session.Status.PLANNED,
+    Session.Status.ASSIGNED,
+    Session.Status.DRAFTING,
+    Session.Status.SUBMITTED,
+    Session.Status.RETURNED,
+)
+NOT_EXPECTED = (meeting_rules.EXEMPTED, meeting_rules.ELSEWHERE, "suspended", "detained")
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+@dataclass
+class Figures:
+    """The figures of one cell (or the sum over cells) for one period; see the module docstring."""
+
+    planned: int = 0
+    held: int = 0
+    cancelled: int = 0
+    meetings: int = 0
+    regular: int = 0
+    thematic: int = 0
+    combined: int = 0
+    expected: int = 0
+    attended: int = 0
+    late: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    drafts: int = 0
+    readers: int = 0
+    commented: int = 0
+    comments: int = 0
+    answered: int = 0
+    resolutions: int = 0
+    tasks: int = 0
+    tasks_done: int = 0
+    tasks_overdue: int = 0
+    overdue_drafts: int = 0
+    quality: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Percent of the expected members who attended; None without any recorded meeting."""
+        return _ratio(self.attended, self.expected)
+
+    @property
+    def comment_share(self) -> float | None:
+        """Percent of the expected member-and-draft pairs with a comment; None without a draft."""
+        return _ratio(self.commented, self.readers)
+
+    @property
+    def not_held(self) -> int:
+        return self.planned - self.held
+
+    @property
+    def tasks_open(self) -> int:
+        """Not done and not yet due."""
+        return self.tasks - self.tasks_done - self.tasks_overdue
+
+    @property
+    def unassessed(self) -> int:
+        """Meetings with approved minutes but no quality level."""
+        return self.meetings - sum(self.quality.values())
+
+    def add(self, other: "Figures") -> None:
+        """Add ``other`` into these figures (the Đảng bộ's totals)."""
+        for f in fields(self):
+            if f.name == "quality":
+                for level, count in other.quality.items():
+                    self.quality[level] = self.quality.get(level, 0) + count
+            else:
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Figures":
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+
+# --- Rule sets of many cells at once ---------------------------------------------------------------
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.split(".") if part]
+
+
+def rule_params(cells: Sequence[Organization]) -> dict[int, dict[str, Any]]:
+    """Each cell's effective rule-set parameters (``Organization.effective_rule_set``: its own, else
+    its nearest ancestor's, else the newest in effect), in one or two queries for any number of
+    cells: the whole chains are read at once from the cells' paths."""
+    ids = {pk for cell in cells for pk in _path_ids(cell.path)}
+    chain = {org.pk: org for org in Organization.objects.filter(pk__in=ids).select_related("rule_set")}
+    current: RuleSet | None = None
+    params: dict[int, dict[str, Any]] = {}
+    for cell in cells:
+        found = None
+        for pk in reversed(_path_ids(cell.path)):
+            node = chain.get(pk)
+            if node is not None and node.rule_set_id:
+                found = node.rule_set
+                break
+        if found is None:
+            current = current or RuleSet.current()
+            found = current
+        params[cell.pk] = found.params
+    return params
+
+
+def quality_levels(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """(code, label) of the rubric's quality levels, from the highest."""
+    rubric = meeting_rules.Rubric.from_params(params["quality_rubric"])
+    return [(level.code, level.label) for level in rubric.levels]
+
+
+# --- The figures -----------------------------------------------------------------------------------
+
+
+def _quarters(quarter: int | None) -> tuple[int, ...]:
+    return (1, 2, 3, 4) if quarter is None else (quarter,)
+
+
+def _active(start: date, end: date | None, on: date) -> bool:
+    return start <= on and (end is None or on <= end)
+
+
+def figures_by_cell(
+    cells: Sequence[Organization], year: int, quarter: int | None, today: date
+) -> dict[int, Figures]:
+    """The figures of each cell for the quarter (or the year when ``quarter`` is None), as of
+    ``today``. A fixed number of queries, whatever the number of cells."""
+    cell_ids = [cell.pk for cell in cells]
+    result = {pk: Figures() for pk in cell_ids}
+    first, last = period_bounds(year, quarter)
+    quarters = _quarters(quarter)
+    params = rule_params(cells)
+    sessions = Session.objects.filter(cell_id__in=cell_ids, plan__year=year, quarter__in=quarters)
+
+    # Sessions planned, held, cancelled.
+    held = Q(status__in=HELD) | Q(meeting__status__in=RECORDED)
+    for row in sessions.values("cell_id").annotate(
+        planned=Count("id", filter=~Q(status=Session.Status.CANCELLED), distinct=True),
+        cancelled=Count("id", filter=Q(status=Session.Status.CANCELLED), distinct=True),
+        held=Count("id", filter=held & ~Q(status=Session.Status.CANCELLED), distinct=True),
+    ):
+        figures = result[row["cell_id"]]
+        figures.planned, figures.cancelled, figures.held = row["planned"], row["cancelled"], row["held"]
+
+    # Drafts not sent although their deadline passed (each cell's own deadline rule).
+    for cell_id, planned_date in sessions.filter(
+        status__in=BEFORE_DISTRIBUTION, planned_date__isnull=False
+    ).values_list("cell_id", "planned_date"):
+        due = {d.code: d.due for d in planning_rules.deadlines(planned_date, params[cell_id])}["draft"]
+        if due < today:
+            result[cell_id].overdue_drafts += 1
+
+    # Meetings with approved minutes, by kind and quality level.
+    meetings = Meeting.objects.filter(cell_id__in=cell_ids, date__range=(first, last), status__in=RECORDED)
+    for row in meetings.values("cell_id", "kind", "quality_level").annotate(n=Count("id")):
+        figures = result[row["cell_id"]]
+        figures.meetings += row["n"]
+        setattr(figures, row["kind"], getattr(figures, row["kind"]) + row["n"])
+        if row["quality_level"]:
+            level = row["quality_level"]
+            figures.quality[level] = figures.quality.get(level, 0) + row["n"]
+
+    # Attendance over those meetings.
+    counted = ~Q(status="") & Q(exempted=False, attached_elsewhere=False) & ~Q(status__in=NOT_EXPECTED)
+    for row in (
+        Attendance.objects.filter(meeting__in=meetings)
+        .values("meeting__cell_id")
+        .annotate(
+            n_expected=Count("id", filter=counted),
+            n_attended=Count("id", filter=counted & Q(status__in=meeting_rules.ATTENDED)),
+            n_late=Count("id", filter=counted & Q(status=meeting_rules.LATE)),
+            n_excused=Count("id", filter=counted & Q(status=meeting_rules.EXCUSED)),
+            n_unexcused=Count("id", filter=counted & Q(status=meeting_rules.UNEXCUSED)),
+        )
+    ):
+        figures = result[row["meeting__cell_id"]]
+        for name in ("expected", "attended", "late", "excused", "unexcused"):
+            setattr(figures, name, row[f"n_{name}"])
+
+    _comment_figures(sessions, cell_ids, result, year, today)
+
+    # Resolutions issued in the period, and the tasks due in it.
+    for row in (
+        Resolution.objects.filter(
+            meeting__cell_id__in=cell_ids, issued_at__isnull=False, document__issued_on__range=(first, last)
+        )
+        .values("meeting__cell_id")
+        .annotate(n=Count("id"))
+    ):
+        result[row["meeting__cell_id"]].resolutions = row["n"]
+    for row in (
+        ResolutionTask.objects.filter(
+            resolution__meeting__cell_id__in=cell_ids,
+            resolution__issued_at__isnull=False,
+            deadline__range=(first, last),
+        )
+        .values("resolution__meeting__cell_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(done_at__isnull=False)),
+            overdue=Count("id", filter=Q(done_at__isnull=True, deadline__lt=today)),
+        )
+    ):
+        figures = result[row["resolution__meeting__cell_id"]]
+        figures.tasks, figures.tasks_done, figures.tasks_overdue = row["total"], row["done"], row["overdue"]
+    return result
+
+
+def _comment_figures(
+    sessions: QuerySet[Session], cell_ids: list[int], result: dict[int, Figures], year: int, today: date
+) -> None:
+    """Who was expected to comment on the period's distributed drafts and who did (six queries)."""
+    from drafts.models import Comment, Distribution
+
+    distributed = sessions.exclude(status=Session.Status.CANCELLED).filter(distribution__isnull=False)
+    drafts = list(
+        Distribution.objects.filter(session__in=distributed).values_list(
+            "session_id", "session__cell_id", "session__planned_date", "include_exempted"
+        )
+    )
+    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
+    memberships: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    in_cells = Membership.objects.filter(organization_id__in=cell_ids, start_date__lte=year_end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=year_start)
+    )
+    for member_id, cell_id, start, end in in_cells.values_list(
+        "member_id", "organization_id", "start_date", "end_date"
+    ):
+        memberships[cell_id].append((member_id, start, end))
+    exemptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for member_id, start, end in Exemption.objects.filter(
+        member_id__in=in_cells.values("member_id")
+    ).values_list("member_id", "start_date", "end_date"):
+        exemptions[member_id].append((start, end))
+    presenters: dict[int, set[int]] = defaultdict(set)
+    for session_id, member_id in Assignment.objects.filter(session__in=distributed).values_list(
+        "session_id", "member_id"
+    ):
+        presenters[session_id].add(member_id)
+    authors: dict[int, set[int]] = defaultdict(set)
+    for session_id, author_id in (
+        Comment.objects.filter(session__in=distributed, deleted_at=None)
+        .values_list("session_id", "author_id")
+        .distinct()
+    ):
+        authors[session_id].add(author_id)
+
+    for session_id, cell_id, planned_date, include_exempted in drafts:
+        on = planned_date or today
+        expected = {
+            member_id for member_id, start, end in memberships[cell_id] if _active(start, end, on)
+        } - presenters[session_id]
+        if not include_exempted:
+            expected = {
+                m for m in expected if not any(_active(start, end, on) for start, end in exemptions[m])
+            }
+        figures = result[cell_id]
+        figures.drafts += 1
+        figures.readers += len(expected)
+        figures.commented += len(expected & authors[session_id])
+
+    for row in (
+        Comment.objects.filter(session__in=distributed, parent=None, deleted_at=None)
+        .values("session__cell_id")
+        .annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
+    ):
+        figures = result[row["session__cell_id"]]
+        figures.comments, figures.answered = row["n"], row["answered"]
+
+
+# --- One cell's report: the figures and the lines behind them -------------------------------------
+
+
+@dataclass
+class SessionLine:
+    """One session of the period as the report lists it."""
+
+    title: str
+    planned_date: str | None  # ISO
+    presenters: str
+    status: str
+    held_on: str | None  # ISO date of the meeting, when its minutes are approved
+    quality: str  # level code, "" when not assessed
+    note: str  # reason for cancelling or postponing
+
+    @property
+    def status_label(self) -> str:
+        return str(Session.Status(self.status).label)
+
+    @property
+    def planned_on(self) -> date | None:
+        return date.fromisoformat(self.planned_date) if self.planned_date else None
+
+    @property
+    def held_date(self) -> date | None:
+        return date.fromisoformat(self.held_on) if self.held_on else None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == Session.Status.CANCELLED
+
+
+@dataclass
+class ResolutionLine:
+    symbol: str
+    title: str
+    issued_on: str  # ISO
+    tasks: int
+    done: int
+
+    @property
+    def issued_date(self) -> date | None:
+        return date.fromisoformat(self.issued_on) if self.issued_on else None
+
+
+@dataclass
+class ReportFigures:
+    """Everything a report prints from the records: frozen as JSON when it is submitted, so the page
+    and the document keep showing what the Đảng ủy received, whatever changes afterwards."""
+
+    year: int
+    quarter: int | None
+    as_of: str  # ISO date the figures were computed
+    figures: Figures
+    sessions: list[SessionLine]
+    resolutions: list[ResolutionLine]
+    levels: list[tuple[str, str]]
+    attendance_min: int
+    plan_symbol: str = ""
+    plan_date: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["levels"] = [list(level) for level in self.levels]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ReportFigures":
+        return cls(
+            year=data["year"],
+            quarter=data["quarter"],
+            as_of=data["as_of"],
+            figures=Figures.from_dict(data["figures"]),
+            sessions=[SessionLine(**line) for line in data["sessions"]],
+            resolutions=[ResolutionLine(**line) for line in data["resolutions"]],
+            levels=[(code, label) for code, label in data["levels"]],
+            attendance_min=data["attendance_min"],
+            plan_symbol=data.get("plan_symbol", ""),
+            plan_date=data.get("plan_date", ""),
+        )
+
+    @property
+    def as_of_date(self) -> date:
+        return date.fromisoformat(self.as_of)
+
+    @property
+    def quality_rows(self) -> list[tuple[str, int]]:
+        """(label, meetings) per level, from the highest, for the page."""
+        return [(label, self.figures.quality.get(code, 0)) for code, label in self.levels]
+
+    def level_label(self, code: str) -> str:
+        return next((label for level, label in self.levels if level == code), code)
+
+    @property
+    def session_rows(self) -> list[tuple[SessionLine, str]]:
+        """Each session with the label of its meeting's quality level ("" when none)."""
+        return [(line, self.level_label(line.quality) if line.quality else "") for line in self.sessions]
+
+
+def report_figures(cell: Organization, year: int, quarter: int | None, today: date) -> ReportFigures:
+    """The figures of ``cell`` for the period, with its sessions and resolutions listed."""
+    first, last = period_bounds(year, quarter)
+    figures = figures_by_cell([cell], year, quarter, today)[cell.pk]
+    params = rule_params([cell])[cell.pk]
+    sessions = (
+        Session.objects.filter(cell=cell, plan__year=year, quarter__in=_quarters(quarter))
+        .select_related("meeting")
+        .prefetch_related("presenters")
+        .order_by("quarter", "planned_date", "month", "id")
+    )
+    lines = []
+    for s in sessions:
+        meeting: Meeting | None = getattr(s, "meeting", None)
+        recorded = meeting is not None and meeting.status in RECORDED
+        note = s.cancelled_reason if s.status == Session.Status.CANCELLED else s.postponed_reason
+        lines.append(
+            SessionLine(
+                title=s.title,
+                planned_date=s.planned_date.isoformat() if s.planned_date else None,
+                presenters=", ".join(
+                    p.full_name
+                    for p in sorted(s.presenters.all(), key=lambda m: vietnamese_name_key(m.full_name))
+                ),
+                status=s.status,
+                held_on=meeting.date.isoformat() if recorded and meeting else None,
+                quality=(meeting.quality_level if recorded and meeting else "") or "",
+                note=note,
+            )
+        )
+    resolutions = [
+        ResolutionLine(
+            symbol=r.document.symbol if r.document else "",
+            title=r.meeting.session.title if r.meeting.session else "",
+            issued_on=r.document.issued_on.isoformat() if r.document else "",
+            tasks=r.tasks_total,
+            done=r.tasks_done,
+        )
+        for r in Resolution.objects.filter(
+            meeting__cell=cell, issued_at__isnull=False, document__issued_on__range=(first, last)
+        )
+        .select_related("document", "meeting__session")
+        .annotate(
+            tasks_total=Count("tasks"), tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False))
+        )
+        .order_by("document__issued_on", "id")
+    ]
+    plan = AnnualPlan.objects.filter(cell=cell, year=year).select_related("document").first()
+    return ReportFigures(
+        year=year,
+        quarter=quarter,
+        as_of=today.isoformat(),
+        figures=figures,
+        sessions=lines,
+        resolutions=resolutions,
+        levels=quality_levels(params),
+        attendance_min=params["attendance_min_percent"],
+        plan_symbol=plan.document.symbol if plan and plan.document else "",
+        plan_date=plan.document.issued_on.isoformat() if plan and plan.document else "",
+    )
+
+
+def figures_of(report: Report, today: date) -> ReportFigures:
+    """The report's figures: frozen once submitted, else computed now from the records."""
+    if report.figures is not None and report.status != Report.Status.RETURNED:
+        return ReportFigures.from_dict(report.figures)
+    return report_figures(report.cell, report.year, report.quarter, today)
+
+
+# --- The Đảng ủy's dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    cell: Organization
+    figures: Figures
+    plan_id: int | None
+    report: Report | None
+    levels: list[int]  # meetings per quality level, in the order of Dashboard.levels
+
+    @property
+    def short_name(self) -> str:
+        return cell_name(self.cell)
+
+
+@dataclass
+class Dashboard:
+    party: Organization
+    year: int
+    quarter: int | None
+    today: date
+    rows: list[DashboardRow]
+    total: Figures
+    levels: list[tuple[str, str]]
+    attendance_min: int
+    min_sessions: int  # the least number of thematic sessions in the period (per quarter × quarters)
+    total_levels: list[int]
+    period_over: bool
+
+
+def dashboard(party: Organization, year: int, quarter: int | None, user: Any, today: date) -> Dashboard:
+    """Every cell under ``party`` (at any depth) the user may open, with its figures for the period,
+    its plan and its report; a fixed number of queries whatever the number of cells."""
+    from organizations.permissions import visible_organizations
+    from reports.permissions import visible_reports
+
+    cells = list(
+        visible_organizations(user)
+        .filter(path__startswith=party.path, kind=Organization.Kind.CELL)
+        .order_by("name")
+    )
+    by_cell = figures_by_cell(cells, year, quarter, today)
+    plans = dict(AnnualPlan.objects.filter(cell__in=cells, year=year).values_list("cell_id", "pk"))
+    reports = {
+        r.cell_id: r
+        for r in visible_reports(user).filter(
+            cell__in=cells, year=year, **({"quarter": quarter} if quarter else {"quarter__isnull": True})
+        )
+    }
+    params = rule_params([party])[party.pk]
+    levels = quality_levels(params)
+    total = Figures()
+    rows = []
+    for cell in cells:
+        figures = by_cell[cell.pk]
+        total.add(figures)
+        counts = [figures.quality.get(code, 0) for code, _label in levels]
+        rows.append(DashboardRow(cell, figures, plans.get(cell.pk), reports.get(cell.pk), counts))
+    return Dashboard(
+        party=party,
+        year=year,
+        quarter=quarter,
+        today=today,
+        rows=rows,
+        total=total,
+        levels=levels,
+        attendance_min=params["attendance_min_percent"],
+        min_sessions=params["min_thematic_sessions_per_quarter"] * len(_quarters(quarter)),
+        total_levels=[total.quality.get(code, 0) for code, _label in levels],
+        period_over=period_bounds(year, quarter)[1] < today,
+    )
+
+
+def reports_to_acknowledge(user: Any) -> list[Report]:
+    """Submitted reports of the cells under the Đảng bộ the user serves as officer (home page)."""
+    from organizations.permissions import scope_for
+
+    scope = scope_for(user)
+    if not scope.officer_paths:
+        return []
+    query = Q(pk__in=[])
+    for prefix in scope.officer_paths:
+        query |= Q(cell__path__startswith=prefix)
+    return list(
+        Report.objects.filter(query, status=Report.Status.SUBMITTED)
+        .select_related("cell", "document")
+        .order_by("submitted_at")
+    )
+
+
+def cell_name(cell: Organization) -> str:
+    """The cell's name without the leading "Chi bộ" (charts and narrow columns)."""
+    name = cell.name
+    return name[len("Chi bộ ") :] if name.lower().startswith("chi bộ ") else name
