@@ -16,9 +16,8 @@ meetings, drafts, comments, speeches or sessions behind one figure, so every num
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import Q
@@ -28,7 +27,7 @@ from drafts.models import Comment, Distribution, Reading, Response
 from evaluations.models import SessionEvaluation
 from meetings import rules
 from meetings.models import Attendance, Meeting, Speech
-from organizations.models import Member, Membership
+from organizations.models import Exemption, Member, Membership
 from planning.models import Assignment, Session
 
 # The figures a page links to, in the order shown, with the label of their detail list.
@@ -91,123 +90,153 @@ class Record:
         return self.comments - self.late
 
     @property
+    def expected(self) -> int:
+        """Meetings they were expected at: not exempted, not attached to another cell."""
+        return self.present + self.excused + self.unexcused
+
+    @property
     def attendance_rate(self) -> float | None:
-        expected = self.present + self.excused + self.unexcused
-        return 100 * self.present / expected if expected else None
+        return 100 * self.present / self.expected if self.expected else None
 
     def count(self, item: str) -> int:
         return len(self.presented) if item == "presented" else int(getattr(self, item))
 
 
-def _year_q(prefix: str, year: int) -> Q:
-    return Q(**{f"{prefix}__year": year})
+# Meetings count once their minutes are approved (as in the quarterly reports).
+RECORDED = (Meeting.Status.APPROVED, Meeting.Status.CORRECTING)
+# A session counts as presented once it is held.
+PRESENTED = (
+    Session.Status.HELD,
+    Session.Status.REVISING,
+    Session.Status.FINAL_SUBMITTED,
+    Session.Status.FINAL_APPROVED,
+    Session.Status.RESOLUTION_ISSUED,
+    Session.Status.EVALUATED,
+)
 
 
-def _cells_of(member_ids: list[int], year: int) -> dict[int, set[int]]:
-    """The cells each member belonged to at some time during ``year``."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    cells: dict[int, set[int]] = defaultdict(set)
-    for member_id, cell_id in Membership.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start), member_id__in=member_ids, start_date__lte=end
-    ).values_list("member_id", "organization_id"):
-        cells[member_id].add(cell_id)
-    return cells
+def _item(status: str, exempted: bool, elsewhere: bool) -> str | None:
+    """Which figure one attendance counts in (None: suspended or detained, in none)."""
+    if status in rules.ATTENDED:
+        return "present"
+    if exempted:
+        return "exempted"
+    if elsewhere:
+        return "elsewhere"
+    return {rules.EXCUSED: "excused", rules.UNEXCUSED: "unexcused"}.get(status)
 
 
 def _attendance(member_ids: list[int], year: int) -> Any:
-    return Attendance.objects.filter(member_id__in=member_ids, meeting__date__year=year).exclude(
-        meeting__status=Meeting.Status.SCHEDULED
+    return Attendance.objects.filter(
+        member_id__in=member_ids, meeting__date__year=year, meeting__status__in=RECORDED
+    ).exclude(status="")
+
+
+def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
+    """The drafts sent to each member in ``year`` (session ids in order), by the rule the sending
+    follows (drafts.services.recipients_of): a member of the session's cell on its date, not exempted
+    unless the draft was sent to exempted members too, and not one of its presenters. Four queries."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    periods: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    for member_id, cell_id, since, until in Membership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start), member_id__in=member_ids, start_date__lte=end
+    ).values_list("member_id", "organization_id", "start_date", "end_date"):
+        periods[member_id].append((cell_id, since, until))
+    exemptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for member_id, since, until in Exemption.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "start_date", "end_date"
+    ):
+        exemptions[member_id].append((since, until))
+    cells = {cell_id for spans in periods.values() for cell_id, _s, _u in spans}
+    distributions = list(
+        Distribution.objects.filter(session__cell_id__in=cells, distributed_at__year=year)
+        .order_by("distributed_at")
+        .values_list(
+            "session_id", "session__cell_id", "session__planned_date", "distributed_at", "include_exempted"
+        )
     )
+    presenters: dict[int, set[int]] = defaultdict(set)
+    for session_id, member_id in Assignment.objects.filter(
+        session_id__in=[d[0] for d in distributions], member_id__in=member_ids
+    ).values_list("session_id", "member_id"):
+        presenters[session_id].add(member_id)
 
+    def within(day: date, since: date, until: date | None) -> bool:
+        return since <= day and (until is None or day <= until)
 
-def _distributions(cell_ids: Iterable[int], year: int) -> Any:
-    return Distribution.objects.filter(session__cell_id__in=list(cell_ids), distributed_at__year=year)
+    received: dict[int, list[int]] = defaultdict(list)
+    for session_id, cell_id, planned, sent, include_exempted in distributions:
+        day = planned or sent.date()
+        for member_id in member_ids:
+            if member_id in presenters[session_id]:
+                continue
+            if not any(c == cell_id and within(day, since, until) for c, since, until in periods[member_id]):
+                continue
+            if not include_exempted and any(
+                within(day, since, until) for since, until in exemptions[member_id]
+            ):
+                continue
+            received[member_id].append(session_id)
+    return received
 
 
 def records(members: list[Member], year: int) -> dict[int, Record]:
-    """The record of each member for ``year``, in eight queries whatever their number."""
+    """The record of each member for ``year``, in a fixed number of queries whatever their number."""
     ids = [m.pk for m in members]
     result = {m.pk: Record(member=m, year=year) for m in members}
     # Meetings: statuses in date order, for the counts and the longest run.
     statuses: dict[int, list[str]] = defaultdict(list)
-    for member_id, status, exempted in (
+    for member_id, status, exempted, elsewhere in (
         _attendance(ids, year)
-        .exclude(status="")
         .order_by("meeting__date", "meeting__start_time", "meeting_id")
-        .values_list("member_id", "status", "exempted")
+        .values_list("member_id", "status", "exempted", "attached_elsewhere")
     ):
         record = result[member_id]
-        item = STATUS_ITEM.get(status)
-        if exempted and status not in rules.ATTENDED:
-            item = "exempted"
+        item = _item(status, exempted, elsewhere)
         if item:
             setattr(record, item, getattr(record, item) + 1)
         if status == rules.LATE:
             record.late_arrivals += 1
-        statuses[member_id].append(rules.EXEMPTED if exempted else status)
+        # Exempted, attached-elsewhere, suspended: neither count in a run of absences nor break it.
+        statuses[member_id].append(status if item in ("present", "excused", "unexcused") else rules.EXEMPTED)
     for member_id, history in statuses.items():
         result[member_id].longest_absence = rules.longest_absence_run(history)
-    # Drafts sent to their cells (the ones they presented excluded) and opened.
-    cells = _cells_of(ids, year)
-    all_cells = set().union(*cells.values()) if cells else set()
-    presenters = defaultdict(set)
-    for session_id, member_id in Assignment.objects.filter(
-        session__cell_id__in=all_cells, member_id__in=ids
-    ).values_list("session_id", "member_id"):
-        presenters[session_id].add(member_id)
-    distributed = list(_distributions(all_cells, year).values_list("session_id", "session__cell_id"))
-    for session_id, cell_id in distributed:
-        for member_id in ids:
-            if cell_id in cells.get(member_id, set()) and member_id not in presenters[session_id]:
-                result[member_id].drafts += 1
-    sent = {session_id for session_id, _cell in distributed}
+    # Drafts sent to them and opened.
+    received = _received(ids, year)
+    for member_id, sessions in received.items():
+        result[member_id].drafts = len(sessions)
+    sent = {session_id for sessions in received.values() for session_id in sessions}
     for member_id, session_id in Reading.objects.filter(member_id__in=ids, session_id__in=sent).values_list(
         "member_id", "session_id"
     ):
-        if member_id not in presenters[session_id]:
+        if session_id in received.get(member_id, ()):
             result[member_id].opened += 1
-    # Comments, on time or late, and how they were answered.
-    deadline = _Deadlines()
-    for comment in _comments(ids, year).select_related("session__cell", "response"):
-        record = result[comment.author_id]
+    # Comments, on time or late (the flag set when it was written), and how they were answered.
+    for author_id, late, decision in _comments(ids, year).values_list(
+        "author_id", "late", "response__decision"
+    ):
+        record = result[author_id]
         record.comments += 1
-        if deadline.passed(comment):
-            record.late += 1
-        response = getattr(comment, "response", None)
-        if response is not None and response.decision == Response.Decision.ACCEPTED:
+        record.late += int(late)
+        if decision == Response.Decision.ACCEPTED:
             record.accepted += 1
-        elif response is not None and response.decision == Response.Decision.PARTLY:
+        elif decision == Response.Decision.PARTLY:
             record.partly += 1
-    # Speeches and presentations.
+    # Speeches, and the sessions they presented once held.
     for (member_id,) in Speech.objects.filter(
-        member_id__in=ids, meeting__date__year=year, kind=Speech.Kind.SPEECH
+        member_id__in=ids, meeting__date__year=year, meeting__status__in=RECORDED, kind=Speech.Kind.SPEECH
     ).values_list("member_id"):
         result[member_id].speeches += 1
     for assignment in (
-        Assignment.objects.filter(member_id__in=ids, session__planned_date__year=year)
-        .exclude(session__status=Session.Status.CANCELLED)
+        Assignment.objects.filter(
+            member_id__in=ids, session__planned_date__year=year, session__status__in=PRESENTED
+        )
         .select_related("session__evaluation", "session__cell")
         .order_by("session__planned_date")
     ):
         evaluation = getattr(assignment.session, "evaluation", None)
         result[assignment.member_id].presented.append(Presented(assignment.session, evaluation))
     return result
-
-
-class _Deadlines:
-    """The comment deadline of a comment's session (planned date − the rule set's days), one rule-set
-    lookup per cell."""
-
-    def __init__(self) -> None:
-        self.days: dict[int, int] = {}
-
-    def passed(self, comment: Comment) -> bool:
-        session = comment.session
-        if session.planned_date is None:
-            return False
-        if session.cell_id not in self.days:
-            self.days[session.cell_id] = session.cell.effective_rule_set().param("comments_due_days_before")
-        return comment.created_at.date() > session.planned_date - timedelta(days=self.days[session.cell_id])
 
 
 def _comments(member_ids: list[int], year: int) -> Any:
@@ -235,15 +264,10 @@ def details(member: Member, year: int, item: str) -> list[Line]:
     from django.urls import reverse
 
     if item in ("present", "excused", "unexcused", "exempted", "elsewhere"):
-        rows = (
-            _attendance([member.pk], year)
-            .exclude(status="")
-            .select_related("meeting__session", "meeting__cell")
-        )
         lines: list[Line] = []
+        rows = _attendance([member.pk], year).select_related("meeting__session")
         for a in rows.order_by("meeting__date", "meeting__start_time"):
-            mine = "exempted" if a.exempted and a.status not in rules.ATTENDED else STATUS_ITEM.get(a.status)
-            if mine != item:
+            if _item(a.status, a.exempted, a.attached_elsewhere) != item:
                 continue
             meeting = a.meeting
             title = meeting.session.title if meeting.session else str(meeting.get_kind_display())
@@ -251,35 +275,38 @@ def details(member: Member, year: int, item: str) -> list[Line]:
             lines.append(Line(meeting.date, title, note, reverse("meetings:detail", args=[meeting.pk])))
         return lines
     if item in ("drafts", "opened"):
-        cells = _cells_of([member.pk], year).get(member.pk, set())
-        opened = set(Reading.objects.filter(member=member).values_list("session_id", flat=True))
-        presented = set(Assignment.objects.filter(member=member).values_list("session_id", flat=True))
+        sessions = _received([member.pk], year).get(member.pk, [])
+        opened = set(
+            Reading.objects.filter(member=member, session_id__in=sessions).values_list(
+                "session_id", flat=True
+            )
+        )
         lines = []
-        for d in _distributions(cells, year).select_related("session").order_by("distributed_at"):
-            if d.session_id in presented or (item == "opened" and d.session_id not in opened):
+        by_id = {
+            d.session_id: d
+            for d in Distribution.objects.filter(session_id__in=sessions).select_related("session")
+        }
+        for session_id in sessions:
+            d = by_id[session_id]
+            if item == "opened" and session_id not in opened:
                 continue
-            note = str(_("opened")) if d.session_id in opened else str(_("not opened"))
+            note = str(_("opened")) if session_id in opened else str(_("not opened"))
             lines.append(
                 Line(
-                    d.distributed_at.date(),
-                    d.session.title,
-                    note,
-                    reverse("drafts:read", args=[d.session_id]),
+                    d.distributed_at.date(), d.session.title, note, reverse("drafts:read", args=[session_id])
                 )
             )
         return lines
     if item in ("comments", "late", "accepted"):
         lines = []
-        deadline = _Deadlines()
-        for c in _comments([member.pk], year).select_related("session__cell", "response"):
+        for c in _comments([member.pk], year).select_related("session", "response"):
             response = getattr(c, "response", None)
-            late = deadline.passed(c)
-            if item == "late" and not late:
+            if item == "late" and not c.late:
                 continue
             if item == "accepted" and (response is None or response.decision != Response.Decision.ACCEPTED):
                 continue
             note = response.get_decision_display() if response else str(_("not answered yet"))
-            if late:
+            if c.late:
                 note = f"{_('after the deadline')} · {note}"
             url = reverse("drafts:read", args=[c.session_id]) + f"#c{c.pk}"
             lines.append(Line(c.created_at.date(), f"{c.session.title}: {c.body[:120]}", note, url))
@@ -292,7 +319,9 @@ def details(member: Member, year: int, item: str) -> list[Line]:
                 s.summary[:160],
                 reverse("meetings:detail", args=[s.meeting_id]),
             )
-            for s in Speech.objects.filter(member=member, meeting__date__year=year, kind=Speech.Kind.SPEECH)
+            for s in Speech.objects.filter(
+                member=member, meeting__date__year=year, meeting__status__in=RECORDED, kind=Speech.Kind.SPEECH
+            )
             .select_related("meeting__session")
             .order_by("meeting__date")
         ]

@@ -11,7 +11,7 @@
 from typing import Any
 
 from organizations.models import Member, Membership, Organization
-from organizations.permissions import scope_for
+from organizations.permissions import active_q, scope_for
 
 
 def _reaches(user: Any, cell: Organization) -> bool:
@@ -32,8 +32,12 @@ def can(user: Any, action: str, obj: Any) -> bool:
     if action == "record.view":  # obj: a member
         if scope.is_admin or obj.pk == scope.member_id:
             return True
+        # The secretaries of the member's own cell and the Đảng ủy above it; not a cell the member is
+        # only temporarily attached to (the record covers their home cell's sessions and evaluations).
         cells = Organization.objects.filter(
-            pk__in=Membership.objects.filter(member=obj).values("organization_id")
+            pk__in=Membership.objects.filter(active_q(), member=obj, kind=Membership.Kind.REGULAR).values(
+                "organization_id"
+            )
         )
         return any(_reaches(user, cell) for cell in cells)
     if action in ("cell.records", "review.view"):  # obj: a cell

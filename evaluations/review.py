@@ -111,6 +111,8 @@ def review(cell: Organization, year: int) -> Review:
         if proposal is not None and proposal.level:
             if row.not_ranked and proposal.level != ReviewProposal.Level.NOT_RANKED:
                 row.flags.append(row.not_ranked)
+            if not row.not_ranked and proposal.level == ReviewProposal.Level.NOT_RANKED:
+                row.flags.append(str(_("Admitted long enough to be ranked: propose a level.")))
             if proposal.points is not None and proposal.level != ReviewProposal.Level.NOT_RANKED:
                 expected = expected_level(proposal.points, params)
                 if expected != proposal.level:
@@ -171,7 +173,9 @@ def save_review(*, actor: Any, cell: Organization, year: int, proposals: list[Pr
     if errors:
         raise DomainError(" ".join(dict.fromkeys(errors)))
     with transaction.atomic():
-        current, _created = ReviewRound.objects.select_for_update().get_or_create(cell=cell, year=year)
+        # The cell's row is the lock two secretaries saving at once queue on (the review may not exist).
+        Organization.objects.select_for_update().get(pk=cell.pk)
+        current, _created = ReviewRound.objects.get_or_create(cell=cell, year=year)
         if current.status == ReviewRound.Status.ISSUED:
             raise InvalidTransition(_("The review of this year was issued; it can no longer be changed."))
         for item in proposals:

@@ -197,6 +197,8 @@ def review_page(request: HttpRequest, cell_pk: int) -> HttpResponse:
         _deny_unless(request.user, "review.edit", cell)
         inputs = []
         for member in review.roster(cell, year):
+            if f"level-{member.pk}" not in request.POST:
+                continue  # only the members the form showed are changed
             level = request.POST.get(f"level-{member.pk}", "")
             raw = request.POST.get(f"points-{member.pk}", "").strip()
             points = int(raw) if re.fullmatch(r"[0-9]{1,3}", raw) else None
@@ -245,10 +247,11 @@ def review_issue(request: HttpRequest, cell_pk: int) -> HttpResponse:
 
 def review_file(request: HttpRequest, cell_pk: int, fmt: str) -> HttpResponse:
     cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "review.view", cell)
+    _deny_unless(request.user, "lessons.view", cell)  # members of the cell and the Đảng ủy above
     year = _year(request)
     result = review.review(cell, year)
     if result.round is not None and result.round.document is not None:
+        # The issued result is also sent to the members of the cell ("Đảng viên trong chi bộ").
         frame = result.round.document.frame
     else:
         _deny_unless(request.user, "review.edit", cell)

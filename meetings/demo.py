@@ -150,7 +150,7 @@ def _distribute(demo: Demo, session: Session, day: date, index: int) -> None:
         comment = _comment(session, author, demo, anchor, body)
         written = day + timedelta(days=1) if (index, position) == (0, 1) else day - timedelta(days=2)
         Comment.objects.filter(pk=comment.pk).update(
-            created_at=timezone.make_aware(datetime.combine(written, time(20)))
+            created_at=timezone.make_aware(datetime.combine(written, time(20))), late=written > day
         )
         Response.objects.create(
             comment=comment, decision=answer, explanation="Đã bổ sung vào bản hoàn chỉnh."

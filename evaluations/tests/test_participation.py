@@ -45,6 +45,12 @@ def meeting_on(world, day: date, marks: dict[Member, str], speakers=()) -> Meeti
     meetings.mark_all_present(actor=world.secretary, meeting=meeting)
     for who in speakers:
         meetings.add_speech(actor=world.secretary, meeting=meeting, member_id=who.pk, summary="Ý kiến")
+    secretary = member(world.secretary)
+    meetings.save_field(
+        actor=world.secretary, meeting=meeting, name="minutes_secretary", value=str(secretary.pk)
+    )
+    meetings.save_field(actor=world.secretary, meeting=meeting, name="end_time", value="09:30")
+    meetings.approve_minutes(actor=world.secretary, meeting=meeting)
     return meeting
 
 
@@ -115,8 +121,8 @@ def test_drafts_received_opened_comments_on_time_late_and_accepted(world):
     b = drafts.add_comment(actor=world.member, session=first, anchor="", body="Góp ý hai")
     drafts.add_comment(actor=world.member, session=first, parent=a, body="Trả lời (không tính)")
     late = drafts.add_comment(actor=world.member, session=second, anchor="", body="Góp ý muộn")
-    # The second one was written after its deadline (the session's date, comments_due_days_before 0).
-    Comment.objects.filter(pk=late.pk).update(created_at=timezone.now() + timedelta(days=25))
+    # The second one was written after its deadline: the flag is set when a comment is written late.
+    Comment.objects.filter(pk=late.pk).update(late=True)
     Response.objects.create(comment=a, decision=Response.Decision.ACCEPTED)
     Response.objects.create(comment=b, decision=Response.Decision.PARTLY)
     record = participation.record(đức, today.year)
@@ -200,3 +206,41 @@ def test_the_member_sees_their_record_the_secretary_every_record_others_nothing(
     assert page.status_code == 200 and 'id="chi-tiet"' in page.content.decode()
     pdf = client.get(reverse("evaluations:record_file", args=[đức.pk, "pdf"]) + "?nam=2026")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_drafts_follow_the_sending_rule_membership_on_the_day_and_exemption(world):
+    today = timezone.localdate()
+    _distributed(world, "Chuyên đề một", today + timedelta(days=10))
+    newcomer = member_in(world.cell, full_name="Người mới")
+    newcomer.memberships.update(start_date=today + timedelta(days=11))
+    exempted = member_in(world.cell, full_name="Người được miễn")
+    ExemptionFactory(member=exempted, start_date=today - timedelta(days=30))
+    records = participation.records([newcomer, exempted, member(world.member)], today.year)
+    assert records[newcomer.pk].drafts == 0  # not yet a member on the session's day
+    assert records[exempted.pk].drafts == 0  # exempted, and the draft was not sent to exempted members
+    assert records[member(world.member).pk].drafts == 1
+
+
+def test_a_session_counts_as_presented_once_it_is_held(world):
+    plan = planning.create_plan(actor=world.secretary, cell=world.cell, year=YEAR)
+    session = planning.add_session(
+        actor=world.secretary, plan=plan, quarter=4, title="Chưa tổ chức", planned_date=date(YEAR, 12, 20)
+    )
+    planning.assign_presenters(actor=world.secretary, session=session, members=[member(world.member)])
+    assert participation.record(member(world.member), YEAR).presented == []
+    Session.objects.filter(pk=session.pk).update(status=Session.Status.HELD)
+    assert [p.session.pk for p in participation.record(member(world.member), YEAR).presented] == [session.pk]
+
+
+def test_a_cell_the_member_is_only_attached_to_does_not_read_their_record(client, world):
+    from organizations.models import Position
+    from tests.factories import MembershipFactory, PositionFactory, TermFactory
+
+    đức = member(world.member)
+    MembershipFactory(member=đức, organization=world.other_cell, kind="temporary")
+    host = Member.objects.get(user=world.other_member)
+    PositionFactory(
+        term=TermFactory(organization=world.other_cell), member=host, role=Position.Role.SECRETARY
+    )
+    client.force_login(world.other_member)
+    assert client.get(reverse("evaluations:record", args=[đức.pk])).status_code in (403, 404)

@@ -177,3 +177,29 @@ def test_evaluation_refused_before_the_resolution_or_without_what_is_needed(worl
     with pytest.raises(PermissionDenied):
         evaluate(world, issued_session, actor=world.member)
     assert not SessionEvaluation.objects.exists()
+
+
+def test_a_member_who_should_be_ranked_is_flagged_when_proposed_not_ranked(world):
+    đức = member(world.member)
+    propose(world, {đức: ("not_ranked", None)})
+    _result, flags = flags_of(world)
+    assert flags[đức.full_name]
+
+
+def test_a_form_that_sends_no_level_for_a_member_leaves_their_proposal_alone(client, world):
+    đức = member(world.member)
+    propose(world, {đức: ("good", 80)})
+    client.force_login(world.secretary)
+    url = reverse("evaluations:review", args=[world.cell.pk])
+    client.post(url, {"nam": str(YEAR)})
+    assert ReviewProposal.objects.get(member=đức).level == "good"
+
+
+def test_members_read_the_issued_result(client, world):
+    propose(world, {m: ("good", 80) for m in review.roster(world.cell, YEAR)})
+    review.issue_review(actor=world.secretary, cell=world.cell, year=YEAR)
+    client.force_login(world.probationary)
+    answer = client.get(reverse("evaluations:review_file", args=[world.cell.pk, "docx"]) + f"?nam={YEAR}")
+    assert answer.status_code == 200
+    client.force_login(world.other_member)
+    assert client.get(reverse("evaluations:review_file", args=[world.cell.pk, "docx"])).status_code == 404
