@@ -15,6 +15,7 @@ the right numbers and dates; the sessions held before the meetings feature exist
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -102,6 +103,47 @@ def _regular(demo: Demo, cell: object, day: date) -> None:
         value=f"Chi bộ thống nhất nhiệm vụ tháng {day.month % 12 + 1}: bảo đảm tiến độ giảng dạy và nghiên cứu khoa học.",
     )
     _close(meeting, demo, "09:40", day)
+
+
+def _other_regular(cell: Any, day: date, seed: int) -> None:
+    """A monthly meeting of another cell: everyone present but one member excused in most months, and
+    in one cell an unexcused absence now and then."""
+    meeting = services.create_meeting(
+        actor=None,
+        cell=cell,
+        kind=Meeting.Kind.REGULAR,
+        date=day,
+        start_time=time(7, 30),
+        place="Phòng họp " + cell.name.removeprefix("Chi bộ "),
+    )
+    services.open_record(actor=None, meeting=meeting)
+    rows = list(meeting.attendances.filter(status="").order_by("member__full_name"))
+    if rows and (day.month + seed) % 3:
+        absent = rows[(day.month * (seed + 2)) % len(rows)]
+        unexcused = seed == 1 and day.month % 4 == 0
+        services.set_attendance(
+            actor=None,
+            meeting=meeting,
+            member_id=absent.member_id,
+            status="absent_unexcused" if unexcused else "absent_excused",
+            reason="" if unexcused else "Đi công tác",
+        )
+    services.mark_all_present(actor=None, meeting=meeting)
+    present = meeting.attendances.filter(status="present").exclude(member_id=meeting.chair_id or 0).first()
+    if present is not None:
+        services.save_field(
+            actor=None, meeting=meeting, name="minutes_secretary", value=str(present.member_id)
+        )
+    services.save_field(actor=None, meeting=meeting, name="end_time", value="09:30")
+    rubric = services.rubric_for(meeting)
+    scores = {c.code: c.points for c in rubric.criteria}
+    scores["participation"] = 15 if (day.month + seed) % 2 else 20
+    if meeting.attendances.filter(status="absent_unexcused").exists():
+        scores["attendance"] = 10
+    services.score_quality(actor=None, meeting=meeting, scores=scores)
+    services.approve_minutes(actor=None, meeting=meeting)
+    stamp = timezone.make_aware(datetime.combine(day, time(10)))
+    MinutesVersion.objects.filter(meeting=meeting).update(approved_at=stamp)
 
 
 DRAFT_TEXT = """# I. Thực trạng
@@ -272,6 +314,13 @@ def add_meetings(demo: Demo) -> None:
         index = held.index(session)
         last = index == len(held) - 1 and len(held) > 1
         _hold(demo, session, today, stage="final_submitted" if last else "issued", index=index)
+
+    # The other cells of the school record their monthly meetings too (for the Đảng ủy's dashboard).
+    for seed, other in enumerate(
+        c for c in demo.cells.values() if c.parent_id == cell.parent_id and c != cell
+    ):
+        for month in range(1, today.month + (1 if today.day > 8 else 0)):
+            _other_regular(other, date(today.year, month, 8), seed)
 
     # The next session: its draft is under comment; the meeting is planned and announced.
     upcoming = Session.objects.get(cell=cell, plan__year=today.year, title=COMMENT_TITLE)
