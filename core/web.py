@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from core.errors import DomainError
 
@@ -39,6 +39,14 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     return None
 
 
+def action_form() -> forms.Form:
+    """A valid form with no field, for a button that sends nothing but a confirmation: it carries the
+    service's refusal to :func:`form_errors` like any other form."""
+    form = forms.Form(data={})
+    form.is_valid()
+    return form
+
+
 def form_errors(form: forms.BaseForm) -> str:
     """All of a form's error messages as one sentence for a flash message, each after its field's
     label so the person knows what to correct ("Lý do: Trường này là bắt buộc.")."""
@@ -60,3 +68,10 @@ def submit_and_report(
         return True
     messages.error(request, form_errors(form))
     return False
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file the browser downloads under ``filename`` (an ASCII name: see documents.render.export)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -17,6 +17,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -29,6 +30,7 @@ from docx.text.paragraph import Paragraph
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from core.text import fold
 from documents import wording
 from documents.fonts import document_fonts
 from documents.frame import DocumentFrame
@@ -367,3 +369,15 @@ def render_docx(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> 
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def export(frame: DocumentFrame, fmt: str, name: str, *, limit: int | None = None) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of ``frame`` as ``"pdf"`` or DOCX; ``name`` becomes an ASCII
+    file name ("Kế hoạch 2026" → "ke-hoach-2026.pdf"), cut to ``limit`` characters if given."""
+    slug = slugify(fold(name))[:limit] or "van-ban"
+    if fmt == "pdf":
+        return render_pdf(frame), "application/pdf", f"{slug}.pdf"
+    return render_docx(frame), DOCX_CONTENT_TYPE, f"{slug}.docx"

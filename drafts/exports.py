@@ -7,12 +7,10 @@ are the document's own (Vietnamese by regulation), hence not translated.
 from dataclasses import replace
 
 from django.utils import timezone
-from django.utils.text import slugify
 
-from core.text import fold
 from documents.frame import DocumentFrame, frame_for, paragraph, table
 from documents.models import DocumentType
-from documents.render import render_docx, render_pdf
+from documents.render import export
 from drafts.models import Comment, Response
 from planning.models import Session
 
@@ -78,12 +76,4 @@ def response_frame(session: Session) -> DocumentFrame:
 
 
 def export_responses(session: Session, fmt: str) -> tuple[bytes, str, str]:
-    frame = response_frame(session)
-    name = slugify(fold(f"tiep-thu-gop-y-{session.title}"))[:80] or "tiep-thu-gop-y"
-    if fmt == "pdf":
-        return render_pdf(frame), "application/pdf", f"{name}.pdf"
-    return (
-        render_docx(frame),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        f"{name}.docx",
-    )
+    return export(response_frame(session), fmt, f"tiep-thu-gop-y-{session.title}", limit=80)

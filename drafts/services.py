@@ -334,9 +334,15 @@ def return_draft(
 
 def recipients_of(session: Session, *, include_exempted: bool) -> list[Member]:
     """Members of the cell on the session's date (regular and temporarily attached here)."""
-    on = session.planned_date or timezone.localdate()
+    return cell_members(session.cell, session.planned_date, include_exempted=include_exempted)
+
+
+def cell_members(cell: Any, on: date | None, *, include_exempted: bool) -> list[Member]:
+    """Members of ``cell`` on ``on`` (today by default), regular and temporarily attached here, in
+    Vietnamese name order; exempted members only if asked."""
+    on = on or timezone.localdate()
     members = Member.objects.filter(
-        pk__in=Membership.objects.filter(active_q(on=on), organization=session.cell).values("member_id")
+        pk__in=Membership.objects.filter(active_q(on=on), organization=cell).values("member_id")
     )
     if not include_exempted:
         exempted = Exemption.objects.filter(active_q(on=on)).values("member_id")

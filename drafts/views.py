@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import form_errors, get_visible_or_404, run_service, submit_and_report
+from core.web import attachment, form_errors, get_visible_or_404, run_service, submit_and_report
 from drafts import exports, permissions, services
 from drafts.blocks import Block, split_blocks
 from drafts.forms import (
@@ -461,10 +461,7 @@ def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     session = _session(request, pk)
     if fmt not in ("docx", "pdf"):
         raise Http404
-    data, content_type, filename = exports.export_responses(session, fmt)
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(*exports.export_responses(session, fmt))
 
 
 def compare(request: HttpRequest, pk: int) -> HttpResponse:

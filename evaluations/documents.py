@@ -6,12 +6,15 @@ import io
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.text import fold
 from documents.frame import DocumentFrame, frame_for, heading, paragraph, table
 from documents.models import DocumentType
 from evaluations.participation import Record
+from organizations.importing import XLSX_CONTENT_TYPE
 
 RATING_NAMES = {"excellent": "Xuất sắc", "good": "Tốt", "fair": "Đạt yêu cầu", "weak": "Chưa đạt"}
 
@@ -104,8 +107,9 @@ COLUMNS = (
 )
 
 
-def records_xlsx(records: list[Record], title: str) -> bytes:
-    """The cell's participation table, one row per member (figures as numbers, for sorting and sums)."""
+def records_xlsx(records: list[Record], title: str, name: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the cell's participation table, one row per member
+    (figures as numbers, for sorting and sums)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -139,4 +143,4 @@ def records_xlsx(records: list[Record], title: str) -> bytes:
     sheet.freeze_panes = "B3"
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    return buffer.getvalue(), XLSX_CONTENT_TYPE, f"{slugify(fold(name))}.xlsx"

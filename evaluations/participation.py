@@ -45,14 +45,6 @@ ITEMS = {
     "speeches": _("Speeches"),
     "presented": _("Sessions presented"),
 }
-STATUS_ITEM = {
-    rules.PRESENT: "present",
-    rules.LATE: "present",
-    rules.EXCUSED: "excused",
-    rules.UNEXCUSED: "unexcused",
-    rules.EXEMPTED: "exempted",
-    rules.ELSEWHERE: "elsewhere",
-}
 
 
 @dataclass
@@ -97,9 +89,6 @@ class Record:
     @property
     def attendance_rate(self) -> float | None:
         return 100 * self.present / self.expected if self.expected else None
-
-    def count(self, item: str) -> int:
-        return len(self.presented) if item == "presented" else int(getattr(self, item))
 
 
 # Meetings count once their minutes are approved (as in the quarterly reports).

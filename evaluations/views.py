@@ -8,13 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.text import fold
-from core.web import form_errors, get_visible_or_404, run_service
-from documents.render import render_docx, render_pdf
+from core.web import action_form, attachment, form_errors, get_visible_or_404, run_service
+from documents.render import export
 from evaluations import documents, participation, permissions, review, services
 from evaluations.forms import EvaluationForm
 from evaluations.models import ReviewProposal, SessionEvaluation
@@ -40,16 +38,9 @@ def _cell(request: HttpRequest, pk: int) -> Organization:
 
 
 def _document(frame: Any, fmt: str, name: str) -> HttpResponse:
-    if fmt == "pdf":
-        content, content_type = render_pdf(frame), "application/pdf"
-    elif fmt == "docx":
-        content = render_docx(frame)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    else:
+    if fmt not in ("pdf", "docx"):
         raise Http404
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(fold(name)) or "tai-lieu"}.{fmt}"'
-    return response
+    return attachment(*export(frame, fmt, name))
 
 
 # --- Evaluating a session ---------------------------------------------------------------------
@@ -149,39 +140,31 @@ def record_file(request: HttpRequest, member_pk: int, fmt: str) -> HttpResponse:
     return _document(frame, fmt, f"minh-chung-{year}-{member.full_name}")
 
 
-def cell_records(request: HttpRequest, cell_pk: int) -> HttpResponse:
+def _cell_records(request: HttpRequest, cell_pk: int) -> tuple[Organization, int, list[participation.Record]]:
+    """The cell, the year asked for and its members' records, in the roster's order."""
     cell = _cell(request, cell_pk)
     _deny_unless(request.user, "cell.records", cell)
     year = _year(request)
     members = review.roster(cell, year)
     records = participation.records(members, year)
+    return cell, year, [records[m.pk] for m in members]
+
+
+def cell_records(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell, year, records = _cell_records(request, cell_pk)
     this_year = timezone.localdate().year
     return render(
         request,
         "evaluations/cell_records.html",
-        {
-            "cell": cell,
-            "year": year,
-            "years": range(this_year, this_year - 5, -1),
-            "records": [records[m.pk] for m in members],
-        },
+        {"cell": cell, "year": year, "years": range(this_year, this_year - 5, -1), "records": records},
     )
 
 
 def cell_records_xlsx(request: HttpRequest, cell_pk: int) -> HttpResponse:
-    cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "cell.records", cell)
-    year = _year(request)
-    members = review.roster(cell, year)
-    records = participation.records(members, year)
-    content = documents.records_xlsx([records[m.pk] for m in members], f"{cell.name} · {year}")
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    cell, year, records = _cell_records(request, cell_pk)
+    return attachment(
+        *documents.records_xlsx(records, f"{cell.name} · {year}", f"tham-gia-{year}-{cell.name}")
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{slugify(fold(f"tham-gia-{year}-{cell.name}"))}.xlsx"'
-    )
-    return response
 
 
 # --- Year-end review --------------------------------------------------------------------------
@@ -207,7 +190,7 @@ def review_page(request: HttpRequest, cell_pk: int) -> HttpResponse:
             inputs.append(
                 review.ProposalInput(member.pk, level, points, request.POST.get(f"note-{member.pk}", ""))
             )
-        form = EvaluationForm()  # carries the refusal of the service
+        form = action_form()
         saved = None
         if not errors:
             saved = run_service(
@@ -237,7 +220,7 @@ def review_issue(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = _cell(request, cell_pk)
     _deny_unless(request.user, "review.issue", cell)
     year = _year(request)
-    form = EvaluationForm()
+    form = action_form()
     if run_service(form, lambda: review.issue_review(actor=request.user, cell=cell, year=year)):
         messages.success(request, _("The result of the review was issued and sent to the Party committee."))
     else:

@@ -8,9 +8,6 @@ uses the application in (as in planning/exports.py), so it is not translated.
 from datetime import date, time
 from typing import Any
 
-from django.utils.text import slugify
-
-from core.text import fold
 from documents.frame import (
     DocumentFrame,
     bullet_list,
@@ -21,7 +18,6 @@ from documents.frame import (
     table,
 )
 from documents.models import DocumentType
-from documents.render import render_docx, render_pdf
 from meetings import rules
 from meetings.models import Attendance, Meeting, Resolution
 from organizations.selectors import vietnamese_name_key
@@ -352,19 +348,4 @@ def resolution_frame(resolution: Resolution) -> DocumentFrame:
         summary=f"Về chuyên đề “{_topic(meeting)}”",
         body=body,
         recipients=[superior_recipient(meeting.cell), MEMBERS_RECIPIENT],
-    )
-
-
-# --- Files ---------------------------------------------------------------------------------------
-
-
-def export(frame: DocumentFrame, fmt: str, name: str) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of ``frame`` as PDF or DOCX."""
-    name = slugify(fold(name)) or "van-ban"
-    if fmt == "pdf":
-        return render_pdf(frame), "application/pdf", f"{name}.pdf"
-    return (
-        render_docx(frame),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        f"{name}.docx",
     )

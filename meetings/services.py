@@ -21,11 +21,10 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from documents.services import issue_document
 from drafts.models import DraftVersion
-from drafts.services import _notify_later, _t, distributed_version, recipients_of
-from meetings import permissions, rules
+from drafts.services import _notify_later, _t, cell_members, recipients_of
+from meetings import permissions, rules, selectors
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from organizations.models import Member, Membership
-from organizations.permissions import active_q
 from organizations.selectors import cell_roster, vietnamese_name_key
 from planning.models import Session
 
@@ -125,7 +124,7 @@ def create_meeting(
             # Also what a form sent twice meets: the first one made the meeting.
             raise DomainError(_("This cell already has a meeting at this time."), field="date")
         if agenda is None:
-            agenda = default_agenda(kind, session, open_tasks_of_cell(cell).count())
+            agenda = default_agenda(kind, session, selectors.open_tasks(cell.pk).count())
         meeting = Meeting.objects.create(
             cell=cell,
             kind=kind,
@@ -162,7 +161,7 @@ def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None)
         meeting.notice = document
         meeting.save(update_fields=["notice"])
         log_action(actor, "meetings.notice.issued", meeting, {"symbol": document.symbol})
-        members = recipients_of(_session_stub(meeting), include_exempted=False)
+        members = cell_members(meeting.cell, meeting.date, include_exempted=False)
         _notify_later(
             members,
             _t(_("Meeting on %(date)s")) % {"date": meeting.date.strftime("%d/%m/%Y")},
@@ -175,17 +174,6 @@ def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None)
             reverse("meetings:detail", args=[meeting.pk]),
         )
     return document
-
-
-def _session_stub(meeting: Meeting) -> Any:
-    """recipients_of() reads only the cell and the date; a regular meeting has no session."""
-
-    @dataclass
-    class Stub:
-        cell: Any
-        planned_date: date
-
-    return Stub(meeting.cell, meeting.date)
 
 
 # --- The record -----------------------------------------------------------------------------
@@ -256,19 +244,10 @@ class Conflict(DomainError):
         self.current = current
 
 
-def _field_text(meeting: Meeting, name: str) -> str:
-    value = getattr(
-        meeting,
-        name
-        if name in RECORD_TEXT_FIELDS
-        else f"{name}_id"
-        if name
-        in (
-            "chair",
-            "minutes_secretary",
-        )
-        else name,
-    )
+def stored_text(meeting: Meeting, name: str) -> str:
+    """A field of the record as the page shows it (a member's id, a time as HH:MM, a text): what a
+    phone sends back as the ``base`` of its next change."""
+    value = getattr(meeting, f"{name}_id" if name in ("chair", "minutes_secretary") else name)
     if value is None:
         return ""
     if isinstance(value, time):
@@ -297,7 +276,7 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
-        current = _field_text(meeting, name)
+        current = stored_text(meeting, name)
         if base is not None and current != _norm(base) and current != value:
             raise Conflict(
                 _("Someone else changed this field meanwhile; their text is shown, yours was not saved."),
@@ -328,11 +307,6 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
             setattr(meeting, name, value)
         _bump(meeting, name)
     return meeting
-
-
-def stored_text(meeting: Meeting, name: str) -> str:
-    """The field as the server holds it, for the phone's next ``base``."""
-    return _field_text(meeting, name)
 
 
 def _parse_time(value: str, name: str) -> time | None:
@@ -483,14 +457,6 @@ def delete_speech(*, actor: Any, speech: Speech) -> None:
 # --- The vote ---------------------------------------------------------------------------------
 
 
-def voters(meeting: Meeting) -> list[rules.Voter]:
-    return [a.voter() for a in meeting.attendances.all()]
-
-
-def unmarked(meeting: Meeting) -> list[Member]:
-    return [a.member for a in meeting.attendances.select_related("member").filter(status="")]
-
-
 def record_vote(
     *,
     actor: Any,
@@ -525,8 +491,8 @@ def record_vote(
             named = {int(k): v for k, v in (named or {}).items() if v}
             if not named:
                 raise DomainError(_("Choose the vote of each member who voted."))
-            may_vote = {a.member_id: a for a in attendances if _may_vote(a)}
-            strangers = set(named) - set(may_vote)
+            allowed = {a.member_id for a in attendances if may_vote(a)}
+            strangers = set(named) - allowed
             if strangers:
                 names = [a.member.full_name for a in attendances if a.member_id in strangers]
                 raise DomainError(
@@ -591,7 +557,8 @@ def _refuse_under_issued_resolution(meeting: Meeting) -> None:
         )
 
 
-def _may_vote(attendance: Attendance) -> bool:
+def may_vote(attendance: Attendance) -> bool:
+    """A full member of this cell, in the room, not attached elsewhere, suspended or detained."""
     voter = attendance.voter()
     return (
         voter.full and voter.present and not (voter.attached_elsewhere or voter.suspended or voter.detained)
@@ -813,12 +780,7 @@ def save_resolution(
     if meeting.session is None:
         raise InvalidTransition(_("Only a thematic session ends with a resolution."))
     # Owners are members of the cell now (they carry the task out from now on).
-    members = {
-        m.pk: m
-        for m in Member.objects.filter(
-            pk__in=Membership.objects.filter(active_q(), organization=meeting.cell).values("member_id")
-        )
-    }
+    members = {m.pk: m for m in cell_members(meeting.cell, None, include_exempted=True)}
     errors = []
     for index, task in enumerate(tasks, start=1):
         if not task.description.strip():
@@ -942,35 +904,3 @@ def complete_task(*, actor: Any, task: ResolutionTask, note: str = "") -> Resolu
         task.save(update_fields=["done_at", "done_note", "done_by"])
         log_action(actor, "meetings.task.done", task.resolution.meeting, {"task": task.description[:80]})
     return task
-
-
-def open_tasks_of_cell(cell: Any) -> Any:
-    return ResolutionTask.objects.filter(
-        resolution__meeting__cell=cell, resolution__issued_at__isnull=False, done_at__isnull=True
-    )
-
-
-def meeting_of(session: Session) -> Meeting | None:
-    return Meeting.objects.filter(session=session).first()
-
-
-__all__ = [
-    "Conflict",
-    "add_speech",
-    "approve_minutes",
-    "clear_vote",
-    "complete_task",
-    "create_meeting",
-    "delete_speech",
-    "distributed_version",
-    "issue_notice",
-    "issue_resolution",
-    "mark_all_present",
-    "open_record",
-    "record_vote",
-    "save_field",
-    "save_resolution",
-    "score_quality",
-    "set_attendance",
-    "start_correction",
-]

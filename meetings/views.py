@@ -23,7 +23,9 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history
 from core.errors import DomainError
-from core.web import form_errors, get_visible_or_404, run_service, submit_and_report
+from core.web import action_form, attachment, form_errors, get_visible_or_404, run_service, submit_and_report
+from documents.render import export
+from drafts.services import cell_members
 from meetings import documents, permissions, selectors, services
 from meetings.forms import (
     MeetingForm,
@@ -35,8 +37,8 @@ from meetings.forms import (
     parse_tasks,
 )
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask, Speech
-from organizations.models import Member, Membership, Organization
-from organizations.permissions import active_q, visible_organizations
+from organizations.models import Organization
+from organizations.permissions import scope_for, visible_organizations
 from planning.models import Session
 
 
@@ -60,12 +62,6 @@ def _is_fetch(request: HttpRequest) -> bool:
 
 def _back(meeting: Meeting, anchor: str = "") -> HttpResponse:
     return redirect(reverse("meetings:record", args=[meeting.pk]) + (f"#{anchor}" if anchor else ""))
-
-
-def _send(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _number(text: str) -> int | None:
@@ -181,7 +177,7 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(request.user, "meeting.manage", meeting)
     submit_and_report(
         request,
-        ReasonForm({"reason": "-"}),
+        action_form(),
         lambda data: services.issue_notice(actor=request.user, meeting=meeting),
         _("The notice was issued and the members were told."),
     )
@@ -196,7 +192,7 @@ def notice_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         _deny_unless(request.user, "meeting.manage", meeting)
         frame = documents.notice_frame(meeting)
-    return _send(*documents.export(frame, fmt, f"thong-bao-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
+    return attachment(*export(frame, fmt, f"thong-bao-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
 
 
 @require_POST
@@ -205,7 +201,7 @@ def open_record(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(request.user, "meeting.record", meeting)
     if submit_and_report(
         request,
-        ReasonForm({"reason": "-"}),
+        action_form(),
         lambda data: services.open_record(actor=request.user, meeting=meeting),
         _("The record is open. Mark the attendance first."),
     ):
@@ -219,12 +215,11 @@ def open_record(request: HttpRequest, pk: int) -> HttpResponse:
 def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     rows = selectors.attendances(meeting)
     rubric = services.rubric_for(meeting)
-    present_members = [a.member for a in rows if a.attended]
-    voters = [a for a in rows if a.attended and a.voter().full and not a.voter().suspended]
+    summary = selectors.summary(rows)
     return {
         "meeting": meeting,
         "rows": rows,
-        "summary": selectors.summary(rows),
+        "summary": summary,
         "checks": selectors.checks(meeting, rows),
         "speeches": list(meeting.speeches.select_related("member")),
         "speech_form": SpeechForm(members=[a.member for a in rows], initial={"client_id": uuid.uuid4()}),
@@ -236,9 +231,8 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
                 "other": meeting.votes_other,
             }
         ),
-        "voters": voters,
-        "basis": services.stored_basis(meeting) or selectors.summary(rows).basis,
-        "present_members": present_members,
+        "voters": [a for a in rows if services.may_vote(a)],
+        "basis": services.stored_basis(meeting) or summary.basis,
         "rubric": rubric,
         "scores": meeting.quality_scores,
         "quality_label": services.quality_label(meeting),
@@ -378,7 +372,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def all_present(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     _deny_unless(request.user, "meeting.record", meeting)
-    form = ReasonForm({"reason": "-"})
+    form = action_form()
     count = run_service(form, lambda: services.mark_all_present(actor=request.user, meeting=meeting))
     if count is None:
         messages.error(request, form_errors(form))
@@ -428,7 +422,7 @@ def speech_delete(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     _deny_unless(request.user, "meeting.record", speech.meeting)
-    form = ReasonForm({"reason": "-"})
+    form = action_form()
     if run_service(form, lambda: _delete(request, speech)) is None:
         messages.error(request, form_errors(form))
     else:
@@ -490,7 +484,7 @@ def vote_clear(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(request.user, "meeting.record", meeting)
     submit_and_report(
         request,
-        ReasonForm({"reason": "-"}),
+        action_form(),
         lambda data: services.clear_vote(actor=request.user, meeting=meeting),
         _("The vote was cleared."),
     )
@@ -502,14 +496,13 @@ def quality(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     _deny_unless(request.user, "meeting.manage", meeting)
     rubric = services.rubric_for(meeting)
-    form = ReasonForm({"reason": "-"})
+    form = action_form()
     scores: dict[str, int] = {}
     for criterion in rubric.criteria:
         raw = request.POST.get(f"score-{criterion.code}", "").strip() or "0"
         try:
             scores[criterion.code] = int(raw)
         except ValueError:
-            form.is_valid()
             form.add_error(None, _("“%(criterion)s”: write a whole number.") % {"criterion": criterion.label})
     assessment = None
     if not form.errors:
@@ -533,7 +526,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     _deny_unless(request.user, "minutes.approve", meeting)
     if submit_and_report(
         request,
-        ReasonForm({"reason": "-"}),
+        action_form(),
         lambda data: services.approve_minutes(actor=request.user, meeting=meeting),
         _("The minutes are approved and locked."),
     ):
@@ -577,21 +570,10 @@ def minutes_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         frame = version.frame
         suffix = f"v{version.number}"
-    return _send(
-        *documents.export(frame, fmt, f"bien-ban-{meeting.date:%Y-%m-%d}-{meeting.cell.name}-{suffix}")
-    )
+    return attachment(*export(frame, fmt, f"bien-ban-{meeting.date:%Y-%m-%d}-{meeting.cell.name}-{suffix}"))
 
 
 # --- Resolution -------------------------------------------------------------------------------
-
-
-def _cell_members(meeting: Meeting) -> list[Member]:
-    from organizations.selectors import vietnamese_name_key
-
-    members = Member.objects.filter(
-        pk__in=Membership.objects.filter(active_q(), organization=meeting.cell).values("member_id")
-    )
-    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
 
 
 def resolution(request: HttpRequest, pk: int) -> HttpResponse:
@@ -654,7 +636,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     if editable:
         task_rows += [{"description": "", "owners": [], "deadline": None}] * (2 if task_rows else 3)
-    scope_member = _member_id(request)
+    scope_member = scope_for(request.user).member_id
     tasks = list(current.tasks.prefetch_related("owners")) if current is not None else []
     for task in tasks:
         task.can_done = may_issue or scope_member in {o.pk for o in task.owners.all()}
@@ -668,7 +650,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "editable": editable,
             "task_rows": task_rows,
-            "members": _cell_members(meeting) if editable else [],
+            "members": cell_members(meeting.cell, None, include_exempted=True) if editable else [],
             "can_issue": editable
             and current is not None
             and meeting.session.status == Session.Status.FINAL_APPROVED,
@@ -681,19 +663,13 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _member_id(request: HttpRequest) -> int | None:
-    from organizations.permissions import scope_for
-
-    return scope_for(request.user).member_id
-
-
 @require_POST
 def resolution_issue(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     _deny_unless(request.user, "resolution.issue", meeting)
     submit_and_report(
         request,
-        ReasonForm({"reason": "-"}),
+        action_form(),
         lambda data: services.issue_resolution(actor=request.user, meeting=meeting),
         _("The resolution was issued and sent to the members with the final text."),
     )
@@ -709,7 +685,7 @@ def resolution_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         _deny_unless(request.user, "resolution.issue", meeting)
         frame = documents.resolution_frame(current)
-    return _send(*documents.export(frame, fmt, f"nghi-quyet-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
+    return attachment(*export(frame, fmt, f"nghi-quyet-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
 
 
 @require_POST

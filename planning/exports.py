@@ -13,12 +13,9 @@ number ("Số     -KH/CB") rendered from the live plan.
 from datetime import date
 from typing import Any
 
-from django.utils.text import slugify
-
-from core.text import fold
 from documents.frame import DocumentFrame, frame_for, heading, paragraph, superior_recipient, table
 from documents.models import DocumentType
-from documents.render import render_docx, render_pdf
+from documents.render import export
 from documents.services import issue_document
 from planning.models import AnnualPlan, Session
 
@@ -116,11 +113,4 @@ def export_plan(plan: AnnualPlan, fmt: str) -> tuple[bytes, str, str]:
         AnnualPlan.Status.ACKNOWLEDGED,
     )
     frame = plan.document.frame if issued and plan.document else plan_frame(plan)
-    name = slugify(fold(f"ke-hoach-{plan.year}-{plan.cell.name}")) or "ke-hoach"
-    if fmt == "pdf":
-        return render_pdf(frame), "application/pdf", f"{name}.pdf"
-    return (
-        render_docx(frame),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        f"{name}.docx",
-    )
+    return export(frame, fmt, f"ke-hoach-{plan.year}-{plan.cell.name}")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import get_visible_or_404, run_service, submit_and_report
+from core.web import attachment, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q, scope_for, visible_organizations
 from planning import permissions, rules, selectors, services
@@ -166,10 +166,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     plan = _plan(request, pk)
     if fmt not in ("docx", "pdf"):
         raise Http404
-    data, content_type, filename = exports.export_plan(plan, fmt)
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(*exports.export_plan(plan, fmt))
 
 
 # --- Sessions --------------------------------------------------------------------------------

@@ -10,9 +10,7 @@ snapshot, together with the figures in ``Report.figures``.
 from datetime import date
 from typing import Any
 
-from django.utils.text import slugify
-
-from core.text import fold
+from documents import render
 from documents.frame import (
     DocumentFrame,
     bullet_list,
@@ -23,7 +21,6 @@ from documents.frame import (
     table,
 )
 from documents.models import DocumentType
-from documents.render import render_docx, render_pdf
 from planning.models import Session
 from reports.models import Report
 from reports.selectors import HELD, ReportFigures
@@ -229,11 +226,4 @@ def report_frame(report: Report, data: ReportFigures, on: date | None = None) ->
 def export(frame: DocumentFrame, fmt: str, report: Report) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the report as PDF or DOCX."""
     period = f"quy-{report.quarter}-{report.year}" if report.quarter else f"nam-{report.year}"
-    name = slugify(fold(f"bao-cao-{period}-{report.cell.name}")) or "bao-cao"
-    if fmt == "pdf":
-        return render_pdf(frame), "application/pdf", f"{name}.pdf"
-    return (
-        render_docx(frame),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        f"{name}.docx",
-    )
+    return render.export(frame, fmt, f"bao-cao-{period}-{report.cell.name}")

@@ -11,10 +11,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core.text import fold
+from organizations.importing import XLSX_CONTENT_TYPE
 from reports.models import Report, period_label
 from reports.selectors import Dashboard, Figures
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPE = XLSX_CONTENT_TYPE
 
 
 def _ratio(value: float | None) -> float | None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import get_visible_or_404, run_service, submit_and_report
+from core.web import attachment, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
 from reports import charts, permissions, selectors, services
@@ -39,12 +39,6 @@ def _report(request: HttpRequest, pk: int) -> Report:
     return get_visible_or_404(
         permissions.visible_reports(request.user).select_related("cell__parent", "document"), pk=pk
     )
-
-
-def _send(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _years(today: date) -> list[int]:
@@ -220,7 +214,7 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         frame = report.document.frame
     else:
         raise PermissionDenied
-    return _send(*export(frame, fmt, report))
+    return attachment(*export(frame, fmt, report))
 
 
 # --- The Đảng ủy's dashboard -------------------------------------------------------------------------
@@ -287,4 +281,4 @@ def dashboard_xlsx(request: HttpRequest, party_pk: int) -> HttpResponse:
     party = _party(request, party_pk)
     today = timezone.localdate()
     year, quarter = _period(request, today)
-    return _send(*build(selectors.dashboard(party, year, quarter, request.user, today)))
+    return attachment(*build(selectors.dashboard(party, year, quarter, request.user, today)))
