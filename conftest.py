@@ -7,14 +7,57 @@ bộ; an administrator.
 
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from organizations.models import Member, OfficerAssignment, Organization, Position
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+# --- The clock -----------------------------------------------------------------------------------
+# No test reads the real calendar (STYLE.md "Tests are cheap to run"): the whole run happens on a
+# fixed Wednesday in November, the clock ticking from there. Tests about dates near "now" are marked
+# ``new_year`` and run three times: on that day, late on 31 December and early on 1 January, when the
+# local date and the UTC date differ (06:30 in Hà Nội is still 31 December in UTC).
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+TEST_NOW = datetime(2026, 11, 18, 9, 0, tzinfo=HCM)
+NEW_YEAR_CLOCKS = {
+    "nov-18": None,
+    "dec-31": datetime(2026, 12, 31, 22, 0, tzinfo=HCM),
+    "jan-01": datetime(2027, 1, 1, 6, 30, tzinfo=HCM),
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fixed_clock() -> Iterator[None]:
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
+
+
+def pytest_generate_tests(metafunc: Any) -> None:
+    if metafunc.definition.get_closest_marker("new_year"):
+        metafunc.parametrize(
+            "_clock_at", list(NEW_YEAR_CLOCKS.values()), ids=list(NEW_YEAR_CLOCKS), indirect=True
+        )
+
+
+@pytest.fixture(autouse=True)
+def _clock_at(request: Any) -> Iterator[None]:
+    """Moves the clock for one run of a ``new_year`` test. Autouse, so it comes before the test's
+    other function fixtures (``world`` is built on the moved clock); a module-scoped scenario would
+    not be, so ``new_year`` tests build their data per test."""
+    moment = getattr(request, "param", None)
+    if moment is None:
+        yield
+        return
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -200,6 +200,7 @@ def test_the_reading_page_costs_the_same_queries_with_40_members_and_200_comment
     assert count() == few
 
 
+@pytest.mark.new_year
 def test_the_daily_command_sends_the_due_reminders(world, distributed):
     from io import StringIO
 

@@ -73,6 +73,7 @@ def test_the_secretary_returns_with_remarks_and_the_next_version_starts_a_new_ro
     ]
 
 
+@pytest.mark.new_year
 def test_approval_sends_the_draft_to_every_member_but_exempted_ones_by_default(world, session):
     exempted = Member.objects.get(user=world.deputy)
     ExemptionFactory(member=exempted, start_date=timezone.localdate() - timedelta(days=30))
@@ -94,6 +95,7 @@ def test_approval_sends_the_draft_to_every_member_but_exempted_ones_by_default(w
     assert session.draft_versions.get().approved_at is not None
 
 
+@pytest.mark.new_year
 def test_exempted_members_may_be_included(world, session):
     ExemptionFactory(member=Member.objects.get(user=world.deputy), start_date=timezone.localdate())
     services.add_version(actor=world.member, session=session, text=TEXT)
@@ -103,6 +105,7 @@ def test_exempted_members_may_be_included(world, session):
     )
 
 
+@pytest.mark.new_year
 def test_a_late_distribution_warns_the_secretary(world, session):
     Session.objects.filter(pk=session.pk).update(planned_date=timezone.localdate())
     session.refresh_from_db()

@@ -93,12 +93,11 @@ def test_exempted_meetings_count_apart_and_do_not_break_or_extend_a_run(world):
 
 
 def _distributed(world, title: str, day: date):
-    plan = (
-        planning.create_plan(actor=world.secretary, cell=world.cell, year=day.year)
-        if not hasattr(world, "_plan")
-        else world._plan
-    )
-    world._plan = plan
+    """A session of ``day``'s plan (one plan per year: near the new year the days straddle two)."""
+    plans = world.__dict__.setdefault("_plans", {})
+    if day.year not in plans:
+        plans[day.year] = planning.create_plan(actor=world.secretary, cell=world.cell, year=day.year)
+    plan = plans[day.year]
     session = planning.add_session(
         actor=world.secretary, plan=plan, quarter=(day.month - 1) // 3 + 1, title=title, planned_date=day
     )
@@ -110,6 +109,7 @@ def _distributed(world, title: str, day: date):
     return session
 
 
+@pytest.mark.new_year
 def test_drafts_received_opened_comments_on_time_late_and_accepted(world):
     today = timezone.localdate()
     đức = member(world.member)
@@ -208,6 +208,7 @@ def test_the_member_sees_their_record_the_secretary_every_record_others_nothing(
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
+@pytest.mark.new_year
 def test_drafts_follow_the_sending_rule_membership_on_the_day_and_exemption(world):
     today = timezone.localdate()
     _distributed(world, "Chuyên đề một", today + timedelta(days=10))

@@ -165,6 +165,7 @@ def _queries(client, url):
     return len(context.captured_queries)
 
 
+@pytest.mark.new_year
 def test_the_record_and_meeting_pages_take_the_same_queries_for_a_bigger_cell(secretary_client, world):
     """Queries per page do not grow with the members, speeches and open tasks of the cell."""
     from datetime import time

@@ -1079,6 +1079,7 @@ def held(world, meeting):
     return meeting
 
 
+@pytest.mark.new_year
 def test_save_resolution_checks_every_task_and_writes_nothing_when_one_is_bad(world, held):
     đức, hoa = member_of(world.member), member_of(world.deputy)
     deadline = timezone.localdate() + timedelta(days=30)
@@ -1107,6 +1108,7 @@ def test_save_resolution_checks_every_task_and_writes_nothing_when_one_is_bad(wo
     assert list(resolution.tasks.get().owners.all()) == [đức]
 
 
+@pytest.mark.new_year
 def test_a_former_member_of_the_cell_cannot_own_a_task(world, held):
     former = member_in(world.cell, full_name="Trương Văn Cũ")
     Membership.objects.filter(member=former).update(start_date=date(2018, 1, 1), end_date=date(2021, 1, 1))
@@ -1161,6 +1163,7 @@ def test_two_sessions_get_01_NQ_then_02_NQ(world, held):
     assert symbols == ["01-NQ/CB", "02-NQ/CB"]
 
 
+@pytest.mark.new_year
 def test_tasks_are_followed_up_by_their_owners_until_done(world, held):
     đức, hoa = member_of(world.member), member_of(world.deputy)
     today = timezone.localdate()
@@ -1207,6 +1210,7 @@ def test_tasks_are_followed_up_by_their_owners_until_done(world, held):
 # --- 8. The notice, and numbers taken at the same moment ----------------------------------------------
 
 
+@pytest.mark.new_year
 def test_the_notice_is_numbered_tb_and_reaches_every_member_of_the_cell(world):
     visitor = member_of(world.other_member)
     MembershipFactory(member=visitor, organization=world.cell, kind=Membership.Kind.TEMPORARY)

@@ -37,6 +37,7 @@ def _run_meeting(world, meeting):
     return result
 
 
+@pytest.mark.new_year
 def test_full_cycle(world, meeting):
     result = _run_meeting(world, meeting)
     # secretary, deputy, member full; the probationary member does not count.

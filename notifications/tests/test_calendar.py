@@ -98,6 +98,7 @@ def test_the_calendar_page_creates_the_link(client, world):
     assert CalendarFeed.objects.get(user=world.member).token in page
 
 
+@pytest.mark.new_year
 def test_the_feed_lists_the_regular_monthly_meetings_of_the_cell(world):
     from meetings import services as meetings
     from notifications.calendar import user_feed

@@ -103,6 +103,7 @@ def reasons_of(error: ImportRejected) -> dict[int, list[str]]:
 # --- A good file -----------------------------------------------------------------------------
 
 
+@pytest.mark.new_year
 def test_a_good_xlsx_adds_members_to_the_cell_with_audit_entries(world):
     result = import_members(actor=world.secretary, cell=world.cell, uploaded_file=xlsx([AN, HA]))
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,7 @@ def queries(client, url):
     return len(captured)
 
 
+@pytest.mark.new_year
 def test_the_officer_sees_the_eight_topic_groups_to_edit_and_the_topics_asked_for(client, world, hcm_topic):
     services.set_orientation(
         actor=world.officer,

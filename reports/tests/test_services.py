@@ -111,6 +111,7 @@ def test_submitting_without_an_assessment_is_refused_and_nothing_is_numbered(wor
 # --- Submitting: the document and the frozen figures ---------------------------------------------
 
 
+@pytest.mark.new_year
 def test_submitting_issues_a_numbered_report_to_the_dang_uy_with_the_figures_frozen(world, history):
     report = _ready(world)
 
