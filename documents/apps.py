@@ -8,7 +8,13 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.audit import register_actions
-        from documents import checks  # noqa: F401  (registers the font check)
+        from core.permissions import register_permissions
+        from documents import (
+            checks,  # noqa: F401  (registers the font check)
+            permissions,
+        )
+
+        register_permissions(permissions.ACTIONS, permissions.can)
 
         register_actions(
             {

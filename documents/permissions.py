@@ -12,6 +12,14 @@ from django.db.models import QuerySet
 from documents.models import IssuedDocument
 from organizations import permissions as org_permissions
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "document.issue",
+        "document.view",
+    }
+)
+
 
 def can(user: Any, action: str, obj: Any) -> bool:
     """``document.issue`` on an organisation; ``document.view`` on an issued document."""

@@ -8,6 +8,10 @@ class DraftsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.audit import register_actions
+        from core.permissions import register_permissions
+        from drafts import permissions
+
+        register_permissions(permissions.ACTIONS, permissions.can)
 
         register_actions(
             {

@@ -63,6 +63,22 @@ def is_cell_member(user: Any, session: Session) -> bool:
     return scope.member_id is not None and session.cell_id in scope.cell_ids
 
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "comment.add",
+        "comment.delete",
+        "comment.edit",
+        "comment.respond",
+        "draft.approve",
+        "draft.return",
+        "draft.submit",
+        "draft.track",
+        "draft.write",
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any) -> bool:
     """May ``user`` do ``action`` to ``obj`` (a session, or a comment for comment.* actions)?"""
     if not getattr(user, "is_authenticated", False):

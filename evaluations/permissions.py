@@ -25,6 +25,21 @@ def manages(user: Any, cell: Organization) -> bool:
     return scope.is_admin or cell.pk in scope.managed_cell_ids
 
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "cell.records",
+        "evaluation.presenter",
+        "lessons.view",
+        "record.view",
+        "review.edit",
+        "review.issue",
+        "review.view",
+        "session.evaluate",
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -93,6 +93,20 @@ def adoptable_cells(user: Any, model: ModelSession) -> QuerySet[Organization]:
     return cells.filter(pk__in=scope.managed_cell_ids)
 
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "model.adopt",
+        "model.approve",
+        "model.decline",
+        "model.publish",
+        "model.register",
+        "model.withdraw",
+        "party.oversee",
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any) -> bool:
     """May ``user`` do ``action`` to ``obj`` (a session for ``model.register``, a Đảng bộ for
     ``party.oversee``, else a model session)? Unknown actions are refused."""

@@ -36,6 +36,20 @@ def manages(user: Any, cell_id: int) -> bool:
     return scope.is_admin or cell_id in scope.managed_cell_ids
 
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "meeting.create",
+        "meeting.manage",
+        "meeting.record",
+        "minutes.approve",
+        "minutes.correct",
+        "resolution.issue",
+        "task.complete",
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any) -> bool:
     """May ``user`` do ``action`` to ``obj`` (a cell for meeting.create, a task for task.*, else a
     meeting)?"""

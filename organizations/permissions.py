@@ -121,6 +121,20 @@ def _member_cells(member: Member) -> list[Organization]:
     return [m.organization for m in member.memberships.filter(active_q()).select_related("organization")]
 
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "member.edit",
+        "member.view",
+        "member.view_private",
+        "organization.create_child",
+        "organization.import_members",
+        "organization.manage",
+        "organization.view",
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any) -> bool:
     """May ``user`` do ``action`` to ``obj``? Unknown actions are refused."""
     scope = scope_for(user)

@@ -48,6 +48,28 @@ def _is_officer_above(user: Any, org: Organization) -> bool:
     return scope.is_admin or scope.reaches_path(org.path)
 
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "catalogue.edit",
+        "cell.register",
+        "orientation.edit",
+        "plan.acknowledge",
+        "plan.create",
+        "plan.edit",
+        "plan.return",
+        "plan.submit",
+        "registration.decide",
+        "registration.withdraw",
+        "session.cancel",
+        "session.manage",
+        "session.postpone",
+        "topic.propose",
+        "topic_group.edit",
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any) -> bool:
     """May ``user`` do ``action`` to ``obj``? Unknown actions are refused."""
     if not getattr(user, "is_authenticated", False):

@@ -51,6 +51,20 @@ def is_officer_above(user: Any, cell: Organization) -> bool:
     return scope.is_admin or (cell.parent is not None and scope.reaches_path(cell.parent.path))
 
 
+# The action codes this module decides (registered with core.permissions in apps.py).
+ACTIONS = frozenset(
+    {
+        "dashboard.view",
+        "report.acknowledge",
+        "report.create",
+        "report.edit",
+        "report.preview",
+        "report.return",
+        "report.submit",
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any) -> bool:
     """May ``user`` do ``action`` to ``obj`` (a cell for report.create, a Đảng bộ for dashboard.view,
     else a report)? Unknown actions are refused. The state a report must be in is the services'
