@@ -24,6 +24,11 @@ def register_actions(sentences: Mapping[str, str | Promise]) -> None:
     _SENTENCES.update(sentences)
 
 
+def registered_actions() -> frozenset[str]:
+    """Every action code the apps registered (each reads as one sentence in a history)."""
+    return frozenset(_SENTENCES)
+
+
 def log_action(
     actor: Any, action: str, obj: models.Model, data: Mapping[str, Any] | None = None
 ) -> AuditEntry:

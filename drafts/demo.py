@@ -18,6 +18,7 @@ from django.utils import timezone
 from drafts import services
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Response
 from organizations.demo import ARTICLE_CELL, Demo
+from planning import lifecycle
 from planning import services as planning
 from planning.models import AnnualPlan, Session
 
@@ -112,7 +113,7 @@ def add_drafts(demo: Demo) -> None:
     # Answered: the 2024 session on teaching capacity, commented on and answered before its meeting.
     held = _session(demo, HOLD_YEAR, HOLD_TITLE)
     held_status = held.status
-    Session.objects.filter(pk=held.pk).update(status=Session.Status.ASSIGNED)
+    lifecycle.load_history(Session.objects.filter(pk=held.pk), Session.Status.ASSIGNED)
     held.refresh_from_db()
     _write_approve(held, TEXT_TEACHING, demo)
     first = services.add_comment(
@@ -144,7 +145,7 @@ def add_drafts(demo: Demo) -> None:
         Response.objects.create(
             comment=comment, decision=decision, explanation=explanation, responded_by=presenter_user
         )
-    Session.objects.filter(pk=held.pk).update(status=held_status)
+    lifecycle.load_history(Session.objects.filter(pk=held.pk), held_status)
     # Past steps carry the dates they would have had.
     meeting = held.planned_date or today
     days_ago = (today - meeting).days

@@ -25,19 +25,13 @@ from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder
 from organizations.models import Exemption, Member, Membership
 from organizations.permissions import active_q
 from organizations.selectors import vietnamese_name_key
+from planning import lifecycle
 from planning.models import Session
 
 # Before approval, and after the meeting while the presenter revises the text (a "final" version).
-WRITABLE = (
-    Session.Status.PLANNED,
-    Session.Status.ASSIGNED,
-    Session.Status.DRAFTING,
-    Session.Status.RETURNED,
-    Session.Status.HELD,
-    Session.Status.REVISING,
-)
+WRITABLE = lifecycle.WRITING
 # After the meeting, versions are the revised (final) text.
-AFTER_MEETING = (Session.Status.HELD, Session.Status.REVISING)
+AFTER_MEETING = lifecycle.AFTER_MEETING
 # Comments are written on the distributed draft until the meeting; after it the text is revised.
 COMMENTABLE = (Session.Status.DISTRIBUTED,)
 MAX_COMMENT_LENGTH = 5000
@@ -131,13 +125,11 @@ def add_version(
         version.save()
         if previous is not None:
             _reanchor(session, previous, version)
-        if session.status in (Session.Status.PLANNED, Session.Status.ASSIGNED):
-            session.status = Session.Status.DRAFTING
-            session.save(update_fields=["status"])
-        elif session.status == Session.Status.HELD:
+        if lifecycle.can_take(session.status, "start_drafting"):
+            lifecycle.advance(session, "start_drafting", actor=actor)
+        elif lifecycle.can_take(session.status, "start_revising"):
             # The first revised version after the meeting: the presenter is now revising.
-            session.status = Session.Status.REVISING
-            session.save(update_fields=["status"])
+            lifecycle.advance(session, "start_revising", actor=actor)
         log_action(
             actor,
             "drafts.version.added",
@@ -217,9 +209,7 @@ def submit_draft(*, actor: Any, session: Session, expected_version: int | None =
         if version is None:
             raise InvalidTransition(_("Upload the draft first."))
         review = Review.objects.create(session=session, version=version, submitted_by=_user(actor))
-        session.status = Session.Status.SUBMITTED
-        session.save(update_fields=["status"])
-        log_action(actor, "drafts.draft.submitted", session, {"number": version.number})
+        lifecycle.advance(session, "submit_draft", actor=actor, data={"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
         _notify_later(
             Member.objects.filter(pk__in=approvers),
@@ -274,16 +264,11 @@ def approve_draft(
                 "late": late,
             },
         )
-        session.status = Session.Status.DISTRIBUTED
-        session.save(update_fields=["status"])
         _close_approval_notices(session)
         recipients = recipients_of(session, include_exempted=include_exempted)
         presenters = permissions.presenter_ids(session)
-        log_action(
-            actor,
-            "drafts.draft.distributed",
-            session,
-            {"number": version.number, "count": len(recipients)},
+        lifecycle.advance(
+            session, "distribute", actor=actor, data={"number": version.number, "count": len(recipients)}
         )
         due_date = comments_due(session)
         due = due_date.strftime("%d/%m/%Y") if due_date else "—"
@@ -319,10 +304,8 @@ def return_draft(
         review.decision, review.remarks = Review.Decision.RETURNED, remarks
         review.decided_by, review.decided_at = _user(actor), timezone.now()
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
-        session.status = Session.Status.RETURNED
-        session.save(update_fields=["status"])
+        lifecycle.advance(session, "return_draft", actor=actor, data={"remarks": remarks})
         _close_approval_notices(session)
-        log_action(actor, "drafts.draft.returned", session, {"remarks": remarks})
         _notify_later(
             session.presenters.all(),
             _t(_("Draft returned: %(title)s")) % {"title": session.title},
@@ -534,9 +517,7 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
                 % {"count": missing}
             )
         Review.objects.create(session=session, version=version, submitted_by=_user(actor))
-        session.status = Session.Status.FINAL_SUBMITTED
-        session.save(update_fields=["status"])
-        log_action(actor, "drafts.final.submitted", session, {"number": version.number})
+        lifecycle.advance(session, "submit_final", actor=actor, data={"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
         _notify_later(
             Member.objects.filter(pk__in=approvers),
@@ -573,10 +554,8 @@ def approve_final(*, actor: Any, session: Session, expected_version: int | None 
         version = review.version
         version.approved_at = now
         version.save(update_fields=["approved_at"])
-        session.status = Session.Status.FINAL_APPROVED
-        session.save(update_fields=["status"])
+        lifecycle.advance(session, "approve_final", actor=actor, data={"number": version.number})
         _close_approval_notices(session)
-        log_action(actor, "drafts.final.approved", session, {"number": version.number})
         _notify_later(
             session.presenters.all(),
             _t(_("Final text approved: %(title)s")) % {"title": session.title},
@@ -601,10 +580,8 @@ def return_final(
         review.decision, review.remarks = Review.Decision.RETURNED, remarks
         review.decided_by, review.decided_at = _user(actor), timezone.now()
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
-        session.status = Session.Status.REVISING
-        session.save(update_fields=["status"])
+        lifecycle.advance(session, "return_final", actor=actor, data={"remarks": remarks})
         _close_approval_notices(session)
-        log_action(actor, "drafts.final.returned", session, {"remarks": remarks})
         _notify_later(
             session.presenters.all(),
             _t(_("Final text returned: %(title)s")) % {"title": session.title},

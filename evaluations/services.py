@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from drafts.services import _notify_later, _t
 from evaluations.models import SessionEvaluation
+from planning import lifecycle
 from planning import permissions as planning_permissions
 from planning.models import Session
 
 # Evaluated after the resolution is issued (DOMAIN §2 steps 9–10); an evaluation may be revised.
-EVALUABLE = (Session.Status.RESOLUTION_ISSUED, Session.Status.EVALUATED)
+EVALUABLE = lifecycle.states_from("evaluate")
 
 
 def evaluate_session(
@@ -57,9 +57,7 @@ def evaluate_session(
                 "evaluated_at": timezone.now(),
             },
         )
-        session.status = Session.Status.EVALUATED
-        session.save(update_fields=["status"])
-        log_action(actor, "evaluations.session.evaluated", session)
+        lifecycle.advance(session, "evaluate", actor=actor)
         if created:
             _notify_later(
                 session.presenters.all(),

@@ -25,6 +25,7 @@ from drafts.models import Comment, Distribution, DraftVersion, Reading, Response
 from meetings import services
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask
 from organizations.demo import ARTICLE_CELL, Demo
+from planning import lifecycle
 from planning.models import Session
 
 SPEECHES = (
@@ -170,7 +171,7 @@ def _distribute(demo: Demo, session: Session, day: date, index: int) -> None:
     before the meeting, opened and commented on by members (some late, some not at all)."""
     from drafts.demo import _comment
 
-    Session.objects.filter(pk=session.pk).update(status=Session.Status.ASSIGNED)
+    lifecycle.load_history(Session.objects.filter(pk=session.pk), Session.Status.ASSIGNED)
     session.refresh_from_db()
     drafts.add_version(actor=None, session=session, text=DRAFT_TEXT, note="Bản dự thảo lần 1")
     drafts.submit_draft(actor=None, session=session)

@@ -10,13 +10,11 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from meetings import rules
 from meetings.models import Attendance, Meeting, ResolutionTask
 from organizations.permissions import scope_for
 from organizations.selectors import vietnamese_name_key
-from planning.models import Session
 
 
 def attendances(meeting: Meeting) -> list[Attendance]:
@@ -147,116 +145,6 @@ def cell_meetings(cell_id: int) -> QuerySet[Meeting]:
         .prefetch_related(Prefetch("resolution__document"))
         .order_by("-date", "-start_time")
     )
-
-
-# --- Where a session is in its cycle --------------------------------------------------------------
-
-CYCLE = (
-    (Session.Status.PLANNED, _("Planned")),
-    (Session.Status.ASSIGNED, _("Presenter assigned")),
-    (Session.Status.DRAFTING, _("Draft being written")),
-    (Session.Status.SUBMITTED, _("Draft submitted")),
-    (Session.Status.DISTRIBUTED, _("Draft approved and sent")),
-    (Session.Status.HELD, _("Meeting held")),
-    (Session.Status.REVISING, _("Final text revised")),
-    (Session.Status.FINAL_SUBMITTED, _("Final text submitted")),
-    (Session.Status.FINAL_APPROVED, _("Final text approved")),
-    (Session.Status.RESOLUTION_ISSUED, _("Resolution issued")),
-    (Session.Status.EVALUATED, _("Evaluated")),
-)
-ORDER: list[str] = [str(code) for code, _label in CYCLE]
-
-
-@dataclass
-class Step:
-    label: str
-    state: str  # "done", "current" or "todo"
-
-
-def cycle(session: Session) -> list[Step]:
-    """The steps of the whole cycle (planned → … → evaluated), marked done, current or to do."""
-    status = session.status
-    if status == Session.Status.RETURNED:
-        status = Session.Status.DRAFTING
-    if status == Session.Status.CANCELLED:
-        return [Step(str(label), "todo") for _code, label in CYCLE]
-    index = ORDER.index(status)
-    steps = []
-    for position, (_code, label) in enumerate(CYCLE):
-        state = "done" if position < index else "current" if position == index else "todo"
-        steps.append(Step(str(label), state))
-    if session.status == Session.Status.EVALUATED:
-        steps[-1].state = "done"
-    return steps
-
-
-@dataclass
-class Action:
-    label: str
-    url: str
-
-
-def next_actions(user: Any, session: Session, meeting: Meeting | None) -> list[Action]:
-    """What the viewer can do next for this session, by where it is in the cycle and who they are."""
-    from django.urls import reverse
-
-    from drafts import permissions as draft_permissions
-    from meetings import permissions as meeting_permissions
-
-    status = session.status
-    manages = meeting_permissions.manages(user, session.cell_id)
-    presenter = draft_permissions.is_presenter(user, session)
-    approver = draft_permissions.may_approve(user, session)
-    workspace = reverse("drafts:workspace", args=[session.pk])
-    actions: list[Action] = []
-    if status in (
-        Session.Status.PLANNED,
-        Session.Status.ASSIGNED,
-        Session.Status.DRAFTING,
-        Session.Status.RETURNED,
-    ):
-        if presenter:
-            actions.append(Action(str(_("Write the draft and submit it")), workspace))
-    elif status == Session.Status.SUBMITTED and approver:
-        actions.append(Action(str(_("Approve the draft")), workspace))
-    elif status == Session.Status.DISTRIBUTED:
-        actions.append(
-            Action(str(_("Read the draft and comment")), reverse("drafts:read", args=[session.pk]))
-        )
-    elif status in (Session.Status.HELD, Session.Status.REVISING) and presenter:
-        actions.append(Action(str(_("Answer the comments and upload the final text")), workspace))
-    elif status == Session.Status.FINAL_SUBMITTED and approver:
-        actions.append(Action(str(_("Approve the final text")), workspace))
-    if meeting is None:
-        if manages and status not in Session.FINISHED_STATUSES:
-            actions.append(
-                Action(
-                    str(_("Plan the meeting")),
-                    reverse("meetings:create", args=[session.cell_id]) + f"?session={session.pk}",
-                )
-            )
-    else:
-        if meeting.is_editable and meeting_permissions.can(user, "meeting.record", meeting):
-            actions.append(
-                Action(str(_("Continue the meeting record")), reverse("meetings:record", args=[meeting.pk]))
-            )
-        elif meeting.status == Meeting.Status.SCHEDULED and manages:
-            actions.append(
-                Action(str(_("Prepare the meeting")), reverse("meetings:detail", args=[meeting.pk]))
-            )
-        if status == Session.Status.FINAL_APPROVED and manages:
-            actions.append(
-                Action(str(_("Issue the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
-            )
-        if status == Session.Status.RESOLUTION_ISSUED and manages:
-            actions.insert(
-                0, Action(str(_("Evaluate the session")), reverse("evaluations:evaluate", args=[session.pk]))
-            )
-        if status in (Session.Status.RESOLUTION_ISSUED, Session.Status.EVALUATED):
-            actions.append(
-                Action(str(_("Read the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
-            )
-    return actions
 
 
 def resolutions_under(party: Any, year: int) -> list[Any]:

@@ -26,6 +26,7 @@ from meetings import permissions, rules, selectors
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from organizations.models import Member, Membership
 from organizations.selectors import cell_roster, vietnamese_name_key
+from planning import lifecycle
 from planning.models import Session
 
 # Text fields of the record a phone saves one at a time (autosave).
@@ -709,11 +710,13 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
         meeting.status = Meeting.Status.APPROVED
         meeting.correction_reason = ""
         _bump(meeting, "status", "minutes_document", "correction_reason")
-        if meeting.session is not None and meeting.session.status == Session.Status.DISTRIBUTED:
-            meeting.session.status = Session.Status.HELD
-            meeting.session.save(update_fields=["status"])
-            log_action(
-                actor, "meetings.session.held", meeting.session, {"date": meeting.date.strftime("%d/%m/%Y")}
+        if meeting.session is not None and lifecycle.can_take(meeting.session.status, "hold"):
+            lifecycle.advance(
+                meeting.session,
+                "hold",
+                actor=actor,
+                on=meeting,
+                data={"date": meeting.date.strftime("%d/%m/%Y")},
             )
         log_action(actor, "meetings.minutes.approved", meeting, {"number": number})
         if meeting.session is not None and number == 1:
@@ -867,10 +870,10 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
         resolution.document = document
         resolution.issued_at = timezone.now()
         resolution.save(update_fields=["document", "issued_at"])
-        session.status = Session.Status.RESOLUTION_ISSUED
-        session.save(update_fields=["status"])
         log_action(actor, "meetings.resolution.issued", meeting, {"symbol": document.symbol})
-        log_action(actor, "meetings.resolution.issued", session, {"symbol": document.symbol})
+        lifecycle.advance(
+            session, "issue_resolution", actor=actor, on=meeting, data={"symbol": document.symbol}
+        )
         _notify_later(
             recipients_of(session, include_exempted=True),
             _t(_("%(symbol)s issued: %(title)s")) % {"symbol": document.symbol, "title": session.title},

@@ -39,6 +39,7 @@ from meetings.forms import (
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask, Speech
 from organizations.models import Organization
 from organizations.permissions import scope_for, visible_organizations
+from planning import lifecycle
 from planning.models import Session
 
 
@@ -101,7 +102,7 @@ def meeting_list(request: HttpRequest, cell_pk: int) -> HttpResponse:
 def _sessions_for_meeting(cell: Organization) -> Any:
     return (
         Session.objects.filter(cell=cell, meeting__isnull=True)
-        .exclude(status__in=Session.FINISHED_STATUSES)
+        .exclude(status__in=lifecycle.FINISHED)
         .order_by("planned_date", "id")
     )
 

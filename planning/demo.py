@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 
 from organizations.demo import ARTICLE_CELL, Demo
 from organizations.models import Organization
-from planning import services
+from planning import lifecycle, services
 from planning.models import AnnualPlan, Session, Topic, TopicGroup
 
 # (group index in seed.TOPIC_GROUPS, title)
@@ -89,8 +89,9 @@ def _plan(
 def _hold_past_sessions(plan: AnnualPlan, today: date) -> None:
     # The meeting record (attendance, vote, minutes) comes with the meetings feature; until then the
     # demo marks past sessions as held so that the plan reads as a finished year.
-    plan.sessions.filter(planned_date__lt=today).exclude(status=Session.Status.CANCELLED).update(
-        status=Session.Status.HELD
+    lifecycle.load_history(
+        plan.sessions.filter(planned_date__lt=today).exclude(status=Session.Status.CANCELLED),
+        Session.Status.HELD,
     )
 
 

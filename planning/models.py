@@ -206,18 +206,7 @@ class Session(models.Model):
         EVALUATED = "evaluated", _("Evaluated")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # Still only a line of the plan: its schedule and presenters may change freely.
-    OPEN_STATUSES = (Status.PLANNED, Status.ASSIGNED)
-    # Held (or beyond) or cancelled: no more postponing or cancelling.
-    FINISHED_STATUSES = (
-        Status.HELD,
-        Status.REVISING,
-        Status.FINAL_SUBMITTED,
-        Status.FINAL_APPROVED,
-        Status.RESOLUTION_ISSUED,
-        Status.EVALUATED,
-        Status.CANCELLED,
-    )
+    # Which states allow what (open, finished, writable…) is the lifecycle's: planning/lifecycle.py.
 
     plan = models.ForeignKey(
         AnnualPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sessions"

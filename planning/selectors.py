@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from organizations.models import Exemption, Member, Membership, Organization
 from organizations.permissions import active_q, scope_for
-from planning import rules
+from planning import lifecycle, rules
 from planning.models import AnnualPlan, Assignment, Registration, Session
 
 
@@ -159,7 +159,7 @@ def my_sessions(user: Any, today: date | None = None) -> list[SessionInfo]:
     today = today or timezone.localdate()
     sessions = (
         Session.objects.filter(presenters__id=scope.member_id)
-        .exclude(status__in=Session.FINISHED_STATUSES)
+        .exclude(status__in=lifecycle.FINISHED)
         .filter(Q(planned_date__isnull=True) | Q(planned_date__gte=today))
         .select_related("cell__parent__rule_set", "cell__rule_set", "plan")
         .order_by("planned_date")

@@ -16,7 +16,7 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q
-from planning import permissions
+from planning import lifecycle, permissions
 from planning.models import AnnualPlan, Assignment, Orientation, Registration, Session, Topic, TopicGroup
 from planning.seed import TOPIC_GROUPS
 
@@ -318,7 +318,7 @@ def update_session(*, actor: Any, session: Session, data: dict[str, Any]) -> lis
     editable = ("topic", "title", "quarter", "month", "planned_date", "planned_time", "combined_with_regular")
     with transaction.atomic():
         session = _locked_session(session)
-        if session.status not in Session.OPEN_STATUSES:
+        if session.status not in lifecycle.OPEN:
             raise InvalidTransition(_("Only sessions that are still planned can be changed in the plan."))
         changes = {k: v for k, v in data.items() if k in editable and getattr(session, k) != v}
         if not changes:
@@ -341,7 +341,7 @@ def remove_session(*, actor: Any, session: Session) -> None:
     _require(actor, "plan.edit", session.plan)
     with transaction.atomic():
         session = _locked_session(session)
-        if session.status not in Session.OPEN_STATUSES:
+        if session.status not in lifecycle.OPEN:
             raise InvalidTransition(_("This session is under way; cancel it with a reason instead."))
         plan = _locked_plan(session.plan)
         _touch_plan(actor, plan)
@@ -457,7 +457,7 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
     _require(actor, "session.manage", session)
     with transaction.atomic():
         session = _locked_session(session)
-        if session.status not in Session.OPEN_STATUSES:
+        if session.status not in lifecycle.OPEN:
             raise InvalidTransition(_("Presenters can be changed only before the draft is written."))
         for member in members:
             _check_presenter(session, member)
@@ -469,8 +469,10 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
         for member in members:
             if member.pk not in current:
                 Assignment.objects.create(session=session, member=member, assigned_by=actor)
-        session.status = Session.Status.ASSIGNED if wanted else Session.Status.PLANNED
-        session.save(update_fields=["status"])
+        if wanted and session.status == Session.Status.PLANNED:
+            lifecycle.advance(session, "assign", actor=actor)
+        elif not wanted and session.status == Session.Status.ASSIGNED:
+            lifecycle.advance(session, "unassign", actor=actor)
         log_action(
             actor,
             "planning.session.presenters_set",
@@ -503,7 +505,7 @@ def register(
     if session is not None:
         if session.cell_id != cell.pk:
             raise DomainError(_("This session belongs to another cell."), field="session")
-        if session.status not in Session.OPEN_STATUSES:
+        if session.status not in lifecycle.OPEN:
             raise InvalidTransition(_("This session no longer takes registrations."))
         if session.presenters.filter(pk=member.pk).exists():
             raise DomainError(_("You are already assigned to this session."), field="session")
@@ -601,7 +603,7 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
         raise DomainError(_("Give the reason for postponing."), field="reason")
     with transaction.atomic():
         session = _locked_session(session)
-        if session.status in Session.FINISHED_STATUSES:
+        if session.status in lifecycle.FINISHED:
             raise InvalidTransition(_("This session can no longer be postponed."))
         if session.planned_date is not None and new_date <= session.planned_date:
             raise DomainError(_("The new date must be after the planned date."), field="new_date")
@@ -653,12 +655,10 @@ def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
         raise DomainError(_("Give the reason for cancelling."), field="reason")
     with transaction.atomic():
         session = _locked_session(session)
-        if session.status in Session.FINISHED_STATUSES:
+        if session.status in lifecycle.FINISHED:
             raise InvalidTransition(_("This session can no longer be cancelled."))
-        session.status = Session.Status.CANCELLED
         session.cancelled_reason = reason
-        session.save(update_fields=["status", "cancelled_reason"])
-        log_action(actor, "planning.session.cancelled", session, {"reason": reason})
+        lifecycle.advance(session, "cancel", actor=actor, data={"reason": reason}, also=["cancelled_reason"])
         _notify(
             _cell_users(session.cell),
             _("Session cancelled: %(title)s"),

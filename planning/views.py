@@ -18,7 +18,7 @@ from core.audit import history
 from core.web import attachment, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q, scope_for, visible_organizations
-from planning import permissions, rules, selectors, services
+from planning import lifecycle, permissions, rules, selectors, services
 from planning.forms import (
     AcceptForm,
     PlanForm,
@@ -246,16 +246,15 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deadlines": rules.deadlines(session.planned_date, params),
         "can_manage": can_manage,
         "can_register": permissions.can(request.user, "cell.register", session.cell)
-        and session.status in Session.OPEN_STATUSES
+        and session.status in lifecycle.OPEN
         and not any(r.member_id == scope.member_id and r.status == "pending" for r in registrations),
         "registrations": registrations
         if can_manage
         else [r for r in registrations if r.member_id == scope.member_id],
-        "can_postpone": can_manage and session.status not in Session.FINISHED_STATUSES,
-        "can_choose_presenters": can_manage and session.status in Session.OPEN_STATUSES,
+        "can_postpone": can_manage and session.status not in lifecycle.FINISHED,
+        "can_choose_presenters": can_manage and session.status in lifecycle.OPEN,
         "history": history(session),
     }
-    from meetings import selectors as meeting_selectors
     from meetings.models import Meeting
 
     meeting = Meeting.objects.filter(session=session).first()
@@ -264,8 +263,8 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     context.update(
         meeting=meeting,
-        cycle=meeting_selectors.cycle(session),
-        next_actions=meeting_selectors.next_actions(request.user, session, meeting),
+        cycle=lifecycle.steps(session),
+        next_actions=lifecycle.next_actions(request.user, session, meeting),
         evaluation=SessionEvaluation.objects.filter(session=session).first(),
         sees_presenter_evaluation=evaluation_permissions.can(request.user, "evaluation.presenter", session),
         # Lessons of the cell's earlier sessions, while this one is being prepared (DOMAIN §2 step 10).
@@ -276,7 +275,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("session")
             .order_by("-session__planned_date")[:3]
         )
-        if session.status not in Session.FINISHED_STATUSES
+        if session.status not in lifecycle.FINISHED
         else [],
     )
     if can_manage:
@@ -286,7 +285,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             memberships__kind=Membership.Kind.REGULAR,
         ).order_by("full_name")
         context.update(
-            suggestions=selectors.suggestions_for(session) if session.status in Session.OPEN_STATUSES else [],
+            suggestions=selectors.suggestions_for(session) if session.status in lifecycle.OPEN else [],
             presenters_form=PresentersForm(initial={"members": context["presenters"]}, members=members),
             postpone_form=PostponeForm(),
             cancel_form=ReasonForm(),
@@ -407,7 +406,7 @@ def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _deny_unless(request.user, "registration.decide", registration)
     open_sessions = Session.objects.filter(
-        cell=registration.cell, status__in=Session.OPEN_STATUSES, plan__year__gte=timezone.localdate().year
+        cell=registration.cell, status__in=lifecycle.OPEN, plan__year__gte=timezone.localdate().year
     )
     # A registration for a session needs no choice; one for a topic needs a session or a quarter.
     # An empty POST is a valid answer here, so bind on the method rather than on "request.POST or None".

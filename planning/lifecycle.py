@@ -1,0 +1,362 @@
+"""The lifecycle of a thematic session, as data, with one owner (docs/domain.md §2).
+
+``TRANSITIONS`` is the whole table: from which states an action may be taken, the state it leads to,
+who may take it (an action code decided by the owning app's permissions, through
+``core.permissions``), what the audit log says, and the call to action shown to the person who can take
+it. ``advance`` is the only code that changes ``Session.status``: the services of planning, drafts,
+meetings and evaluations do their own checks and writes, then ask it to move the session. The session
+page's progress (``steps``), its next actions (``next_actions``), the work queue and the state diagram in
+docs/architecture.md all read the same table; ``tests/test_lifecycle.py`` fails if any other module
+assigns a session's status.
+
+Postponing is not a state: it moves the date and keeps the stage (the work done stays valid).
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import log_action
+from core.errors import InvalidTransition
+from core.permissions import can, require
+from planning.models import Session
+
+S = Session.Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One arrow of the lifecycle."""
+
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    # Who may take it: an action code of core.permissions, checked on the session — or on the
+    # session's meeting where ``on_meeting`` (approving the minutes, issuing the resolution).
+    permission: str
+    # The audit entry ``advance`` writes on the session; None where the step that causes the move
+    # writes its own entry (``logged_as``: a version added, presenters set), so the history does not
+    # say it twice.
+    audit: str | None
+    # The call to action offered to whoever may take it (None: not offered as a next step, e.g.
+    # returning a draft is the other outcome of "approve the draft").
+    todo: Promise | None = None
+    # The page where it is done: a URL name taking the session's (or meeting's) id.
+    page: str | None = None
+    on_meeting: bool = False
+    logged_as: str | None = None
+
+
+# Before the meeting a session may still be cancelled; afterwards it has happened.
+BEFORE_MEETING = (S.PLANNED, S.ASSIGNED, S.DRAFTING, S.SUBMITTED, S.RETURNED, S.DISTRIBUTED)
+
+_WRITE = _("Write the draft and submit it")
+_REVISE = _("Answer the comments and upload the final text")
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "assign",
+        (S.PLANNED,),
+        S.ASSIGNED,
+        "session.manage",
+        None,
+        logged_as="planning.session.presenters_set",
+    ),
+    Transition(
+        "unassign",
+        (S.ASSIGNED,),
+        S.PLANNED,
+        "session.manage",
+        None,
+        logged_as="planning.session.presenters_set",
+    ),
+    Transition(
+        "start_drafting",
+        (S.PLANNED, S.ASSIGNED),
+        S.DRAFTING,
+        "draft.write",
+        None,
+        _WRITE,
+        "drafts:workspace",
+        logged_as="drafts.version.added",
+    ),
+    Transition(
+        "submit_draft",
+        (S.DRAFTING, S.RETURNED),
+        S.SUBMITTED,
+        "draft.submit",
+        "drafts.draft.submitted",
+        _WRITE,
+        "drafts:workspace",
+    ),
+    Transition("return_draft", (S.SUBMITTED,), S.RETURNED, "draft.return", "drafts.draft.returned"),
+    Transition(
+        "distribute",
+        (S.SUBMITTED,),
+        S.DISTRIBUTED,
+        "draft.approve",
+        "drafts.draft.distributed",
+        _("Approve the draft"),
+        "drafts:workspace",
+    ),
+    Transition("hold", (S.DISTRIBUTED,), S.HELD, "minutes.approve", "meetings.session.held", on_meeting=True),
+    Transition(
+        "start_revising",
+        (S.HELD,),
+        S.REVISING,
+        "draft.write",
+        None,
+        _REVISE,
+        "drafts:workspace",
+        logged_as="drafts.version.added",
+    ),
+    Transition(
+        "submit_final",
+        (S.REVISING,),
+        S.FINAL_SUBMITTED,
+        "draft.submit",
+        "drafts.final.submitted",
+        _REVISE,
+        "drafts:workspace",
+    ),
+    Transition(
+        "approve_final",
+        (S.FINAL_SUBMITTED,),
+        S.FINAL_APPROVED,
+        "draft.approve",
+        "drafts.final.approved",
+        _("Approve the final text"),
+        "drafts:workspace",
+    ),
+    Transition("return_final", (S.FINAL_SUBMITTED,), S.REVISING, "draft.return", "drafts.final.returned"),
+    Transition(
+        "issue_resolution",
+        (S.FINAL_APPROVED,),
+        S.RESOLUTION_ISSUED,
+        "resolution.issue",
+        "meetings.resolution.issued",
+        _("Issue the resolution"),
+        "meetings:resolution",
+        on_meeting=True,
+    ),
+    # An evaluation may be revised: evaluating again keeps the session evaluated.
+    Transition(
+        "evaluate",
+        (S.RESOLUTION_ISSUED, S.EVALUATED),
+        S.EVALUATED,
+        "session.manage",
+        "evaluations.session.evaluated",
+        _("Evaluate the session"),
+        "evaluations:evaluate",
+    ),
+    Transition("cancel", BEFORE_MEETING, S.CANCELLED, "session.cancel", "planning.session.cancelled"),
+)
+
+TRANSITION = {t.action: t for t in TRANSITIONS}
+
+
+def _sources(*actions: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(state for action in actions for state in TRANSITION[action].sources))
+
+
+# Still only a line of the plan: its schedule and presenters may change freely.
+OPEN: tuple[str, ...] = (S.PLANNED, S.ASSIGNED)
+# Held (or beyond) or cancelled: no more postponing or cancelling.
+FINISHED: tuple[str, ...] = tuple(state for state in S.values if state not in BEFORE_MEETING)
+# The presenter writes versions: before approval, and after the meeting (the "final" text).
+WRITING = _sources("start_drafting", "submit_draft", "start_revising", "submit_final")
+AFTER_MEETING = _sources("start_revising", "submit_final")
+
+# The steps of the whole cycle as the session page shows them (returned counts as drafting).
+CYCLE: tuple[tuple[str, Promise], ...] = (
+    (S.PLANNED, _("Planned")),
+    (S.ASSIGNED, _("Presenter assigned")),
+    (S.DRAFTING, _("Draft being written")),
+    (S.SUBMITTED, _("Draft submitted")),
+    (S.DISTRIBUTED, _("Draft approved and sent")),
+    (S.HELD, _("Meeting held")),
+    (S.REVISING, _("Final text revised")),
+    (S.FINAL_SUBMITTED, _("Final text submitted")),
+    (S.FINAL_APPROVED, _("Final text approved")),
+    (S.RESOLUTION_ISSUED, _("Resolution issued")),
+    (S.EVALUATED, _("Evaluated")),
+)
+_ORDER = [str(code) for code, _label in CYCLE]
+
+
+# --- Reading the table --------------------------------------------------------------------------
+
+
+def can_take(status: str, action: str) -> bool:
+    """Is ``action`` an arrow out of ``status``?"""
+    return status in TRANSITION[action].sources
+
+
+def possible(status: str) -> list[Transition]:
+    """Every arrow out of ``status``, in the table's order."""
+    return [t for t in TRANSITIONS if status in t.sources]
+
+
+def states_from(action: str) -> tuple[str, ...]:
+    """The states ``action`` may be taken from (for queries: "sessions waiting for …")."""
+    return TRANSITION[action].sources
+
+
+def is_finished(status: str) -> bool:
+    return status in FINISHED
+
+
+def is_open(status: str) -> bool:
+    return status in OPEN
+
+
+# --- Moving a session ---------------------------------------------------------------------------
+
+
+def advance(
+    session: Session,
+    action: str,
+    *,
+    actor: Any,
+    on: Any = None,
+    data: dict[str, Any] | None = None,
+    also: Iterable[str] = (),
+) -> str:
+    """Take ``action`` on ``session`` and return its new state.
+
+    Called by the service that owns the step, inside its transaction, after its own checks and writes
+    (the session row locked by it): checks the arrow exists from the current state and that ``actor``
+    may take it (on ``on``, the meeting, for the arrows that belong to it), saves the status (plus the
+    fields in ``also`` the caller changed with it) and writes the audit entry with ``data``.
+    """
+    transition = TRANSITION[action]
+    if session.status not in transition.sources:
+        raise InvalidTransition(
+            _("This step is not possible now: the session is “%(status)s”.")
+            % {"status": session.get_status_display()}
+        )
+    if transition.on_meeting and on is None:
+        raise ValueError(f"{action} is checked on the session's meeting: pass on=meeting")
+    require(actor, transition.permission, on if transition.on_meeting else session)
+    fields = list(also)
+    if session.status != transition.target:
+        session.status = transition.target
+        fields.append("status")
+    if fields:
+        session.save(update_fields=fields)
+    if transition.audit:
+        log_action(actor, transition.audit, session, data)
+    return session.status
+
+
+def load_history(sessions: QuerySet[Session], status: str) -> int:
+    """Put sessions straight into ``status`` without taking the steps: only for loading history that
+    already happened elsewhere (the demo, generated data sets), never for a person's action. Writes no
+    audit entry; returns how many rows changed."""
+    if status not in S.values:
+        raise ValueError(status)
+    return sessions.update(status=status)
+
+
+# --- What the session page shows ------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+def steps(session: Session) -> list[Step]:
+    """The steps of the whole cycle (planned → … → evaluated), marked done, current or to do."""
+    status = S.DRAFTING if session.status == S.RETURNED else session.status
+    if status == S.CANCELLED:
+        return [Step(str(label), "todo") for _code, label in CYCLE]
+    index = _ORDER.index(status)
+    result = [
+        Step(str(label), "done" if position < index else "current" if position == index else "todo")
+        for position, (_code, label) in enumerate(CYCLE)
+    ]
+    if session.status == S.EVALUATED:
+        result[-1].state = "done"
+    return result
+
+
+@dataclass
+class Action:
+    label: str
+    url: str
+
+
+def _offered(user: Any, session: Session, meeting: Any) -> Iterator[Action]:
+    seen: set[str] = set()
+    for transition in possible(session.status):
+        if transition.todo is None or transition.page is None:
+            continue
+        target = meeting if transition.on_meeting else session
+        if target is None or not can(user, transition.permission, target):
+            continue
+        label = str(transition.todo)
+        if label not in seen:
+            seen.add(label)
+            yield Action(label, reverse(transition.page, args=[target.pk]))
+
+
+def next_actions(user: Any, session: Session, meeting: Any = None) -> list[Action]:
+    """What the viewer can do next for this session: the arrows of the table they may take now, then
+    what goes on around them (reading the draft, the meeting, the issued resolution)."""
+    actions = list(_offered(user, session, meeting))
+    status = session.status
+    if status == S.DISTRIBUTED:
+        actions.append(
+            Action(str(_("Read the draft and comment")), reverse("drafts:read", args=[session.pk]))
+        )
+    if meeting is None:
+        if not is_finished(status) and can(user, "meeting.create", session.cell):
+            actions.append(
+                Action(
+                    str(_("Plan the meeting")),
+                    reverse("meetings:create", args=[session.cell_id]) + f"?session={session.pk}",
+                )
+            )
+        return actions
+    if meeting.is_editable and can(user, "meeting.record", meeting):
+        actions.append(
+            Action(str(_("Continue the meeting record")), reverse("meetings:record", args=[meeting.pk]))
+        )
+    elif meeting.status == meeting.Status.SCHEDULED and can(user, "meeting.manage", meeting):
+        actions.append(Action(str(_("Prepare the meeting")), reverse("meetings:detail", args=[meeting.pk])))
+    if status in (S.RESOLUTION_ISSUED, S.EVALUATED):
+        actions.append(
+            Action(str(_("Read the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
+        )
+    return actions
+
+
+# --- The table in words, for docs/architecture.md --------------------------------------------------
+
+
+def describe() -> str:
+    """The state diagram (Mermaid) and the table in Markdown, as docs/architecture.md shows them;
+    ``manage.py lifecycle_diagram --write`` puts it there and planning/tests/test_lifecycle.py keeps it
+    in step with ``TRANSITIONS``."""
+    lines = ["```mermaid", "stateDiagram-v2", f"    [*] --> {S.PLANNED}"]
+    for t in TRANSITIONS:
+        for source in t.sources:
+            lines.append(f"    {source} --> {t.target}: {t.action}")
+    lines += [f"    {S.EVALUATED} --> [*]", f"    {S.CANCELLED} --> [*]", "```", ""]
+    lines += [
+        "| action | from | to | who may (permission) | audit entry |",
+        "|---|---|---|---|---|",
+    ]
+    for t in TRANSITIONS:
+        who = f"`{t.permission}`" + (" on the meeting" if t.on_meeting else "")
+        audit = f"`{t.audit}`" if t.audit else f"`{t.logged_as}` (written by the step that moves it)"
+        sources = ", ".join(f"`{s}`" for s in t.sources)
+        lines.append(f"| `{t.action}` | {sources} | `{t.target}` | {who} | {audit} |")
+    return "\n".join(lines) + "\n"
