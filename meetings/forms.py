@@ -1,5 +1,3 @@
-import re
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -77,33 +75,50 @@ class ResolutionForm(forms.Form):
     )
 
 
-def parse_tasks(data: Any) -> tuple[list[Any], list[str]]:
-    """The task rows of the resolution form (task-N-description, task-N-owners, task-N-deadline);
-    empty rows are skipped. Returns (tasks, errors)."""
-    from meetings.services import TaskInput
+class TaskForm(forms.Form):
+    """One task of section II: what, who (members of the cell), by when. A row left empty is skipped."""
 
-    tasks: list[TaskInput] = []
-    errors: list[str] = []
-    indexes = sorted(
-        {int(match[1]) for key in data if (match := re.fullmatch(r"task-([0-9]{1,4})-[a-z]+", key))}
+    description = forms.CharField(
+        label=_("Task"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, required=False
     )
-    for index in indexes:
-        description = (data.get(f"task-{index}-description") or "").strip()
-        owners_raw = data.getlist(f"task-{index}-owners") if hasattr(data, "getlist") else []
-        deadline_raw = (data.get(f"task-{index}-deadline") or "").strip()
-        if not description and not deadline_raw:
-            continue
-        owners = []
-        for value in owners_raw:
-            if re.fullmatch(r"[0-9]{1,9}", value):
-                owners.append(int(value))
-            else:
-                errors.append(str(_("Task %(n)s: choose the owners from the list.") % {"n": len(tasks) + 1}))
-        deadline = None
-        if deadline_raw:
-            try:
-                deadline = date.fromisoformat(deadline_raw)
-            except ValueError:
-                errors.append(str(_("Task %(n)s: the deadline is not a date.") % {"n": len(tasks) + 1}))
-        tasks.append(TaskInput(description, owners, deadline))
-    return tasks, errors
+    owners = forms.TypedMultipleChoiceField(
+        label=_("Owners"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, members: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["owners"].choices = [(m.pk, m.full_name) for m in members]  # type: ignore[attr-defined]
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("description") or "").strip() and not data.get("deadline")
+
+
+class BaseTaskFormSet(forms.BaseFormSet):
+    """The task rows of the resolution form (prefix ``task``); empty rows are left out."""
+
+    def tasks(self) -> list[Any]:
+        from meetings.services import TaskInput
+
+        return [
+            TaskInput(
+                form.cleaned_data["description"].strip(),
+                form.cleaned_data["owners"],
+                form.cleaned_data["deadline"],
+            )
+            for form in self.forms
+            if not form.is_blank()
+        ]
+
+
+def task_formset(
+    data: Any = None, *, members: Any, initial: list[dict[str, Any]] | None = None, extra: int = 0
+) -> Any:
+    """The task rows bound to ``data`` (a POST) or showing ``initial`` plus ``extra`` empty rows."""
+    formset_class = forms.formset_factory(
+        TaskForm, formset=BaseTaskFormSet, extra=extra, max_num=100, absolute_max=100
+    )
+    return formset_class(data, initial=initial, prefix="task", form_kwargs={"members": members})

@@ -28,7 +28,22 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
 
 
 def visible_resolutions(user: Any) -> QuerySet[Resolution]:
-    return Resolution.objects.filter(meeting__in=visible_meetings(user))
+    """Issued resolutions of the meetings the user sees; until it is issued, a resolution is the
+    draft of the cell's secretaries (and administrators)."""
+    scope = scope_for(user)
+    resolutions = Resolution.objects.filter(meeting__in=visible_meetings(user))
+    if scope.is_admin:
+        return resolutions
+    return resolutions.filter(Q(issued_at__isnull=False) | Q(meeting__cell_id__in=scope.managed_cell_ids))
+
+
+def may_write_resolution(user: Any, meeting: Meeting, resolution: Resolution | None) -> bool:
+    """The resolution is written by those who issue it, once the minutes are approved, until issued."""
+    return (
+        can(user, "resolution.issue", meeting)
+        and meeting.status == Meeting.Status.APPROVED
+        and (resolution is None or not resolution.is_issued)
+    )
 
 
 def manages(user: Any, cell_id: int) -> bool:

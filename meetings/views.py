@@ -34,7 +34,7 @@ from meetings.forms import (
     SpeechForm,
     TaskDoneForm,
     VoteForm,
-    parse_tasks,
+    task_formset,
 )
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask, Speech
 from organizations.models import Organization
@@ -581,23 +581,25 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     if meeting.session is None:
         raise Http404
-    current = Resolution.objects.filter(meeting=meeting).select_related("document").first()
-    may_issue = permissions.can(request.user, "resolution.issue", meeting)
-    editable = (
-        may_issue and (current is None or not current.is_issued) and meeting.status == Meeting.Status.APPROVED
+    current = (
+        permissions.visible_resolutions(request.user)
+        .filter(meeting=meeting)
+        .select_related("document")
+        .first()
     )
-    # Until it is issued, the resolution is the secretaries' draft.
-    if not editable and (current is None or not current.is_issued) and not may_issue:
-        raise Http404
+    may_issue = permissions.can(request.user, "resolution.issue", meeting)
+    editable = permissions.may_write_resolution(request.user, meeting, current)
     if current is None and not editable:
         raise Http404
     errors: list[str] = []
+    members = cell_members(meeting.cell, None, include_exempted=True) if editable else []
     if request.method == "POST":
         _deny_unless(request.user, "resolution.issue", meeting)
         form = ResolutionForm(request.POST)
-        tasks, errors = parse_tasks(request.POST)
-        if form.is_valid() and not errors:
+        task_forms = task_formset(request.POST, members=members)
+        if form.is_valid() and task_forms.is_valid():
             data = form.cleaned_data
+            tasks = task_forms.tasks()
             saved = run_service(
                 form,
                 lambda: services.save_resolution(
@@ -614,9 +616,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The resolution was saved."))
                 return redirect("meetings:resolution", meeting.pk)
         errors += [str(e) for e in form.non_field_errors()]
-        task_rows = [
-            {"description": t.description, "owners": t.owner_ids, "deadline": t.deadline} for t in tasks
-        ]
+        errors += [str(e) for e in task_forms.non_form_errors()]
     else:
         form = ResolutionForm(
             initial={
@@ -626,17 +626,13 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
                 "implementation": current.implementation if current else "",
             }
         )
-        task_rows = [
-            {
-                "description": t.description,
-                "owners": [o.pk for o in t.owners.all()],
-                "deadline": t.deadline,
-                "task": t,
-            }
+        initial = [
+            {"description": t.description, "owners": [o.pk for o in t.owners.all()], "deadline": t.deadline}
             for t in (current.tasks.prefetch_related("owners") if current else [])
         ]
-    if editable:
-        task_rows += [{"description": "", "owners": [], "deadline": None}] * (2 if task_rows else 3)
+        task_forms = task_formset(
+            members=members, initial=initial, extra=(2 if initial else 3) if editable else 0
+        )
     scope_member = scope_for(request.user).member_id
     tasks = list(current.tasks.prefetch_related("owners")) if current is not None else []
     for task in tasks:
@@ -650,8 +646,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "errors": errors,
             "editable": editable,
-            "task_rows": task_rows,
-            "members": cell_members(meeting.cell, None, include_exempted=True) if editable else [],
+            "task_forms": task_forms,
             "can_issue": editable
             and current is not None
             and meeting.session.status == Session.Status.FINAL_APPROVED,

@@ -339,9 +339,11 @@ def resolution_data(world: World) -> dict[str, Any]:
     return {
         "kind": "NQ",
         "results": "Kết quả",
-        "task-1-description": "Nhiệm vụ",
-        "task-1-owners": [record(world.member).pk],
-        "task-1-deadline": date(timezone.localdate().year + 1, 6, 30).isoformat(),
+        "task-TOTAL_FORMS": "1",
+        "task-INITIAL_FORMS": "0",
+        "task-0-description": "Nhiệm vụ",
+        "task-0-owners": [record(world.member).pk],
+        "task-0-deadline": date(timezone.localdate().year + 1, 6, 30).isoformat(),
     }
 
 

@@ -1,0 +1,98 @@
+"""The resolution page's form: section II as a formset of task rows (owners as checkboxes), errors kept
+beside the row they belong to, and who may read a resolution before it is issued."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from meetings.models import Resolution
+from meetings.tests.test_services import hold, member_of, reload
+
+
+@pytest.fixture
+def held(world, meeting):
+    hold(world, meeting)
+    return reload(meeting)
+
+
+def _post(world, held, rows, **section):
+    data = {
+        "kind": "NQ",
+        "results": section.get("results", "Chi bộ đã thảo luận sôi nổi."),
+        "shortcomings": "",
+        "implementation": "",
+        "task-TOTAL_FORMS": str(len(rows)),
+        "task-INITIAL_FORMS": "0",
+    }
+    for index, row in enumerate(rows):
+        data[f"task-{index}-description"] = row.get("description", "")
+        data[f"task-{index}-owners"] = row.get("owners", [])
+        data[f"task-{index}-deadline"] = row.get("deadline", "")
+    return data
+
+
+def test_the_form_shows_a_checkbox_per_member_and_empty_rows(client, world, held):
+    client.force_login(world.secretary)
+    html = client.get(reverse("meetings:resolution", args=[held.pk])).content.decode()
+    assert 'name="task-TOTAL_FORMS" value="3"' in html
+    đức = member_of(world.member)
+    assert f'type="checkbox" name="task-0-owners" value="{đức.pk}"' in html
+    assert "Lê Văn Đức" in html
+
+
+def test_saving_keeps_the_filled_rows_and_skips_the_empty_ones(client, world, held):
+    client.force_login(world.secretary)
+    đức, hoa = member_of(world.member), member_of(world.deputy)
+    rows = [
+        {"description": "Xây dựng giờ giảng mẫu", "owners": [đức.pk, hoa.pk], "deadline": "2027-03-31"},
+        {},
+        {"description": "Báo cáo kết quả", "owners": [hoa.pk], "deadline": "2027-06-30"},
+    ]
+    answer = client.post(reverse("meetings:resolution", args=[held.pk]), _post(world, held, rows))
+    assert answer.status_code == 302
+    resolution = Resolution.objects.get(meeting=held)
+    tasks = list(resolution.tasks.order_by("id"))
+    assert [t.description for t in tasks] == ["Xây dựng giờ giảng mẫu", "Báo cáo kết quả"]
+    assert {o.pk for o in tasks[0].owners.all()} == {đức.pk, hoa.pk}
+    assert tasks[1].deadline == date(2027, 6, 30)
+    # Reopened, the saved rows come back checked, with two empty rows after them.
+    html = client.get(reverse("meetings:resolution", args=[held.pk])).content.decode()
+    assert 'name="task-TOTAL_FORMS" value="4"' in html
+    checked = set(re.findall(r'<input type="checkbox" name="task-0-owners" value="(\d+)"[^>]* checked>', html))
+    assert checked == {str(đức.pk), str(hoa.pk)}
+
+
+def test_a_bad_row_is_refused_beside_its_fields_and_keeps_what_was_typed(client, world, held):
+    client.force_login(world.secretary)
+    đức = member_of(world.member)
+    outsider = member_of(world.other_member)
+    rows = [
+        {"description": "Việc tốt", "owners": [đức.pk], "deadline": "2027-03-31"},
+        {"description": "Việc của người ngoài", "owners": [outsider.pk], "deadline": "không phải ngày"},
+    ]
+    answer = client.post(reverse("meetings:resolution", args=[held.pk]), _post(world, held, rows))
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert not Resolution.objects.filter(meeting=held).exists()
+    assert "Việc của người ngoài" in html and "Việc tốt" in html  # nothing typed is lost
+    errors = html.split("Việc của người ngoài", 1)[1]
+    assert errors.count('class="errorlist"') >= 2  # the owner and the deadline, beside the second row
+
+
+def test_a_draft_resolution_is_the_secretaries_until_it_is_issued(client, world, held):
+    client.force_login(world.secretary)
+    đức = member_of(world.member)
+    rows = [{"description": "Việc", "owners": [đức.pk], "deadline": "2027-03-31"}]
+    client.post(reverse("meetings:resolution", args=[held.pk]), _post(world, held, rows))
+    assert Resolution.objects.filter(meeting=held).exists()
+    for persona, expected in (
+        ("secretary", 200),
+        ("deputy", 200),
+        ("member", 404),
+        ("probationary", 404),
+        ("officer", 404),
+    ):
+        client.force_login(getattr(world, persona))
+        assert client.get(reverse("meetings:resolution", args=[held.pk])).status_code == expected, persona
