@@ -60,7 +60,8 @@ def test_saving_keeps_the_filled_rows_and_skips_the_empty_ones(client, world, he
     # Reopened, the saved rows come back checked, with two empty rows after them.
     html = client.get(reverse("meetings:resolution", args=[held.pk])).content.decode()
     assert 'name="task-TOTAL_FORMS" value="4"' in html
-    checked = set(re.findall(r'<input type="checkbox" name="task-0-owners" value="(\d+)"[^>]* checked>', html))
+    box = r'<input type="checkbox" name="task-0-owners" value="(\d+)"[^>]* checked>'
+    checked = set(re.findall(box, html))
     assert checked == {str(đức.pk), str(hoa.pk)}
 
 
