@@ -96,12 +96,18 @@ def number_line(number: int | None, doc_type: str, organization: Any) -> str:
     return format_number_line(number, doc_type, issuer_code(organization))
 
 
+def day_phrase(on: date) -> str:
+    """ "ngày 05 tháng 02 năm 2026", "ngày 06 tháng 3 năm 2024", "ngày 27 tháng 8 năm 2026".
+
+    HD 36-HD/VPTW (docs/domain.md §4): a day below 10 takes a leading zero, and so do the months 1
+    and 2 only (so that "tháng 01" and "tháng 02" cannot be read as the start of "tháng 10"–"12")."""
+    month = f"{on.month:02d}" if on.month < 3 else str(on.month)
+    return f"ngày {on.day:02d} tháng {month} năm {on.year}"
+
+
 def date_line(place: str, on: date | None) -> str:
-    """ "Huế, ngày 05 tháng 02 năm 2026" (day and month zero-padded); blanks while undated."""
-    if on is None:
-        when = f"ngày {BLANK_DAY} tháng {BLANK_DAY} năm {BLANK_DAY}"
-    else:
-        when = f"ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"
+    """ "Huế, ngày 05 tháng 02 năm 2026" (see ``day_phrase``); blanks while undated."""
+    when = f"ngày {BLANK_DAY} tháng {BLANK_DAY} năm {BLANK_DAY}" if on is None else day_phrase(on)
     return nfc(f"{place.strip()}, {when}" if place.strip() else when)
 
 

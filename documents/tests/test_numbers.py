@@ -105,6 +105,33 @@ def test_the_date_line_pads_day_and_month_to_two_digits():
     assert services.date_line("Huế", date(2024, 11, 20)) == "Huế, ngày 20 tháng 11 năm 2024"
 
 
+@pytest.mark.parametrize(
+    ("month", "written"),
+    [
+        (1, "01"),
+        (2, "02"),
+        (3, "3"),
+        (4, "4"),
+        (5, "5"),
+        (6, "6"),
+        (7, "7"),
+        (8, "8"),
+        (9, "9"),
+        (10, "10"),
+        (11, "11"),
+        (12, "12"),
+    ],
+)
+def test_the_date_line_pads_only_days_below_10_and_the_months_1_and_2(month, written):
+    # HD 36-HD/VPTW: "Huế, ngày 06 tháng 3 năm 2024", "ngày 27 tháng 8 năm 2026", "ngày 05 tháng 02 năm 2026".
+    assert services.date_line("Huế", date(2026, month, 6)) == f"Huế, ngày 06 tháng {written} năm 2026"
+    assert services.date_line("Huế", date(2026, month, 27)) == f"Huế, ngày 27 tháng {written} năm 2026"
+
+
+def test_the_date_line_of_hd_36_itself():
+    assert services.date_line("Hà Nội", date(2018, 4, 3)) == "Hà Nội, ngày 03 tháng 4 năm 2018"
+
+
 def test_a_party_committee_with_a_term_numbers_its_own_documents(world):
     TermFactory(organization=world.party, name="2025–2030")
     assert issue(world, DocumentType.NOTICE, organization=world.party).symbol == "01-TB/ĐU"
