@@ -279,12 +279,16 @@ def assess(rubric: Rubric, scores: dict[str, int]) -> Assessment:
         raise ValueError(f"Unknown criteria: {sorted(unknown)}")
     for criterion in rubric.criteria:
         given = scores.get(criterion.code, 0)
+        # Whole points only: the level is decided on exactly the numbers that are stored and printed
+        # (5.5 + 9.5 once gave "Tốt" on 90 points while 89 were stored).
+        if isinstance(given, bool) or given != int(given):
+            raise InvalidCount(_("“%(criterion)s”: write a whole number.") % {"criterion": criterion.label})
         if not 0 <= given <= criterion.points:
             raise InvalidCount(
                 _("“%(criterion)s” takes between 0 and %(points)s points.")
                 % {"criterion": criterion.label, "points": criterion.points}
             )
-    total = sum(scores.get(c.code, 0) for c in rubric.criteria)
+    total = sum(int(scores.get(c.code, 0)) for c in rubric.criteria)
     not_full = [c for c in rubric.criteria if c.must_be_full and scores.get(c.code, 0) < c.points]
     for level in rubric.levels:
         if total >= level.min_points and not (level.requires_full and not_full):

@@ -242,3 +242,15 @@ def test_ninety_points_without_full_attendance_is_not_tot():
 def test_points_outside_a_criterion_are_refused():
     with pytest.raises(InvalidCount):
         assess(RUBRIC, {**FULL, "duration": 11})
+
+
+def test_points_with_decimals_are_refused_so_the_level_matches_what_is_stored():
+    # 5.5 + 9.5 with the rest full is 90 on paper, but only whole points are stored and printed.
+    non_full = [c for c in RUBRIC.criteria if not c.must_be_full][:2]
+    scores = {**FULL, non_full[0].code: non_full[0].points - 4.5, non_full[1].code: non_full[1].points - 0.5}
+    with pytest.raises(InvalidCount) as refused:
+        assess(RUBRIC, scores)
+    assert non_full[0].label in str(refused.value)
+    whole = {**FULL, non_full[0].code: non_full[0].points - 5, non_full[1].code: non_full[1].points - 1}
+    assert assess(RUBRIC, whole).score == 94
+    assert assess(RUBRIC, {**FULL, "duration": 10.0}).score == 100  # 10.0 is a whole number
