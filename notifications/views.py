@@ -1,6 +1,7 @@
 """A person's notifications (list, open, mark all read) and the calendar pages: the private feed (by
 secret token, no sign-in), one session's .ics, the link page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -65,10 +66,9 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
     feed_row = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()
-    # The address the person is using reaches this server; SITE_URL may be unset on a small install.
-    url = (
-        request.build_absolute_uri(reverse("notifications:feed", args=[feed_row.token])) if feed_row else None
-    )
+    # The public address (SITE_URL), as in the e-mails and the events' own links: the address a person
+    # happens to use (a proxy's, without its port) is not one to subscribe a calendar to.
+    url = settings.SITE_URL + reverse("notifications:feed", args=[feed_row.token]) if feed_row else None
     webcal = "webcal://" + url.split("://", 1)[1] if url else None
     return render(request, "notifications/calendar.html", {"feed_url": url, "webcal_url": webcal})
 

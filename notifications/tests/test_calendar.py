@@ -98,6 +98,19 @@ def test_the_calendar_page_creates_the_link(client, world):
     assert CalendarFeed.objects.get(user=world.member).token in page
 
 
+def test_the_calendar_link_uses_the_public_address_like_the_e_mails(client, world, settings):
+    settings.SITE_URL = "https://chuyende.example.vn:8443"
+    client.force_login(world.member)
+    client.post(reverse("notifications:calendar_renew"))
+    token = CalendarFeed.objects.get(user=world.member).token
+    # Asked through another name (a proxy that drops the port), the link is still the public one.
+    page = client.get(reverse("notifications:calendar"), HTTP_HOST="127.0.0.1").content.decode()
+    path = reverse("notifications:feed", args=[token])
+    assert f"https://chuyende.example.vn:8443{path}" in page
+    assert f"webcal://chuyende.example.vn:8443{path}" in page
+    assert "http://127.0.0.1" not in page
+
+
 @pytest.mark.new_year
 def test_the_feed_lists_the_regular_monthly_meetings_of_the_cell(world):
     from meetings import services as meetings
