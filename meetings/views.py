@@ -631,7 +631,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
             for t in (current.tasks.prefetch_related("owners") if current else [])
         ]
         task_forms = task_formset(
-            members=members, initial=initial, extra=(2 if initial else 3) if editable else 0
+            members=members, initial=initial, extra=1 if editable else 0
         )
     scope_member = scope_for(request.user).member_id
     tasks = list(current.tasks.prefetch_related("owners")) if current is not None else []

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from drafts.demo import add_drafts
 from drafts.models import Comment
 from meetings.demo import add_meetings
-from meetings.models import Meeting, Speech
+from meetings.models import Meeting, Resolution, Speech
 from organizations.demo import PASSWORD, load_demo
 from organizations.models import Member
 from planning.demo import add_plans
@@ -32,6 +32,7 @@ PRESENTER = "Trần Quốc Bảo"  # the demo `dangvien`
 TASK_OWNER = "Trương Thị Ngọc Ánh"  # the demo `duby`, a probationary member
 CONCLUSION = "Chi bộ thống nhất cao với nội dung chuyên đề; giao đồng chí báo cáo viên hoàn chỉnh."
 TASK = "Xây dựng bộ quy tắc ứng xử số cho giảng viên và học viên"
+SECOND_TASK = "Báo cáo kết quả thực hiện với Đảng ủy"
 
 
 @pytest.fixture
@@ -201,8 +202,19 @@ def test_the_secretary_runs_the_meeting_and_the_cycle_ends_with_the_resolution_a
     secretary.locator("textarea[name='task-0-description']").fill(TASK)
     secretary.locator(".task-row").first.get_by_label(TASK_OWNER).check()
     secretary.locator("input[name='task-0-deadline']").fill("2027-03-31")
+    # A second task: "+ Add a task" adds a row on the phone, without a round trip.
+    secretary.get_by_role("button", name=vi("+ Add a task")).click()
+    expect(secretary.locator(".task-row")).to_have_count(2)
+    secretary.locator("textarea[name='task-1-description']").fill(SECOND_TASK)
+    secretary.locator(".task-row").nth(1).get_by_label(TASK_OWNER).check()
+    secretary.locator("input[name='task-1-deadline']").fill("2027-06-30")
     secretary.get_by_role("button", name=vi("Save the resolution")).click()
     expect(secretary.locator(".msg-success")).to_have_text(vi("The resolution was saved."))
+    assert list(
+        Resolution.objects.get(meeting__session=session)
+        .tasks.order_by("id")
+        .values_list("description", flat=True)
+    ) == [TASK, SECOND_TASK]
     secretary.get_by_role("button", name=vi("Issue the resolution")).click()
     expect(secretary.locator(".msg-success")).to_have_text(
         vi("The resolution was issued and sent to the members with the final text.")
