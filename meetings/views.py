@@ -630,9 +630,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
             {"description": t.description, "owners": [o.pk for o in t.owners.all()], "deadline": t.deadline}
             for t in (current.tasks.prefetch_related("owners") if current else [])
         ]
-        task_forms = task_formset(
-            members=members, initial=initial, extra=1 if editable else 0
-        )
+        task_forms = task_formset(members=members, initial=initial, extra=1 if editable else 0)
     scope_member = scope_for(request.user).member_id
     tasks = list(current.tasks.prefetch_related("owners")) if current is not None else []
     for task in tasks:
