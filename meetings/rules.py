@@ -9,7 +9,7 @@ The meeting records (attendance, speeches, the vote, minutes) are the next step 
 feature; these rules come first because every screen and document of it shows their results.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -272,7 +272,7 @@ class Assessment:
     not_full: list[Criterion] = field(default_factory=list)
 
 
-def assess(rubric: Rubric, scores: dict[str, int]) -> Assessment:
+def assess(rubric: Rubric, scores: Mapping[str, float]) -> Assessment:
     """The quality level for the points given per criterion (each between 0 and its maximum)."""
     unknown = set(scores) - {c.code for c in rubric.criteria}
     if unknown:
