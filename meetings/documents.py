@@ -19,7 +19,7 @@ from documents.frame import (
 )
 from documents.models import DocumentType
 from meetings import rules
-from meetings.models import Attendance, Meeting, Resolution
+from meetings.models import Attendance, Meeting, Resolution, Speech
 from organizations.selectors import vietnamese_name_key
 
 MEMBERS_RECIPIENT = "Đảng viên trong chi bộ"
@@ -177,106 +177,23 @@ def minutes_frame(meeting: Meeting) -> DocumentFrame:
     temporarily attached; exempted; present; absent with reasons; absent without reason; guests; chair;
     minutes secretary; agenda; the presenter; each speaker and their opinion; the conclusion; the vote
     against the adjusted total; the quality level; the end time; two signatures."""
-    from meetings.services import quality_label
-
     attendances = list(meeting.attendances.select_related("member"))
-    own = [a for a in attendances if not a.attached_here]
-    attached_here = [a for a in attendances if a.attached_here]
-    by_status: dict[str, list[Attendance]] = {}
-    for a in attendances:
-        by_status.setdefault(a.status, []).append(a)
-    present = by_status.get(rules.PRESENT, []) + by_status.get(rules.LATE, [])
-    exempted = [a for a in own if a.exempted]
     speeches = list(meeting.speeches.select_related("member"))
-    presentations = [s for s in speeches if s.kind == "presentation"]
-    others = [s for s in speeches if s.kind != "presentation"]
-    chair_role = _role(meeting, meeting.chair_id)
-    secretary_role = _role(meeting, meeting.minutes_secretary_id)
-    secretary_name = meeting.minutes_secretary.full_name if meeting.minutes_secretary else "…"
-
     body: list[dict[str, Any]] = [
-        paragraph(
-            f"Hồi {_hm(meeting.start_time)}, {_day(meeting.date)}, tại {meeting.place}, "
-            f"Chi bộ {_cell_name(meeting)} tiến hành {_month_phrase(meeting)}"
-            + (f" với chuyên đề “{_topic(meeting)}”." if meeting.session else ".")
-        ),
+        _time_and_place(meeting),
         heading("I. THÀNH PHẦN"),
-        paragraph(
-            f"Tổng số đảng viên của chi bộ: {len(own)} đồng chí "
-            f"(chính thức: {sum(1 for a in own if a.full)}, dự bị: {sum(1 for a in own if not a.full)}); "
-            f"đảng viên sinh hoạt tạm thời tại chi bộ: {len(attached_here)} đồng chí."
-        ),
-        paragraph(_count_line("Đảng viên được miễn sinh hoạt", exempted)),
-        paragraph(
-            _count_line("Đảng viên sinh hoạt tạm thời nơi khác", [a for a in own if a.attached_elsewhere])
-        ),
-        paragraph(
-            f"Có mặt: {len(present)} đồng chí"
-            + (f", trong đó đến muộn: {_names(by_status[rules.LATE])}" if by_status.get(rules.LATE) else "")
-            + "."
-        ),
-        paragraph(_count_line("Vắng có lý do", by_status.get(rules.EXCUSED, []), with_reason=True)),
-        paragraph(_count_line("Vắng không có lý do", by_status.get(rules.UNEXCUSED, []))),
+        *_totals(attendances),
+        *_attendance_lists(attendances),
+        _guests(meeting),
+        _chair_and_secretary(meeting),
+        heading("II. NỘI DUNG"),
+        *_agenda(meeting, [s for s in speeches if s.kind == "presentation"]),
+        *_speeches([s for s in speeches if s.kind != "presentation"]),
+        *_conclusion(meeting),
+        *_vote(meeting, attendances),
+        *_quality(meeting),
+        _end(meeting),
     ]
-    for status, label in (("suspended", "Bị đình chỉ sinh hoạt"), ("detained", "Bị truy tố, tạm giam")):
-        if by_status.get(status):
-            body.append(paragraph(_count_line(label, by_status[status])))
-    guests = _lines(meeting.guests)
-    body.append(paragraph(f"Khách mời: {'; '.join(guests)}." if guests else "Khách mời: không."))
-    body.append(
-        paragraph(
-            f"Chủ trì: đồng chí {meeting.chair.full_name if meeting.chair else '…'}"
-            + (f", {chair_role}" if chair_role else "")
-            + f". Thư ký: đồng chí {secretary_name}"
-            + (f", {secretary_role}" if secretary_role else "")
-            + "."
-        )
-    )
-    body.append(heading("II. NỘI DUNG"))
-    body.append(paragraph("Chương trình sinh hoạt:"))
-    body.append(bullet_list(_lines(meeting.agenda)))
-    for speech in presentations:
-        body.append(
-            paragraph(
-                f"Đồng chí {speech.speaker} trình bày dự thảo chuyên đề"
-                + (f" “{_topic(meeting)}”" if meeting.session else "")
-                + f": {speech.summary}"
-            )
-        )
-    body.append(heading("III. Ý KIẾN PHÁT BIỂU"))
-    if others:
-        body.append(bullet_list(f"Đồng chí {s.speaker}: {s.summary}" for s in others))
-    else:
-        body.append(paragraph("Không có ý kiến phát biểu."))
-    body.append(heading("IV. KẾT LUẬN CỦA CHỦ TRÌ"))
-    body.extend(paragraph(line) for line in (_lines(meeting.conclusion) or ["…"]))
-    if meeting.votes_for is not None:
-        body.append(heading("V. BIỂU QUYẾT"))
-        if meeting.vote_subject:
-            body.append(paragraph(f"Nội dung biểu quyết: {meeting.vote_subject}."))
-        body.extend(paragraph(line) for line in vote_sentence(meeting))
-        if meeting.vote_mode == Meeting.VoteMode.NAMED:
-            names = {
-                vote: ", ".join(a.member.full_name for a in attendances if a.vote == vote)
-                for vote in Attendance.Vote.values
-            }
-            body.append(
-                table(
-                    ["Tán thành", "Không tán thành", "Ý kiến khác"],
-                    [[names["for"], names["against"], names["other"]]],
-                )
-            )
-    if meeting.quality_level:
-        body.append(
-            paragraph(f"Chất lượng buổi sinh hoạt: {quality_label(meeting)} ({meeting.quality_score} điểm).")
-        )
-    end = _hm(meeting.end_time) if meeting.end_time else "…"
-    body.append(
-        paragraph(
-            f"Buổi sinh hoạt kết thúc lúc {end} cùng ngày. Biên bản đã được đọc lại cho chi bộ nghe "
-            "và được nhất trí thông qua."
-        )
-    )
     frame = frame_for(
         meeting.cell,
         doc_type=DocumentType.MINUTES,
@@ -289,13 +206,154 @@ def minutes_frame(meeting: Meeting) -> DocumentFrame:
         body=body,
         on=meeting.date,
     )
+    _signatures(frame, meeting)
+    return frame.normalized()
+
+
+def _time_and_place(meeting: Meeting) -> dict[str, Any]:
+    return paragraph(
+        f"Hồi {_hm(meeting.start_time)}, {_day(meeting.date)}, tại {meeting.place}, "
+        f"Chi bộ {_cell_name(meeting)} tiến hành {_month_phrase(meeting)}"
+        + (f" với chuyên đề “{_topic(meeting)}”." if meeting.session else ".")
+    )
+
+
+def _totals(attendances: list[Attendance]) -> list[dict[str, Any]]:
+    """The cell's own members (full / probationary), those attached here, exempted, attached elsewhere."""
+    own = [a for a in attendances if not a.attached_here]
+    attached_here = [a for a in attendances if a.attached_here]
+    return [
+        paragraph(
+            f"Tổng số đảng viên của chi bộ: {len(own)} đồng chí "
+            f"(chính thức: {sum(1 for a in own if a.full)}, dự bị: {sum(1 for a in own if not a.full)}); "
+            f"đảng viên sinh hoạt tạm thời tại chi bộ: {len(attached_here)} đồng chí."
+        ),
+        paragraph(_count_line("Đảng viên được miễn sinh hoạt", [a for a in own if a.exempted])),
+        paragraph(
+            _count_line("Đảng viên sinh hoạt tạm thời nơi khác", [a for a in own if a.attached_elsewhere])
+        ),
+    ]
+
+
+def _attendance_lists(attendances: list[Attendance]) -> list[dict[str, Any]]:
+    """Present (and who came late), absent with and without reason, suspended and detained if any."""
+    by_status: dict[str, list[Attendance]] = {}
+    for a in attendances:
+        by_status.setdefault(a.status, []).append(a)
+    late = by_status.get(rules.LATE, [])
+    present = by_status.get(rules.PRESENT, []) + late
+    lines = [
+        paragraph(
+            f"Có mặt: {len(present)} đồng chí"
+            + (f", trong đó đến muộn: {_names(late)}" if late else "")
+            + "."
+        ),
+        paragraph(_count_line("Vắng có lý do", by_status.get(rules.EXCUSED, []), with_reason=True)),
+        paragraph(_count_line("Vắng không có lý do", by_status.get(rules.UNEXCUSED, []))),
+    ]
+    for status, label in (("suspended", "Bị đình chỉ sinh hoạt"), ("detained", "Bị truy tố, tạm giam")):
+        if by_status.get(status):
+            lines.append(paragraph(_count_line(label, by_status[status])))
+    return lines
+
+
+def _guests(meeting: Meeting) -> dict[str, Any]:
+    guests = _lines(meeting.guests)
+    return paragraph(f"Khách mời: {'; '.join(guests)}." if guests else "Khách mời: không.")
+
+
+def _chair_and_secretary(meeting: Meeting) -> dict[str, Any]:
+    chair_role = _role(meeting, meeting.chair_id)
+    secretary_role = _role(meeting, meeting.minutes_secretary_id)
+    secretary_name = meeting.minutes_secretary.full_name if meeting.minutes_secretary else "…"
+    return paragraph(
+        f"Chủ trì: đồng chí {meeting.chair.full_name if meeting.chair else '…'}"
+        + (f", {chair_role}" if chair_role else "")
+        + f". Thư ký: đồng chí {secretary_name}"
+        + (f", {secretary_role}" if secretary_role else "")
+        + "."
+    )
+
+
+def _agenda(meeting: Meeting, presentations: list[Speech]) -> list[dict[str, Any]]:
+    """The programme, then each presentation of the draft."""
+    return [
+        paragraph("Chương trình sinh hoạt:"),
+        bullet_list(_lines(meeting.agenda)),
+        *(
+            paragraph(
+                f"Đồng chí {speech.speaker} trình bày dự thảo chuyên đề"
+                + (f" “{_topic(meeting)}”" if meeting.session else "")
+                + f": {speech.summary}"
+            )
+            for speech in presentations
+        ),
+    ]
+
+
+def _speeches(others: list[Speech]) -> list[dict[str, Any]]:
+    """Each speaker and their opinion (the presentations are in the agenda section)."""
+    if others:
+        opinions = bullet_list(f"Đồng chí {s.speaker}: {s.summary}" for s in others)
+    else:
+        opinions = paragraph("Không có ý kiến phát biểu.")
+    return [heading("III. Ý KIẾN PHÁT BIỂU"), opinions]
+
+
+def _conclusion(meeting: Meeting) -> list[dict[str, Any]]:
+    return [
+        heading("IV. KẾT LUẬN CỦA CHỦ TRÌ"),
+        *(paragraph(line) for line in (_lines(meeting.conclusion) or ["…"])),
+    ]
+
+
+def _vote(meeting: Meeting, attendances: list[Attendance]) -> list[dict[str, Any]]:
+    """The vote against the adjusted total, with who voted how when the vote was by name; nothing
+    before the vote is recorded."""
+    if meeting.votes_for is None:
+        return []
+    lines = [heading("V. BIỂU QUYẾT")]
+    if meeting.vote_subject:
+        lines.append(paragraph(f"Nội dung biểu quyết: {meeting.vote_subject}."))
+    lines.extend(paragraph(line) for line in vote_sentence(meeting))
+    if meeting.vote_mode == Meeting.VoteMode.NAMED:
+        names = {
+            vote: ", ".join(a.member.full_name for a in attendances if a.vote == vote)
+            for vote in Attendance.Vote.values
+        }
+        lines.append(
+            table(
+                ["Tán thành", "Không tán thành", "Ý kiến khác"],
+                [[names["for"], names["against"], names["other"]]],
+            )
+        )
+    return lines
+
+
+def _quality(meeting: Meeting) -> list[dict[str, Any]]:
+    from meetings.services import quality_label
+
+    if not meeting.quality_level:
+        return []
+    return [paragraph(f"Chất lượng buổi sinh hoạt: {quality_label(meeting)} ({meeting.quality_score} điểm).")]
+
+
+def _end(meeting: Meeting) -> dict[str, Any]:
+    end = _hm(meeting.end_time) if meeting.end_time else "…"
+    return paragraph(
+        f"Buổi sinh hoạt kết thúc lúc {end} cùng ngày. Biên bản đã được đọc lại cho chi bộ nghe "
+        "và được nhất trí thông qua."
+    )
+
+
+def _signatures(frame: DocumentFrame, meeting: Meeting) -> None:
+    """The chair and the minutes secretary sign side by side; the minutes are sent to nobody."""
     frame.signer_capacity = ""
     frame.signer_title = CHAIR
     frame.signer_name = meeting.chair.full_name if meeting.chair else ""
     frame.cosigner_title = MINUTES_SECRETARY
     frame.cosigner_name = meeting.minutes_secretary.full_name if meeting.minutes_secretary else ""
     frame.recipients = []
-    return frame.normalized()
 
 
 # --- Resolution ----------------------------------------------------------------------------------
