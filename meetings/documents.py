@@ -18,6 +18,7 @@ from documents.frame import (
     table,
 )
 from documents.models import DocumentType
+from documents.wording import day_phrase
 from meetings import rules
 from meetings.models import Attendance, Meeting, Resolution, Speech
 from organizations.selectors import vietnamese_name_key
@@ -47,7 +48,7 @@ def _hm(value: time) -> str:
 
 
 def _day(value: date) -> str:
-    return f"ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+    return day_phrase(value)
 
 
 def _month_phrase(meeting: Meeting) -> str:

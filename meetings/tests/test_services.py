@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.models import AuditEntry
 from documents.models import IssuedDocument
+from documents.wording import day_phrase
 from drafts import services as drafts
 from drafts.models import Comment, Response
 from drafts.tests.conftest import TEXT
@@ -797,7 +798,7 @@ def test_the_approved_minutes_contain_every_field_of_domain_4(world, full_record
 
     expected = [
         # time and place
-        f"Hồi 14 giờ 00 phút, ngày {day:%d} tháng {day:%m} năm {day.year}, tại {PLACE}",
+        f"Hồi 14 giờ 00 phút, {day_phrase(day)}, tại {PLACE}",
         # totals split full / probationary / temporarily attached; exempted; attached elsewhere
         "Tổng số đảng viên của chi bộ: 8 đồng chí (chính thức: 7, dự bị: 1)",
         "đảng viên sinh hoạt tạm thời tại chi bộ: 1 đồng chí",
@@ -1236,7 +1237,7 @@ def test_the_notice_is_numbered_tb_and_reaches_every_member_of_the_cell(world):
     notice = Notification.objects.get(recipient=world.member)
     assert day.strftime("%d/%m/%Y") in notice.title and "Phòng họp Khoa" in notice.body
     text = flat_text(document.snapshot)
-    assert "Phòng họp Khoa" in text and f"ngày {day:%d} tháng {day:%m} năm {day.year}" in text
+    assert "Phòng họp Khoa" in text and day_phrase(day) in text
 
     with pytest.raises(InvalidTransition):
         services.issue_notice(actor=world.secretary, meeting=meeting)
