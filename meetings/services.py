@@ -882,7 +882,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
             owners,
             _t(_("Your task from %(symbol)s")) % {"symbol": document.symbol},
             _t(_("You carry out a task of the resolution on “%(title)s”.")) % {"title": session.title},
-            reverse("core:home"),
+            reverse("home:home"),
         )
     return resolution
 

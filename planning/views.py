@@ -459,7 +459,7 @@ def registration_decline(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             messages.success(request, _("The registration was declined."))
-            return redirect("core:home")
+            return redirect("home:home")
     return render(
         request,
         "planning/form.html",
