@@ -177,7 +177,7 @@ def minutes_frame(meeting: Meeting) -> DocumentFrame:
     temporarily attached; exempted; present; absent with reasons; absent without reason; guests; chair;
     minutes secretary; agenda; the presenter; each speaker and their opinion; the conclusion; the vote
     against the adjusted total; the quality level; the end time; two signatures."""
-    from meetings.services import quality_label
+    from meetings.selectors import quality_label
 
     attendances = list(meeting.attendances.select_related("member"))
     own = [a for a in attendances if not a.attached_here]

@@ -100,6 +100,19 @@ def checks(meeting: Meeting, rows: list[Attendance] | None = None) -> list[rules
     )
 
 
+def rubric_for(meeting: Meeting) -> rules.Rubric:
+    """The quality rubric of the rule set the meeting's cell follows."""
+    return rules.Rubric.from_params(meeting.cell.effective_rule_set().param("quality_rubric"))
+
+
+def quality_label(meeting: Meeting) -> str:
+    """The name of the quality level the meeting was given, in the rubric's words ("" before scoring)."""
+    if not meeting.quality_level:
+        return ""
+    rubric = rubric_for(meeting)
+    return next((lv.label for lv in rubric.levels if lv.code == meeting.quality_level), meeting.quality_level)
+
+
 def open_tasks(cell_id: int) -> QuerySet[ResolutionTask]:
     """Tasks of the cell's issued resolutions not done yet, oldest deadline first, owners loaded."""
     return (
