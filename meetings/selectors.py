@@ -292,3 +292,19 @@ def resolutions_under(party: Any, year: int) -> list[Any]:
         )
         .order_by("-document__issued_on", "-id")
     )
+
+
+def session_page(user: Any, session: Session) -> dict[str, Any]:
+    """The meetings' part of the session page (registered with planning.hooks): its meeting, the
+    cycle and what to do next."""
+    meeting = Meeting.objects.filter(session=session).first()
+    return {
+        "meeting": meeting,
+        "cycle": cycle(session),
+        "next_actions": next_actions(user, session, meeting),
+    }
+
+
+def oversight_page(party: Any, year: int) -> dict[str, Any]:
+    """The meetings' part of the Đảng ủy's oversight page (registered with planning.hooks)."""
+    return {"resolutions": resolutions_under(party, year)}
