@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("home.urls")),
     path("tai-khoan/", include("accounts.urls")),
     path("to-chuc/", include("organizations.urls")),
     path("ke-hoach/", include("planning.urls")),

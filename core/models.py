@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.sentences import describe
+
 
 class AuditEntry(models.Model):
     """One thing someone did: who, what (a dotted action code), to which object, with which data.
@@ -44,8 +46,6 @@ class AuditEntry(models.Model):
     @property
     def sentence(self) -> str:
         """The entry as one sentence in the active language."""
-        from core.audit import describe
-
         return describe(self)
 
 

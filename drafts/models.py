@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from drafts.rules import comments_due
 from organizations.models import Member
 from planning.models import Session
 
@@ -156,8 +157,6 @@ class Distribution(models.Model):
     @property
     def comments_due(self) -> "date | None":
         """Counted back from the session's date (which postponing may move) by the rule set."""
-        from drafts.services import comments_due
-
         return comments_due(self.session)
 
 

@@ -22,6 +22,7 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
+from drafts.rules import comments_due
 from organizations.models import Exemption, Member, Membership
 from organizations.permissions import active_q
 from organizations.selectors import vietnamese_name_key
@@ -372,14 +373,6 @@ def _clean_body(body: str) -> str:
             _("A comment can be at most %(count)s characters.") % {"count": MAX_COMMENT_LENGTH}, field="body"
         )
     return body
-
-
-def comments_due(session: Session) -> date | None:
-    """The comment deadline: counted back from the session's (possibly postponed) date by the rule set."""
-    if session.planned_date is None:
-        return None
-    days = session.cell.effective_rule_set().param("comments_due_days_before")
-    return session.planned_date - timedelta(days=days)
 
 
 def _past_deadline(session: Session) -> bool:

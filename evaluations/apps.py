@@ -9,9 +9,11 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         from core.audit import register_actions
         from core.permissions import register_permissions
-        from evaluations import permissions
+        from evaluations import permissions, selectors
+        from planning import hooks
 
         register_permissions(permissions.ACTIONS, permissions.can)
+        hooks.add_to_session_page(selectors.session_page)
 
         register_actions(
             {

@@ -164,7 +164,7 @@ def _resolution_data(resolution: Resolution) -> dict[str, Any]:
 def build(session: Session) -> dict[str, Any]:
     """The package of an evaluated session (call :func:`problems` first: this one assumes it is empty)."""
     from evaluations.models import SessionEvaluation
-    from meetings.services import quality_label
+    from meetings.selectors import quality_label
 
     evaluation = SessionEvaluation.objects.get(session=session)
     version = final_version(session)

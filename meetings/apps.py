@@ -9,9 +9,14 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from core.audit import register_actions
         from core.permissions import register_permissions
-        from meetings import permissions
+        from meetings import calendar, permissions, selectors
+        from notifications.calendar import register_feed
+        from planning import hooks
 
         register_permissions(permissions.ACTIONS, permissions.can)
+        register_feed(calendar.feed_events)
+        hooks.add_to_session_page(selectors.session_page)
+        hooks.add_to_oversight_page(selectors.oversight_page)
 
         register_actions(
             {

@@ -22,7 +22,7 @@ from django.utils import timezone
 from drafts import services as drafts
 from drafts.demo import COMMENT_TITLE
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Response
-from meetings import services
+from meetings import selectors, services
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask
 from organizations.demo import ARTICLE_CELL, Demo
 from planning import lifecycle
@@ -74,7 +74,7 @@ def _close(meeting: Meeting, demo: Demo, end: str, approved_on: date) -> None:
         actor=None, meeting=meeting, name="minutes_secretary", value=str(demo.members["Lê Thị Kim Oanh"].pk)
     )
     services.save_field(actor=None, meeting=meeting, name="end_time", value=end)
-    rubric = services.rubric_for(meeting)
+    rubric = selectors.rubric_for(meeting)
     scores = {c.code: c.points for c in rubric.criteria}
     if meeting.attendances.filter(status="absent_unexcused").exists():
         scores["attendance"] = 10  # an unexcused absence: attendance is not full, the level not Tốt
@@ -136,7 +136,7 @@ def _other_regular(cell: Any, day: date, seed: int) -> None:
             actor=None, meeting=meeting, name="minutes_secretary", value=str(present.member_id)
         )
     services.save_field(actor=None, meeting=meeting, name="end_time", value="09:30")
-    rubric = services.rubric_for(meeting)
+    rubric = selectors.rubric_for(meeting)
     scores = {c.code: c.points for c in rubric.criteria}
     scores["participation"] = 15 if (day.month + seed) % 2 else 20
     if meeting.attendances.filter(status="absent_unexcused").exists():

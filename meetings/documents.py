@@ -332,7 +332,7 @@ def _vote(meeting: Meeting, attendances: list[Attendance]) -> list[dict[str, Any
 
 
 def _quality(meeting: Meeting) -> list[dict[str, Any]]:
-    from meetings.services import quality_label
+    from meetings.selectors import quality_label
 
     if not meeting.quality_level:
         return []

@@ -98,6 +98,19 @@ def checks(meeting: Meeting, rows: list[Attendance] | None = None) -> list[rules
     )
 
 
+def rubric_for(meeting: Meeting) -> rules.Rubric:
+    """The quality rubric of the rule set the meeting's cell follows."""
+    return rules.Rubric.from_params(meeting.cell.effective_rule_set().param("quality_rubric"))
+
+
+def quality_label(meeting: Meeting) -> str:
+    """The name of the quality level the meeting was given, in the rubric's words ("" before scoring)."""
+    if not meeting.quality_level:
+        return ""
+    rubric = rubric_for(meeting)
+    return next((lv.label for lv in rubric.levels if lv.code == meeting.quality_level), meeting.quality_level)
+
+
 def open_tasks(cell_id: int) -> QuerySet[ResolutionTask]:
     """Tasks of the cell's issued resolutions not done yet, oldest deadline first, owners loaded."""
     return (
@@ -167,3 +180,14 @@ def resolutions_under(party: Any, year: int) -> list[Any]:
         )
         .order_by("-document__issued_on", "-id")
     )
+
+
+def session_page(user: Any, session: Any) -> dict[str, Any]:
+    """The meetings' part of the session page (registered with planning.hooks): its meeting (the
+    cycle and what to do next come from planning.lifecycle, given this meeting)."""
+    return {"meeting": Meeting.objects.filter(session=session).first()}
+
+
+def oversight_page(party: Any, year: int) -> dict[str, Any]:
+    """The meetings' part of the Đảng ủy's oversight page (registered with planning.hooks)."""
+    return {"resolutions": resolutions_under(party, year)}

@@ -587,15 +587,11 @@ def stored_basis(meeting: Meeting) -> rules.VoteBasis | None:
 # --- Quality ----------------------------------------------------------------------------------
 
 
-def rubric_for(meeting: Meeting) -> rules.Rubric:
-    return rules.Rubric.from_params(meeting.cell.effective_rule_set().param("quality_rubric"))
-
-
 def score_quality(*, actor: Any, meeting: Meeting, scores: dict[str, int]) -> rules.Assessment:
     """Give points per criterion of the rule set's rubric; the level is computed and stored. The
     secretaries assess the meeting (not the minutes secretary)."""
     _require(actor, "meeting.manage", meeting)
-    rubric = rubric_for(meeting)
+    rubric = selectors.rubric_for(meeting)
     try:
         assessment = rules.assess(rubric, scores)
     except rules.InvalidCount as error:
@@ -616,13 +612,6 @@ def score_quality(*, actor: Any, meeting: Meeting, scores: dict[str, int]) -> ru
             {"level": assessment.level.label, "score": assessment.score},
         )
     return assessment
-
-
-def quality_label(meeting: Meeting) -> str:
-    if not meeting.quality_level:
-        return ""
-    rubric = rubric_for(meeting)
-    return next((lv.label for lv in rubric.levels if lv.code == meeting.quality_level), meeting.quality_level)
 
 
 # --- Minutes ----------------------------------------------------------------------------------
@@ -885,7 +874,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
             owners,
             _t(_("Your task from %(symbol)s")) % {"symbol": document.symbol},
             _t(_("You carry out a task of the resolution on “%(title)s”.")) % {"title": session.title},
-            reverse("core:home"),
+            reverse("home:home"),
         )
     return resolution
 

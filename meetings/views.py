@@ -164,7 +164,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "summary": selectors.summary(rows) if rows else None,
         "speeches": list(meeting.speeches.select_related("member")),
-        "quality_label": services.quality_label(meeting),
+        "quality_label": selectors.quality_label(meeting),
         "basis": services.stored_basis(meeting),
         "history": history(meeting) if manages else [],
         "correct_form": ReasonForm(),
@@ -215,7 +215,7 @@ def open_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     rows = selectors.attendances(meeting)
-    rubric = services.rubric_for(meeting)
+    rubric = selectors.rubric_for(meeting)
     summary = selectors.summary(rows)
     return {
         "meeting": meeting,
@@ -236,7 +236,7 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "basis": services.stored_basis(meeting) or summary.basis,
         "rubric": rubric,
         "scores": meeting.quality_scores,
-        "quality_label": services.quality_label(meeting),
+        "quality_label": selectors.quality_label(meeting),
         "problems": services.minutes_problems(meeting),
         "statuses": Attendance.Status.choices,
         "tasks": list(selectors.open_tasks(meeting.cell_id)),
@@ -496,7 +496,7 @@ def vote_clear(request: HttpRequest, pk: int) -> HttpResponse:
 def quality(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     _deny_unless(request.user, "meeting.manage", meeting)
-    rubric = services.rubric_for(meeting)
+    rubric = selectors.rubric_for(meeting)
     form = action_form()
     scores: dict[str, int] = {}
     for criterion in rubric.criteria:

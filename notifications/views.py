@@ -15,7 +15,6 @@ from core.web import get_visible_or_404
 from notifications import calendar, services
 from notifications.models import CalendarFeed
 from notifications.permissions import visible_notifications
-from planning.permissions import visible_sessions
 
 ICS = "text/calendar; charset=utf-8"
 PAGE_SIZE = 30
@@ -54,13 +53,11 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_visible_or_404(
-        visible_sessions(request.user).select_related("cell__rule_set", "cell__parent"), pk=pk
-    )
-    if session.planned_date is None:
+    ics = calendar.session_file(request.user, pk)  # None: not visible to the reader, or no date yet
+    if ics is None:
         raise Http404
-    response = HttpResponse(calendar.session_ics(session), content_type=ICS)
-    response["Content-Disposition"] = f'attachment; filename="sinh-hoat-chuyen-de-{session.pk}.ics"'
+    response = HttpResponse(ics, content_type=ICS)
+    response["Content-Disposition"] = f'attachment; filename="sinh-hoat-chuyen-de-{pk}.ics"'
     return response
 
 

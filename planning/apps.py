@@ -9,9 +9,11 @@ class PlanningConfig(AppConfig):
     def ready(self) -> None:
         from core.audit import register_actions
         from core.permissions import register_permissions
-        from planning import permissions
+        from notifications.calendar import register_session_file
+        from planning import calendar, permissions
 
         register_permissions(permissions.ACTIONS, permissions.can)
+        register_session_file(calendar.session_file)
 
         register_actions(
             {

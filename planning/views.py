@@ -18,7 +18,7 @@ from core.audit import history
 from core.web import attachment, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q, scope_for, visible_organizations
-from planning import lifecycle, permissions, rules, selectors, services
+from planning import hooks, lifecycle, permissions, rules, selectors, services
 from planning.forms import (
     AcceptForm,
     PlanForm,
@@ -255,28 +255,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_choose_presenters": can_manage and session.status in lifecycle.OPEN,
         "history": history(session),
     }
-    from meetings.models import Meeting
-
-    meeting = Meeting.objects.filter(session=session).first()
-    from evaluations import permissions as evaluation_permissions
-    from evaluations.models import SessionEvaluation
-
+    # The meeting (meetings); the evaluation and lessons (evaluations).
+    context.update(hooks.session_page(request.user, session))
+    # Where the session is in its cycle and what next: the lifecycle table, with the meeting if any.
     context.update(
-        meeting=meeting,
         cycle=lifecycle.steps(session),
-        next_actions=lifecycle.next_actions(request.user, session, meeting),
-        evaluation=SessionEvaluation.objects.filter(session=session).first(),
-        sees_presenter_evaluation=evaluation_permissions.can(request.user, "evaluation.presenter", session),
-        # Lessons of the cell's earlier sessions, while this one is being prepared (DOMAIN §2 step 10).
-        lessons=list(
-            SessionEvaluation.objects.filter(session__cell=session.cell)
-            .exclude(lessons="")
-            .exclude(session=session)
-            .select_related("session")
-            .order_by("-session__planned_date")[:3]
-        )
-        if session.status not in lifecycle.FINISHED
-        else [],
+        next_actions=lifecycle.next_actions(request.user, session, context.get("meeting")),
     )
     if can_manage:
         members = Member.objects.filter(
@@ -458,7 +442,7 @@ def registration_decline(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done is not None:
             messages.success(request, _("The registration was declined."))
-            return redirect("core:home")
+            return redirect("home:home")
     return render(
         request,
         "planning/form.html",
@@ -552,9 +536,7 @@ def oversight(request: HttpRequest, party_pk: int) -> HttpResponse:
         "years": range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1),
         "minimum": party.effective_rule_set().param("min_thematic_sessions_per_quarter"),
     }
-    from meetings.selectors import resolutions_under
-
-    context["resolutions"] = resolutions_under(party, year)
+    context.update(hooks.oversight_page(party, year))  # the cells' resolutions (meetings)
     return render(request, "planning/oversight.html", context)
 
 

@@ -118,7 +118,7 @@ def test_secretary_signs_in_on_a_phone_by_username_or_email_and_opens_the_cell(
     live_world, live_server, phone
 ):
     world = live_world
-    home = url(live_server, "core:home")
+    home = url(live_server, "home:home")
     cell_page = url(live_server, "organizations:detail", world.cell.pk)
 
     for login in (world.secretary.username, world.secretary.email):
@@ -160,7 +160,7 @@ def test_secretary_signs_in_on_a_phone_by_username_or_email_and_opens_the_cell(
 def test_cell_page_on_a_desktop_shows_the_whole_roster(live_world, live_server, desktop):
     world = live_world
     sign_in(desktop, live_server, world.secretary.email)
-    expect(desktop).to_have_url(url(live_server, "core:home"))
+    expect(desktop).to_have_url(url(live_server, "home:home"))
     desktop.goto(url(live_server, "organizations:detail", world.cell.pk))
     expect(desktop.locator("#roster li.person")).to_have_count(len(CELL_PEOPLE) + 2)
     assert_no_horizontal_scroll(desktop, 1280)
@@ -189,10 +189,10 @@ def test_wrong_password_is_explained_and_repeated_failures_lock_sign_in(
     # Locked means locked: the right password does not get in either…
     sign_in(phone, live_server, live_world.secretary.username)
     expect(locked).to_have_text(vi("Sign-in locked"))
-    expect(phone).not_to_have_url(url(live_server, "core:home"))
+    expect(phone).not_to_have_url(url(live_server, "home:home"))
     # …while another person on the same device still can.
     sign_in(phone, live_server, live_world.deputy.username)
-    expect(phone).to_have_url(url(live_server, "core:home"))
+    expect(phone).to_have_url(url(live_server, "home:home"))
 
 
 @pytest.mark.browser

@@ -72,7 +72,7 @@ def sign_in(page: Page, live_server: Any, login: str) -> None:
     page.locator("input[name=username]").fill(login)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(url(live_server, "core:home"))
+    expect(page).to_have_url(url(live_server, "home:home"))
 
 
 def add_session(page: Page, title: str, quarter: int, day: str) -> None:

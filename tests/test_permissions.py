@@ -492,7 +492,7 @@ class Route:
 
 ROUTES = [
     # core and the language switch
-    Route("core:home", "page", ANYONE_SIGNED_IN),
+    Route("home:home", "page", ANYONE_SIGNED_IN),
     Route("set_language", "to-english", PUBLIC, "POST", data=lambda w: {"language": "en", "next": "/"}),
     # accounts
     Route("accounts:login", "page", PUBLIC),
@@ -1167,7 +1167,7 @@ GUARDED_URLS = _guarded_urls()
 
 
 def test_the_guard_sees_the_urls_of_our_apps():
-    assert {"", "core", "accounts", "organizations"} <= set(GUARDED_URLS)
+    assert {"", "home", "accounts", "organizations"} <= set(GUARDED_URLS)
     assert "set_language" in GUARDED_URLS[""]
 
 
@@ -1307,7 +1307,7 @@ def test_the_party_page_lists_its_cells_for_the_officer(client, world):
 
 def test_the_home_page_of_a_member_shows_their_cell_only(client, world):
     client.force_login(world.member)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
     assert world.cell.name in page
     assert world.other_cell.name not in page
     assert world.foreign_cell.name not in page

@@ -24,7 +24,7 @@ def sign_in(client, login, password="chuyende-test"):
 def test_signs_in_with_username(client, person):
     response = sign_in(client, "bithu")
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home:home")
 
 
 def test_signs_in_with_email_whatever_its_case(client, person):
@@ -58,7 +58,7 @@ def test_passwords_are_hashed_with_argon2(db, settings):
 
 
 def test_every_page_needs_sign_in(client, db):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
 

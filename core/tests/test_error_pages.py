@@ -10,7 +10,7 @@ def test_a_missing_page_is_explained_in_vietnamese_with_a_way_home(client, world
     response = client.get(reverse("organizations:detail", args=[world.foreign_cell.pk]))
     assert response.status_code == 404
     page = response.content.decode()
-    assert '<html lang="vi">' in page and reverse("core:home") in page
+    assert '<html lang="vi">' in page and reverse("home:home") in page
     assert "Not Found" not in page
 
 

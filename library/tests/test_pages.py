@@ -202,7 +202,7 @@ def test_the_secretary_of_another_cell_sees_the_adopt_form(client, world, publis
 
 
 def test_the_officers_home_lists_models_to_approve(world, issued):
-    """The selector and partial the home page includes (core/views.py, core/home.html)."""
+    """The selector and partial the home page includes (home/views.py, home/home.html)."""
     from django.template.loader import render_to_string
 
     from library import selectors

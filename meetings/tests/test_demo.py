@@ -55,7 +55,7 @@ def test_the_next_meeting_is_announced_and_ready_to_run(demo, client):
     meeting = Meeting.objects.get(status=Meeting.Status.SCHEDULED)
     assert meeting.notice is not None and meeting.session.status == Session.Status.DISTRIBUTED
     client.force_login(User.objects.get(username="bithu"))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert reverse("meetings:detail", args=[meeting.pk]) in home
     page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert reverse("meetings:open", args=[meeting.pk]) in page

@@ -661,7 +661,7 @@ def scores_totalling(rubric: rules.Rubric, total: int, *, short: str | None = No
 
 
 def test_the_seeded_rubric_is_on_100_points_with_the_domains_must_be_full_criteria(world, regular):
-    rubric = services.rubric_for(regular)
+    rubric = selectors.rubric_for(regular)
     assert rubric.total == 100
     assert {c.code for c in rubric.criteria if c.must_be_full} == {
         "attendance",
@@ -688,7 +688,7 @@ def test_the_seeded_rubric_is_on_100_points_with_the_domains_must_be_full_criter
     ],
 )
 def test_quality_levels_at_the_boundaries(world, regular, total, short, label):
-    rubric = services.rubric_for(regular)
+    rubric = selectors.rubric_for(regular)
     scores = scores_totalling(rubric, total, short=short)
     assessment = services.score_quality(actor=world.secretary, meeting=regular, scores=scores)
     assert (assessment.score, assessment.level.label) == (total, label)
@@ -696,11 +696,11 @@ def test_quality_levels_at_the_boundaries(world, regular, total, short, label):
     level = next(lv for lv in rubric.levels if lv.label == label)
     assert (meeting.quality_score, meeting.quality_level) == (total, level.code)
     assert meeting.quality_scores == scores
-    assert services.quality_label(meeting) == label
+    assert selectors.quality_label(meeting) == label
 
 
 def test_points_out_of_range_or_unknown_criteria_are_refused_and_the_level_kept(world, regular):
-    rubric = services.rubric_for(regular)
+    rubric = selectors.rubric_for(regular)
     full = {c.code: c.points for c in rubric.criteria}
     services.score_quality(actor=world.secretary, meeting=regular, scores=full)
     revision = reload(regular).revision
@@ -781,7 +781,7 @@ def full_record(world, distributed):
     services.record_vote(
         actor=world.secretary, meeting=meeting, mode="counts", votes_for=3, against=0, other=0
     )
-    rubric = services.rubric_for(meeting)
+    rubric = selectors.rubric_for(meeting)
     services.score_quality(
         actor=world.secretary, meeting=meeting, scores={c.code: c.points for c in rubric.criteria}
     )
@@ -891,7 +891,7 @@ def test_approved_minutes_lock_every_editing_service(world, full_record):
     before = reload(meeting)
     speech = Speech.objects.filter(meeting=meeting).first()
     lan = Member.objects.get(full_name="Ngô Thị Lan")
-    rubric = services.rubric_for(meeting)
+    rubric = selectors.rubric_for(meeting)
     edits = {
         "save_field": lambda: services.save_field(
             actor=world.secretary, meeting=meeting, name="conclusion", value="Sửa lại."

@@ -223,7 +223,7 @@ def test_the_top_bar_counts_unread_notifications_in_one_query(client, world):
     services.mark_read(actor=world.member, notification=notify(world.member)[0])
     client.force_login(world.member)
     with CaptureQueriesContext(connection) as captured:
-        page = client.get(reverse("core:home")).content.decode()
+        page = client.get(reverse("home:home")).content.decode()
     assert re.search(r'<span class="bell-count">3</span>', page)
     assert 'aria-label="' in page and re.search(r'class="bell"[^>]*aria-label="[^"]*3[^"]*"', page)
     assert len(_notification_queries(captured)) == 1
@@ -240,7 +240,7 @@ def test_the_list_page_counts_once_for_the_bar_and_its_button(client, world):
 
 def test_no_unread_notifications_shows_a_bell_without_a_number(client, world):
     client.force_login(world.member)
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
     assert 'class="bell"' in page and "bell-count" not in page
 
 

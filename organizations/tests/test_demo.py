@@ -2,13 +2,11 @@
 
 from collections import Counter
 from datetime import timedelta
-from io import StringIO
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -61,19 +59,6 @@ def test_the_demo_is_not_loaded_into_a_database_that_holds_data():
     User.objects.create_user(username="someone", password="x")
     assert demo.load_demo() is False
     assert not Organization.objects.exists()
-
-
-def test_the_commands_report_what_they_did(school):
-    out = StringIO()
-    call_command("load_demo", stdout=out)
-    assert "Demo data already present; nothing changed." in out.getvalue()
-    out = StringIO()
-    call_command("demo_logins", "--url", "http://127.0.0.1:8000", stdout=out)
-    printed = out.getvalue()
-    assert demo.PASSWORD in printed
-    assert "http://127.0.0.1:8000/" in printed
-    for login in demo.LOGINS:
-        assert login.username in printed
 
 
 def test_every_demo_login_signs_in_with_the_demo_password(school):

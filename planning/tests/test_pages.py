@@ -104,13 +104,3 @@ def test_the_returned_plan_shows_the_remarks_to_the_secretary(client, world, pla
     page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
     assert "Bổ sung chuyên đề về chống lãng phí" in page
     assert reverse("planning:plan_submit", args=[plan.pk]) in page
-
-
-def test_the_officer_finds_submitted_plans_on_the_home_page(client, world, plan):
-    full_year(plan, world.secretary)
-    services.submit_plan(actor=world.secretary, plan=plan)
-    client.force_login(world.officer)
-    page = client.get(reverse("core:home")).content.decode()
-    assert 'id="plans-to-acknowledge"' in page and reverse("planning:plan", args=[plan.pk]) in page
-    client.force_login(world.foreign_officer)
-    assert 'id="plans-to-acknowledge"' not in client.get(reverse("core:home")).content.decode()

@@ -26,4 +26,4 @@ def home(request: HttpRequest) -> HttpResponse:
         models_to_approve=library_selectors.to_approve(request.user),
         reports_to_acknowledge=report_selectors.reports_to_acknowledge(request.user),
     )
-    return render(request, "core/home.html", context)
+    return render(request, "home/home.html", context)
