@@ -15,16 +15,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
-from organizations.models import Exemption, Member, Membership
-from organizations.permissions import active_q
-from organizations.selectors import vietnamese_name_key
+from notifications.services import notify_members, site_text
+from organizations.models import Member
+from organizations.selectors import cell_members
 from planning.models import Session
 
 # Before approval, and after the meeting while the presenter revises the text (a "final" version).
@@ -69,12 +69,6 @@ def _check_expected(session: Session, expected_version: int | None) -> None:
             )
             % {"latest": latest, "seen": expected_version}
         )
-
-
-def _t(message: Any) -> str:
-    """A lazy text rendered in the site's language (recipients have no language of their own yet)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -221,11 +215,13 @@ def submit_draft(*, actor: Any, session: Session, expected_version: int | None =
         session.save(update_fields=["status"])
         log_action(actor, "drafts.draft.submitted", session, {"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
-        _notify_later(
-            Member.objects.filter(pk__in=approvers),
-            _t(_("Draft to approve: %(title)s")) % {"title": session.title},
-            _t(_("Version %(number)s of the draft waits for your approval.")) % {"number": version.number},
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=Member.objects.filter(pk__in=approvers),
+            title=site_text(_("Draft to approve: %(title)s"), {"title": session.title}),
+            body=site_text(
+                _("Version %(number)s of the draft waits for your approval."), {"number": version.number}
+            ),
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return review
 
@@ -287,17 +283,17 @@ def approve_draft(
         )
         due_date = comments_due(session)
         due = due_date.strftime("%d/%m/%Y") if due_date else "—"
-        _notify_later(
-            [m for m in recipients if m.pk not in presenters],
-            _t(_("Draft for study: %(title)s")) % {"title": session.title},
-            _t(
+        notify_members(
+            members=[m for m in recipients if m.pk not in presenters],
+            title=site_text(_("Draft for study: %(title)s"), {"title": session.title}),
+            body=site_text(
                 _(
                     "The approved draft of the thematic session “%(title)s” is ready for you to read. "
                     "Please send your comments by %(due)s."
-                )
-            )
-            % {"title": session.title, "due": due},
-            reverse("drafts:read", args=[session.pk]),
+                ),
+                {"title": session.title, "due": due},
+            ),
+            url=reverse("drafts:read", args=[session.pk]),
         )
     return DistributionResult(distribution, len(recipients), late)
 
@@ -323,31 +319,27 @@ def return_draft(
         session.save(update_fields=["status"])
         _close_approval_notices(session)
         log_action(actor, "drafts.draft.returned", session, {"remarks": remarks})
-        _notify_later(
-            session.presenters.all(),
-            _t(_("Draft returned: %(title)s")) % {"title": session.title},
-            remarks,
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=session.presenters.all(),
+            title=site_text(_("Draft returned: %(title)s"), {"title": session.title}),
+            body=remarks,
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return review
 
 
 def recipients_of(session: Session, *, include_exempted: bool) -> list[Member]:
-    """Members of the cell on the session's date (regular and temporarily attached here)."""
-    return cell_members(session.cell, session.planned_date, include_exempted=include_exempted)
-
-
-def cell_members(cell: Any, on: date | None, *, include_exempted: bool) -> list[Member]:
-    """Members of ``cell`` on ``on`` (today by default), regular and temporarily attached here, in
-    Vietnamese name order; exempted members only if asked."""
-    on = on or timezone.localdate()
-    members = Member.objects.filter(
-        pk__in=Membership.objects.filter(active_q(on=on), organization=cell).values("member_id")
+    """Who the session's draft is sent to: the members of its cell on the session's date (today while
+    it has none), regular and temporarily attached here (they take part here), members attached to
+    another cell included; exempted members only if asked. The presenters are among them: the
+    callers leave them out where they do not count (progress, notices)."""
+    return cell_members(
+        session.cell,
+        session.planned_date,
+        exempted=include_exempted,
+        attached_here=True,
+        attached_elsewhere=True,
     )
-    if not include_exempted:
-        exempted = Exemption.objects.filter(active_q(on=on)).values("member_id")
-        members = members.exclude(pk__in=exempted)
-    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
 
 
 # --- Reading and comments --------------------------------------------------------------------
@@ -538,12 +530,14 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
         session.save(update_fields=["status"])
         log_action(actor, "drafts.final.submitted", session, {"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
-        _notify_later(
-            Member.objects.filter(pk__in=approvers),
-            _t(_("Final text to approve: %(title)s")) % {"title": session.title},
-            _t(_("The revised text (version %(number)s) and the responses to the comments wait for you."))
-            % {"number": version.number},
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=Member.objects.filter(pk__in=approvers),
+            title=site_text(_("Final text to approve: %(title)s"), {"title": session.title}),
+            body=site_text(
+                _("The revised text (version %(number)s) and the responses to the comments wait for you."),
+                {"number": version.number},
+            ),
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return version
 
@@ -577,11 +571,11 @@ def approve_final(*, actor: Any, session: Session, expected_version: int | None 
         session.save(update_fields=["status"])
         _close_approval_notices(session)
         log_action(actor, "drafts.final.approved", session, {"number": version.number})
-        _notify_later(
-            session.presenters.all(),
-            _t(_("Final text approved: %(title)s")) % {"title": session.title},
-            _t(_("The final text was approved; the resolution will be issued with it.")),
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=session.presenters.all(),
+            title=site_text(_("Final text approved: %(title)s"), {"title": session.title}),
+            body=site_text(_("The final text was approved; the resolution will be issued with it.")),
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return version
 
@@ -605,11 +599,11 @@ def return_final(
         session.save(update_fields=["status"])
         _close_approval_notices(session)
         log_action(actor, "drafts.final.returned", session, {"remarks": remarks})
-        _notify_later(
-            session.presenters.all(),
-            _t(_("Final text returned: %(title)s")) % {"title": session.title},
-            remarks,
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=session.presenters.all(),
+            title=site_text(_("Final text returned: %(title)s"), {"title": session.title}),
+            body=remarks,
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return review
 
@@ -661,12 +655,14 @@ def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> i
         Reminder.objects.create(session=session, automatic=automatic, recipients=len(waiting))
         log_action(actor, "drafts.reminder.sent", session, {"count": len(waiting)})
         due = comments_due(session)
-        _notify_later(
-            waiting,
-            _t(_("Reminder: comments on “%(title)s”")) % {"title": session.title},
-            _t(_("Your comments on the draft are awaited by %(due)s."))
-            % {"due": due.strftime("%d/%m/%Y") if due else "—"},
-            reverse("drafts:read", args=[session.pk]),
+        notify_members(
+            members=waiting,
+            title=site_text(_("Reminder: comments on “%(title)s”"), {"title": session.title}),
+            body=site_text(
+                _("Your comments on the draft are awaited by %(due)s."),
+                {"due": due.strftime("%d/%m/%Y") if due else "—"},
+            ),
+            url=reverse("drafts:read", args=[session.pk]),
         )
     return len(waiting)
 
@@ -702,16 +698,3 @@ def _close_approval_notices(session: Session) -> None:
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
-
-
-def _notify_later(members: Any, title: str, body: str, url: str) -> None:
-    """In-app notice and e-mail to the members' login accounts (the e-mails leave after commit).
-
-    Callers build the texts with ``_site`` so they are in the site's language, not the actor's."""
-    from notifications.services import notify
-
-    users = [
-        m.user for m in Member.objects.filter(pk__in=[m.pk for m in members]).select_related("user") if m.user
-    ]
-    if users:
-        notify(recipients=users, title=title, body=body, url=url)

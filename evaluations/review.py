@@ -23,9 +23,8 @@ from documents.models import DocumentType
 from documents.services import issue_document
 from evaluations import participation, permissions
 from evaluations.models import ReviewProposal, ReviewRound
-from organizations.models import Member, Membership, Organization
-from organizations.permissions import active_q
-from organizations.selectors import vietnamese_name_key
+from organizations.models import Member, Organization
+from organizations.selectors import cell_members
 
 LEVEL_NAMES = {
     ReviewProposal.Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
@@ -41,14 +40,11 @@ def _months_between(start: date, end: date) -> int:
 
 
 def roster(cell: Organization, year: int) -> list[Member]:
-    """The cell's own members at the end of the year (or today, during the year)."""
+    """The cell's own members at the end of the year (or today, during the year): the cell reviews
+    the members it keeps the records of, so those attached here are reviewed by their own cell, while
+    its exempted members and those attached elsewhere are reviewed here."""
     on = min(date(year, 12, 31), timezone.localdate())
-    members = Member.objects.filter(
-        pk__in=Membership.objects.filter(
-            active_q(on=on), organization=cell, kind=Membership.Kind.REGULAR
-        ).values("member_id")
-    )
-    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
+    return cell_members(cell, on, exempted=True, attached_here=False, attached_elsewhere=True)
 
 
 def not_ranked_reason(member: Member, year: int, params: dict[str, Any]) -> str:

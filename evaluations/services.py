@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
-from drafts.services import _notify_later, _t
 from evaluations.models import SessionEvaluation
+from notifications.services import notify_members, site_text
 from planning import permissions as planning_permissions
 from planning.models import Session
 
@@ -61,10 +61,12 @@ def evaluate_session(
         session.save(update_fields=["status"])
         log_action(actor, "evaluations.session.evaluated", session)
         if created:
-            _notify_later(
-                session.presenters.all(),
-                _t(_("Your session was evaluated: %(title)s")) % {"title": session.title},
-                _t(_("The secretary's evaluation of your presentation is on the session's page.")),
-                reverse("planning:session", args=[session.pk]),
+            notify_members(
+                members=session.presenters.all(),
+                title=site_text(_("Your session was evaluated: %(title)s"), {"title": session.title}),
+                body=site_text(
+                    _("The secretary's evaluation of your presentation is on the session's page.")
+                ),
+                url=reverse("planning:session", args=[session.pk]),
             )
     return evaluation

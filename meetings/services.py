@@ -21,11 +21,12 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from documents.services import issue_document
 from drafts.models import DraftVersion
-from drafts.services import _notify_later, _t, cell_members, recipients_of
+from drafts.services import recipients_of
 from meetings import permissions, rules, selectors
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
+from notifications.services import notify_members, site_text
 from organizations.models import Member, Membership
-from organizations.selectors import cell_roster, vietnamese_name_key
+from organizations.selectors import cell_members, cell_roster, vietnamese_name_key
 from planning.models import Session
 
 # Text fields of the record a phone saves one at a time (autosave).
@@ -161,17 +162,21 @@ def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None)
         meeting.notice = document
         meeting.save(update_fields=["notice"])
         log_action(actor, "meetings.notice.issued", meeting, {"symbol": document.symbol})
-        members = cell_members(meeting.cell, meeting.date, include_exempted=False)
-        _notify_later(
-            members,
-            _t(_("Meeting on %(date)s")) % {"date": meeting.date.strftime("%d/%m/%Y")},
-            _t(_("%(kind)s at %(time)s, %(place)s."))
-            % {
-                "kind": _t(meeting.get_kind_display()),
-                "time": meeting.start_time.strftime("%H:%M"),
-                "place": meeting.place,
-            },
-            reverse("meetings:detail", args=[meeting.pk]),
+        members = cell_members(
+            meeting.cell, meeting.date, exempted=False, attached_here=True, attached_elsewhere=True
+        )
+        notify_members(
+            members=members,
+            title=site_text(_("Meeting on %(date)s"), {"date": meeting.date.strftime("%d/%m/%Y")}),
+            body=site_text(
+                _("%(kind)s at %(time)s, %(place)s."),
+                {
+                    "kind": Meeting.Kind(meeting.kind).label,
+                    "time": meeting.start_time.strftime("%H:%M"),
+                    "place": meeting.place,
+                },
+            ),
+            url=reverse("meetings:detail", args=[meeting.pk]),
         )
     return document
 
@@ -717,11 +722,11 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
             )
         log_action(actor, "meetings.minutes.approved", meeting, {"number": number})
         if meeting.session is not None and number == 1:
-            _notify_later(
-                meeting.session.presenters.all(),
-                _t(_("Revise the text: %(title)s")) % {"title": meeting.session.title},
-                _t(_("The meeting is over. Answer the comments and upload the final text.")),
-                reverse("drafts:workspace", args=[meeting.session_id]),
+            notify_members(
+                members=meeting.session.presenters.all(),
+                title=site_text(_("Revise the text: %(title)s"), {"title": meeting.session.title}),
+                body=site_text(_("The meeting is over. Answer the comments and upload the final text.")),
+                url=reverse("drafts:workspace", args=[meeting.session_id]),
             )
     return version
 
@@ -760,6 +765,12 @@ class TaskInput:
     deadline: date | None
 
 
+def task_owner_choices(meeting: Meeting) -> list[Member]:
+    """Who may carry out a task of the meeting's resolution: the members of the cell now (they carry it
+    out from now on), exempted ones and those attached here included."""
+    return cell_members(meeting.cell, exempted=True, attached_here=True, attached_elsewhere=True)
+
+
 def save_resolution(
     *,
     actor: Any,
@@ -779,8 +790,7 @@ def save_resolution(
         raise DomainError(_("Choose resolution or conclusion."), field="kind")
     if meeting.session is None:
         raise InvalidTransition(_("Only a thematic session ends with a resolution."))
-    # Owners are members of the cell now (they carry the task out from now on).
-    members = {m.pk: m for m in cell_members(meeting.cell, None, include_exempted=True)}
+    members = {m.pk: m for m in task_owner_choices(meeting)}
     errors = []
     for index, task in enumerate(tasks, start=1):
         if not task.description.strip():
@@ -871,18 +881,22 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
         session.save(update_fields=["status"])
         log_action(actor, "meetings.resolution.issued", meeting, {"symbol": document.symbol})
         log_action(actor, "meetings.resolution.issued", session, {"symbol": document.symbol})
-        _notify_later(
-            recipients_of(session, include_exempted=True),
-            _t(_("%(symbol)s issued: %(title)s")) % {"symbol": document.symbol, "title": session.title},
-            _t(_("The resolution and the final text of the session are ready for your study.")),
-            reverse("meetings:resolution", args=[meeting.pk]),
+        notify_members(
+            members=recipients_of(session, include_exempted=True),
+            title=site_text(
+                _("%(symbol)s issued: %(title)s"), {"symbol": document.symbol, "title": session.title}
+            ),
+            body=site_text(_("The resolution and the final text of the session are ready for your study.")),
+            url=reverse("meetings:resolution", args=[meeting.pk]),
         )
         owners = Member.objects.filter(resolution_tasks__resolution=resolution).distinct()
-        _notify_later(
-            owners,
-            _t(_("Your task from %(symbol)s")) % {"symbol": document.symbol},
-            _t(_("You carry out a task of the resolution on “%(title)s”.")) % {"title": session.title},
-            reverse("core:home"),
+        notify_members(
+            members=owners,
+            title=site_text(_("Your task from %(symbol)s"), {"symbol": document.symbol}),
+            body=site_text(
+                _("You carry out a task of the resolution on “%(title)s”."), {"title": session.title}
+            ),
+            url=reverse("core:home"),
         )
     return resolution
 

@@ -25,7 +25,6 @@ from core.audit import history
 from core.errors import DomainError
 from core.web import action_form, attachment, form_errors, get_visible_or_404, run_service, submit_and_report
 from documents.render import export
-from drafts.services import cell_members
 from meetings import documents, permissions, selectors, services
 from meetings.forms import (
     MeetingForm,
@@ -650,7 +649,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "editable": editable,
             "task_rows": task_rows,
-            "members": cell_members(meeting.cell, None, include_exempted=True) if editable else [],
+            "members": services.task_owner_choices(meeting) if editable else [],
             "can_issue": editable
             and current is not None
             and meeting.session.status == Session.Status.FINAL_APPROVED,

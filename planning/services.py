@@ -14,64 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
+from notifications.services import notify, notify_members, site_text
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q
+from organizations.selectors import cell_leader_members, cell_members, officers_above
 from planning import permissions
 from planning.models import AnnualPlan, Assignment, Orientation, Registration, Session, Topic, TopicGroup
 from planning.seed import TOPIC_GROUPS
 
 
-def _notify(users: Any, subject: Any, body: Any, url: str, **params: Any) -> None:
-    """In-app notice and e-mail (after commit). ``subject`` and ``body`` are lazy texts formatted with
-    ``params`` in the site's language (members have no language of their own yet)."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.functional import Promise
-
-    from notifications.services import notify
-
-    def render(text: Any) -> str:
-        # Only our own translatable texts are formatted; remarks typed by people are taken as they are.
-        return str(text) % params if isinstance(text, Promise) else str(text)
-
-    users = [u for u in users if u is not None]
-    if users:
-        with translation.override(settings.LANGUAGE_CODE):
-            notify(recipients=users, title=render(subject), body=render(body), url=url)
-
-
-def _officers_above(cell: Organization) -> list[Any]:
-    """The Đảng ủy officers of every organisation above the cell."""
-    from organizations.models import OfficerAssignment
-
-    parts = [p for p in cell.path.split(".") if p]
-    prefixes = [".".join(parts[:i]) + "." for i in range(1, len(parts))]
-    return [
-        a.user
-        for a in OfficerAssignment.objects.filter(organization__path__in=prefixes).select_related("user")
-    ]
-
-
-def _cell_leaders(cell: Organization) -> list[Any]:
-    """The users of the cell's secretary and deputy in the current term."""
-    from organizations.models import Position
-
-    return [
-        p.member.user
-        for p in Position.objects.filter(
-            active_q(),
-            active_q("term__"),
-            term__organization=cell,
-            role__in=("secretary", "deputy_secretary"),
-        ).select_related("member__user")
-    ]
-
-
-def _cell_users(cell: Organization, on: date | None = None) -> list[Any]:
-    return [
-        m.member.user
-        for m in Membership.objects.filter(active_q(on=on), organization=cell).select_related("member__user")
-    ]
+def _told_of_changes(session: Session) -> list[Member]:
+    """Who hears that a session moves or is cancelled: everyone in its cell today, exempted members and
+    members attached here or elsewhere included."""
+    return cell_members(session.cell, exempted=True, attached_here=True, attached_elsewhere=True)
 
 
 def _plan_url(plan: AnnualPlan) -> str:
@@ -380,14 +335,16 @@ def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> Annu
             plan,
             {"revision": plan.revision, "symbol": plan.document.symbol if plan.document else ""},
         )
-        _notify(
-            _officers_above(plan.cell),
-            _("Plan to acknowledge: %(cell)s, %(year)s"),
-            _("The cell has submitted its annual thematic plan (revision %(revision)s)."),
-            _plan_url(plan),
-            cell=plan.cell.name,
-            year=plan.year,
-            revision=plan.revision,
+        notify(
+            recipients=officers_above(plan.cell),
+            title=site_text(
+                _("Plan to acknowledge: %(cell)s, %(year)s"), {"cell": plan.cell.name, "year": plan.year}
+            ),
+            body=site_text(
+                _("The cell has submitted its annual thematic plan (revision %(revision)s)."),
+                {"revision": plan.revision},
+            ),
+            url=_plan_url(plan),
         )
     return plan
 
@@ -404,12 +361,11 @@ def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) ->
         plan.acknowledged_snapshot = {"revision": plan.revision, "sessions": _snapshot(plan)}
         plan.save(update_fields=["status", "acknowledged_at", "acknowledged_snapshot"])
         log_action(actor, "planning.plan.acknowledged", plan, {"revision": plan.revision})
-        _notify(
-            _cell_leaders(plan.cell),
-            _("Plan acknowledged: %(year)s"),
-            _("The Party committee acknowledged the annual thematic plan."),
-            _plan_url(plan),
-            year=plan.year,
+        notify_members(
+            members=cell_leader_members(plan.cell),
+            title=site_text(_("Plan acknowledged: %(year)s"), {"year": plan.year}),
+            body=site_text(_("The Party committee acknowledged the annual thematic plan.")),
+            url=_plan_url(plan),
         )
     return plan
 
@@ -428,12 +384,11 @@ def return_plan(*, actor: Any, plan: AnnualPlan, remarks: str) -> AnnualPlan:
         plan.remarks = remarks
         plan.save(update_fields=["status", "remarks"])
         log_action(actor, "planning.plan.returned", plan, {"remarks": remarks})
-        _notify(
-            _cell_leaders(plan.cell),
-            _("Plan returned with remarks: %(year)s"),
-            remarks,
-            _plan_url(plan),
-            year=plan.year,
+        notify_members(
+            members=cell_leader_members(plan.cell),
+            title=site_text(_("Plan returned with remarks: %(year)s"), {"year": plan.year}),
+            body=remarks,
+            url=_plan_url(plan),
         )
     return plan
 
@@ -477,12 +432,13 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
             session,
             {"names": ", ".join(m.full_name for m in members) or "—"},
         )
-        _notify(
-            [m.user for m in members if m.pk not in current],
-            _("You present: %(title)s"),
-            _("You were assigned to prepare and present this thematic session; see its deadlines."),
-            _session_url(session),
-            title=session.title,
+        notify_members(
+            members=[m for m in members if m.pk not in current],
+            title=site_text(_("You present: %(title)s"), {"title": session.title}),
+            body=site_text(
+                _("You were assigned to prepare and present this thematic session; see its deadlines.")
+            ),
+            url=_session_url(session),
         )
     return session
 
@@ -554,12 +510,11 @@ def accept_registration(
         registration.decided_at = timezone.now()
         registration.save(update_fields=["status", "session", "decided_at"])
         log_action(actor, "planning.registration.accepted", registration, {"title": target.title})
-        _notify(
-            [registration.member.user],
-            _("Registration accepted: %(title)s"),
-            _("The secretary accepted your registration; you present this session."),
-            _session_url(target),
-            title=target.title,
+        notify_members(
+            members=[registration.member],
+            title=site_text(_("Registration accepted: %(title)s"), {"title": target.title}),
+            body=site_text(_("The secretary accepted your registration; you present this session.")),
+            url=_session_url(target),
         )
     return registration
 
@@ -579,11 +534,11 @@ def decline_registration(*, actor: Any, registration: Registration, reason: str)
         registration.decided_at = timezone.now()
         registration.save(update_fields=["status", "decision_reason", "decided_at"])
         log_action(actor, "planning.registration.declined", registration, {"reason": reason})
-        _notify(
-            [registration.member.user],
-            _("Registration declined"),
-            reason,
-            reverse_topics(),
+        notify_members(
+            members=[registration.member],
+            title=site_text(_("Registration declined")),
+            body=reason,
+            url=reverse_topics(),
         )
     return registration
 
@@ -634,13 +589,14 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
                 "reason": reason,
             },
         )
-        _notify(
-            _cell_users(session.cell),
-            _("Session postponed to %(date)s: %(title)s"),
-            reason,
-            _session_url(session),
-            date=new_date.strftime("%d/%m/%Y"),
-            title=session.title,
+        notify_members(
+            members=_told_of_changes(session),
+            title=site_text(
+                _("Session postponed to %(date)s: %(title)s"),
+                {"date": new_date.strftime("%d/%m/%Y"), "title": session.title},
+            ),
+            body=reason,
+            url=_session_url(session),
         )
     return session
 
@@ -659,11 +615,10 @@ def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
         session.cancelled_reason = reason
         session.save(update_fields=["status", "cancelled_reason"])
         log_action(actor, "planning.session.cancelled", session, {"reason": reason})
-        _notify(
-            _cell_users(session.cell),
-            _("Session cancelled: %(title)s"),
-            reason,
-            _session_url(session),
-            title=session.title,
+        notify_members(
+            members=_told_of_changes(session),
+            title=site_text(_("Session cancelled: %(title)s"), {"title": session.title}),
+            body=reason,
+            url=_session_url(session),
         )
     return session
