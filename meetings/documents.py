@@ -218,7 +218,10 @@ def minutes_frame(meeting: Meeting) -> DocumentFrame:
         paragraph(_count_line("Vắng có lý do", by_status.get(rules.EXCUSED, []), with_reason=True)),
         paragraph(_count_line("Vắng không có lý do", by_status.get(rules.UNEXCUSED, []))),
     ]
-    for status, label in (("suspended", "Bị đình chỉ sinh hoạt"), ("detained", "Bị truy tố, tạm giam")):
+    for status, label in (
+        (rules.SUSPENDED, "Bị đình chỉ sinh hoạt"),
+        (rules.DETAINED, "Bị truy tố, tạm giam"),
+    ):
         if by_status.get(status):
             body.append(paragraph(_count_line(label, by_status[status])))
     guests = _lines(meeting.guests)

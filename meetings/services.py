@@ -383,7 +383,9 @@ def set_attendance(
                     )
                 )
         attendance.status = status
-        attendance.reason = reason.strip()[:255] if status in (rules.EXCUSED, "suspended", "detained") else ""
+        attendance.reason = (
+            reason.strip()[:255] if status in (rules.EXCUSED, rules.SUSPENDED, rules.DETAINED) else ""
+        )
         if status not in rules.ATTENDED:
             attendance.vote = ""
         attendance.save(update_fields=["status", "reason", "vote"])

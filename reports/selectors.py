@@ -59,7 +59,6 @@ BEFORE_DISTRIBUTION = (
     Session.Status.SUBMITTED,
     Session.Status.RETURNED,
 )
-NOT_EXPECTED = (meeting_rules.EXEMPTED, meeting_rules.ELSEWHERE, "suspended", "detained")
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -219,7 +218,7 @@ def figures_by_cell(
             figures.quality[level] = figures.quality.get(level, 0) + row["n"]
 
     # Attendance over those meetings.
-    counted = ~Q(status="") & Q(exempted=False, attached_elsewhere=False) & ~Q(status__in=NOT_EXPECTED)
+    counted = ~Q(status="") & meeting_rules.expected_at_meeting_q()
     for row in (
         Attendance.objects.filter(meeting__in=meetings)
         .values("meeting__cell_id")
