@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.permissions import require
 from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
 from notifications.services import notify_members, site_text
@@ -41,11 +42,6 @@ AFTER_MEETING = (Session.Status.HELD, Session.Status.REVISING)
 # Comments are written on the distributed draft until the meeting; after it the text is revised.
 COMMENTABLE = (Session.Status.DISTRIBUTED,)
 MAX_COMMENT_LENGTH = 5000
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked(session: Session) -> Session:
@@ -87,7 +83,7 @@ def add_version(
 
     The file is checked and converted before anything is written; comments on the previous version are
     re-attached to the most similar paragraph of the new one (or marked unmatched, never dropped)."""
-    _require(actor, "draft.write", session)
+    require(actor, "draft.write", session)
     if (upload is None) == (text is None):
         raise DomainError(_("Upload a file or write the text, not both."))
     from drafts.ingest import ingest_editor_html, ingest_upload
@@ -199,7 +195,7 @@ def _reanchor(session: Session, previous: DraftVersion, version: DraftVersion) -
 
 def submit_draft(*, actor: Any, session: Session, expected_version: int | None = None) -> Review:
     """The presenter submits the newest version to the secretary (or chi ủy)."""
-    _require(actor, "draft.submit", session)
+    require(actor, "draft.submit", session)
     with transaction.atomic():
         session = _locked(session)
         if session.status == Session.Status.SUBMITTED:
@@ -240,7 +236,7 @@ def approve_draft(
 
     Probationary members are included; exempted ones only if asked. If this is later than the rule set
     allows before the meeting, the result says so (the secretary is warned, nothing is refused)."""
-    _require(actor, "draft.approve", session)
+    require(actor, "draft.approve", session)
     with transaction.atomic():
         session = _locked(session)
         review = (
@@ -302,7 +298,7 @@ def return_draft(
     *, actor: Any, session: Session, remarks: str, expected_version: int | None = None
 ) -> Review:
     """Return the submitted version to the presenter with remarks; the next upload starts a new round."""
-    _require(actor, "draft.return", session)
+    require(actor, "draft.return", session)
     remarks = remarks.strip()
     if not remarks:
         raise DomainError(_("Write the remarks the presenter should act on."), field="remarks")
@@ -403,7 +399,7 @@ def add_comment(
     """Comment on a paragraph (``p-N``), a PDF page (``page-N``) or the whole draft (``""``), or reply.
 
     The text is stored as plain text and always shown escaped: HTML typed in a comment never runs."""
-    _require(actor, "comment.add", session)
+    require(actor, "comment.add", session)
     author = permissions.member_of(actor)
     if author is None:
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -434,7 +430,7 @@ def add_comment(
 
 def edit_comment(*, actor: Any, comment: Comment, body: str, expected_edited_at: Any = None) -> Comment:
     """The author corrects their comment, until the comment deadline."""
-    _require(actor, "comment.edit", comment)
+    require(actor, "comment.edit", comment)
     body = _clean_body(body)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().select_related("session").get(pk=comment.pk)
@@ -456,7 +452,7 @@ def edit_comment(*, actor: Any, comment: Comment, body: str, expected_edited_at:
 
 def delete_comment(*, actor: Any, comment: Comment) -> Comment:
     """Delete a comment: its text goes, a visible tombstone stays (replies keep their place)."""
-    _require(actor, "comment.delete", comment)
+    require(actor, "comment.delete", comment)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().select_related("session").get(pk=comment.pk)
         if comment.is_deleted:
@@ -475,7 +471,7 @@ def delete_comment(*, actor: Any, comment: Comment) -> Comment:
 
 def respond(*, actor: Any, comment: Comment, decision: str, explanation: str = "") -> Response:
     """The presenter records how a comment was handled (tiếp thu / tiếp thu một phần / không tiếp thu)."""
-    _require(actor, "comment.respond", comment.session)
+    require(actor, "comment.respond", comment.session)
     explanation = explanation.strip()
     if comment.parent_id is not None or comment.is_deleted:
         raise DomainError(_("Only comments (not replies or deleted ones) get a response."))
@@ -505,7 +501,7 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
     """After the meeting, the presenter submits the revised (final) text for the chi ủy's approval.
 
     Refused while any comment has no response: the response table goes with the final text."""
-    _require(actor, "draft.submit", session)
+    require(actor, "draft.submit", session)
     with transaction.atomic():
         session = _locked(session)
         if session.status != Session.Status.REVISING:
@@ -556,7 +552,7 @@ def _pending_final(session: Session) -> Review:
 def approve_final(*, actor: Any, session: Session, expected_version: int | None = None) -> DraftVersion:
     """The chi ủy (or the secretary where there is none) approves the final text; the resolution can
     then be issued (DOMAIN §2 step 9)."""
-    _require(actor, "draft.approve", session)
+    require(actor, "draft.approve", session)
     with transaction.atomic():
         session = _locked(session)
         review = _pending_final(session)
@@ -584,7 +580,7 @@ def return_final(
     *, actor: Any, session: Session, remarks: str, expected_version: int | None = None
 ) -> Review:
     """Return the final text to the presenter with remarks; they revise and submit it again."""
-    _require(actor, "draft.return", session)
+    require(actor, "draft.return", session)
     remarks = remarks.strip()
     if not remarks:
         raise DomainError(_("Write the remarks the presenter should act on."), field="remarks")
@@ -639,7 +635,7 @@ def progress(session: Session) -> list[Progress]:
 def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> int:
     """Remind every recipient who has not commented yet; returns how many were reminded."""
     if not automatic:
-        _require(actor, "draft.track", session)
+        require(actor, "draft.track", session)
     if session.status != Session.Status.DISTRIBUTED:
         raise InvalidTransition(_("Reminders are for a draft sent to the members and not yet discussed."))
     if not automatic:

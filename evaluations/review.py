@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from documents.frame import frame_for, heading, paragraph, superior_recipient, table
 from documents.models import DocumentType
 from documents.services import issue_document
-from evaluations import participation, permissions
+from evaluations import participation
 from evaluations.models import ReviewProposal, ReviewRound
 from organizations.models import Member, Organization
 from organizations.selectors import cell_members
@@ -154,8 +155,7 @@ class ProposalInput:
 
 def save_review(*, actor: Any, cell: Organization, year: int, proposals: list[ProposalInput]) -> ReviewRound:
     """Save the proposed levels (all checked before any is written)."""
-    if actor is not None and not permissions.can(actor, "review.edit", cell):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "review.edit", cell)
     members = {m.pk: m for m in roster(cell, year)}
     errors = []
     for item in proposals:
@@ -186,8 +186,7 @@ def save_review(*, actor: Any, cell: Organization, year: int, proposals: list[Pr
 
 def issue_review(*, actor: Any, cell: Organization, year: int) -> ReviewRound:
     """Issue the result list (a numbered BC to the Đảng ủy) once every member has a level."""
-    if actor is not None and not permissions.can(actor, "review.issue", cell):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "review.issue", cell)
     with transaction.atomic():
         current = ReviewRound.objects.select_for_update().filter(cell=cell, year=year).first()
         if current is None:

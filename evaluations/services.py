@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from evaluations.models import SessionEvaluation
 from notifications.services import notify_members, site_text
-from planning import permissions as planning_permissions
 from planning.models import Session
 
 # Evaluated after the resolution is issued (DOMAIN §2 steps 9–10); an evaluation may be revised.
@@ -30,8 +30,7 @@ def evaluate_session(
 ) -> SessionEvaluation:
     """Record (or revise) the secretary's evaluation; the session becomes ``evaluated`` and the
     presenters are told."""
-    if actor is not None and not planning_permissions.can(actor, "session.manage", session):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "session.manage", session)
     errors = []
     if not presenter_strengths.strip():
         errors.append(str(_("Write the presenter's strengths.")))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.permissions import require
 from library import package, permissions
 from library.models import Adoption, ModelSession
 from notifications.services import notify, notify_members, site_text
@@ -25,11 +26,6 @@ from planning.models import AnnualPlan, Session
 
 NOTE_MAX = 2000
 REASON_MAX = ModelSession._meta.get_field("reason").max_length or 500
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _user(actor: Any) -> Any:
@@ -73,7 +69,7 @@ def _tell_officers(party: Organization, actor: Any, title: str, body: str, url: 
 def register_model(*, actor: Any, session: Session, note: str = "") -> ModelSession:
     """The cell registers one of its sessions as a model session with the Đảng ủy of its Đảng bộ,
     which is asked to approve it."""
-    _require(actor, "model.register", session)
+    require(actor, "model.register", session)
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise DomainError(_("Keep the note under %(n)s characters.") % {"n": NOTE_MAX}, field="note")
@@ -114,7 +110,7 @@ def register_model(*, actor: Any, session: Session, note: str = "") -> ModelSess
 
 def approve_model(*, actor: Any, model: ModelSession) -> ModelSession:
     """The Đảng ủy approves a registered model session; the cell holds it and then publishes it."""
-    _require(actor, "model.approve", model)
+    require(actor, "model.approve", model)
     with transaction.atomic():
         model = _locked(model)
         if model.status != ModelSession.Status.REGISTERED:
@@ -142,7 +138,7 @@ def approve_model(*, actor: Any, model: ModelSession) -> ModelSession:
 def decline_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSession:
     """The Đảng ủy declines a model session (still waiting, or approved but not yet published), with
     the reason the cell will read."""
-    _require(actor, "model.decline", model)
+    require(actor, "model.decline", model)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason so that the cell understands the decision."), field="reason")
@@ -169,7 +165,7 @@ def decline_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSessi
 def withdraw_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSession:
     """The cell withdraws its registration before publication (the session was cancelled, or will not
     be the model the cell hoped for); the Đảng ủy is told why."""
-    _require(actor, "model.withdraw", model)
+    require(actor, "model.withdraw", model)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why the cell withdraws it."), field="reason")
@@ -207,7 +203,7 @@ def publish_problems(model: ModelSession) -> list[str]:
 def publish_model(*, actor: Any, model: ModelSession) -> ModelSession:
     """Publish an approved model session once it is held and evaluated: its package is frozen and every
     cell of the Đảng bộ can read it in the library; their secretaries are told."""
-    _require(actor, "model.publish", model)
+    require(actor, "model.publish", model)
     with transaction.atomic():
         model = _locked(model)
         if model.status == ModelSession.Status.PUBLISHED:
@@ -298,7 +294,7 @@ def adopt_model(*, actor: Any, model: ModelSession, cell: Organization, year: in
     for the year yet, one is started (as a draft, for the secretary to complete and submit): refusing
     would only send them to create an empty plan first. A plan waiting for the Đảng ủy cannot change
     (planning's rule), and adding to an acknowledged one opens its next revision."""
-    _require(actor, "model.adopt", model)
+    require(actor, "model.adopt", model)
     if actor is not None and not permissions.manages_cell(actor, cell.pk):
         raise PermissionDenied(_("You can adopt a model session only for a cell you lead."))
     if cell.kind != Organization.Kind.CELL or not cell.path.startswith(model.party.path):

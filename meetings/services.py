@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from documents.services import issue_document
 from drafts.models import DraftVersion
 from drafts.services import recipients_of
-from meetings import permissions, rules, selectors
+from meetings import rules, selectors
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from notifications.services import notify_members, site_text
 from organizations.models import Member, Membership
@@ -33,11 +34,6 @@ from planning.models import Session
 RECORD_TEXT_FIELDS = ("guests", "agenda", "conclusion", "vote_subject", "place")
 RECORD_FIELDS = (*RECORD_TEXT_FIELDS, "chair", "minutes_secretary", "start_time", "end_time")
 MAX_TEXT = 20000
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -102,7 +98,7 @@ def create_meeting(
     agenda: str | None = None,
 ) -> Meeting:
     """Plan a meeting of ``cell``; a thematic or combined one belongs to a session of the cell's plan."""
-    _require(actor, "meeting.create", cell)
+    require(actor, "meeting.create", cell)
     if kind not in Meeting.Kind.values:
         raise DomainError(_("Choose the kind of meeting."), field="kind")
     place = place.strip()
@@ -144,7 +140,7 @@ def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None)
     ``issued_on`` (today by default) is for records of meetings already past."""
     from meetings.documents import notice_frame
 
-    _require(actor, "meeting.manage", meeting)
+    require(actor, "meeting.manage", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.status != Meeting.Status.SCHEDULED:
@@ -189,7 +185,7 @@ def open_record(*, actor: Any, meeting: Meeting) -> Meeting:
 
     Exempted members and members attached to another cell start with that status; everyone else is
     to be marked. A thematic session is held on an approved, distributed draft (HD 12)."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.status != Meeting.Status.SCHEDULED:
@@ -270,11 +266,11 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
     when someone else has changed the field since, nothing is written and :class:`Conflict` says so.
     Texts are compared as stored (line ends and surrounding spaces do not make a conflict). Who
     chairs and who writes the minutes is decided by the secretaries."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     if name not in RECORD_FIELDS:
         raise DomainError(_("Unknown field."))
     if name in ("chair", "minutes_secretary"):
-        _require(actor, "meeting.manage", meeting)
+        require(actor, "meeting.manage", meeting)
     value = _norm(value)
     if len(value) > MAX_TEXT:
         raise DomainError(_("This text is too long."), field=name)
@@ -338,7 +334,7 @@ def set_attendance(
     *, actor: Any, meeting: Meeting, member_id: Any, status: str, reason: str = ""
 ) -> Attendance:
     """Mark one member. Only members on the list (the cell's roster on the day) can be marked."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     if status not in Attendance.Status.values:
         raise DomainError(_("Choose how the member attended."), field="status")
     with transaction.atomic():
@@ -395,7 +391,7 @@ def set_attendance(
 
 def mark_all_present(*, actor: Any, meeting: Meeting) -> int:
     """The common case in one tap: everyone not yet marked is present. Returns how many were marked."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
@@ -417,7 +413,7 @@ def add_speech(
     client_id: Any = None,
 ) -> Speech:
     """Record a speech. Sending the same ``client_id`` again (a retry) returns the speech saved first."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     summary = summary.strip()
     if not summary:
         raise DomainError(_("Write a short summary of what was said."), field="summary")
@@ -452,7 +448,7 @@ def add_speech(
 
 def delete_speech(*, actor: Any, speech: Speech) -> None:
     meeting = speech.meeting
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
@@ -479,7 +475,7 @@ def record_vote(
 
     Refused before every member's attendance is marked (the total depends on it), and when the counts
     exceed the full members present who may vote."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     if mode not in Meeting.VoteMode.values:
         raise DomainError(_("Choose how the vote was taken."), field="mode")
     with transaction.atomic():
@@ -574,7 +570,7 @@ def may_vote(attendance: Attendance) -> bool:
 
 def clear_vote(*, actor: Any, meeting: Meeting) -> None:
     """Take the vote back (to correct the attendance it stood on)."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
@@ -600,7 +596,7 @@ def rubric_for(meeting: Meeting) -> rules.Rubric:
 def score_quality(*, actor: Any, meeting: Meeting, scores: dict[str, int]) -> rules.Assessment:
     """Give points per criterion of the rule set's rubric; the level is computed and stored. The
     secretaries assess the meeting (not the minutes secretary)."""
-    _require(actor, "meeting.manage", meeting)
+    require(actor, "meeting.manage", meeting)
     rubric = rubric_for(meeting)
     try:
         assessment = rules.assess(rubric, scores)
@@ -674,7 +670,7 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
     time, frozen as a version, and the record is locked. The session is then held."""
     from meetings.documents import minutes_frame
 
-    _require(actor, "minutes.approve", meeting)
+    require(actor, "minutes.approve", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.status == Meeting.Status.APPROVED:
@@ -735,7 +731,7 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
 
 def start_correction(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     """Re-open approved minutes to correct them; approving again adds a version, the old one kept."""
-    _require(actor, "minutes.correct", meeting)
+    require(actor, "minutes.correct", meeting)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why the minutes are corrected."), field="reason")
@@ -787,7 +783,7 @@ def save_resolution(
 
     Every task needs a description, at least one owner who is a member of the cell and a deadline; all
     are checked before anything is written."""
-    _require(actor, "resolution.issue", meeting)
+    require(actor, "resolution.issue", meeting)
     if kind not in Resolution.Kind.values:
         raise DomainError(_("Choose resolution or conclusion."), field="kind")
     if meeting.session is None:
@@ -839,7 +835,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
     The members receive it with the final text for study; the Đảng ủy sees it on its pages."""
     from meetings.documents import resolution_frame
 
-    _require(actor, "resolution.issue", meeting)
+    require(actor, "resolution.issue", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         session = (
@@ -905,7 +901,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
 
 def complete_task(*, actor: Any, task: ResolutionTask, note: str = "") -> ResolutionTask:
     """Mark a task done, with what was done."""
-    _require(actor, "task.complete", task)
+    require(actor, "task.complete", task)
     with transaction.atomic():
         task = (
             ResolutionTask.objects.select_for_update().select_related("resolution__meeting").get(pk=task.pk)

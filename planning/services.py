@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from notifications.services import notify, notify_members, site_text
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q
 from organizations.selectors import cell_leader_members, cell_members, officers_above
-from planning import permissions
 from planning.models import AnnualPlan, Assignment, Orientation, Registration, Session, Topic, TopicGroup
 from planning.seed import TOPIC_GROUPS
 
@@ -45,11 +45,6 @@ def reverse_topics() -> str:
     from django.urls import reverse
 
     return reverse("planning:topics")
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
@@ -83,7 +78,7 @@ def ensure_topic_groups(party: Organization) -> list[TopicGroup]:
 
 def update_topic_group(*, actor: Any, group: TopicGroup, data: dict[str, Any]) -> TopicGroup:
     """The Đảng ủy edits one of its topic groups (name, description, keywords, order, in use)."""
-    _require(actor, "topic_group.edit", group)
+    require(actor, "topic_group.edit", group)
     fields = [k for k in ("name", "description", "keywords", "order", "is_active") if k in data]
     with transaction.atomic():
         for key in fields:
@@ -105,10 +100,10 @@ def create_topic(
 ) -> Topic:
     """Add a topic: to a Đảng bộ's catalogue (its officers), or proposed by a cell or a member."""
     if organization.kind == Organization.Kind.PARTY_COMMITTEE:
-        _require(actor, "catalogue.edit", organization)
+        require(actor, "catalogue.edit", organization)
         source = Topic.Source.ORIENTATION
     else:
-        _require(actor, "topic.propose", organization)
+        require(actor, "topic.propose", organization)
         source = Topic.Source.MEMBER if proposed_by is not None else Topic.Source.CELL
     if not organization.path.startswith(group.organization.path):
         raise DomainError(_("This topic group belongs to another Party organisation."), field="group")
@@ -137,7 +132,7 @@ def set_orientation(
     topics: list[Topic] | None = None,
 ) -> Orientation:
     """Create or change the Đảng ủy's orientation for a year."""
-    _require(actor, "orientation.edit", party)
+    require(actor, "orientation.edit", party)
     topics = topics or []
     if any(not party.path.startswith(t.organization.path) and t.organization_id != party.pk for t in topics):
         raise DomainError(
@@ -160,7 +155,7 @@ def set_orientation(
 
 def create_plan(*, actor: Any, cell: Organization, year: int, purpose: str = "") -> AnnualPlan:
     """Start a cell's annual plan for ``year``."""
-    _require(actor, "plan.create", cell)
+    require(actor, "plan.create", cell)
     if not cell.is_cell:
         raise DomainError(_("Annual thematic plans belong to a cell."))
     if year < 2000 or year > timezone.localdate().year + 2:
@@ -240,7 +235,7 @@ def add_session(
     combined_with_regular: bool = False,
 ) -> Session:
     """Add a thematic session to the plan (by quarter, optionally month and date)."""
-    _require(actor, "plan.edit", plan)
+    require(actor, "plan.edit", plan)
     title = (title or (topic.title if topic else "")).strip()
     if not title:
         raise DomainError(_("Choose a topic or write the session's title."), field="title")
@@ -269,7 +264,7 @@ def add_session(
 
 def update_session(*, actor: Any, session: Session, data: dict[str, Any]) -> list[str]:
     """Change a planned session's topic, title, schedule or combination; returns the changed fields."""
-    _require(actor, "plan.edit", session.plan)
+    require(actor, "plan.edit", session.plan)
     editable = ("topic", "title", "quarter", "month", "planned_date", "planned_time", "combined_with_regular")
     with transaction.atomic():
         session = _locked_session(session)
@@ -293,7 +288,7 @@ def update_session(*, actor: Any, session: Session, data: dict[str, Any]) -> lis
 
 def remove_session(*, actor: Any, session: Session) -> None:
     """Remove a session that is still only planned (a held one is cancelled instead)."""
-    _require(actor, "plan.edit", session.plan)
+    require(actor, "plan.edit", session.plan)
     with transaction.atomic():
         session = _locked_session(session)
         if session.status not in Session.OPEN_STATUSES:
@@ -314,7 +309,7 @@ def _moment(on: date | None) -> datetime:
 def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> AnnualPlan:
     """Send the plan to the Đảng ủy (from draft or after it was returned), issuing it as a numbered
     document dated ``on`` (today by default)."""
-    _require(actor, "plan.submit", plan)
+    require(actor, "plan.submit", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         if plan.status not in (AnnualPlan.Status.DRAFT, AnnualPlan.Status.RETURNED):
@@ -351,7 +346,7 @@ def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> Annu
 
 def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> AnnualPlan:
     """The Đảng ủy acknowledges a submitted plan; its sessions are kept as the acknowledged version."""
-    _require(actor, "plan.acknowledge", plan)
+    require(actor, "plan.acknowledge", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         if plan.status != AnnualPlan.Status.SUBMITTED:
@@ -372,7 +367,7 @@ def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) ->
 
 def return_plan(*, actor: Any, plan: AnnualPlan, remarks: str) -> AnnualPlan:
     """The Đảng ủy returns a submitted plan with remarks the secretary must see."""
-    _require(actor, "plan.return", plan)
+    require(actor, "plan.return", plan)
     remarks = remarks.strip()
     if not remarks:
         raise DomainError(_("Write the remarks the cell should act on."), field="remarks")
@@ -409,7 +404,7 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
 
     Presenters are part of the plan's execution, not of its schedule: changing them does not open a
     new plan revision, but is logged."""
-    _require(actor, "session.manage", session)
+    require(actor, "session.manage", session)
     with transaction.atomic():
         session = _locked_session(session)
         if session.status not in Session.OPEN_STATUSES:
@@ -453,7 +448,7 @@ def register(
     note: str = "",
 ) -> Registration:
     """A member of ``cell`` registers to present one of its sessions (an open slot) or a topic."""
-    _require(actor, "cell.register", cell)
+    require(actor, "cell.register", cell)
     if session is None and topic is None:
         raise DomainError(_("Choose a session or a topic to register for."), field="session")
     if session is not None:
@@ -483,7 +478,7 @@ def accept_registration(
 ) -> Registration:
     """Accept a registration: the member becomes a presenter of the session they chose, of an open
     session the secretary picks, or of a new session for the registered topic in ``quarter``."""
-    _require(actor, "registration.decide", registration)
+    require(actor, "registration.decide", registration)
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",))
@@ -521,7 +516,7 @@ def accept_registration(
 
 def decline_registration(*, actor: Any, registration: Registration, reason: str) -> Registration:
     """Decline a registration; the member sees the reason."""
-    _require(actor, "registration.decide", registration)
+    require(actor, "registration.decide", registration)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason so that the member understands the decision."), field="reason")
@@ -550,7 +545,7 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
     """Move a session to a later date with a reason (logged; the Đảng ủy sees it on the plan).
 
     The session keeps its stage: a draft already approved stays approved."""
-    _require(actor, "session.postpone", session)
+    require(actor, "session.postpone", session)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for postponing."), field="reason")
@@ -603,7 +598,7 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
 
 def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
     """Cancel a session with a reason (kept in the plan as cancelled, never deleted)."""
-    _require(actor, "session.cancel", session)
+    require(actor, "session.cancel", session)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for cancelling."), field="reason")

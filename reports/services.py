@@ -21,20 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from documents.services import issue_document
 from notifications.services import notify, notify_members, site_text
 from organizations.models import Organization
 from organizations.selectors import cell_leader_members, officers_above
-from reports import permissions
 from reports.models import QUARTERS, Report, period_bounds
 
 MAX_TEXT = 20000
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked(report: Report) -> Report:
@@ -86,7 +81,7 @@ def create_report(
     """Start the report of ``cell`` for a quarter (1–4), or the annual report (``quarter`` None).
 
     The period must have begun: a report tells what was done."""
-    _require(actor, "report.create", cell)
+    require(actor, "report.create", cell)
     today = today or timezone.localdate()
     if quarter is not None and quarter not in QUARTERS:
         raise DomainError(_("A quarter is 1, 2, 3 or 4."), field="quarter")
@@ -111,7 +106,7 @@ def create_report(
 
 def save_text(*, actor: Any, report: Report, assessment: str, direction: str) -> Report:
     """Write the secretary's assessment (section II) and the tasks for the next period (section III)."""
-    _require(actor, "report.edit", report)
+    require(actor, "report.edit", report)
     assessment = _clean(assessment, "assessment")
     direction = _clean(direction, "direction")
     with transaction.atomic():
@@ -134,7 +129,7 @@ def submit_report(*, actor: Any, report: Report, on: date | None = None) -> Repo
     from reports.documents import report_frame
     from reports.selectors import report_figures
 
-    _require(actor, "report.submit", report)
+    require(actor, "report.submit", report)
     day = on or timezone.localdate()
     with transaction.atomic():
         report = _locked(report)
@@ -180,7 +175,7 @@ def submit_report(*, actor: Any, report: Report, on: date | None = None) -> Repo
 
 def acknowledge_report(*, actor: Any, report: Report, remarks: str = "", on: date | None = None) -> Report:
     """The Đảng ủy acknowledges a submitted report, with remarks for the cell if it has any."""
-    _require(actor, "report.acknowledge", report)
+    require(actor, "report.acknowledge", report)
     remarks = _clean(remarks, "remarks")
     with transaction.atomic():
         report = _locked(report)
@@ -204,7 +199,7 @@ def acknowledge_report(*, actor: Any, report: Report, remarks: str = "", on: dat
 
 def return_report(*, actor: Any, report: Report, remarks: str) -> Report:
     """The Đảng ủy returns a submitted report with the remarks the cell must act on."""
-    _require(actor, "report.return", report)
+    require(actor, "report.return", report)
     remarks = _clean(remarks, "remarks")
     if not remarks:
         raise DomainError(_("Write the remarks the cell should act on."), field="remarks")
