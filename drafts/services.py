@@ -387,7 +387,9 @@ def comments_due(session: Session) -> date | None:
     return session.planned_date - timedelta(days=days)
 
 
-def _past_deadline(session: Session) -> bool:
+def comments_closed(session: Session) -> bool:
+    """Has the comment deadline (:func:`comments_due`) passed? Read afresh from the database, with the
+    cell's rule set: a comment written now is flagged late, and can no longer be edited or deleted."""
     session = Session.objects.select_related("cell__rule_set", "cell__parent__rule_set").get(pk=session.pk)
     due = comments_due(session)
     return due is not None and timezone.localdate() > due
@@ -421,7 +423,7 @@ def add_comment(
             parent=parent,
             author=author,
             body=body,
-            late=_past_deadline(session),
+            late=comments_closed(session),
         )
         Reading.objects.get_or_create(session=session, member=author, defaults={"version": version})
         log_action(actor, "drafts.comment.added", comment, {"title": session.title})
@@ -436,7 +438,7 @@ def edit_comment(*, actor: Any, comment: Comment, body: str, expected_edited_at:
         comment = Comment.objects.select_for_update().select_related("session").get(pk=comment.pk)
         if comment.is_deleted:
             raise InvalidTransition(_("This comment was deleted."))
-        if _past_deadline(comment.session):
+        if comments_closed(comment.session):
             raise InvalidTransition(_("The comment deadline has passed; add a reply instead."))
         if hasattr(comment, "response"):
             raise InvalidTransition(
@@ -461,7 +463,7 @@ def delete_comment(*, actor: Any, comment: Comment) -> Comment:
             raise InvalidTransition(
                 _("The presenter has answered this comment; it stays in the table of responses.")
             )
-        if _past_deadline(comment.session) or comment.session.status not in COMMENTABLE:
+        if comments_closed(comment.session) or comment.session.status not in COMMENTABLE:
             raise InvalidTransition(_("The comment deadline has passed; comments can no longer be deleted."))
         comment.body, comment.deleted_at = "", timezone.now()
         comment.save(update_fields=["body", "deleted_at"])

@@ -314,7 +314,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
         "distribution": distribution,
         "can_comment": can_comment,
         "me": member,
-        "past_deadline": distribution is not None and services._past_deadline(session),
+        "past_deadline": distribution is not None and services.comments_closed(session),
         "is_presenter": permissions.is_presenter(request.user, session),
     }
     return render(request, "drafts/read.html", context)
