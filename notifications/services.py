@@ -76,8 +76,8 @@ def notify_members(
     """Notify the login accounts of ``members`` (Party members; those without an account or whose
     account is disabled are skipped), as :func:`notify` does.
 
-    ``members`` may be a list or a queryset; a queryset stays a subquery, so the accounts are found
-    in the same query that creates the notices, whatever the number of members.
+    ``members`` may be a list or a queryset; a queryset stays a subquery, so the active accounts are
+    found in one query whatever the number of members.
     """
     users = get_user_model().objects.filter(member__in=members)
     return _notify_users(users, title=title, body=body, url=url, email=email)
