@@ -5,11 +5,12 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from core.errors import DomainError
+from core.permissions import can
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -21,6 +22,14 @@ def get_visible_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
         return queryset.get(**lookup)
     except ObjectDoesNotExist:
         raise Http404 from None
+
+
+def deny_unless(user: Any, action: str, obj: Any) -> None:
+    """Answer 403 Forbidden unless ``user`` may do ``action`` to ``obj`` (``core.permissions.can``): for
+    a page or a button the reader can see but not use, where :func:`get_visible_or_404` already
+    answered 404 for what they may not see at all."""
+    if not can(user, action, obj):
+        raise PermissionDenied
 
 
 def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError
+from core.permissions import require
 from documents.frame import DocumentFrame
 from documents.models import DocumentType, IssuedDocument, NumberRegister
-from documents.permissions import can
 from documents.wording import date_line, number_line, symbol
 from organizations.models import Organization, Term
 from organizations.services import current_term
@@ -71,8 +71,7 @@ def issue_document(
     text is stored in Unicode NFC. ``source`` is the object the document was issued for, if any.
     """
     _check_type(doc_type)
-    if actor is not None and not can(actor, "document.issue", organization):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "document.issue", organization)
     if frame.doc_type != doc_type:
         raise ValueError(f"The frame is for {frame.doc_type!r}, not {doc_type!r}.")
     if not frame.is_draft:

@@ -82,7 +82,10 @@ def _session(demo: Demo, year: int, title: str) -> Session:
     return Session.objects.get(plan__cell=cell, plan__year=year, title=title)
 
 
-def _comment(session: Session, author_name: str, demo: Demo, anchor: str, body: str) -> Comment:
+def comment_by(session: Session, author_name: str, demo: Demo, anchor: str, body: str) -> Comment:
+    """A comment on the distributed draft by the demo member ``author_name``, who may have no login
+    account (``services.add_comment`` needs one as its actor): written straight into the table, with
+    the member's first reading. The meetings demo uses it too."""
     version = services.distributed_version(session)
     assert version is not None
     Reading.objects.get_or_create(
@@ -122,7 +125,7 @@ def add_drafts(demo: Demo) -> None:
         anchor="p-3",
         body="Đề nghị nêu cụ thể những khó khăn về tài liệu khi giảng dạy cho học viên Lào.",
     )
-    second = _comment(
+    second = comment_by(
         held, "Phan Thị Diệu Linh", demo, "p-6", "Nên gắn giờ giảng mẫu với việc đánh giá xếp loại cuối năm."
     )
     third = services.add_comment(
@@ -182,7 +185,7 @@ def add_drafts(demo: Demo) -> None:
         anchor="p-9",
         body="Đề nghị nêu rõ trách nhiệm của chi ủy trong việc theo dõi, nhắc nhở.",
     )
-    _comment(upcoming, "Phan Thị Diệu Linh", demo, "p-3", "Nên dẫn thêm Quy định về văn hóa công vụ.")
+    comment_by(upcoming, "Phan Thị Diệu Linh", demo, "p-3", "Nên dẫn thêm Quy định về văn hóa công vụ.")
     Reading.objects.get_or_create(
         session=upcoming,
         member=demo.members["Phan Thị Diệu Linh"],

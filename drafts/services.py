@@ -15,17 +15,18 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.permissions import require
 from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
 from drafts.rules import comments_due
-from organizations.models import Exemption, Member, Membership
-from organizations.permissions import active_q
-from organizations.selectors import vietnamese_name_key
+from notifications.services import notify_members, site_text
+from organizations.models import Member
+from organizations.selectors import cell_members
 from planning import lifecycle
 from planning.models import Session
 
@@ -36,11 +37,6 @@ AFTER_MEETING = lifecycle.AFTER_MEETING
 # Comments are written on the distributed draft until the meeting; after it the text is revised.
 COMMENTABLE = (Session.Status.DISTRIBUTED,)
 MAX_COMMENT_LENGTH = 5000
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked(session: Session) -> Session:
@@ -66,12 +62,6 @@ def _check_expected(session: Session, expected_version: int | None) -> None:
         )
 
 
-def _t(message: Any) -> str:
-    """A lazy text rendered in the site's language (recipients have no language of their own yet)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(message)
-
-
 # --- Writing ---------------------------------------------------------------------------------
 
 
@@ -88,7 +78,7 @@ def add_version(
 
     The file is checked and converted before anything is written; comments on the previous version are
     re-attached to the most similar paragraph of the new one (or marked unmatched, never dropped)."""
-    _require(actor, "draft.write", session)
+    require(actor, "draft.write", session)
     if (upload is None) == (text is None):
         raise DomainError(_("Upload a file or write the text, not both."))
     from drafts.ingest import ingest_editor_html, ingest_upload
@@ -198,7 +188,7 @@ def _reanchor(session: Session, previous: DraftVersion, version: DraftVersion) -
 
 def submit_draft(*, actor: Any, session: Session, expected_version: int | None = None) -> Review:
     """The presenter submits the newest version to the secretary (or chi ủy)."""
-    _require(actor, "draft.submit", session)
+    require(actor, "draft.submit", session)
     with transaction.atomic():
         session = _locked(session)
         if session.status == Session.Status.SUBMITTED:
@@ -212,11 +202,13 @@ def submit_draft(*, actor: Any, session: Session, expected_version: int | None =
         review = Review.objects.create(session=session, version=version, submitted_by=_user(actor))
         lifecycle.advance(session, "submit_draft", actor=actor, data={"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
-        _notify_later(
-            Member.objects.filter(pk__in=approvers),
-            _t(_("Draft to approve: %(title)s")) % {"title": session.title},
-            _t(_("Version %(number)s of the draft waits for your approval.")) % {"number": version.number},
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=Member.objects.filter(pk__in=approvers),
+            title=site_text(_("Draft to approve: %(title)s"), {"title": session.title}),
+            body=site_text(
+                _("Version %(number)s of the draft waits for your approval."), {"number": version.number}
+            ),
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return review
 
@@ -235,7 +227,7 @@ def approve_draft(
 
     Probationary members are included; exempted ones only if asked. If this is later than the rule set
     allows before the meeting, the result says so (the secretary is warned, nothing is refused)."""
-    _require(actor, "draft.approve", session)
+    require(actor, "draft.approve", session)
     with transaction.atomic():
         session = _locked(session)
         review = (
@@ -273,17 +265,17 @@ def approve_draft(
         )
         due_date = comments_due(session)
         due = due_date.strftime("%d/%m/%Y") if due_date else "—"
-        _notify_later(
-            [m for m in recipients if m.pk not in presenters],
-            _t(_("Draft for study: %(title)s")) % {"title": session.title},
-            _t(
+        notify_members(
+            members=[m for m in recipients if m.pk not in presenters],
+            title=site_text(_("Draft for study: %(title)s"), {"title": session.title}),
+            body=site_text(
                 _(
                     "The approved draft of the thematic session “%(title)s” is ready for you to read. "
                     "Please send your comments by %(due)s."
-                )
-            )
-            % {"title": session.title, "due": due},
-            reverse("drafts:read", args=[session.pk]),
+                ),
+                {"title": session.title, "due": due},
+            ),
+            url=reverse("drafts:read", args=[session.pk]),
         )
     return DistributionResult(distribution, len(recipients), late)
 
@@ -292,7 +284,7 @@ def return_draft(
     *, actor: Any, session: Session, remarks: str, expected_version: int | None = None
 ) -> Review:
     """Return the submitted version to the presenter with remarks; the next upload starts a new round."""
-    _require(actor, "draft.return", session)
+    require(actor, "draft.return", session)
     remarks = remarks.strip()
     if not remarks:
         raise DomainError(_("Write the remarks the presenter should act on."), field="remarks")
@@ -307,31 +299,27 @@ def return_draft(
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
         lifecycle.advance(session, "return_draft", actor=actor, data={"remarks": remarks})
         _close_approval_notices(session)
-        _notify_later(
-            session.presenters.all(),
-            _t(_("Draft returned: %(title)s")) % {"title": session.title},
-            remarks,
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=session.presenters.all(),
+            title=site_text(_("Draft returned: %(title)s"), {"title": session.title}),
+            body=remarks,
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return review
 
 
 def recipients_of(session: Session, *, include_exempted: bool) -> list[Member]:
-    """Members of the cell on the session's date (regular and temporarily attached here)."""
-    return cell_members(session.cell, session.planned_date, include_exempted=include_exempted)
-
-
-def cell_members(cell: Any, on: date | None, *, include_exempted: bool) -> list[Member]:
-    """Members of ``cell`` on ``on`` (today by default), regular and temporarily attached here, in
-    Vietnamese name order; exempted members only if asked."""
-    on = on or timezone.localdate()
-    members = Member.objects.filter(
-        pk__in=Membership.objects.filter(active_q(on=on), organization=cell).values("member_id")
+    """Who the session's draft is sent to: the members of its cell on the session's date (today while
+    it has none), regular and temporarily attached here (they take part here), members attached to
+    another cell included; exempted members only if asked. The presenters are among them: the
+    callers leave them out where they do not count (progress, notices)."""
+    return cell_members(
+        session.cell,
+        session.planned_date,
+        exempted=include_exempted,
+        attached_here=True,
+        attached_elsewhere=True,
     )
-    if not include_exempted:
-        exempted = Exemption.objects.filter(active_q(on=on)).values("member_id")
-        members = members.exclude(pk__in=exempted)
-    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
 
 
 # --- Reading and comments --------------------------------------------------------------------
@@ -375,7 +363,9 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _past_deadline(session: Session) -> bool:
+def comments_closed(session: Session) -> bool:
+    """Has the comment deadline (:func:`comments_due`) passed? Read afresh from the database, with the
+    cell's rule set: a comment written now is flagged late, and can no longer be edited or deleted."""
     session = Session.objects.select_related("cell__rule_set", "cell__parent__rule_set").get(pk=session.pk)
     due = comments_due(session)
     return due is not None and timezone.localdate() > due
@@ -387,7 +377,7 @@ def add_comment(
     """Comment on a paragraph (``p-N``), a PDF page (``page-N``) or the whole draft (``""``), or reply.
 
     The text is stored as plain text and always shown escaped: HTML typed in a comment never runs."""
-    _require(actor, "comment.add", session)
+    require(actor, "comment.add", session)
     author = permissions.member_of(actor)
     if author is None:
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -409,7 +399,7 @@ def add_comment(
             parent=parent,
             author=author,
             body=body,
-            late=_past_deadline(session),
+            late=comments_closed(session),
         )
         Reading.objects.get_or_create(session=session, member=author, defaults={"version": version})
         log_action(actor, "drafts.comment.added", comment, {"title": session.title})
@@ -418,13 +408,13 @@ def add_comment(
 
 def edit_comment(*, actor: Any, comment: Comment, body: str, expected_edited_at: Any = None) -> Comment:
     """The author corrects their comment, until the comment deadline."""
-    _require(actor, "comment.edit", comment)
+    require(actor, "comment.edit", comment)
     body = _clean_body(body)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().select_related("session").get(pk=comment.pk)
         if comment.is_deleted:
             raise InvalidTransition(_("This comment was deleted."))
-        if _past_deadline(comment.session):
+        if comments_closed(comment.session):
             raise InvalidTransition(_("The comment deadline has passed; add a reply instead."))
         if hasattr(comment, "response"):
             raise InvalidTransition(
@@ -440,7 +430,7 @@ def edit_comment(*, actor: Any, comment: Comment, body: str, expected_edited_at:
 
 def delete_comment(*, actor: Any, comment: Comment) -> Comment:
     """Delete a comment: its text goes, a visible tombstone stays (replies keep their place)."""
-    _require(actor, "comment.delete", comment)
+    require(actor, "comment.delete", comment)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().select_related("session").get(pk=comment.pk)
         if comment.is_deleted:
@@ -449,7 +439,7 @@ def delete_comment(*, actor: Any, comment: Comment) -> Comment:
             raise InvalidTransition(
                 _("The presenter has answered this comment; it stays in the table of responses.")
             )
-        if _past_deadline(comment.session) or comment.session.status not in COMMENTABLE:
+        if comments_closed(comment.session) or comment.session.status not in COMMENTABLE:
             raise InvalidTransition(_("The comment deadline has passed; comments can no longer be deleted."))
         comment.body, comment.deleted_at = "", timezone.now()
         comment.save(update_fields=["body", "deleted_at"])
@@ -459,7 +449,7 @@ def delete_comment(*, actor: Any, comment: Comment) -> Comment:
 
 def respond(*, actor: Any, comment: Comment, decision: str, explanation: str = "") -> Response:
     """The presenter records how a comment was handled (tiếp thu / tiếp thu một phần / không tiếp thu)."""
-    _require(actor, "comment.respond", comment.session)
+    require(actor, "comment.respond", comment.session)
     explanation = explanation.strip()
     if comment.parent_id is not None or comment.is_deleted:
         raise DomainError(_("Only comments (not replies or deleted ones) get a response."))
@@ -489,7 +479,7 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
     """After the meeting, the presenter submits the revised (final) text for the chi ủy's approval.
 
     Refused while any comment has no response: the response table goes with the final text."""
-    _require(actor, "draft.submit", session)
+    require(actor, "draft.submit", session)
     with transaction.atomic():
         session = _locked(session)
         if session.status != Session.Status.REVISING:
@@ -512,12 +502,14 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
         Review.objects.create(session=session, version=version, submitted_by=_user(actor))
         lifecycle.advance(session, "submit_final", actor=actor, data={"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
-        _notify_later(
-            Member.objects.filter(pk__in=approvers),
-            _t(_("Final text to approve: %(title)s")) % {"title": session.title},
-            _t(_("The revised text (version %(number)s) and the responses to the comments wait for you."))
-            % {"number": version.number},
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=Member.objects.filter(pk__in=approvers),
+            title=site_text(_("Final text to approve: %(title)s"), {"title": session.title}),
+            body=site_text(
+                _("The revised text (version %(number)s) and the responses to the comments wait for you."),
+                {"number": version.number},
+            ),
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return version
 
@@ -536,7 +528,7 @@ def _pending_final(session: Session) -> Review:
 def approve_final(*, actor: Any, session: Session, expected_version: int | None = None) -> DraftVersion:
     """The chi ủy (or the secretary where there is none) approves the final text; the resolution can
     then be issued (DOMAIN §2 step 9)."""
-    _require(actor, "draft.approve", session)
+    require(actor, "draft.approve", session)
     with transaction.atomic():
         session = _locked(session)
         review = _pending_final(session)
@@ -549,11 +541,11 @@ def approve_final(*, actor: Any, session: Session, expected_version: int | None 
         version.save(update_fields=["approved_at"])
         lifecycle.advance(session, "approve_final", actor=actor, data={"number": version.number})
         _close_approval_notices(session)
-        _notify_later(
-            session.presenters.all(),
-            _t(_("Final text approved: %(title)s")) % {"title": session.title},
-            _t(_("The final text was approved; the resolution will be issued with it.")),
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=session.presenters.all(),
+            title=site_text(_("Final text approved: %(title)s"), {"title": session.title}),
+            body=site_text(_("The final text was approved; the resolution will be issued with it.")),
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return version
 
@@ -562,7 +554,7 @@ def return_final(
     *, actor: Any, session: Session, remarks: str, expected_version: int | None = None
 ) -> Review:
     """Return the final text to the presenter with remarks; they revise and submit it again."""
-    _require(actor, "draft.return", session)
+    require(actor, "draft.return", session)
     remarks = remarks.strip()
     if not remarks:
         raise DomainError(_("Write the remarks the presenter should act on."), field="remarks")
@@ -575,11 +567,11 @@ def return_final(
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
         lifecycle.advance(session, "return_final", actor=actor, data={"remarks": remarks})
         _close_approval_notices(session)
-        _notify_later(
-            session.presenters.all(),
-            _t(_("Final text returned: %(title)s")) % {"title": session.title},
-            remarks,
-            reverse("drafts:workspace", args=[session.pk]),
+        notify_members(
+            members=session.presenters.all(),
+            title=site_text(_("Final text returned: %(title)s"), {"title": session.title}),
+            body=remarks,
+            url=reverse("drafts:workspace", args=[session.pk]),
         )
     return review
 
@@ -615,7 +607,7 @@ def progress(session: Session) -> list[Progress]:
 def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> int:
     """Remind every recipient who has not commented yet; returns how many were reminded."""
     if not automatic:
-        _require(actor, "draft.track", session)
+        require(actor, "draft.track", session)
     if session.status != Session.Status.DISTRIBUTED:
         raise InvalidTransition(_("Reminders are for a draft sent to the members and not yet discussed."))
     if not automatic:
@@ -631,12 +623,14 @@ def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> i
         Reminder.objects.create(session=session, automatic=automatic, recipients=len(waiting))
         log_action(actor, "drafts.reminder.sent", session, {"count": len(waiting)})
         due = comments_due(session)
-        _notify_later(
-            waiting,
-            _t(_("Reminder: comments on “%(title)s”")) % {"title": session.title},
-            _t(_("Your comments on the draft are awaited by %(due)s."))
-            % {"due": due.strftime("%d/%m/%Y") if due else "—"},
-            reverse("drafts:read", args=[session.pk]),
+        notify_members(
+            members=waiting,
+            title=site_text(_("Reminder: comments on “%(title)s”"), {"title": session.title}),
+            body=site_text(
+                _("Your comments on the draft are awaited by %(due)s."),
+                {"due": due.strftime("%d/%m/%Y") if due else "—"},
+            ),
+            url=reverse("drafts:read", args=[session.pk]),
         )
     return len(waiting)
 
@@ -672,16 +666,3 @@ def _close_approval_notices(session: Session) -> None:
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
-
-
-def _notify_later(members: Any, title: str, body: str, url: str) -> None:
-    """In-app notice and e-mail to the members' login accounts (the e-mails leave after commit).
-
-    Callers build the texts with ``_site`` so they are in the site's language, not the actor's."""
-    from notifications.services import notify
-
-    users = [
-        m.user for m in Member.objects.filter(pk__in=[m.pk for m in members]).select_related("user") if m.user
-    ]
-    if users:
-        notify(recipients=users, title=title, body=body, url=url)

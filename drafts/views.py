@@ -5,7 +5,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import attachment, form_errors, get_visible_or_404, run_service, submit_and_report
+from core.web import attachment, deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
 from drafts import exports, permissions, services
 from drafts.blocks import Block, split_blocks
 from drafts.forms import (
@@ -34,11 +33,6 @@ def _session(request: HttpRequest, pk: int) -> Session:
     return get_visible_or_404(
         permissions.readable_sessions(request.user).select_related("cell__parent", "plan"), pk=pk
     )
-
-
-def _deny_unless(user: Any, action: str, obj: Any) -> None:
-    if not permissions.can(user, action, obj):
-        raise PermissionDenied
 
 
 def _versions_for(user: Any, session: Session) -> list[DraftVersion]:
@@ -95,7 +89,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "draft.write", session)
+    deny_unless(request.user, "draft.write", session)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         uploaded = form.cleaned_data["file"]
@@ -118,7 +112,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 def write(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "draft.write", session)
+    deny_unless(request.user, "draft.write", session)
     form = EditorForm(request.POST or None, initial={"expected_version": _latest_number(session)})
     if request.method == "POST" and form.is_valid():
         version = run_service(
@@ -144,7 +138,7 @@ def write(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "draft.submit", session)
+    deny_unless(request.user, "draft.submit", session)
     submit_and_report(
         request,
         VersionForm(request.POST),
@@ -159,7 +153,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit_final(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "draft.submit", session)
+    deny_unless(request.user, "draft.submit", session)
     submit_and_report(
         request,
         VersionForm(request.POST),
@@ -174,7 +168,7 @@ def submit_final(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "draft.approve", session)
+    deny_unless(request.user, "draft.approve", session)
     form = VersionForm(request.POST)
     if session.status == Session.Status.FINAL_SUBMITTED:
         # After the meeting: the chi ủy (or the secretary) approves the final text.
@@ -216,7 +210,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def return_(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "draft.return", session)
+    deny_unless(request.user, "draft.return", session)
     final = session.status == Session.Status.FINAL_SUBMITTED
     service = services.return_final if final else services.return_draft
     submit_and_report(
@@ -238,7 +232,7 @@ def return_(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remind(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "draft.track", session)
+    deny_unless(request.user, "draft.track", session)
     form = VersionForm(request.POST)
     count = run_service(form, lambda: services.send_reminder(actor=request.user, session=session))
     if count is None:
@@ -320,7 +314,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
         "distribution": distribution,
         "can_comment": can_comment,
         "me": member,
-        "past_deadline": distribution is not None and services._past_deadline(session),
+        "past_deadline": distribution is not None and services.comments_closed(session),
         "is_presenter": permissions.is_presenter(request.user, session),
     }
     return render(request, "drafts/read.html", context)
@@ -346,7 +340,7 @@ def version_file(request: HttpRequest, pk: int, number: int) -> FileResponse:
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "comment.add", session)
+    deny_unless(request.user, "comment.add", session)
     form = CommentForm(request.POST)
     anchor = ""
     if form.is_valid():
@@ -385,7 +379,7 @@ def _comment(request: HttpRequest, pk: int) -> Comment:
 
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
-    _deny_unless(request.user, "comment.edit", comment)
+    deny_unless(request.user, "comment.edit", comment)
     form = EditCommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -403,7 +397,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
-    _deny_unless(request.user, "comment.delete", comment)
+    deny_unless(request.user, "comment.delete", comment)
     submit_and_report(
         request,
         VersionForm(request.POST),
@@ -444,7 +438,7 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def respond(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment(request, pk)
-    _deny_unless(request.user, "comment.respond", comment.session)
+    deny_unless(request.user, "comment.respond", comment.session)
     form = ResponseForm(request.POST, prefix=f"c{comment.pk}")
     submit_and_report(
         request,

@@ -83,7 +83,9 @@ class Record:
 
     @property
     def expected(self) -> int:
-        """Meetings they were expected at: not exempted, not attached to another cell."""
+        """Meetings they were expected at (``meetings.rules.expected_at_meeting``: the absences counted
+        are only those), and the meetings they came to although not expected: the member is credited
+        for coming."""
         return self.present + self.excused + self.unexcused
 
     @property
@@ -105,13 +107,13 @@ PRESENTED = (
 
 
 def _item(status: str, exempted: bool, elsewhere: bool) -> str | None:
-    """Which figure one attendance counts in (None: suspended or detained, in none)."""
+    """Which figure one attendance counts in: attending always counts; an absence counts as excused or
+    unexcused only when the member was expected, else as exempted or attached elsewhere (None:
+    suspended or detained, in none)."""
     if status in rules.ATTENDED:
         return "present"
-    if exempted:
-        return "exempted"
-    if elsewhere:
-        return "elsewhere"
+    if not rules.expected_at_meeting(status, exempted=exempted, attached_elsewhere=elsewhere):
+        return "exempted" if exempted else "elsewhere" if elsewhere else None
     return {rules.EXCUSED: "excused", rules.UNEXCUSED: "unexcused"}.get(status)
 
 

@@ -17,15 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from documents.frame import frame_for, heading, paragraph, superior_recipient, table
 from documents.models import DocumentType
 from documents.services import issue_document
-from evaluations import participation, permissions
+from evaluations import participation
 from evaluations.models import ReviewProposal, ReviewRound
-from organizations.models import Member, Membership, Organization
-from organizations.permissions import active_q
-from organizations.selectors import vietnamese_name_key
+from organizations.models import Member, Organization
+from organizations.selectors import cell_members
 
 LEVEL_NAMES = {
     ReviewProposal.Level.EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
@@ -41,14 +41,11 @@ def _months_between(start: date, end: date) -> int:
 
 
 def roster(cell: Organization, year: int) -> list[Member]:
-    """The cell's own members at the end of the year (or today, during the year)."""
+    """The cell's own members at the end of the year (or today, during the year): the cell reviews
+    the members it keeps the records of, so those attached here are reviewed by their own cell, while
+    its exempted members and those attached elsewhere are reviewed here."""
     on = min(date(year, 12, 31), timezone.localdate())
-    members = Member.objects.filter(
-        pk__in=Membership.objects.filter(
-            active_q(on=on), organization=cell, kind=Membership.Kind.REGULAR
-        ).values("member_id")
-    )
-    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
+    return cell_members(cell, on, exempted=True, attached_here=False, attached_elsewhere=True)
 
 
 def not_ranked_reason(member: Member, year: int, params: dict[str, Any]) -> str:
@@ -158,8 +155,7 @@ class ProposalInput:
 
 def save_review(*, actor: Any, cell: Organization, year: int, proposals: list[ProposalInput]) -> ReviewRound:
     """Save the proposed levels (all checked before any is written)."""
-    if actor is not None and not permissions.can(actor, "review.edit", cell):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "review.edit", cell)
     members = {m.pk: m for m in roster(cell, year)}
     errors = []
     for item in proposals:
@@ -190,8 +186,7 @@ def save_review(*, actor: Any, cell: Organization, year: int, proposals: list[Pr
 
 def issue_review(*, actor: Any, cell: Organization, year: int) -> ReviewRound:
     """Issue the result list (a numbered BC to the Đảng ủy) once every member has a level."""
-    if actor is not None and not permissions.can(actor, "review.issue", cell):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "review.issue", cell)
     with transaction.atomic():
         current = ReviewRound.objects.select_for_update().filter(cell=cell, year=year).first()
         if current is None:

@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError, InvalidTransition, PermissionDenied
-from drafts.services import _notify_later, _t
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from evaluations.models import SessionEvaluation
+from notifications.services import notify_members, site_text
 from planning import lifecycle
-from planning import permissions as planning_permissions
 from planning.models import Session
 
 # Evaluated after the resolution is issued (DOMAIN §2 steps 9–10); an evaluation may be revised.
@@ -30,8 +30,7 @@ def evaluate_session(
 ) -> SessionEvaluation:
     """Record (or revise) the secretary's evaluation; the session becomes ``evaluated`` and the
     presenters are told."""
-    if actor is not None and not planning_permissions.can(actor, "session.manage", session):
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "session.manage", session)
     errors = []
     if not presenter_strengths.strip():
         errors.append(str(_("Write the presenter's strengths.")))
@@ -59,10 +58,12 @@ def evaluate_session(
         )
         lifecycle.advance(session, "evaluate", actor=actor)
         if created:
-            _notify_later(
-                session.presenters.all(),
-                _t(_("Your session was evaluated: %(title)s")) % {"title": session.title},
-                _t(_("The secretary's evaluation of your presentation is on the session's page.")),
-                reverse("planning:session", args=[session.pk]),
+            notify_members(
+                members=session.presenters.all(),
+                title=site_text(_("Your session was evaluated: %(title)s"), {"title": session.title}),
+                body=site_text(
+                    _("The secretary's evaluation of your presentation is on the session's page.")
+                ),
+                url=reverse("planning:session", args=[session.pk]),
             )
     return evaluation

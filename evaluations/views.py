@@ -4,14 +4,13 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.web import action_form, attachment, form_errors, get_visible_or_404, run_service
+from core.web import action_form, attachment, deny_unless, form_errors, get_visible_or_404, run_service
 from documents.render import export
 from evaluations import documents, participation, permissions, review, services
 from evaluations.forms import EvaluationForm
@@ -19,11 +18,6 @@ from evaluations.models import ReviewProposal, SessionEvaluation
 from organizations.models import Member, Organization
 from organizations.permissions import visible_members, visible_organizations
 from planning.permissions import visible_sessions
-
-
-def _deny_unless(user: Any, action: str, obj: Any) -> None:
-    if not permissions.can(user, action, obj):
-        raise PermissionDenied
 
 
 def _year(request: HttpRequest) -> int:
@@ -48,7 +42,7 @@ def _document(frame: Any, fmt: str, name: str) -> HttpResponse:
 
 def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_visible_or_404(visible_sessions(request.user).select_related("cell__parent", "plan"), pk=pk)
-    _deny_unless(request.user, "session.evaluate", session.cell)
+    deny_unless(request.user, "session.evaluate", session.cell)
     current = SessionEvaluation.objects.filter(session=session).first()
     if request.method == "POST":
         form = EvaluationForm(request.POST)
@@ -83,7 +77,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def lessons(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "lessons.view", cell)
+    deny_unless(request.user, "lessons.view", cell)
     evaluations = (
         SessionEvaluation.objects.filter(session__cell=cell)
         .exclude(lessons="")
@@ -98,7 +92,7 @@ def lessons(request: HttpRequest, cell_pk: int) -> HttpResponse:
 
 def record_page(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = get_visible_or_404(visible_members(request.user), pk=member_pk)
-    _deny_unless(request.user, "record.view", member)
+    deny_unless(request.user, "record.view", member)
     year = _year(request)
     record = participation.record(member, year)
     item = request.GET.get("muc", "")
@@ -134,7 +128,7 @@ def _member_cell(member: Member) -> Organization:
 
 def record_file(request: HttpRequest, member_pk: int, fmt: str) -> HttpResponse:
     member = get_visible_or_404(visible_members(request.user), pk=member_pk)
-    _deny_unless(request.user, "record.view", member)
+    deny_unless(request.user, "record.view", member)
     year = _year(request)
     frame = documents.evidence_frame(participation.record(member, year), _member_cell(member))
     return _document(frame, fmt, f"minh-chung-{year}-{member.full_name}")
@@ -143,7 +137,7 @@ def record_file(request: HttpRequest, member_pk: int, fmt: str) -> HttpResponse:
 def _cell_records(request: HttpRequest, cell_pk: int) -> tuple[Organization, int, list[participation.Record]]:
     """The cell, the year asked for and its members' records, in the roster's order."""
     cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "cell.records", cell)
+    deny_unless(request.user, "cell.records", cell)
     year = _year(request)
     members = review.roster(cell, year)
     records = participation.records(members, year)
@@ -172,12 +166,12 @@ def cell_records_xlsx(request: HttpRequest, cell_pk: int) -> HttpResponse:
 
 def review_page(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "review.view", cell)
+    deny_unless(request.user, "review.view", cell)
     year = _year(request)
     may_edit = permissions.can(request.user, "review.edit", cell)
     errors = ""
     if request.method == "POST":
-        _deny_unless(request.user, "review.edit", cell)
+        deny_unless(request.user, "review.edit", cell)
         inputs = []
         for member in review.roster(cell, year):
             if f"level-{member.pk}" not in request.POST:
@@ -218,7 +212,7 @@ def review_page(request: HttpRequest, cell_pk: int) -> HttpResponse:
 @require_POST
 def review_issue(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "review.issue", cell)
+    deny_unless(request.user, "review.issue", cell)
     year = _year(request)
     form = action_form()
     if run_service(form, lambda: review.issue_review(actor=request.user, cell=cell, year=year)):
@@ -230,13 +224,13 @@ def review_issue(request: HttpRequest, cell_pk: int) -> HttpResponse:
 
 def review_file(request: HttpRequest, cell_pk: int, fmt: str) -> HttpResponse:
     cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "lessons.view", cell)  # members of the cell and the Đảng ủy above
+    deny_unless(request.user, "lessons.view", cell)  # members of the cell and the Đảng ủy above
     year = _year(request)
     result = review.review(cell, year)
     if result.round is not None and result.round.document is not None:
         # The issued result is also sent to the members of the cell ("Đảng viên trong chi bộ").
         frame = result.round.document.frame
     else:
-        _deny_unless(request.user, "review.edit", cell)
+        deny_unless(request.user, "review.edit", cell)
         frame = review.result_frame(result)
     return _document(frame, fmt, f"xep-loai-{year}-{cell.name}")

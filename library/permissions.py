@@ -17,17 +17,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from library.models import ModelSession
-from organizations.models import Organization
+from organizations.models import Organization, path_ids
 from organizations.permissions import Scope, scope_for
 from planning.models import Session
-
-
-def _ancestor_ids(paths: list[str]) -> set[int]:
-    """Every organisation on the way from the root down to each path, the last one included."""
-    ids: set[int] = set()
-    for path in paths:
-        ids.update(int(part) for part in path.split(".") if part)
-    return ids
 
 
 def reader_party_ids(user: Any) -> set[int]:
@@ -42,7 +34,8 @@ def reader_party_ids(user: Any) -> set[int]:
             "path", flat=True
         )
     )
-    ids = _ancestor_ids([*paths, *scope.officer_paths])
+    # Every organisation on the way from the root down to each of them, they included.
+    ids = {pk for path in [*paths, *scope.officer_paths] for pk in path_ids(path)}
     if getattr(user, "is_authenticated", False):
         user._library_party_ids = ids
     return ids

@@ -8,27 +8,24 @@ one transaction with the rows it changes locked, logs the change and notifies th
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
-from drafts.services import _notify_later, _t
+from core.permissions import require
 from library import package, permissions
 from library.models import Adoption, ModelSession
-from organizations.models import Member, OfficerAssignment, Organization, Position
-from organizations.permissions import MANAGING_ROLES, active_q
+from notifications.services import notify, notify_members, site_text
+from organizations.models import Member, Organization
+from organizations.selectors import cell_leader_members, leader_members_under, officers_above
 from planning import services as planning
 from planning.models import AnnualPlan, Session
 
 NOTE_MAX = 2000
 REASON_MAX = ModelSession._meta.get_field("reason").max_length or 500
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _user(actor: Any) -> Any:
@@ -55,34 +52,15 @@ def _model_url(model: ModelSession) -> str:
     return reverse("library:detail", args=[model.pk])
 
 
-def _officers_of(party: Organization, actor: Any) -> list[Any]:
-    """The users serving the Đảng ủy of ``party`` or of an organisation above it."""
-    parts = [p for p in party.path.split(".") if p]
-    prefixes = [".".join(parts[:i]) + "." for i in range(1, len(parts) + 1)]
-    return [
-        a.user
-        for a in OfficerAssignment.objects.filter(organization__path__in=prefixes).select_related("user")
-        if a.user_id != getattr(actor, "pk", None)
-    ]
-
-
-def _leaders(actor: Any, **cells: Any) -> list[Member]:
-    """The secretaries and deputies (current term) of the cells selected by ``cells`` (a lookup on the
-    term's organisation), except the actor."""
-    lookup = {f"term__organization__{key}": value for key, value in cells.items()}
-    positions = Position.objects.filter(active_q(), active_q("term__"), role__in=MANAGING_ROLES, **lookup)
-    members = Member.objects.filter(pk__in=positions.values("member_id"))
-    if getattr(actor, "pk", None):
-        members = members.exclude(user=actor)
-    return list(members)
+def _but_actor(leaders: QuerySet[Member], actor: Any) -> QuerySet[Member]:
+    """The cell leaders to tell, except the actor (who knows what they did)."""
+    return leaders.exclude(user=actor) if getattr(actor, "pk", None) else leaders
 
 
 def _tell_officers(party: Organization, actor: Any, title: str, body: str, url: str) -> None:
-    from notifications.services import notify
-
-    users = _officers_of(party, actor)
-    if users:
-        notify(recipients=users, title=title, body=body, url=url)
+    """Tell the users serving the Đảng ủy of ``party`` or of an organisation above it, but the actor."""
+    users = [u for u in officers_above(party, include_self=True) if u.pk != getattr(actor, "pk", None)]
+    notify(recipients=users, title=title, body=body, url=url)
 
 
 # --- Registering with the Đảng ủy ----------------------------------------------------------------
@@ -91,7 +69,7 @@ def _tell_officers(party: Organization, actor: Any, title: str, body: str, url: 
 def register_model(*, actor: Any, session: Session, note: str = "") -> ModelSession:
     """The cell registers one of its sessions as a model session with the Đảng ủy of its Đảng bộ,
     which is asked to approve it."""
-    _require(actor, "model.register", session)
+    require(actor, "model.register", session)
     note = note.strip()
     if len(note) > NOTE_MAX:
         raise DomainError(_("Keep the note under %(n)s characters.") % {"n": NOTE_MAX}, field="note")
@@ -123,8 +101,8 @@ def register_model(*, actor: Any, session: Session, note: str = "") -> ModelSess
         _tell_officers(
             party,
             actor,
-            _t(_("Model session to approve: %(title)s")) % {"title": session.title},
-            _t(_("%(cell)s registered this session as a model session.")) % {"cell": session.cell.name},
+            site_text(_("Model session to approve: %(title)s"), {"title": session.title}),
+            site_text(_("%(cell)s registered this session as a model session."), {"cell": session.cell.name}),
             _model_url(model),
         )
     return model
@@ -132,7 +110,7 @@ def register_model(*, actor: Any, session: Session, note: str = "") -> ModelSess
 
 def approve_model(*, actor: Any, model: ModelSession) -> ModelSession:
     """The Đảng ủy approves a registered model session; the cell holds it and then publishes it."""
-    _require(actor, "model.approve", model)
+    require(actor, "model.approve", model)
     with transaction.atomic():
         model = _locked(model)
         if model.status != ModelSession.Status.REGISTERED:
@@ -143,16 +121,16 @@ def approve_model(*, actor: Any, model: ModelSession) -> ModelSession:
         model.decided_by, model.decided_at = _user(actor), timezone.now()
         model.save(update_fields=["status", "decided_by", "decided_at"])
         log_action(actor, "library.model.approved", model)
-        _notify_later(
-            _leaders(actor, pk=model.cell_id),
-            _t(_("Model session approved: %(title)s")) % {"title": model.session.title},
-            _t(
+        notify_members(
+            members=_but_actor(cell_leader_members(model.cell), actor),
+            title=site_text(_("Model session approved: %(title)s"), {"title": model.session.title}),
+            body=site_text(
                 _(
                     "The Party committee approved it as a model session. Once it is held and evaluated, "
                     "publish it to the library for the other cells."
                 )
             ),
-            _model_url(model),
+            url=_model_url(model),
         )
     return model
 
@@ -160,7 +138,7 @@ def approve_model(*, actor: Any, model: ModelSession) -> ModelSession:
 def decline_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSession:
     """The Đảng ủy declines a model session (still waiting, or approved but not yet published), with
     the reason the cell will read."""
-    _require(actor, "model.decline", model)
+    require(actor, "model.decline", model)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason so that the cell understands the decision."), field="reason")
@@ -175,11 +153,11 @@ def decline_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSessi
         model.decided_by, model.decided_at = _user(actor), timezone.now()
         model.save(update_fields=["status", "reason", "decided_by", "decided_at"])
         log_action(actor, "library.model.declined", model, {"reason": reason})
-        _notify_later(
-            _leaders(actor, pk=model.cell_id),
-            _t(_("Model session declined: %(title)s")) % {"title": model.session.title},
-            reason,
-            _model_url(model),
+        notify_members(
+            members=_but_actor(cell_leader_members(model.cell), actor),
+            title=site_text(_("Model session declined: %(title)s"), {"title": model.session.title}),
+            body=reason,
+            url=_model_url(model),
         )
     return model
 
@@ -187,7 +165,7 @@ def decline_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSessi
 def withdraw_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSession:
     """The cell withdraws its registration before publication (the session was cancelled, or will not
     be the model the cell hoped for); the Đảng ủy is told why."""
-    _require(actor, "model.withdraw", model)
+    require(actor, "model.withdraw", model)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why the cell withdraws it."), field="reason")
@@ -204,7 +182,7 @@ def withdraw_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSess
         _tell_officers(
             model.party,
             actor,
-            _t(_("Model session withdrawn: %(title)s")) % {"title": model.session.title},
+            site_text(_("Model session withdrawn: %(title)s"), {"title": model.session.title}),
             reason,
             _model_url(model),
         )
@@ -225,7 +203,7 @@ def publish_problems(model: ModelSession) -> list[str]:
 def publish_model(*, actor: Any, model: ModelSession) -> ModelSession:
     """Publish an approved model session once it is held and evaluated: its package is frozen and every
     cell of the Đảng bộ can read it in the library; their secretaries are told."""
-    _require(actor, "model.publish", model)
+    require(actor, "model.publish", model)
     with transaction.atomic():
         model = _locked(model)
         if model.status == ModelSession.Status.PUBLISHED:
@@ -247,17 +225,17 @@ def publish_model(*, actor: Any, model: ModelSession) -> ModelSession:
         model.save(update_fields=["package", "status", "published_by", "published_at"])
         log_action(actor, "library.model.published", model)
         log_action(actor, "library.session.published", session)
-        _notify_later(
-            _leaders(actor, path__startswith=model.party.path),
-            _t(_("New model session in the library: %(title)s")) % {"title": model.title},
-            _t(
+        notify_members(
+            members=_but_actor(leader_members_under(model.party), actor),
+            title=site_text(_("New model session in the library: %(title)s"), {"title": model.title}),
+            body=site_text(
                 _(
                     "%(cell)s published its model session: the final text, the minutes, the resolution and "
                     "the lessons. Your cell can adopt it into its plan."
-                )
-            )
-            % {"cell": model.cell.name},
-            _model_url(model),
+                ),
+                {"cell": model.cell.name},
+            ),
+            url=_model_url(model),
         )
     return model
 
@@ -293,8 +271,7 @@ def _catalogue_topic(model: ModelSession, cell: Organization) -> Any:
     topic = model.session.topic
     if topic is None:
         return None
-    ancestors = {int(part) for part in cell.path.split(".") if part}
-    return topic if topic.organization_id in ancestors and topic.organization_id != cell.pk else None
+    return topic if topic.organization_id in cell.ancestor_ids() else None
 
 
 def live_adoption(model: ModelSession, cell: Organization, year: int) -> Adoption | None:
@@ -317,7 +294,7 @@ def adopt_model(*, actor: Any, model: ModelSession, cell: Organization, year: in
     for the year yet, one is started (as a draft, for the secretary to complete and submit): refusing
     would only send them to create an empty plan first. A plan waiting for the Đảng ủy cannot change
     (planning's rule), and adding to an acknowledged one opens its next revision."""
-    _require(actor, "model.adopt", model)
+    require(actor, "model.adopt", model)
     if actor is not None and not permissions.manages_cell(actor, cell.pk):
         raise PermissionDenied(_("You can adopt a model session only for a cell you lead."))
     if cell.kind != Organization.Kind.CELL or not cell.path.startswith(model.party.path):
@@ -360,11 +337,18 @@ def adopt_model(*, actor: Any, model: ModelSession, cell: Organization, year: in
         data = {"cell": cell.name, "year": year, "quarter": quarter}
         log_action(actor, "library.model.adopted", model, data)
         log_action(actor, "library.session.adopted", session, {"cell": model.cell.name})
-        title = _t(_("%(cell)s adopts the model session: %(title)s")) % {
-            "cell": cell.name,
-            "title": model.title,
-        }
-        body = _t(_("Planned for quarter %(quarter)s of %(year)s.")) % {"quarter": quarter, "year": year}
-        _notify_later(_leaders(actor, pk=model.cell_id), title, body, _model_url(model))
+        title = site_text(
+            _("%(cell)s adopts the model session: %(title)s"),
+            {"cell": cell.name, "title": model.title},
+        )
+        body = site_text(
+            _("Planned for quarter %(quarter)s of %(year)s."), {"quarter": quarter, "year": year}
+        )
+        notify_members(
+            members=_but_actor(cell_leader_members(model.cell), actor),
+            title=title,
+            body=body,
+            url=_model_url(model),
+        )
         _tell_officers(model.party, actor, title, body, _model_url(model))
     return adoption

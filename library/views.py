@@ -7,25 +7,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import form_errors, get_visible_or_404, run_service, submit_and_report
+from core.web import deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
 from library import permissions, selectors, services
 from library.forms import AdoptForm, ReasonForm, RegisterForm
 from library.models import Adoption, ModelSession
 from organizations.models import Organization
 from organizations.permissions import scope_for, visible_organizations
 from planning import permissions as planning_permissions
-
-
-def _deny_unless(user: Any, action: str, obj: Any) -> None:
-    if not permissions.can(user, action, obj):
-        raise PermissionDenied
 
 
 def _model(request: HttpRequest, pk: int) -> ModelSession:
@@ -41,7 +35,7 @@ def _party(request: HttpRequest, pk: int) -> Organization:
     party = get_visible_or_404(
         visible_organizations(request.user), pk=pk, kind=Organization.Kind.PARTY_COMMITTEE
     )
-    _deny_unless(request.user, "party.oversee", party)
+    deny_unless(request.user, "party.oversee", party)
     return party
 
 
@@ -100,7 +94,7 @@ def register(request: HttpRequest, session_pk: int) -> HttpResponse:
         planning_permissions.visible_sessions(request.user).select_related("cell", "plan", "topic__group"),
         pk=session_pk,
     )
-    _deny_unless(request.user, "model.register", session)
+    deny_unless(request.user, "model.register", session)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         model = run_service(
@@ -121,7 +115,7 @@ def register(request: HttpRequest, session_pk: int) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model(request, pk)
-    _deny_unless(request.user, "model.approve", model)
+    deny_unless(request.user, "model.approve", model)
     submit_and_report(
         request,
         forms.Form(request.POST),  # a confirmation: nothing to fill in
@@ -134,7 +128,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model(request, pk)
-    _deny_unless(request.user, "model.decline", model)
+    deny_unless(request.user, "model.decline", model)
     submit_and_report(
         request,
         ReasonForm(request.POST),
@@ -147,7 +141,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model(request, pk)
-    _deny_unless(request.user, "model.withdraw", model)
+    deny_unless(request.user, "model.withdraw", model)
     submit_and_report(
         request,
         ReasonForm(request.POST),
@@ -160,7 +154,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model(request, pk)
-    _deny_unless(request.user, "model.publish", model)
+    deny_unless(request.user, "model.publish", model)
     submit_and_report(
         request,
         forms.Form(request.POST),
@@ -196,7 +190,7 @@ def _adopted_message(adoption: Adoption) -> str:
 @require_POST
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
     model = _model(request, pk)
-    _deny_unless(request.user, "model.adopt", model)
+    deny_unless(request.user, "model.adopt", model)
     form = AdoptForm(request.POST, cells=permissions.adoptable_cells(request.user, model))
     adoption = None
     if form.is_valid():

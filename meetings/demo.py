@@ -169,7 +169,7 @@ DRAFT_COMMENTS = (
 def _distribute(demo: Demo, session: Session, day: date, index: int) -> None:
     """The draft of a session held before the meetings feature: written, approved and sent a week
     before the meeting, opened and commented on by members (some late, some not at all)."""
-    from drafts.demo import _comment
+    from drafts.demo import comment_by
 
     lifecycle.load_history(Session.objects.filter(pk=session.pk), Session.Status.ASSIGNED)
     session.refresh_from_db()
@@ -190,7 +190,7 @@ def _distribute(demo: Demo, session: Session, day: date, index: int) -> None:
     for position, (author, anchor, body, answer) in enumerate(DRAFT_COMMENTS):
         if demo.members[author].pk in presenter_ids or (index + position) % 4 == 3:
             continue
-        comment = _comment(session, author, demo, anchor, body)
+        comment = comment_by(session, author, demo, anchor, body)
         written = day + timedelta(days=1) if (index, position) == (0, 1) else day - timedelta(days=2)
         Comment.objects.filter(pk=comment.pk).update(
             created_at=timezone.make_aware(datetime.combine(written, time(20))), late=written > day

@@ -252,7 +252,10 @@ def _attendance_lists(attendances: list[Attendance]) -> list[dict[str, Any]]:
         paragraph(_count_line("Vắng có lý do", by_status.get(rules.EXCUSED, []), with_reason=True)),
         paragraph(_count_line("Vắng không có lý do", by_status.get(rules.UNEXCUSED, []))),
     ]
-    for status, label in (("suspended", "Bị đình chỉ sinh hoạt"), ("detained", "Bị truy tố, tạm giam")):
+    for status, label in (
+        (rules.SUSPENDED, "Bị đình chỉ sinh hoạt"),
+        (rules.DETAINED, "Bị truy tố, tạm giam"),
+    ):
         if by_status.get(status):
             lines.append(paragraph(_count_line(label, by_status[status])))
     return lines

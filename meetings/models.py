@@ -177,8 +177,8 @@ class Attendance(models.Model):
         UNEXCUSED = rules.UNEXCUSED, _("Absent without reason")
         EXEMPTED = rules.EXEMPTED, _("Exempted")
         ELSEWHERE = rules.ELSEWHERE, _("Temporarily attached elsewhere")
-        SUSPENDED = "suspended", _("Suspended from activity")
-        DETAINED = "detained", _("Prosecuted or detained")
+        SUSPENDED = rules.SUSPENDED, _("Suspended from activity")
+        DETAINED = rules.DETAINED, _("Prosecuted or detained")
 
     class Vote(models.TextChoices):
         FOR = "for", pgettext_lazy("vote", "For")

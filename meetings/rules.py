@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 # --- The vote --------------------------------------------------------------------------------
@@ -111,21 +112,42 @@ def tally(basis: VoteBasis, *, votes_for: int, against: int, other: int) -> Vote
 
 # --- Attendance --------------------------------------------------------------------------------
 
-PRESENT, LATE, EXCUSED, UNEXCUSED, EXEMPTED, ELSEWHERE = (
+# The attendance statuses (meetings.models.Attendance.Status gives them their labels).
+PRESENT, LATE, EXCUSED, UNEXCUSED, EXEMPTED, ELSEWHERE, SUSPENDED, DETAINED = (
     "present",
     "late",
     "absent_excused",
     "absent_unexcused",
     "exempted",
     "attached_elsewhere",
+    "suspended",
+    "detained",
 )
 ATTENDED = (PRESENT, LATE)
 ABSENT = (EXCUSED, UNEXCUSED)
+# Marked with these, a member is not expected at the meeting (see expected_at_meeting).
+NOT_EXPECTED = (EXEMPTED, ELSEWHERE, SUSPENDED, DETAINED)
+
+
+def expected_at_meeting(status: str, *, exempted: bool, attached_elsewhere: bool) -> bool:
+    """Does a member count in the meeting's attendance target (DOMAIN §1, §3)? Not when exempted from
+    Party work and meetings (even if they come: welcome, and they may vote), not when temporarily
+    attached to another cell (they attend there), not when suspended from activity or detained.
+
+    The one rule behind the meeting record, the quarterly figures and the members' records; the
+    database form is :func:`expected_at_meeting_q`."""
+    return not exempted and not attached_elsewhere and status not in NOT_EXPECTED
+
+
+def expected_at_meeting_q() -> Q:
+    """:func:`expected_at_meeting` as a filter on attendance rows, to count them in the database."""
+    return Q(exempted=False, attached_elsewhere=False) & ~Q(status__in=NOT_EXPECTED)
 
 
 def attendance_rate(statuses: Sequence[str]) -> float | None:
-    """Share of the expected members who attended; exempted and attached-elsewhere ones are not expected."""
-    expected = [s for s in statuses if s not in (EXEMPTED, ELSEWHERE)]
+    """Share of the expected members who attended, over statuses that already say who is not expected
+    (``NOT_EXPECTED``, as meetings.selectors.rate_status gives them)."""
+    expected = [s for s in statuses if s not in NOT_EXPECTED]
     if not expected:
         return None
     return 100 * sum(1 for s in expected if s in ATTENDED) / len(expected)

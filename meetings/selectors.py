@@ -42,7 +42,7 @@ class Summary:
 
 def summary(rows: list[Attendance]) -> Summary:
     own = [a for a in rows if not a.attached_here]
-    statuses = [_rate_status(a) for a in rows]
+    statuses = [rate_status(a) for a in rows]
     return Summary(
         total=len(own),
         full=sum(1 for a in own if a.full),
@@ -59,10 +59,13 @@ def summary(rows: list[Attendance]) -> Summary:
     )
 
 
-def _rate_status(attendance: Attendance) -> str:
-    """Exempted members are left out of the attendance rules even when they come (DOMAIN §3); so are
-    members attached to another cell (they attend there), and suspended and detained members."""
-    if attendance.exempted or attendance.attached_elsewhere or attendance.status in ("suspended", "detained"):
+def rate_status(attendance: Attendance) -> str:
+    """The attendance as the attendance rules see it: ``rules.EXEMPTED`` for a member not expected at
+    the meeting (``rules.expected_at_meeting``: exempted even when they come, attached to another cell,
+    suspended or detained), else the status marked ("" while unmarked)."""
+    if not rules.expected_at_meeting(
+        attendance.status, exempted=attendance.exempted, attached_elsewhere=attendance.attached_elsewhere
+    ):
         return rules.EXEMPTED
     return attendance.status
 
@@ -88,9 +91,9 @@ def checks(meeting: Meeting, rows: list[Attendance] | None = None) -> list[rules
         history[member_id].append((day, rules.EXEMPTED if exempted else status))
     for a in rows:
         if a.status:
-            history[a.member_id].append((meeting.date, _rate_status(a)))
+            history[a.member_id].append((meeting.date, rate_status(a)))
     return rules.meeting_checks(
-        statuses={a.member.full_name: _rate_status(a) for a in rows if a.status},
+        statuses={a.member.full_name: rate_status(a) for a in rows if a.status},
         minutes_held=meeting.minutes_held,
         combined=meeting.kind == Meeting.Kind.COMBINED,
         histories={names[member_id]: h for member_id, h in history.items()},

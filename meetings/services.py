@@ -18,14 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from documents.services import issue_document
 from drafts.models import DraftVersion
-from drafts.services import _notify_later, _t, cell_members, recipients_of
-from meetings import permissions, rules, selectors
+from drafts.services import recipients_of
+from meetings import rules, selectors
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
+from notifications.services import notify_members, site_text
 from organizations.models import Member, Membership
-from organizations.selectors import cell_roster, vietnamese_name_key
+from organizations.selectors import cell_members, cell_roster, vietnamese_name_key
 from planning import lifecycle
 from planning.models import Session
 
@@ -33,11 +35,6 @@ from planning.models import Session
 RECORD_TEXT_FIELDS = ("guests", "agenda", "conclusion", "vote_subject", "place")
 RECORD_FIELDS = (*RECORD_TEXT_FIELDS, "chair", "minutes_secretary", "start_time", "end_time")
 MAX_TEXT = 20000
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -102,7 +99,7 @@ def create_meeting(
     agenda: str | None = None,
 ) -> Meeting:
     """Plan a meeting of ``cell``; a thematic or combined one belongs to a session of the cell's plan."""
-    _require(actor, "meeting.create", cell)
+    require(actor, "meeting.create", cell)
     if kind not in Meeting.Kind.values:
         raise DomainError(_("Choose the kind of meeting."), field="kind")
     place = place.strip()
@@ -144,7 +141,7 @@ def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None)
     ``issued_on`` (today by default) is for records of meetings already past."""
     from meetings.documents import notice_frame
 
-    _require(actor, "meeting.manage", meeting)
+    require(actor, "meeting.manage", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.status != Meeting.Status.SCHEDULED:
@@ -162,17 +159,21 @@ def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None)
         meeting.notice = document
         meeting.save(update_fields=["notice"])
         log_action(actor, "meetings.notice.issued", meeting, {"symbol": document.symbol})
-        members = cell_members(meeting.cell, meeting.date, include_exempted=False)
-        _notify_later(
-            members,
-            _t(_("Meeting on %(date)s")) % {"date": meeting.date.strftime("%d/%m/%Y")},
-            _t(_("%(kind)s at %(time)s, %(place)s."))
-            % {
-                "kind": _t(meeting.get_kind_display()),
-                "time": meeting.start_time.strftime("%H:%M"),
-                "place": meeting.place,
-            },
-            reverse("meetings:detail", args=[meeting.pk]),
+        members = cell_members(
+            meeting.cell, meeting.date, exempted=False, attached_here=True, attached_elsewhere=True
+        )
+        notify_members(
+            members=members,
+            title=site_text(_("Meeting on %(date)s"), {"date": meeting.date.strftime("%d/%m/%Y")}),
+            body=site_text(
+                _("%(kind)s at %(time)s, %(place)s."),
+                {
+                    "kind": Meeting.Kind(meeting.kind).label,
+                    "time": meeting.start_time.strftime("%H:%M"),
+                    "place": meeting.place,
+                },
+            ),
+            url=reverse("meetings:detail", args=[meeting.pk]),
         )
     return document
 
@@ -185,7 +186,7 @@ def open_record(*, actor: Any, meeting: Meeting) -> Meeting:
 
     Exempted members and members attached to another cell start with that status; everyone else is
     to be marked. A thematic session is held on an approved, distributed draft (HD 12)."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.status != Meeting.Status.SCHEDULED:
@@ -266,11 +267,11 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
     when someone else has changed the field since, nothing is written and :class:`Conflict` says so.
     Texts are compared as stored (line ends and surrounding spaces do not make a conflict). Who
     chairs and who writes the minutes is decided by the secretaries."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     if name not in RECORD_FIELDS:
         raise DomainError(_("Unknown field."))
     if name in ("chair", "minutes_secretary"):
-        _require(actor, "meeting.manage", meeting)
+        require(actor, "meeting.manage", meeting)
     value = _norm(value)
     if len(value) > MAX_TEXT:
         raise DomainError(_("This text is too long."), field=name)
@@ -334,7 +335,7 @@ def set_attendance(
     *, actor: Any, meeting: Meeting, member_id: Any, status: str, reason: str = ""
 ) -> Attendance:
     """Mark one member. Only members on the list (the cell's roster on the day) can be marked."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     if status not in Attendance.Status.values:
         raise DomainError(_("Choose how the member attended."), field="status")
     with transaction.atomic():
@@ -379,7 +380,9 @@ def set_attendance(
                     )
                 )
         attendance.status = status
-        attendance.reason = reason.strip()[:255] if status in (rules.EXCUSED, "suspended", "detained") else ""
+        attendance.reason = (
+            reason.strip()[:255] if status in (rules.EXCUSED, rules.SUSPENDED, rules.DETAINED) else ""
+        )
         if status not in rules.ATTENDED:
             attendance.vote = ""
         attendance.save(update_fields=["status", "reason", "vote"])
@@ -389,7 +392,7 @@ def set_attendance(
 
 def mark_all_present(*, actor: Any, meeting: Meeting) -> int:
     """The common case in one tap: everyone not yet marked is present. Returns how many were marked."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
@@ -411,7 +414,7 @@ def add_speech(
     client_id: Any = None,
 ) -> Speech:
     """Record a speech. Sending the same ``client_id`` again (a retry) returns the speech saved first."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     summary = summary.strip()
     if not summary:
         raise DomainError(_("Write a short summary of what was said."), field="summary")
@@ -446,7 +449,7 @@ def add_speech(
 
 def delete_speech(*, actor: Any, speech: Speech) -> None:
     meeting = speech.meeting
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
@@ -473,7 +476,7 @@ def record_vote(
 
     Refused before every member's attendance is marked (the total depends on it), and when the counts
     exceed the full members present who may vote."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     if mode not in Meeting.VoteMode.values:
         raise DomainError(_("Choose how the vote was taken."), field="mode")
     with transaction.atomic():
@@ -568,7 +571,7 @@ def may_vote(attendance: Attendance) -> bool:
 
 def clear_vote(*, actor: Any, meeting: Meeting) -> None:
     """Take the vote back (to correct the attendance it stood on)."""
-    _require(actor, "meeting.record", meeting)
+    require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         _require_editable(meeting)
@@ -590,7 +593,7 @@ def stored_basis(meeting: Meeting) -> rules.VoteBasis | None:
 def score_quality(*, actor: Any, meeting: Meeting, scores: dict[str, int]) -> rules.Assessment:
     """Give points per criterion of the rule set's rubric; the level is computed and stored. The
     secretaries assess the meeting (not the minutes secretary)."""
-    _require(actor, "meeting.manage", meeting)
+    require(actor, "meeting.manage", meeting)
     rubric = selectors.rubric_for(meeting)
     try:
         assessment = rules.assess(rubric, scores)
@@ -657,7 +660,7 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
     time, frozen as a version, and the record is locked. The session is then held."""
     from meetings.documents import minutes_frame
 
-    _require(actor, "minutes.approve", meeting)
+    require(actor, "minutes.approve", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.status == Meeting.Status.APPROVED:
@@ -709,18 +712,18 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
             )
         log_action(actor, "meetings.minutes.approved", meeting, {"number": number})
         if meeting.session is not None and number == 1:
-            _notify_later(
-                meeting.session.presenters.all(),
-                _t(_("Revise the text: %(title)s")) % {"title": meeting.session.title},
-                _t(_("The meeting is over. Answer the comments and upload the final text.")),
-                reverse("drafts:workspace", args=[meeting.session_id]),
+            notify_members(
+                members=meeting.session.presenters.all(),
+                title=site_text(_("Revise the text: %(title)s"), {"title": meeting.session.title}),
+                body=site_text(_("The meeting is over. Answer the comments and upload the final text.")),
+                url=reverse("drafts:workspace", args=[meeting.session_id]),
             )
     return version
 
 
 def start_correction(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     """Re-open approved minutes to correct them; approving again adds a version, the old one kept."""
-    _require(actor, "minutes.correct", meeting)
+    require(actor, "minutes.correct", meeting)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Say why the minutes are corrected."), field="reason")
@@ -752,6 +755,12 @@ class TaskInput:
     deadline: date | None
 
 
+def task_owner_choices(meeting: Meeting) -> list[Member]:
+    """Who may carry out a task of the meeting's resolution: the members of the cell now (they carry it
+    out from now on), exempted ones and those attached here included."""
+    return cell_members(meeting.cell, exempted=True, attached_here=True, attached_elsewhere=True)
+
+
 def save_resolution(
     *,
     actor: Any,
@@ -766,13 +775,12 @@ def save_resolution(
 
     Every task needs a description, at least one owner who is a member of the cell and a deadline; all
     are checked before anything is written."""
-    _require(actor, "resolution.issue", meeting)
+    require(actor, "resolution.issue", meeting)
     if kind not in Resolution.Kind.values:
         raise DomainError(_("Choose resolution or conclusion."), field="kind")
     if meeting.session is None:
         raise InvalidTransition(_("Only a thematic session ends with a resolution."))
-    # Owners are members of the cell now (they carry the task out from now on).
-    members = {m.pk: m for m in cell_members(meeting.cell, None, include_exempted=True)}
+    members = {m.pk: m for m in task_owner_choices(meeting)}
     errors = []
     for index, task in enumerate(tasks, start=1):
         if not task.description.strip():
@@ -819,7 +827,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
     The members receive it with the final text for study; the Đảng ủy sees it on its pages."""
     from meetings.documents import resolution_frame
 
-    _require(actor, "resolution.issue", meeting)
+    require(actor, "resolution.issue", meeting)
     with transaction.atomic():
         meeting = _locked(meeting)
         session = (
@@ -863,25 +871,29 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
         lifecycle.advance(
             session, "issue_resolution", actor=actor, on=meeting, data={"symbol": document.symbol}
         )
-        _notify_later(
-            recipients_of(session, include_exempted=True),
-            _t(_("%(symbol)s issued: %(title)s")) % {"symbol": document.symbol, "title": session.title},
-            _t(_("The resolution and the final text of the session are ready for your study.")),
-            reverse("meetings:resolution", args=[meeting.pk]),
+        notify_members(
+            members=recipients_of(session, include_exempted=True),
+            title=site_text(
+                _("%(symbol)s issued: %(title)s"), {"symbol": document.symbol, "title": session.title}
+            ),
+            body=site_text(_("The resolution and the final text of the session are ready for your study.")),
+            url=reverse("meetings:resolution", args=[meeting.pk]),
         )
         owners = Member.objects.filter(resolution_tasks__resolution=resolution).distinct()
-        _notify_later(
-            owners,
-            _t(_("Your task from %(symbol)s")) % {"symbol": document.symbol},
-            _t(_("You carry out a task of the resolution on “%(title)s”.")) % {"title": session.title},
-            reverse("home:home"),
+        notify_members(
+            members=owners,
+            title=site_text(_("Your task from %(symbol)s"), {"symbol": document.symbol}),
+            body=site_text(
+                _("You carry out a task of the resolution on “%(title)s”."), {"title": session.title}
+            ),
+            url=reverse("core:home"),
         )
     return resolution
 
 
 def complete_task(*, actor: Any, task: ResolutionTask, note: str = "") -> ResolutionTask:
     """Mark a task done, with what was done."""
-    _require(actor, "task.complete", task)
+    require(actor, "task.complete", task)
     with transaction.atomic():
         task = (
             ResolutionTask.objects.select_for_update().select_related("resolution__meeting").get(pk=task.pk)

@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,9 +22,16 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history
 from core.errors import DomainError
-from core.web import action_form, attachment, form_errors, get_visible_or_404, run_service, submit_and_report
+from core.web import (
+    action_form,
+    attachment,
+    deny_unless,
+    form_errors,
+    get_visible_or_404,
+    run_service,
+    submit_and_report,
+)
 from documents.render import export
-from drafts.services import cell_members
 from meetings import documents, permissions, selectors, services
 from meetings.forms import (
     MeetingForm,
@@ -50,11 +56,6 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
         ),
         pk=pk,
     )
-
-
-def _deny_unless(user: Any, action: str, obj: Any) -> None:
-    if not permissions.can(user, action, obj):
-        raise PermissionDenied
 
 
 def _is_fetch(request: HttpRequest) -> bool:
@@ -109,7 +110,7 @@ def _sessions_for_meeting(cell: Organization) -> Any:
 
 def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk, kind=Organization.Kind.CELL)
-    _deny_unless(request.user, "meeting.create", cell)
+    deny_unless(request.user, "meeting.create", cell)
     sessions = _sessions_for_meeting(cell)
     if request.method == "POST":
         form = MeetingForm(request.POST, sessions=sessions)
@@ -175,7 +176,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.manage", meeting)
+    deny_unless(request.user, "meeting.manage", meeting)
     submit_and_report(
         request,
         action_form(),
@@ -191,7 +192,7 @@ def notice_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if meeting.notice is not None:
         frame = meeting.notice.frame
     else:
-        _deny_unless(request.user, "meeting.manage", meeting)
+        deny_unless(request.user, "meeting.manage", meeting)
         frame = documents.notice_frame(meeting)
     return attachment(*export(frame, fmt, f"thong-bao-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
 
@@ -199,7 +200,7 @@ def notice_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_POST
 def open_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     if submit_and_report(
         request,
         action_form(),
@@ -252,7 +253,7 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     if meeting.status == Meeting.Status.SCHEDULED:
         return redirect("meetings:detail", meeting.pk)
     if not meeting.is_editable:
@@ -293,7 +294,7 @@ def _problems_html(request: HttpRequest, meeting: Meeting) -> str:
 def save_field(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave of one field (JSON), or the whole "details" form without JavaScript."""
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     if _is_fetch(request):
         name = request.POST.get("name", "")
         try:
@@ -339,7 +340,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
     Fields: ``status-<member id>`` and ``reason-<member id>``."""
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     errors = []
     for key in request.POST:
         status = request.POST.get(key, "")
@@ -372,7 +373,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def all_present(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     form = action_form()
     count = run_service(form, lambda: services.mark_all_present(actor=request.user, meeting=meeting))
     if count is None:
@@ -385,7 +386,7 @@ def all_present(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def speech_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     rows = selectors.attendances(meeting)
     form = SpeechForm(request.POST, members=[a.member for a in rows])
     speech = None
@@ -422,7 +423,7 @@ def speech_delete(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    _deny_unless(request.user, "meeting.record", speech.meeting)
+    deny_unless(request.user, "meeting.record", speech.meeting)
     form = action_form()
     if run_service(form, lambda: _delete(request, speech)) is None:
         messages.error(request, form_errors(form))
@@ -439,7 +440,7 @@ def _delete(request: HttpRequest, speech: Speech) -> bool:
 @require_POST
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     form = VoteForm(request.POST)
     result = None
     if form.is_valid():
@@ -482,7 +483,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def vote_clear(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.record", meeting)
     submit_and_report(
         request,
         action_form(),
@@ -495,7 +496,7 @@ def vote_clear(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def quality(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "meeting.manage", meeting)
+    deny_unless(request.user, "meeting.manage", meeting)
     rubric = selectors.rubric_for(meeting)
     form = action_form()
     scores: dict[str, int] = {}
@@ -524,7 +525,7 @@ def quality(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "minutes.approve", meeting)
+    deny_unless(request.user, "minutes.approve", meeting)
     if submit_and_report(
         request,
         action_form(),
@@ -538,7 +539,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "minutes.correct", meeting)
+    deny_unless(request.user, "minutes.correct", meeting)
     if submit_and_report(
         request,
         ReasonForm(request.POST),
@@ -563,7 +564,7 @@ def minutes_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if wanted is not None and version is None:
         raise Http404
     if version is None or (meeting.is_editable and not wanted):
-        _deny_unless(request.user, "meeting.record", meeting)
+        deny_unless(request.user, "meeting.record", meeting)
         if meeting.status == Meeting.Status.SCHEDULED:
             raise Http404
         frame = documents.minutes_frame(meeting)
@@ -592,9 +593,9 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
     if current is None and not editable:
         raise Http404
     errors: list[str] = []
-    members = cell_members(meeting.cell, None, include_exempted=True) if editable else []
+    members = services.task_owner_choices(meeting) if editable else []
     if request.method == "POST":
-        _deny_unless(request.user, "resolution.issue", meeting)
+        deny_unless(request.user, "resolution.issue", meeting)
         form = ResolutionForm(request.POST)
         task_forms = task_formset(request.POST, members=members)
         if form.is_valid() and task_forms.is_valid():
@@ -660,7 +661,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def resolution_issue(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    _deny_unless(request.user, "resolution.issue", meeting)
+    deny_unless(request.user, "resolution.issue", meeting)
     submit_and_report(
         request,
         action_form(),
@@ -677,7 +678,7 @@ def resolution_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if current.document is not None:
         frame = current.document.frame
     else:
-        _deny_unless(request.user, "resolution.issue", meeting)
+        deny_unless(request.user, "resolution.issue", meeting)
         frame = documents.resolution_frame(current)
     return attachment(*export(frame, fmt, f"nghi-quyet-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
 
@@ -690,7 +691,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("owners"),
         pk=pk,
     )
-    _deny_unless(request.user, "task.complete", task)
+    deny_unless(request.user, "task.complete", task)
     submit_and_report(
         request,
         TaskDoneForm(request.POST),

@@ -1,11 +1,12 @@
 """Notifying people (in the app, and by e-mail after the transaction commits) and calendar links."""
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,9 @@ from core.text import nfc
 from notifications.models import CalendarFeed, Notification, new_token
 from notifications.tasks import send_notification_emails
 
+if TYPE_CHECKING:
+    from organizations.models import Member
+
 TITLE_LENGTH = Notification._meta.get_field("title").max_length or 255
 
 
@@ -25,6 +29,20 @@ def is_site_path(url: str) -> bool:
     """A path on this site (``/ke-hoach/buoi/12/``), not an address elsewhere (``//x.example``,
     ``https://x.example/``, ``javascript:…``): the only kind of link a notification may follow."""
     return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+
+
+def site_text(text: str | Promise, params: Mapping[str, Any] | None = None) -> str:
+    """``text`` in the site's language, formatted with ``params`` when given.
+
+    People have no language of their own yet, so notices are written in settings.LANGUAGE_CODE, not
+    in the language of whoever caused them. Pass the lazy text and its parameters: a lazy text
+    formatted first (``_("…%(title)s") % …``) would already be in the actor's language. Only our own
+    translatable texts are formatted; a plain string (remarks typed by a person) is taken as it is.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        if isinstance(text, Promise) and params is not None:
+            return str(text) % params
+        return str(text)
 
 
 def notify(
@@ -40,9 +58,34 @@ def notify(
     Runs inside the caller's transaction: if it rolls back, nobody is notified. After it commits, one
     background task e-mails the batch (``email=False`` for in-app only). People have no language of
     their own, so the text is in the site's language: pass lazy strings (evaluated here under
-    settings.LANGUAGE_CODE) or build the text inside ``translation.override(settings.LANGUAGE_CODE)``.
+    settings.LANGUAGE_CODE) or texts made with :func:`site_text`.
     Returns the notifications created, in the order of their recipients' ids.
     """
+    users = get_user_model().objects.filter(pk__in={user.pk for user in recipients})
+    return _notify_users(users, title=title, body=body, url=url, email=email)
+
+
+def notify_members(
+    *,
+    members: "Iterable[Member] | QuerySet[Member]",
+    title: str | Promise,
+    body: str | Promise,
+    url: str,
+    email: bool = True,
+) -> list[Notification]:
+    """Notify the login accounts of ``members`` (Party members; those without an account or whose
+    account is disabled are skipped), as :func:`notify` does.
+
+    ``members`` may be a list or a queryset; a queryset stays a subquery, so the active accounts are
+    found in one query whatever the number of members.
+    """
+    users = get_user_model().objects.filter(member__in=members)
+    return _notify_users(users, title=title, body=body, url=url, email=email)
+
+
+def _notify_users(
+    users: QuerySet[Any], *, title: str | Promise, body: str | Promise, url: str, email: bool
+) -> list[Notification]:
     if not is_site_path(url):
         # A programming error, not a refusal a person could cause: the caller builds the URL.
         raise ValueError(f"A notification links to a path on this site, not to {url!r}.")
@@ -50,15 +93,9 @@ def notify(
         # A subject line and a list heading: one line, bounded.
         title_text = Truncator(" ".join(nfc(str(title)).split())).chars(TITLE_LENGTH)
         body_text = nfc(str(body)).strip()
-    user_ids = {user.pk for user in recipients}
     now = timezone.now()
     with transaction.atomic():
-        active = (
-            get_user_model()
-            .objects.filter(pk__in=user_ids, is_active=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        active = users.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
         created = Notification.objects.bulk_create(
             Notification(recipient_id=pk, title=title_text, body=body_text, url=url, created_at=now)
             for pk in active

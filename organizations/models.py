@@ -16,6 +16,19 @@ from django.utils.translation import pgettext_lazy
 from core.models import RuleSet
 
 
+def path_ids(path: str) -> list[int]:
+    """The ids of the organisations on a tree path, from the root down to the path's own organisation
+    (``"000001.000007."`` → ``[1, 7]``)."""
+    return [int(part) for part in path.split(".") if part]
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The paths of the organisations on a tree path, from the root down to the path's own
+    (``"000001.000007."`` → ``["000001.", "000001.000007."]``)."""
+    parts = [part for part in path.split(".") if part]
+    return [".".join(parts[:i]) + "." for i in range(1, len(parts) + 1)]
+
+
 class Organization(models.Model):
     """A Party organisation: a grassroots Đảng bộ (with its Đảng ủy) or a Chi bộ (cell)."""
 
@@ -70,6 +83,18 @@ class Organization(models.Model):
     @property
     def depth(self) -> int:
         return self.path.count(".") - 1
+
+    def ancestor_ids(self, *, include_self: bool = False) -> list[int]:
+        """The ids of the organisations above this one, from the root down (read from the path: no
+        query); with ``include_self`` this one's id comes last."""
+        ids = path_ids(self.path)
+        return ids if include_self else ids[:-1]
+
+    def ancestor_paths(self, *, include_self: bool = False) -> list[str]:
+        """The paths of the organisations above this one, from the root down (no query); with
+        ``include_self`` this one's path comes last."""
+        paths = path_prefixes(self.path)
+        return paths if include_self else paths[:-1]
 
     def effective_rule_set(self) -> RuleSet:
         """This organisation's rule set, else the nearest ancestor's, else the newest in effect."""

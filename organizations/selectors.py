@@ -3,13 +3,13 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import fold
 from organizations.models import Exemption, Member, Membership, OfficerAssignment, Organization, Position
-from organizations.permissions import active_q, scope_for, visible_organizations
+from organizations.permissions import MANAGING_ROLES, active_q, scope_for, visible_organizations
 
 
 def vietnamese_name_key(full_name: str) -> tuple[str, str]:
@@ -18,9 +18,52 @@ def vietnamese_name_key(full_name: str) -> tuple[str, str]:
     return (folded.split()[-1] if folded else "", folded)
 
 
+def cell_members(
+    cell: Organization,
+    on: date | None = None,
+    *,
+    exempted: bool,
+    attached_here: bool,
+    attached_elsewhere: bool,
+) -> list[Member]:
+    """Who is a member of ``cell`` on ``on`` (today by default), in Vietnamese name order (one query).
+
+    A member of the cell holds a membership of it in force on the day: their regular one, or a
+    temporary attachment (sinh hoạt tạm thời, DOMAIN §1). The keywords say who among them counts, and
+    every caller says it, because each rule of the domain draws the line in its own place:
+
+    * ``exempted``: include members exempted from Party work and meetings on the day (an
+      ``Exemption`` in force);
+    * ``attached_here``: include members of another cell temporarily attached to this one;
+    * ``attached_elsewhere``: include this cell's members temporarily attached to another cell on the
+      day (they attend there).
+
+    For the memberships themselves, with positions and these standings loaded for a page, see
+    :func:`cell_roster`.
+    """
+    on = on or timezone.localdate()
+    memberships = Membership.objects.filter(active_q(on=on), organization=cell)
+    if not attached_here:
+        memberships = memberships.filter(kind=Membership.Kind.REGULAR)
+    members = Member.objects.filter(pk__in=memberships.values("member_id"))
+    if not exempted:
+        members = members.exclude(pk__in=Exemption.objects.filter(active_q(on=on)).values("member_id"))
+    if not attached_elsewhere:
+        elsewhere = (
+            Membership.objects.filter(active_q(on=on), kind=Membership.Kind.TEMPORARY)
+            .exclude(organization=cell)
+            .values("member_id")
+        )
+        members = members.exclude(pk__in=elsewhere)
+    return sorted(members, key=lambda m: vietnamese_name_key(m.full_name))
+
+
 def cell_roster(cell: Organization, on: date | None = None) -> list[Membership]:
-    """The cell's current memberships with member, positions, exemptions and attachments elsewhere,
-    loaded in five queries whatever the size of the cell, in Vietnamese name order."""
+    """Every membership of the cell in force on ``on`` (today by default): regular and attached here,
+    exempted members and members attached elsewhere included, with member, positions, exemptions and
+    attachments elsewhere loaded so the page can show each standing (``current_positions``,
+    ``current_exemptions``, ``attachments_elsewhere``). Five queries whatever the size of the cell,
+    in Vietnamese name order."""
     on = on or timezone.localdate()
     return sorted(
         Membership.objects.filter(active_q(on=on), organization=cell)
@@ -48,6 +91,37 @@ def cell_roster(cell: Organization, on: date | None = None) -> list[Membership]:
         ),
         key=lambda m: vietnamese_name_key(m.member.full_name),
     )
+
+
+def cell_leader_members(cell: Organization, on: date | None = None) -> QuerySet[Member]:
+    """The members holding the cell's secretary or deputy secretary position in its term current on
+    ``on`` (today by default): who leads the cell, prepares its plans and reports, and hears the
+    answers. A queryset, so that :func:`notifications.services.notify_members` reads it as a subquery."""
+    return _leader_members(on, term__organization=cell)
+
+
+def leader_members_under(org: Organization, on: date | None = None) -> QuerySet[Member]:
+    """The secretaries and deputy secretaries (current term) of every organisation in ``org``'s subtree,
+    ``org`` included: the leaders of every cell of a Đảng bộ."""
+    return _leader_members(on, term__organization__path__startswith=org.path)
+
+
+def _leader_members(on: date | None, **term_lookup: Any) -> QuerySet[Member]:
+    positions = Position.objects.filter(
+        active_q(on=on), active_q("term__", on=on), role__in=MANAGING_ROLES, **term_lookup
+    )
+    return Member.objects.filter(pk__in=positions.values("member_id"))
+
+
+def officers_above(org: Organization, *, include_self: bool = False) -> list[Any]:
+    """The users serving the Đảng ủy (``OfficerAssignment``) of every organisation above ``org``, and of
+    ``org`` itself with ``include_self`` (one query). A user serving at two levels comes twice."""
+    return [
+        assignment.user
+        for assignment in OfficerAssignment.objects.filter(
+            organization__path__in=org.ancestor_paths(include_self=include_self)
+        ).select_related("user")
+    ]
 
 
 def roster_counts(roster: list[Membership]) -> dict[str, int]:

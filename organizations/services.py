@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, PermissionDenied
+from core.permissions import require
 from organizations.models import Exemption, Member, Membership, Organization, Position, Term
-from organizations.permissions import active_q, can
+from organizations.permissions import active_q
 
 MEMBER_FIELDS = (
     "full_name",
@@ -32,11 +33,6 @@ MEMBER_FIELDS = (
 )
 
 
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
-
-
 # --- Organisations and terms -----------------------------------------------------------------
 
 
@@ -48,7 +44,7 @@ def create_organization(
         if actor is not None and not getattr(actor, "is_superuser", False):
             raise PermissionDenied(_("Only an administrator can create a top-level organisation."))
     else:
-        _require(actor, "organization.create_child", parent)
+        require(actor, "organization.create_child", parent)
         if parent.kind != Organization.Kind.PARTY_COMMITTEE:
             raise DomainError(_("Organisations can only be created under a Party organisation, not a cell."))
     with transaction.atomic():
@@ -66,7 +62,7 @@ def create_term(
     *, actor: Any, organization: Organization, name: str, start_date: date, end_date: date | None = None
 ) -> Term:
     """Open a committee term (nhiệm kỳ); terms of one organisation may not overlap."""
-    _require(actor, "organization.manage", organization)
+    require(actor, "organization.manage", organization)
     term = Term(organization=organization, name=name.strip(), start_date=start_date, end_date=end_date)
     term.full_clean()
     with transaction.atomic():
@@ -100,7 +96,7 @@ def add_member(
     kind: str = Membership.Kind.REGULAR,
 ) -> Member:
     """Create a member and their membership of ``cell`` in one step."""
-    _require(actor, "organization.manage", cell)
+    require(actor, "organization.manage", cell)
     if not cell.is_cell:
         raise DomainError(_("Members belong to a cell, not directly to a Party organisation."))
     member = Member(**{key: data.get(key, "") for key in MEMBER_FIELDS if key in data})
@@ -129,7 +125,7 @@ def member_changes(member: Member, data: dict[str, Any]) -> dict[str, Any]:
 
 def update_member(*, actor: Any, member: Member, data: dict[str, Any]) -> list[str]:
     """Change a member's record; returns the names of the fields that changed (none: nothing written)."""
-    _require(actor, "member.edit", member)
+    require(actor, "member.edit", member)
     changes = member_changes(member, data)
     if not changes:
         return []
@@ -154,7 +150,7 @@ def update_member(*, actor: Any, member: Member, data: dict[str, Any]) -> list[s
 
 def end_membership(*, actor: Any, membership: Membership, end_date: date) -> Membership:
     """Close a membership (transfer out, death, removal). Positions in that cell end with it."""
-    _require(actor, "organization.manage", membership.organization)
+    require(actor, "organization.manage", membership.organization)
     if membership.end_date is not None:
         raise DomainError(_("This membership has already ended."))
     if end_date < membership.start_date:
@@ -178,7 +174,7 @@ def attach_temporarily(
     *, actor: Any, member: Member, cell: Organization, start_date: date, end_date: date | None = None
 ) -> Membership:
     """Attach a member temporarily to another cell (sinh hoạt tạm thời)."""
-    _require(actor, "organization.manage", cell)
+    require(actor, "organization.manage", cell)
     if not cell.is_cell:
         raise DomainError(_("Members belong to a cell, not directly to a Party organisation."))
     if member.memberships.filter(active_q(on=start_date), organization=cell).exists():
@@ -212,7 +208,7 @@ def assign_position(
 ) -> Position:
     """Give a member a position in a term. Refuses a second secretary and a chi ủy where none may exist."""
     cell = term.organization
-    _require(actor, "organization.manage", cell)
+    require(actor, "organization.manage", cell)
     start_date = start_date or max(term.start_date, timezone.localdate())
     if not member.memberships.filter(
         active_q(on=start_date), organization=cell, kind=Membership.Kind.REGULAR
@@ -253,7 +249,7 @@ def assign_position(
 
 def end_position(*, actor: Any, position: Position, end_date: date) -> Position:
     """End a position (resignation, transfer) so that another member can take it."""
-    _require(actor, "organization.manage", position.term.organization)
+    require(actor, "organization.manage", position.term.organization)
     if position.end_date is not None:
         raise DomainError(_("This position has already ended."))
     if end_date < position.start_date:
@@ -274,8 +270,7 @@ def grant_exemption(
     *, actor: Any, member: Member, start_date: date, reason: str, end_date: date | None = None
 ) -> Exemption:
     """Record an exemption from Party work and meetings; periods of one member may not overlap."""
-    if not can(actor, "member.edit", member) and actor is not None:
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "member.edit", member)
     exemption = Exemption(member=member, start_date=start_date, end_date=end_date, reason=reason.strip())
     exemption.full_clean()
     overlapping = member.exemptions.filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
@@ -291,8 +286,7 @@ def grant_exemption(
 
 def end_exemption(*, actor: Any, exemption: Exemption, end_date: date) -> Exemption:
     """End an open exemption (the member takes part again from the next day)."""
-    if not can(actor, "member.edit", exemption.member) and actor is not None:
-        raise PermissionDenied(_("You are not allowed to do this."))
+    require(actor, "member.edit", exemption.member)
     if exemption.end_date is not None and exemption.end_date <= end_date:
         raise DomainError(_("This exemption has already ended."))
     if end_date < exemption.start_date:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from organizations.models import Organization
+from organizations.models import Organization, path_ids
 from organizations.permissions import scope_for, visible_organizations
 from planning.models import AnnualPlan, Registration, Session, Topic, TopicGroup
 
@@ -31,10 +31,7 @@ def visible_topics(user: Any) -> QuerySet[Topic]:
     scope = scope_for(user)
     if scope.is_admin:
         return Topic.objects.all()
-    ancestor_ids: set[int] = set()
-    for path in orgs.values_list("path", flat=True):
-        parts = [p for p in path.split(".") if p]
-        ancestor_ids.update(int(p) for p in parts)
+    ancestor_ids = {pk for path in orgs.values_list("path", flat=True) for pk in path_ids(path)}
     return Topic.objects.filter(Q(organization_id__in=ancestor_ids) | Q(organization__in=orgs))
 
 

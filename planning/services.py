@@ -13,65 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
+from notifications.services import notify, notify_members, site_text
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q
-from planning import lifecycle, permissions
+from organizations.selectors import cell_leader_members, cell_members, officers_above
+from planning import lifecycle
 from planning.models import AnnualPlan, Assignment, Orientation, Registration, Session, Topic, TopicGroup
 from planning.seed import TOPIC_GROUPS
 
 
-def _notify(users: Any, subject: Any, body: Any, url: str, **params: Any) -> None:
-    """In-app notice and e-mail (after commit). ``subject`` and ``body`` are lazy texts formatted with
-    ``params`` in the site's language (members have no language of their own yet)."""
-    from django.conf import settings
-    from django.utils import translation
-    from django.utils.functional import Promise
-
-    from notifications.services import notify
-
-    def render(text: Any) -> str:
-        # Only our own translatable texts are formatted; remarks typed by people are taken as they are.
-        return str(text) % params if isinstance(text, Promise) else str(text)
-
-    users = [u for u in users if u is not None]
-    if users:
-        with translation.override(settings.LANGUAGE_CODE):
-            notify(recipients=users, title=render(subject), body=render(body), url=url)
-
-
-def _officers_above(cell: Organization) -> list[Any]:
-    """The Đảng ủy officers of every organisation above the cell."""
-    from organizations.models import OfficerAssignment
-
-    parts = [p for p in cell.path.split(".") if p]
-    prefixes = [".".join(parts[:i]) + "." for i in range(1, len(parts))]
-    return [
-        a.user
-        for a in OfficerAssignment.objects.filter(organization__path__in=prefixes).select_related("user")
-    ]
-
-
-def _cell_leaders(cell: Organization) -> list[Any]:
-    """The users of the cell's secretary and deputy in the current term."""
-    from organizations.models import Position
-
-    return [
-        p.member.user
-        for p in Position.objects.filter(
-            active_q(),
-            active_q("term__"),
-            term__organization=cell,
-            role__in=("secretary", "deputy_secretary"),
-        ).select_related("member__user")
-    ]
-
-
-def _cell_users(cell: Organization, on: date | None = None) -> list[Any]:
-    return [
-        m.member.user
-        for m in Membership.objects.filter(active_q(on=on), organization=cell).select_related("member__user")
-    ]
+def _told_of_changes(session: Session) -> list[Member]:
+    """Who hears that a session moves or is cancelled: everyone in its cell today, exempted members and
+    members attached here or elsewhere included."""
+    return cell_members(session.cell, exempted=True, attached_here=True, attached_elsewhere=True)
 
 
 def _plan_url(plan: AnnualPlan) -> str:
@@ -90,11 +46,6 @@ def reverse_topics() -> str:
     from django.urls import reverse
 
     return reverse("planning:topics")
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
@@ -128,7 +79,7 @@ def ensure_topic_groups(party: Organization) -> list[TopicGroup]:
 
 def update_topic_group(*, actor: Any, group: TopicGroup, data: dict[str, Any]) -> TopicGroup:
     """The Đảng ủy edits one of its topic groups (name, description, keywords, order, in use)."""
-    _require(actor, "topic_group.edit", group)
+    require(actor, "topic_group.edit", group)
     fields = [k for k in ("name", "description", "keywords", "order", "is_active") if k in data]
     with transaction.atomic():
         for key in fields:
@@ -150,10 +101,10 @@ def create_topic(
 ) -> Topic:
     """Add a topic: to a Đảng bộ's catalogue (its officers), or proposed by a cell or a member."""
     if organization.kind == Organization.Kind.PARTY_COMMITTEE:
-        _require(actor, "catalogue.edit", organization)
+        require(actor, "catalogue.edit", organization)
         source = Topic.Source.ORIENTATION
     else:
-        _require(actor, "topic.propose", organization)
+        require(actor, "topic.propose", organization)
         source = Topic.Source.MEMBER if proposed_by is not None else Topic.Source.CELL
     if not organization.path.startswith(group.organization.path):
         raise DomainError(_("This topic group belongs to another Party organisation."), field="group")
@@ -182,7 +133,7 @@ def set_orientation(
     topics: list[Topic] | None = None,
 ) -> Orientation:
     """Create or change the Đảng ủy's orientation for a year."""
-    _require(actor, "orientation.edit", party)
+    require(actor, "orientation.edit", party)
     topics = topics or []
     if any(not party.path.startswith(t.organization.path) and t.organization_id != party.pk for t in topics):
         raise DomainError(
@@ -205,7 +156,7 @@ def set_orientation(
 
 def create_plan(*, actor: Any, cell: Organization, year: int, purpose: str = "") -> AnnualPlan:
     """Start a cell's annual plan for ``year``."""
-    _require(actor, "plan.create", cell)
+    require(actor, "plan.create", cell)
     if not cell.is_cell:
         raise DomainError(_("Annual thematic plans belong to a cell."))
     if year < 2000 or year > timezone.localdate().year + 2:
@@ -285,7 +236,7 @@ def add_session(
     combined_with_regular: bool = False,
 ) -> Session:
     """Add a thematic session to the plan (by quarter, optionally month and date)."""
-    _require(actor, "plan.edit", plan)
+    require(actor, "plan.edit", plan)
     title = (title or (topic.title if topic else "")).strip()
     if not title:
         raise DomainError(_("Choose a topic or write the session's title."), field="title")
@@ -314,7 +265,7 @@ def add_session(
 
 def update_session(*, actor: Any, session: Session, data: dict[str, Any]) -> list[str]:
     """Change a planned session's topic, title, schedule or combination; returns the changed fields."""
-    _require(actor, "plan.edit", session.plan)
+    require(actor, "plan.edit", session.plan)
     editable = ("topic", "title", "quarter", "month", "planned_date", "planned_time", "combined_with_regular")
     with transaction.atomic():
         session = _locked_session(session)
@@ -338,7 +289,7 @@ def update_session(*, actor: Any, session: Session, data: dict[str, Any]) -> lis
 
 def remove_session(*, actor: Any, session: Session) -> None:
     """Remove a session that is still only planned (a held one is cancelled instead)."""
-    _require(actor, "plan.edit", session.plan)
+    require(actor, "plan.edit", session.plan)
     with transaction.atomic():
         session = _locked_session(session)
         if session.status not in lifecycle.OPEN:
@@ -359,7 +310,7 @@ def _moment(on: date | None) -> datetime:
 def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> AnnualPlan:
     """Send the plan to the Đảng ủy (from draft or after it was returned), issuing it as a numbered
     document dated ``on`` (today by default)."""
-    _require(actor, "plan.submit", plan)
+    require(actor, "plan.submit", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         if plan.status not in (AnnualPlan.Status.DRAFT, AnnualPlan.Status.RETURNED):
@@ -380,21 +331,23 @@ def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> Annu
             plan,
             {"revision": plan.revision, "symbol": plan.document.symbol if plan.document else ""},
         )
-        _notify(
-            _officers_above(plan.cell),
-            _("Plan to acknowledge: %(cell)s, %(year)s"),
-            _("The cell has submitted its annual thematic plan (revision %(revision)s)."),
-            _plan_url(plan),
-            cell=plan.cell.name,
-            year=plan.year,
-            revision=plan.revision,
+        notify(
+            recipients=officers_above(plan.cell),
+            title=site_text(
+                _("Plan to acknowledge: %(cell)s, %(year)s"), {"cell": plan.cell.name, "year": plan.year}
+            ),
+            body=site_text(
+                _("The cell has submitted its annual thematic plan (revision %(revision)s)."),
+                {"revision": plan.revision},
+            ),
+            url=_plan_url(plan),
         )
     return plan
 
 
 def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> AnnualPlan:
     """The Đảng ủy acknowledges a submitted plan; its sessions are kept as the acknowledged version."""
-    _require(actor, "plan.acknowledge", plan)
+    require(actor, "plan.acknowledge", plan)
     with transaction.atomic():
         plan = _locked_plan(plan)
         if plan.status != AnnualPlan.Status.SUBMITTED:
@@ -404,19 +357,18 @@ def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) ->
         plan.acknowledged_snapshot = {"revision": plan.revision, "sessions": _snapshot(plan)}
         plan.save(update_fields=["status", "acknowledged_at", "acknowledged_snapshot"])
         log_action(actor, "planning.plan.acknowledged", plan, {"revision": plan.revision})
-        _notify(
-            _cell_leaders(plan.cell),
-            _("Plan acknowledged: %(year)s"),
-            _("The Party committee acknowledged the annual thematic plan."),
-            _plan_url(plan),
-            year=plan.year,
+        notify_members(
+            members=cell_leader_members(plan.cell),
+            title=site_text(_("Plan acknowledged: %(year)s"), {"year": plan.year}),
+            body=site_text(_("The Party committee acknowledged the annual thematic plan.")),
+            url=_plan_url(plan),
         )
     return plan
 
 
 def return_plan(*, actor: Any, plan: AnnualPlan, remarks: str) -> AnnualPlan:
     """The Đảng ủy returns a submitted plan with remarks the secretary must see."""
-    _require(actor, "plan.return", plan)
+    require(actor, "plan.return", plan)
     remarks = remarks.strip()
     if not remarks:
         raise DomainError(_("Write the remarks the cell should act on."), field="remarks")
@@ -428,12 +380,11 @@ def return_plan(*, actor: Any, plan: AnnualPlan, remarks: str) -> AnnualPlan:
         plan.remarks = remarks
         plan.save(update_fields=["status", "remarks"])
         log_action(actor, "planning.plan.returned", plan, {"remarks": remarks})
-        _notify(
-            _cell_leaders(plan.cell),
-            _("Plan returned with remarks: %(year)s"),
-            remarks,
-            _plan_url(plan),
-            year=plan.year,
+        notify_members(
+            members=cell_leader_members(plan.cell),
+            title=site_text(_("Plan returned with remarks: %(year)s"), {"year": plan.year}),
+            body=remarks,
+            url=_plan_url(plan),
         )
     return plan
 
@@ -454,7 +405,7 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
 
     Presenters are part of the plan's execution, not of its schedule: changing them does not open a
     new plan revision, but is logged."""
-    _require(actor, "session.manage", session)
+    require(actor, "session.manage", session)
     with transaction.atomic():
         session = _locked_session(session)
         if session.status not in lifecycle.OPEN:
@@ -479,12 +430,13 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
             session,
             {"names": ", ".join(m.full_name for m in members) or "—"},
         )
-        _notify(
-            [m.user for m in members if m.pk not in current],
-            _("You present: %(title)s"),
-            _("You were assigned to prepare and present this thematic session; see its deadlines."),
-            _session_url(session),
-            title=session.title,
+        notify_members(
+            members=[m for m in members if m.pk not in current],
+            title=site_text(_("You present: %(title)s"), {"title": session.title}),
+            body=site_text(
+                _("You were assigned to prepare and present this thematic session; see its deadlines.")
+            ),
+            url=_session_url(session),
         )
     return session
 
@@ -499,7 +451,7 @@ def register(
     note: str = "",
 ) -> Registration:
     """A member of ``cell`` registers to present one of its sessions (an open slot) or a topic."""
-    _require(actor, "cell.register", cell)
+    require(actor, "cell.register", cell)
     if session is None and topic is None:
         raise DomainError(_("Choose a session or a topic to register for."), field="session")
     if session is not None:
@@ -529,7 +481,7 @@ def accept_registration(
 ) -> Registration:
     """Accept a registration: the member becomes a presenter of the session they chose, of an open
     session the secretary picks, or of a new session for the registered topic in ``quarter``."""
-    _require(actor, "registration.decide", registration)
+    require(actor, "registration.decide", registration)
     with transaction.atomic():
         registration = (
             Registration.objects.select_for_update(of=("self",))
@@ -556,19 +508,18 @@ def accept_registration(
         registration.decided_at = timezone.now()
         registration.save(update_fields=["status", "session", "decided_at"])
         log_action(actor, "planning.registration.accepted", registration, {"title": target.title})
-        _notify(
-            [registration.member.user],
-            _("Registration accepted: %(title)s"),
-            _("The secretary accepted your registration; you present this session."),
-            _session_url(target),
-            title=target.title,
+        notify_members(
+            members=[registration.member],
+            title=site_text(_("Registration accepted: %(title)s"), {"title": target.title}),
+            body=site_text(_("The secretary accepted your registration; you present this session.")),
+            url=_session_url(target),
         )
     return registration
 
 
 def decline_registration(*, actor: Any, registration: Registration, reason: str) -> Registration:
     """Decline a registration; the member sees the reason."""
-    _require(actor, "registration.decide", registration)
+    require(actor, "registration.decide", registration)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason so that the member understands the decision."), field="reason")
@@ -581,11 +532,11 @@ def decline_registration(*, actor: Any, registration: Registration, reason: str)
         registration.decided_at = timezone.now()
         registration.save(update_fields=["status", "decision_reason", "decided_at"])
         log_action(actor, "planning.registration.declined", registration, {"reason": reason})
-        _notify(
-            [registration.member.user],
-            _("Registration declined"),
-            reason,
-            reverse_topics(),
+        notify_members(
+            members=[registration.member],
+            title=site_text(_("Registration declined")),
+            body=reason,
+            url=reverse_topics(),
         )
     return registration
 
@@ -597,7 +548,7 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
     """Move a session to a later date with a reason (logged; the Đảng ủy sees it on the plan).
 
     The session keeps its stage: a draft already approved stays approved."""
-    _require(actor, "session.postpone", session)
+    require(actor, "session.postpone", session)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for postponing."), field="reason")
@@ -636,20 +587,21 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
                 "reason": reason,
             },
         )
-        _notify(
-            _cell_users(session.cell),
-            _("Session postponed to %(date)s: %(title)s"),
-            reason,
-            _session_url(session),
-            date=new_date.strftime("%d/%m/%Y"),
-            title=session.title,
+        notify_members(
+            members=_told_of_changes(session),
+            title=site_text(
+                _("Session postponed to %(date)s: %(title)s"),
+                {"date": new_date.strftime("%d/%m/%Y"), "title": session.title},
+            ),
+            body=reason,
+            url=_session_url(session),
         )
     return session
 
 
 def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
     """Cancel a session with a reason (kept in the plan as cancelled, never deleted)."""
-    _require(actor, "session.cancel", session)
+    require(actor, "session.cancel", session)
     reason = reason.strip()
     if not reason:
         raise DomainError(_("Give the reason for cancelling."), field="reason")
@@ -659,11 +611,10 @@ def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
             raise InvalidTransition(_("This session can no longer be cancelled."))
         session.cancelled_reason = reason
         lifecycle.advance(session, "cancel", actor=actor, data={"reason": reason}, also=["cancelled_reason"])
-        _notify(
-            _cell_users(session.cell),
-            _("Session cancelled: %(title)s"),
-            reason,
-            _session_url(session),
-            title=session.title,
+        notify_members(
+            members=_told_of_changes(session),
+            title=site_text(_("Session cancelled: %(title)s"), {"title": session.title}),
+            body=reason,
+            url=_session_url(session),
         )
     return session

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import attachment, get_visible_or_404, run_service, submit_and_report
+from core.web import attachment, deny_unless, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q, scope_for, visible_organizations
 from planning import hooks, lifecycle, permissions, rules, selectors, services
@@ -31,11 +31,6 @@ from planning.forms import (
     TopicForm,
 )
 from planning.models import AnnualPlan, Registration, Session, Topic, TopicGroup
-
-
-def _deny_unless(user: Any, action: str, obj: Any) -> None:
-    if not permissions.can(user, action, obj):
-        raise PermissionDenied
 
 
 def _plan(request: HttpRequest, pk: int) -> AnnualPlan:
@@ -83,7 +78,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def plan_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk)
-    _deny_unless(request.user, "plan.create", cell)
+    deny_unless(request.user, "plan.create", cell)
     form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         plan = run_service(
@@ -124,7 +119,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    _deny_unless(request.user, "plan.submit", plan)
+    deny_unless(request.user, "plan.submit", plan)
     submit_and_report(
         request,
         forms.Form(request.POST),  # a confirmation: nothing to fill in
@@ -137,7 +132,7 @@ def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    _deny_unless(request.user, "plan.acknowledge", plan)
+    deny_unless(request.user, "plan.acknowledge", plan)
     submit_and_report(
         request,
         forms.Form(request.POST),  # a confirmation: nothing to fill in
@@ -150,7 +145,7 @@ def plan_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    _deny_unless(request.user, "plan.return", plan)
+    deny_unless(request.user, "plan.return", plan)
     submit_and_report(
         request,
         RemarksForm(request.POST),
@@ -174,7 +169,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    _deny_unless(request.user, "plan.edit", plan)
+    deny_unless(request.user, "plan.edit", plan)
     form = SessionForm(request.POST or None, topics=_topics_for(plan.cell))
     if request.method == "POST" and form.is_valid():
         session = run_service(
@@ -192,7 +187,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "plan.edit", session.plan)
+    deny_unless(request.user, "plan.edit", session.plan)
     initial = {
         "topic": session.topic,
         "title": session.title,
@@ -222,7 +217,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "plan.edit", session.plan)
+    deny_unless(request.user, "plan.edit", session.plan)
     plan_pk = session.plan_id
     if submit_and_report(
         request,
@@ -280,7 +275,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_presenters(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "session.manage", session)
+    deny_unless(request.user, "session.manage", session)
     members = Member.objects.filter(memberships__organization=session.cell).distinct()
     submit_and_report(
         request,
@@ -296,7 +291,7 @@ def session_presenters(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_postpone(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "session.postpone", session)
+    deny_unless(request.user, "session.postpone", session)
     submit_and_report(
         request,
         PostponeForm(request.POST),
@@ -309,7 +304,7 @@ def session_postpone(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "session.cancel", session)
+    deny_unless(request.user, "session.cancel", session)
     submit_and_report(
         request,
         ReasonForm(request.POST),
@@ -331,7 +326,7 @@ def _my_member(request: HttpRequest) -> Member:
 
 def session_register(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    _deny_unless(request.user, "cell.register", session.cell)
+    deny_unless(request.user, "cell.register", session.cell)
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -388,7 +383,7 @@ def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    _deny_unless(request.user, "registration.decide", registration)
+    deny_unless(request.user, "registration.decide", registration)
     open_sessions = Session.objects.filter(
         cell=registration.cell, status__in=lifecycle.OPEN, plan__year__gte=timezone.localdate().year
     )
@@ -431,7 +426,7 @@ def registration_decline(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    _deny_unless(request.user, "registration.decide", registration)
+    deny_unless(request.user, "registration.decide", registration)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         done = run_service(
@@ -495,7 +490,7 @@ def topics(request: HttpRequest) -> HttpResponse:
 
 def topic_propose(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk)
-    _deny_unless(request.user, "topic.propose", cell)
+    deny_unless(request.user, "topic.propose", cell)
     party = _party_of(cell)
     groups = (
         TopicGroup.objects.filter(organization=party, is_active=True) if party else TopicGroup.objects.none()
@@ -520,7 +515,7 @@ def oversight(request: HttpRequest, party_pk: int) -> HttpResponse:
     party = get_visible_or_404(
         visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
     )
-    _deny_unless(request.user, "orientation.edit", party)
+    deny_unless(request.user, "orientation.edit", party)
     try:
         year = int(request.GET.get("nam", timezone.localdate().year))
     except ValueError:
@@ -547,7 +542,7 @@ def orientation_edit(request: HttpRequest, party_pk: int, year: int) -> HttpResp
     party = get_visible_or_404(
         visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
     )
-    _deny_unless(request.user, "orientation.edit", party)
+    deny_unless(request.user, "orientation.edit", party)
     services.ensure_topic_groups(party)
     existing = Orientation.objects.filter(organization=party, year=year).first()
     initial = (
@@ -587,7 +582,7 @@ def catalogue_topic_add(request: HttpRequest, party_pk: int) -> HttpResponse:
     party = get_visible_or_404(
         visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
     )
-    _deny_unless(request.user, "catalogue.edit", party)
+    deny_unless(request.user, "catalogue.edit", party)
     groups = TopicGroup.objects.filter(pk__in=[g.pk for g in services.ensure_topic_groups(party)])
     form = TopicForm(request.POST or None, groups=groups)
     if request.method == "POST" and form.is_valid():
@@ -610,7 +605,7 @@ def topic_group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_visible_or_404(
         TopicGroup.objects.filter(organization__in=visible_organizations(request.user)), pk=pk
     )
-    _deny_unless(request.user, "topic_group.edit", group)
+    deny_unless(request.user, "topic_group.edit", group)
     form = TopicGroupForm(request.POST or None, instance=TopicGroup.objects.get(pk=group.pk))
     if request.method == "POST" and form.is_valid():
         done = run_service(

@@ -59,7 +59,6 @@ BEFORE_DISTRIBUTION = (
     Session.Status.SUBMITTED,
     Session.Status.RETURNED,
 )
-NOT_EXPECTED = (meeting_rules.EXEMPTED, meeting_rules.ELSEWHERE, "suspended", "detained")
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -139,21 +138,17 @@ class Figures:
 # --- Rule sets of many cells at once ---------------------------------------------------------------
 
 
-def _path_ids(path: str) -> list[int]:
-    return [int(part) for part in path.split(".") if part]
-
-
 def rule_params(cells: Sequence[Organization]) -> dict[int, dict[str, Any]]:
     """Each cell's effective rule-set parameters (``Organization.effective_rule_set``: its own, else
     its nearest ancestor's, else the newest in effect), in one or two queries for any number of
     cells: the whole chains are read at once from the cells' paths."""
-    ids = {pk for cell in cells for pk in _path_ids(cell.path)}
+    ids = {pk for cell in cells for pk in cell.ancestor_ids(include_self=True)}
     chain = {org.pk: org for org in Organization.objects.filter(pk__in=ids).select_related("rule_set")}
     current: RuleSet | None = None
     params: dict[int, dict[str, Any]] = {}
     for cell in cells:
         found = None
-        for pk in reversed(_path_ids(cell.path)):
+        for pk in reversed(cell.ancestor_ids(include_self=True)):
             node = chain.get(pk)
             if node is not None and node.rule_set_id:
                 found = node.rule_set
@@ -223,7 +218,7 @@ def figures_by_cell(
             figures.quality[level] = figures.quality.get(level, 0) + row["n"]
 
     # Attendance over those meetings.
-    counted = ~Q(status="") & Q(exempted=False, attached_elsewhere=False) & ~Q(status__in=NOT_EXPECTED)
+    counted = ~Q(status="") & meeting_rules.expected_at_meeting_q()
     for row in (
         Attendance.objects.filter(meeting__in=meetings)
         .values("meeting__cell_id")

@@ -21,20 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
-from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.errors import DomainError, InvalidTransition
+from core.permissions import require
 from documents.services import issue_document
-from drafts.services import _notify_later, _t
-from organizations.models import Member, Organization, Position
-from organizations.permissions import active_q
-from reports import permissions
+from notifications.services import notify, notify_members, site_text
+from organizations.models import Organization
+from organizations.selectors import cell_leader_members, officers_above
 from reports.models import QUARTERS, Report, period_bounds
 
 MAX_TEXT = 20000
-
-
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if actor is not None and not permissions.can(actor, action, obj):
-        raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def _locked(report: Report) -> Report:
@@ -59,38 +54,13 @@ def _url(report: Report) -> str:
 def _period(report: Report) -> str:
     """The period in the site's language, for notices."""
     if report.quarter is None:
-        return _t(_("Year %(year)s")) % {"year": report.year}
-    return _t(_("Quarter %(quarter)s/%(year)s")) % {"quarter": report.quarter, "year": report.year}
+        return site_text(_("Year %(year)s"), {"year": report.year})
+    return site_text(_("Quarter %(quarter)s/%(year)s"), {"quarter": report.quarter, "year": report.year})
 
 
 def _audit_period(report: Report) -> str:
     """ "3/2026" or "2026": the same in every language, since audit data is stored as written."""
     return f"{report.quarter}/{report.year}" if report.quarter else str(report.year)
-
-
-def _leaders(cell: Organization) -> list[Member]:
-    """The cell's secretary and deputy in the current term (they wrote the report)."""
-    return [
-        p.member
-        for p in Position.objects.filter(
-            active_q(),
-            active_q("term__"),
-            term__organization=cell,
-            role__in=(Position.Role.SECRETARY, Position.Role.DEPUTY_SECRETARY),
-        ).select_related("member")
-    ]
-
-
-def _officers_above(cell: Organization) -> list[Any]:
-    """The users serving the Đảng ủy of every organisation above the cell."""
-    from organizations.models import OfficerAssignment
-
-    parts = [p for p in cell.path.split(".") if p]
-    prefixes = [".".join(parts[:i]) + "." for i in range(1, len(parts))]
-    return [
-        a.user
-        for a in OfficerAssignment.objects.filter(organization__path__in=prefixes).select_related("user")
-    ]
 
 
 def _clean(text: str, field: str) -> str:
@@ -111,7 +81,7 @@ def create_report(
     """Start the report of ``cell`` for a quarter (1–4), or the annual report (``quarter`` None).
 
     The period must have begun: a report tells what was done."""
-    _require(actor, "report.create", cell)
+    require(actor, "report.create", cell)
     today = today or timezone.localdate()
     if quarter is not None and quarter not in QUARTERS:
         raise DomainError(_("A quarter is 1, 2, 3 or 4."), field="quarter")
@@ -136,7 +106,7 @@ def create_report(
 
 def save_text(*, actor: Any, report: Report, assessment: str, direction: str) -> Report:
     """Write the secretary's assessment (section II) and the tasks for the next period (section III)."""
-    _require(actor, "report.edit", report)
+    require(actor, "report.edit", report)
     assessment = _clean(assessment, "assessment")
     direction = _clean(direction, "direction")
     with transaction.atomic():
@@ -159,7 +129,7 @@ def submit_report(*, actor: Any, report: Report, on: date | None = None) -> Repo
     from reports.documents import report_frame
     from reports.selectors import report_figures
 
-    _require(actor, "report.submit", report)
+    require(actor, "report.submit", report)
     day = on or timezone.localdate()
     with transaction.atomic():
         report = _locked(report)
@@ -191,23 +161,21 @@ def submit_report(*, actor: Any, report: Report, on: date | None = None) -> Repo
             update_fields=["figures", "document", "status", "submitted_at", "submitted_by", "remarks"]
         )
         log_action(actor, "reports.report.submitted", report, {"symbol": document.symbol})
-        from notifications.services import notify
-
-        officers = _officers_above(report.cell)
-        if officers:
-            notify(
-                recipients=officers,
-                title=_t(_("Report to acknowledge: %(cell)s, %(period)s"))
-                % {"cell": report.cell.name, "period": _period(report)},
-                body=_t(_("The cell has submitted its report %(symbol)s.")) % {"symbol": document.symbol},
-                url=_url(report),
-            )
+        notify(
+            recipients=officers_above(report.cell),
+            title=site_text(
+                _("Report to acknowledge: %(cell)s, %(period)s"),
+                {"cell": report.cell.name, "period": _period(report)},
+            ),
+            body=site_text(_("The cell has submitted its report %(symbol)s."), {"symbol": document.symbol}),
+            url=_url(report),
+        )
     return report
 
 
 def acknowledge_report(*, actor: Any, report: Report, remarks: str = "", on: date | None = None) -> Report:
     """The Đảng ủy acknowledges a submitted report, with remarks for the cell if it has any."""
-    _require(actor, "report.acknowledge", report)
+    require(actor, "report.acknowledge", report)
     remarks = _clean(remarks, "remarks")
     with transaction.atomic():
         report = _locked(report)
@@ -220,18 +188,18 @@ def acknowledge_report(*, actor: Any, report: Report, remarks: str = "", on: dat
         report.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "remarks"])
         symbol = report.document.symbol if report.document else ""
         log_action(actor, "reports.report.acknowledged", report, {"symbol": symbol})
-        _notify_later(
-            _leaders(report.cell),
-            _t(_("Report acknowledged: %(period)s")) % {"period": _period(report)},
-            remarks or _t(_("The Party committee acknowledged the report.")),
-            _url(report),
+        notify_members(
+            members=cell_leader_members(report.cell),
+            title=site_text(_("Report acknowledged: %(period)s"), {"period": _period(report)}),
+            body=remarks or site_text(_("The Party committee acknowledged the report.")),
+            url=_url(report),
         )
     return report
 
 
 def return_report(*, actor: Any, report: Report, remarks: str) -> Report:
     """The Đảng ủy returns a submitted report with the remarks the cell must act on."""
-    _require(actor, "report.return", report)
+    require(actor, "report.return", report)
     remarks = _clean(remarks, "remarks")
     if not remarks:
         raise DomainError(_("Write the remarks the cell should act on."), field="remarks")
@@ -243,10 +211,10 @@ def return_report(*, actor: Any, report: Report, remarks: str) -> Report:
         report.remarks = remarks
         report.save(update_fields=["status", "remarks"])
         log_action(actor, "reports.report.returned", report, {"remarks": remarks})
-        _notify_later(
-            _leaders(report.cell),
-            _t(_("Report returned with remarks: %(period)s")) % {"period": _period(report)},
-            remarks,
-            _url(report),
+        notify_members(
+            members=cell_leader_members(report.cell),
+            title=site_text(_("Report returned with remarks: %(period)s"), {"period": _period(report)}),
+            body=remarks,
+            url=_url(report),
         )
     return report

@@ -16,17 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import attachment, get_visible_or_404, run_service, submit_and_report
+from core.web import attachment, deny_unless, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
 from reports import charts, permissions, selectors, services
 from reports.forms import ANNUAL, AcknowledgeForm, CreateForm, RemarksForm, TextForm
 from reports.models import Report, period_bounds
-
-
-def _deny_unless(user: Any, action: str, obj: Any) -> None:
-    if not permissions.can(user, action, obj):
-        raise PermissionDenied
 
 
 def _cell(request: HttpRequest, pk: int) -> Organization:
@@ -72,7 +67,7 @@ def report_list(request: HttpRequest, cell_pk: int) -> HttpResponse:
 
 def report_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = _cell(request, cell_pk)
-    _deny_unless(request.user, "report.create", cell)
+    deny_unless(request.user, "report.create", cell)
     form = _create_form(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         report = run_service(
@@ -129,7 +124,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    _deny_unless(request.user, "report.edit", report)
+    deny_unless(request.user, "report.edit", report)
     form = TextForm(
         request.POST or None, initial={"assessment": report.assessment, "direction": report.direction}
     )
@@ -163,7 +158,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    _deny_unless(request.user, "report.submit", report)
+    deny_unless(request.user, "report.submit", report)
     submit_and_report(
         request,
         TextForm({}),
@@ -176,7 +171,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    _deny_unless(request.user, "report.acknowledge", report)
+    deny_unless(request.user, "report.acknowledge", report)
     submit_and_report(
         request,
         AcknowledgeForm(request.POST),
@@ -189,7 +184,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def return_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    _deny_unless(request.user, "report.return", report)
+    deny_unless(request.user, "report.return", report)
     submit_and_report(
         request,
         RemarksForm(request.POST),
@@ -241,7 +236,7 @@ def _party(request: HttpRequest, pk: int) -> Organization:
     party = get_visible_or_404(
         visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=pk
     )
-    _deny_unless(request.user, "dashboard.view", party)
+    deny_unless(request.user, "dashboard.view", party)
     return party
 
 

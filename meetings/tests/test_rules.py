@@ -7,16 +7,19 @@ from django.utils import translation
 
 from core.seeds import HD12_HD42
 from meetings.rules import (
+    DETAINED,
     EXCUSED,
     EXEMPTED,
     LATE,
     PRESENT,
+    SUSPENDED,
     UNEXCUSED,
     InvalidCount,
     Rubric,
     Voter,
     assess,
     attendance_rate,
+    expected_at_meeting,
     longest_absence_run,
     meeting_checks,
     tally,
@@ -130,6 +133,16 @@ def test_the_parts_of_the_computation_are_told_in_words():
 
 
 # --- Attendance --------------------------------------------------------------------------------
+
+
+def test_who_is_expected_at_a_meeting():
+    def expected(status, exempted=False, attached_elsewhere=False):
+        return expected_at_meeting(status, exempted=exempted, attached_elsewhere=attached_elsewhere)
+
+    assert expected(PRESENT) and expected(LATE) and expected(EXCUSED) and expected(UNEXCUSED)
+    assert not expected(PRESENT, exempted=True)  # welcome when they come, never expected
+    assert not expected(UNEXCUSED, attached_elsewhere=True)  # they attend at the other cell
+    assert not expected(SUSPENDED) and not expected(DETAINED)
 
 
 def test_attendance_rate_leaves_exempted_members_out():

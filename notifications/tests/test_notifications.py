@@ -50,6 +50,37 @@ def test_inactive_users_are_not_notified(world):
     assert not notices_of(world.probationary).exists()
 
 
+def test_members_are_notified_through_their_login_accounts(world):
+    """notify_members reaches each member's account; a member without one is skipped, and a queryset
+    of members is read in the one query that finds the active accounts."""
+    from organizations.models import Member
+
+    members = Member.objects.filter(memberships__organization=world.cell)
+    with CaptureQueriesContext(connection) as queries:
+        created = services.notify_members(members=members, title=TITLE, body=BODY, url=SESSION_URL)
+    assert {n.recipient_id for n in created} == {
+        world.secretary.pk,
+        world.deputy.pk,
+        world.member.pk,
+        world.probationary.pk,
+    }
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("SELECT")]) == 1
+    no_account = Member.objects.filter(user__isnull=True)
+    assert services.notify_members(members=list(no_account), title=TITLE, body=BODY, url=SESSION_URL) == []
+
+
+def test_notice_texts_are_in_the_site_language_whatever_the_actor_reads(settings):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy as _
+
+    settings.LANGUAGE_CODE = "vi"
+    with translation.override("en"):
+        title = services.site_text(_("Draft to approve: %(title)s"), {"title": "Văn hóa"})
+        typed = services.site_text("100% %(nhất trí)s", {"title": "x"})
+    assert title == "Dự thảo cần duyệt: Văn hóa"
+    assert typed == "100% %(nhất trí)s"  # a person's words are never %-formatted
+
+
 def test_the_title_is_one_line(world):
     services.notify(recipients=[world.member], title="Dự thảo\r\nmới ", body="", url=SESSION_URL)
     assert notices_of(world.member).get().title == "Dự thảo mới"

@@ -123,6 +123,55 @@ def test_temporary_attachment_to_another_cell(world):
     assert other_counts["attached_here"] == 1
 
 
+def test_who_is_a_member_of_the_cell_is_said_by_every_caller(world):
+    """cell_members: the members of a cell on a day, each standing included or left out on request."""
+    exempted = member_in(world.cell, full_name="Đặng Văn An")
+    ExemptionFactory(member=exempted, start_date=date(2025, 1, 1))
+    away = Member.objects.get(user=world.member)
+    guest = Member.objects.get(user=world.other_member)
+    for member, cell in ((away, world.other_cell), (guest, world.cell)):
+        services.attach_temporarily(
+            actor=world.officer, member=member, cell=cell, start_date=date(2025, 1, 1)
+        )
+
+    def names(**standing):
+        return [m.full_name for m in selectors.cell_members(world.cell, date(2026, 6, 1), **standing)]
+
+    everyone = names(exempted=True, attached_here=True, attached_elsewhere=True)
+    # Vietnamese order: by the given name (An, Bình, Đức, Hoa, Khánh, Mai).
+    assert everyone == [
+        "Đặng Văn An",
+        "Nguyễn Văn Bình",
+        "Lê Văn Đức",
+        "Trần Thị Hoa",
+        "Võ Văn Khánh",
+        "Phạm Thị Mai",
+    ]
+    assert "Đặng Văn An" not in names(exempted=False, attached_here=True, attached_elsewhere=True)
+    assert "Võ Văn Khánh" not in names(exempted=True, attached_here=False, attached_elsewhere=True)
+    assert "Lê Văn Đức" not in names(exempted=True, attached_here=True, attached_elsewhere=False)
+    assert names(exempted=True, attached_here=True, attached_elsewhere=True) == everyone
+    assert (
+        selectors.cell_members(
+            world.cell, date(2019, 6, 1), exempted=True, attached_here=True, attached_elsewhere=True
+        )
+        == []
+    )
+
+
+def test_leaders_and_officers_are_read_from_the_tree(world):
+    leaders = {m.user for m in selectors.cell_leader_members(world.cell)}
+    assert leaders == {world.secretary, world.deputy}
+    assert {m.user for m in selectors.leader_members_under(world.party)} == leaders
+    assert not selectors.leader_members_under(world.other_party).exists()
+    assert selectors.officers_above(world.cell) == [world.officer]
+    assert selectors.officers_above(world.party) == []
+    assert selectors.officers_above(world.party, include_self=True) == [world.officer]
+    assert world.cell.ancestor_ids() == [world.party.pk]
+    assert world.cell.ancestor_ids(include_self=True) == [world.party.pk, world.cell.pk]
+    assert world.cell.ancestor_paths(include_self=True) == [world.party.path, world.cell.path]
+
+
 def test_terms_must_not_overlap_and_must_end_after_they_start(world):
     with pytest.raises(DomainError):
         services.create_term(

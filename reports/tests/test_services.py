@@ -308,7 +308,7 @@ def test_the_attendance_rate_counts_as_the_meeting_summary_does(world, history):
         cell=world.cell, date__range=(date(2026, 7, 1), date(2026, 9, 30)), status=Meeting.Status.APPROVED
     ):
         rows = meeting_selectors.attendances(meeting)
-        statuses = [s for s in (meeting_selectors._rate_status(a) for a in rows) if s]
+        statuses = [s for s in (meeting_selectors.rate_status(a) for a in rows) if s]
         counted = [s for s in statuses if s not in (meeting_rules.EXEMPTED, meeting_rules.ELSEWHERE)]
         present = sum(1 for s in counted if s in meeting_rules.ATTENDED)
         assert meeting_selectors.summary(rows).rate == pytest.approx(100 * present / len(counted))
