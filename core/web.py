@@ -70,6 +70,11 @@ def submit_and_report(
     return False
 
 
+# The content types of the spreadsheets the app sends (and the member import accepts).
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
     """A file the browser downloads under ``filename`` (an ASCII name: see documents.render.export)."""
     response = HttpResponse(content, content_type=content_type)

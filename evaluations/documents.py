@@ -11,10 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from core.text import fold
+from core.web import XLSX_CONTENT_TYPE
 from documents.frame import DocumentFrame, frame_for, heading, paragraph, table
 from documents.models import DocumentType
 from evaluations.participation import Record
-from organizations.importing import XLSX_CONTENT_TYPE
 
 RATING_NAMES = {"excellent": "Xuất sắc", "good": "Tốt", "fair": "Đạt yêu cầu", "weak": "Chưa đạt"}
 

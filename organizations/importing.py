@@ -67,8 +67,6 @@ HEADER_SEARCH_ROWS = 10
 TEMPLATE_NAME = "mau-danh-sach-dang-vien"
 DATA_SHEET_TITLE = "Danh sách đảng viên"
 GUIDE_SHEET_TITLE = "Hướng dẫn"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 # The words people write in the file (data, like the column names), by the value they stand for.
 GENDER_WORDS = {"Nam": Member.Gender.MALE, "Nữ": Member.Gender.FEMALE}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
-from core.web import get_visible_or_404
+from core.web import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, get_visible_or_404
 from organizations import importing
 from organizations.permissions import can, visible_organizations
 
@@ -22,7 +22,7 @@ from organizations.permissions import can, visible_organizations
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Member list (XLSX or CSV)"),
-        widget=forms.FileInput(attrs={"accept": f".xlsx,.csv,{importing.XLSX_CONTENT_TYPE},text/csv"}),
+        widget=forms.FileInput(attrs={"accept": f".xlsx,.csv,{XLSX_CONTENT_TYPE},text/csv"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -71,9 +71,9 @@ def member_import(request: HttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     """The empty member list to fill in; it holds no data, so every signed-in user may download it."""
     if fmt == "xlsx":
-        response = HttpResponse(importing.template_xlsx(), content_type=importing.XLSX_CONTENT_TYPE)
+        response = HttpResponse(importing.template_xlsx(), content_type=XLSX_CONTENT_TYPE)
     elif fmt == "csv":
-        response = HttpResponse(importing.template_csv(), content_type=importing.CSV_CONTENT_TYPE)
+        response = HttpResponse(importing.template_csv(), content_type=CSV_CONTENT_TYPE)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{importing.TEMPLATE_NAME}.{fmt}"'

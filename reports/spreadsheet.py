@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core.text import fold
-from organizations.importing import XLSX_CONTENT_TYPE
+from core.web import XLSX_CONTENT_TYPE
 from reports.models import Report, period_label
 from reports.selectors import Dashboard, Figures
 

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from core.errors import DomainError, PermissionDenied
 from core.models import AuditEntry
+from core.web import XLSX_CONTENT_TYPE
 from organizations import importing, services
 from organizations.importing import ImportRejected, import_members
 from organizations.models import Member, Membership
@@ -530,7 +531,7 @@ def test_the_xlsx_template_has_the_official_headers_and_a_guide_with_an_example(
     response = english_client.get(reverse("organizations:import_template", args=["xlsx"]))
 
     assert response.status_code == 200
-    assert response["Content-Type"] == importing.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == ["Danh sách đảng viên", "Hướng dẫn"]
