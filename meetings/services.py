@@ -886,7 +886,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
             body=site_text(
                 _("You carry out a task of the resolution on “%(title)s”."), {"title": session.title}
             ),
-            url=reverse("core:home"),
+            url=reverse("home:home"),
         )
     return resolution
 

@@ -20,6 +20,7 @@ _IMAGE_MAGIC = (
 
 
 def check_size(data: bytes, *, max_bytes: int) -> None:
+    """Refuse a file above the limit, naming the limit in MB."""
     if len(data) > max_bytes:
         raise IngestError(
             _("The file is larger than the limit of %(limit)s MB.") % {"limit": _megabytes(max_bytes)}
@@ -64,6 +65,7 @@ def sniff_image(data: bytes) -> str | None:
 
 
 def not_a_document() -> IngestError:
+    """The refusal of a file that is neither a Word document nor a PDF, whatever its name says."""
     return IngestError(_("The file is not a Word document (.docx) or a PDF."))
 
 
