@@ -17,7 +17,7 @@ from django.utils import timezone
 from documents import wording
 from organizations.models import Organization, Position
 from organizations.permissions import active_q
-from organizations.services import current_term
+from organizations.selectors import current_term
 
 BLOCK_KINDS = ("heading", "paragraph", "list", "table")
 

@@ -23,7 +23,7 @@ from documents.frame import DocumentFrame
 from documents.models import DocumentType, IssuedDocument, NumberRegister
 from documents.wording import date_line, number_line, symbol
 from organizations.models import Organization, Term
-from organizations.services import current_term
+from organizations.selectors import current_term
 
 __all__ = ["allocate_number", "date_line", "issue_document", "number_line", "symbol"]
 

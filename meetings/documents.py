@@ -134,7 +134,7 @@ def _count_line(label: str, rows: list[Attendance], with_reason: bool = False) -
 def _role(meeting: Meeting, member_id: int | None) -> str:
     from organizations.models import Position
     from organizations.permissions import active_q
-    from organizations.services import current_term
+    from organizations.selectors import current_term
 
     if member_id is None:
         return ""

@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import fold
-from organizations.models import Exemption, Member, Membership, OfficerAssignment, Organization, Position
+from organizations.models import (
+    Exemption,
+    Member,
+    Membership,
+    OfficerAssignment,
+    Organization,
+    Position,
+    Term,
+)
 from organizations.permissions import MANAGING_ROLES, active_q, scope_for, visible_organizations
 
 
@@ -213,3 +221,8 @@ def home_context(user: Any) -> dict[str, Any]:
             context["warnings"].extend(f"{cell.name}: {w}" for w in cell_warnings(cell, cell_roster(cell)))
     context["officer_orgs"] = list(OfficerAssignment.objects.filter(user=user).select_related("organization"))
     return context
+
+
+def current_term(organization: Organization, on: date | None = None) -> Term | None:
+    """The term in force on ``on`` (today by default), if any."""
+    return organization.terms.filter(active_q(on=on)).order_by("-start_date").first()

@@ -79,11 +79,6 @@ def create_term(
     return term
 
 
-def current_term(organization: Organization, on: date | None = None) -> Term | None:
-    """The term in force on ``on`` (today by default), if any."""
-    return organization.terms.filter(active_q(on=on)).order_by("-start_date").first()
-
-
 # --- Members ---------------------------------------------------------------------------------
 
 

@@ -45,7 +45,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             roster=roster,
             counts=selectors.roster_counts(roster),
             warnings=selectors.cell_warnings(org, roster) if can_manage else [],
-            term=services.current_term(org),
+            term=selectors.current_term(org),
         )
     else:
         context["children"] = selectors.child_summaries(org, request.user)
@@ -167,7 +167,7 @@ def term_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def position_add(request: HttpRequest, pk: int) -> HttpResponse:
     cell = _org(request, pk, "organization.manage")
-    term = services.current_term(cell)
+    term = selectors.current_term(cell)
     if term is None:
         messages.error(request, _("Open the committee term first: positions belong to a term."))
         return redirect("organizations:term_add", cell.pk)

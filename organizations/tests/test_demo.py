@@ -16,7 +16,8 @@ from core.models import AuditEntry
 from organizations import demo
 from organizations.models import Exemption, Member, Membership, OfficerAssignment, Organization, Position
 from organizations.permissions import active_q, visible_members, visible_organizations
-from organizations.services import current_term, full_member_count
+from organizations.selectors import current_term
+from organizations.services import full_member_count
 
 pytestmark = pytest.mark.django_db
 

@@ -188,7 +188,7 @@ def test_terms_must_not_overlap_and_must_end_after_they_start(world):
 
 
 def test_one_secretary_per_cell_per_term(world):
-    term = services.current_term(world.cell)
+    term = selectors.current_term(world.cell)
     deputy = Member.objects.get(user=world.deputy)
     with pytest.raises(DomainError) as error:
         services.assign_position(actor=world.admin, term=term, member=deputy, role=Position.Role.SECRETARY)
@@ -196,7 +196,7 @@ def test_one_secretary_per_cell_per_term(world):
 
 
 def test_a_cell_below_nine_full_members_gets_no_committee_member(world):
-    term = services.current_term(world.cell)
+    term = selectors.current_term(world.cell)
     member = Member.objects.get(user=world.member)
     with pytest.raises(DomainError) as error:
         services.assign_position(
@@ -210,7 +210,7 @@ def test_a_cell_with_nine_full_members_is_told_to_elect_a_committee_and_can(worl
         member_in(world.cell)
     roster = selectors.cell_roster(world.cell)
     assert any("chi ủy" in w for w in selectors.cell_warnings(world.cell, roster))
-    term = services.current_term(world.cell)
+    term = selectors.current_term(world.cell)
     member = Member.objects.get(user=world.member)
     services.assign_position(
         actor=world.secretary, term=term, member=member, role=Position.Role.COMMITTEE_MEMBER
@@ -220,7 +220,7 @@ def test_a_cell_with_nine_full_members_is_told_to_elect_a_committee_and_can(worl
 
 
 def test_probationary_members_and_outsiders_hold_no_position(world):
-    term = services.current_term(world.cell)
+    term = selectors.current_term(world.cell)
     with pytest.raises(DomainError):
         services.assign_position(
             actor=world.secretary,
