@@ -46,7 +46,7 @@ HD12_HD42: dict[str, Any] = {
         "review_complete_min_points": 50,
         "review_excellent_cap_percent": 20,
         "review_min_months_since_admission": 6,
-        # HD 12 framework criteria, scored on the example 100-point scale of Bình Thuận (DOMAIN §3):
+        # HD 12 framework criteria, scored on the example 100-point scale of Bình Thuận (docs/domain.md §3):
         # Tốt ≥ 90 with full marks on attendance, duration, participation and minutes.
         "quality_rubric": {
             "criteria": [

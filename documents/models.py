@@ -1,6 +1,6 @@
 """Party-format documents: the number register of each term and the documents issued from it.
 
-DOMAIN.md §4: a document is numbered ``Số <n>-<type>/<issuer>``, n starting at 01 per document type
+docs/domain.md §4: a document is numbered ``Số <n>-<type>/<issuer>``, n starting at 01 per document type
 per committee term (not reset each year) and never reused. The content of an issued document is
 frozen in ``IssuedDocument.snapshot`` when it is issued; DOCX and PDF are rendered from that snapshot,
 never from the live objects it came from.

@@ -1,6 +1,6 @@
 """Rendering a document frame as DOCX (python-docx) and PDF (WeasyPrint), in the Party layout.
 
-DOMAIN.md §4 [HD 36-HD/VPTW 2018]: A4, Times New Roman, 14 pt body; a borderless two-column header
+docs/domain.md §4 [HD 36-HD/VPTW 2018]: A4, Times New Roman, 14 pt body; a borderless two-column header
 (issuing body, "*" and number on the left; "ĐẢNG CỘNG SẢN VIỆT NAM" underlined and the date line on
 the right), the centred title and summary, the body, and a borderless two-column closing ("Nơi nhận"
 on the left, the signature on the right). Both formats are built from the same frame and the same
@@ -48,7 +48,7 @@ class Margins:
     right: float
 
 
-# The two sets the guides give (DOMAIN §4). A module default for now; the organisation or its rule
+# The two sets the guides give (docs/domain.md §4). A module default for now; the organisation or its rule
 # set can pass another set to the renderers.
 MARGINS_20_20_30_15 = Margins(top=20, bottom=20, left=30, right=15)
 MARGINS_25_25_35_15 = Margins(top=25, bottom=25, left=35, right=15)

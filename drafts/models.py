@@ -1,6 +1,6 @@
 """Drafts of thematic sessions: versions, approval rounds, distribution, reading, comments, responses.
 
-DOMAIN.md §2 steps 5–6 and 8. The session's place in its lifecycle stays on ``planning.Session.status``
+docs/domain.md §2 steps 5–6 and 8. The session's place in its lifecycle stays on ``planning.Session.status``
 (drafting → submitted ⇄ returned → distributed); these models hold what each step produced.
 Every version is immutable once written; comments keep the version they were written on and are
 re-attached to the matching paragraph of each newer version.

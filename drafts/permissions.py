@@ -2,7 +2,8 @@
 
 * The presenters write versions, submit them and answer every comment.
 * The approvers are the cell's secretary and deputy, and the chi ủy members where the cell has a chi ủy
-  (DOMAIN §2 step 5: "approved by the secretary or the chi ủy"); a presenter does not approve their own
+  (docs/domain.md §2 step 5: "approved by the secretary or the chi ủy"); a presenter does not approve
+  their own
   draft while another approver exists.
 * Members of the cell (probationary and temporarily attached ones included) read and comment on the
   distributed draft; only approved versions reach them (HD 12). Đảng ủy officers read it too.

@@ -527,7 +527,7 @@ def _pending_final(session: Session) -> Review:
 
 def approve_final(*, actor: Any, session: Session, expected_version: int | None = None) -> DraftVersion:
     """The chi ủy (or the secretary where there is none) approves the final text; the resolution can
-    then be issued (DOMAIN §2 step 9)."""
+    then be issued (docs/domain.md §2 step 9)."""
     require(actor, "draft.approve", session)
     with transaction.atomic():
         session = _locked(session)

@@ -1,4 +1,4 @@
-"""The evaluation of a session and its presenter (DOMAIN §2 step 10), and the year-end review.
+"""The evaluation of a session and its presenter (docs/domain.md §2 step 10), and the year-end review.
 
 After the resolution is issued the secretary evaluates the presenter (strengths, weaknesses, an
 overall rating) and the session (its result and the lessons learned); the presenter sees it, and the

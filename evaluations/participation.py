@@ -1,4 +1,4 @@
-"""Each member's participation record for a year: the evidence for the year-end review (DOMAIN §3).
+"""Each member's participation record for a year: the evidence for the year-end review (docs/domain.md §3).
 
 Figures, for one member and one calendar year:
 

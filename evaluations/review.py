@@ -1,6 +1,6 @@
-"""Year-end review support (bình xét thi đua, DOMAIN §3): the secretary proposes a level for each member
-with the evidence beside it; the rule set's constraints are checked and flagged; the result is issued as
-a document. People decide: nothing here proposes or ranks a level on its own.
+"""Year-end review support (bình xét thi đua, docs/domain.md §3.4): the secretary proposes a level for
+each member with the evidence beside it; the rule set's constraints are checked and flagged; the result
+is issued as a document. People decide: nothing here proposes or ranks a level on its own.
 
 Constraints (rule set "HD 12 / HD 42", QĐ 366 and HD 43 of 2025): the 100-point cut-offs of each level
 (excellent ≥ 90, good ≥ 70, complete ≥ 50, below that not complete); an optional cap on "excellent"

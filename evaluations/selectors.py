@@ -11,7 +11,7 @@ from planning.models import Session
 def session_page(user: Any, session: Session) -> dict[str, Any]:
     """The evaluations' part of the session page (registered with planning.hooks): the session's
     evaluation, whether the reader sees the presenter's, and the lessons of the cell's earlier sessions
-    while this one is being prepared (DOMAIN §2 step 10)."""
+    while this one is being prepared (docs/domain.md §2 step 10)."""
     return {
         "evaluation": SessionEvaluation.objects.filter(session=session).first(),
         "sees_presenter_evaluation": permissions.can(user, "evaluation.presenter", session),

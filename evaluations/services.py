@@ -14,7 +14,7 @@ from notifications.services import notify_members, site_text
 from planning import lifecycle
 from planning.models import Session
 
-# Evaluated after the resolution is issued (DOMAIN §2 steps 9–10); an evaluation may be revised.
+# Evaluated after the resolution is issued (docs/domain.md §2 steps 9–10); an evaluation may be revised.
 EVALUABLE = lifecycle.states_from("evaluate")
 
 

@@ -1,4 +1,5 @@
-"""Model thematic sessions (sinh hoạt chuyên đề mẫu) and their roll-out to other cells (DOMAIN §2 step 11).
+"""Model thematic sessions (sinh hoạt chuyên đề mẫu) and their roll-out to other cells
+(docs/domain.md §2 step 11).
 
 A cell registers one of its sessions as a model with the Đảng ủy of its Đảng bộ (:class:`ModelSession`,
 ``registered``); the Đảng ủy approves it or declines it with a reason. Once the session has been held

@@ -1,5 +1,5 @@
 """The meeting's Party documents: the notice (Thông báo), the minutes (Biên bản), the resolution (Nghị quyết
-or Kết luận), built as document frames from the live record (DOMAIN §4).
+or Kết luận), built as document frames from the live record (docs/domain.md §4).
 
 The wording is the text of the official documents, written in Vietnamese whatever language the reader
 uses the application in (as in planning/exports.py), so it is not translated.
@@ -150,7 +150,7 @@ def _role(meeting: Meeting, member_id: int | None) -> str:
 
 
 def vote_sentence(meeting: Meeting) -> list[str]:
-    """The vote against the adjusted total, with its parts (DOMAIN §3), as printed in the minutes."""
+    """The vote against the adjusted total, with its parts (docs/domain.md §3), as printed in the minutes."""
     basis = meeting.vote_basis
     if not basis or meeting.votes_for is None:
         return []
@@ -174,7 +174,7 @@ def vote_sentence(meeting: Meeting) -> list[str]:
 
 
 def minutes_frame(meeting: Meeting) -> DocumentFrame:
-    """BIÊN BẢN with every field of DOMAIN §4: time and place; the totals split full / probationary /
+    """BIÊN BẢN with every field of docs/domain.md §4: time and place; the totals split full / probationary /
     temporarily attached; exempted; present; absent with reasons; absent without reason; guests; chair;
     minutes secretary; agenda; the presenter; each speaker and their opinion; the conclusion; the vote
     against the adjusted total; the quality level; the end time; two signatures."""

@@ -1,6 +1,6 @@
 """A cell meeting and what is recorded at it: attendance, speeches, the vote, the minutes, the resolution.
 
-One :class:`Meeting` record serves every kind of cell meeting (DOMAIN §2 step 1): the regular monthly
+One :class:`Meeting` record serves every kind of cell meeting (docs/domain.md §2 step 1): the regular monthly
 meeting, a thematic session, or both in one sitting. Attendance, speeches, the chair's conclusion, the
 vote, the quality level and the minutes work the same for all of them, and the attendance rules count
 every meeting of the cell.
@@ -311,7 +311,7 @@ class MinutesVersion(models.Model):
 
 
 class Resolution(models.Model):
-    """The resolution (nghị quyết) or conclusion (kết luận) of a thematic session (DOMAIN §4)."""
+    """The resolution (nghị quyết) or conclusion (kết luận) of a thematic session (docs/domain.md §4)."""
 
     class Kind(models.TextChoices):
         RESOLUTION = "NQ", pgettext_lazy("document type", "Resolution")

@@ -1,4 +1,4 @@
-"""The rules of a cell meeting (DOMAIN.md §3), as pure functions over data the caller loads.
+"""The rules of a cell meeting (docs/domain.md §3), as pure functions over data the caller loads.
 
 * the vote: a resolution passes only when the votes *for* exceed half of the **adjusted total**
   (Điều lệ Đảng art. 9.5; QĐ 24-QĐ/TW 9.3.2), not half of those present;
@@ -59,7 +59,7 @@ class VoteBasis:
 
 
 def vote_basis(voters: Iterable[Voter]) -> VoteBasis:
-    """The adjusted total of DOMAIN §3 and the votes needed to pass (more than half of it)."""
+    """The adjusted total of docs/domain.md §3 and the votes needed to pass (more than half of it)."""
     full = [v for v in voters if v.full]
     attached = sum(1 for v in full if v.attached_elsewhere)
     remaining = [v for v in full if not v.attached_elsewhere]
@@ -130,7 +130,7 @@ NOT_EXPECTED = (EXEMPTED, ELSEWHERE, SUSPENDED, DETAINED)
 
 
 def expected_at_meeting(status: str, *, exempted: bool, attached_elsewhere: bool) -> bool:
-    """Does a member count in the meeting's attendance target (DOMAIN §1, §3)? Not when exempted from
+    """Does a member count in the meeting's attendance target (docs/domain.md §1, §3)? Not when exempted from
     Party work and meetings (even if they come: welcome, and they may vote), not when temporarily
     attached to another cell (they attend there), not when suspended from activity or detained.
 

@@ -71,7 +71,7 @@ def rate_status(attendance: Attendance) -> str:
 
 
 def checks(meeting: Meeting, rows: list[Attendance] | None = None) -> list[rules.Check]:
-    """The rule checks of the record (DOMAIN §3), over every meeting of the cell this year up to this
+    """The rule checks of the record (docs/domain.md §3), over every meeting of the cell this year up to this
     one: two queries whatever the number of meetings."""
     rows = attendances(meeting) if rows is None else rows
     params = meeting.cell.effective_rule_set().params

@@ -472,7 +472,7 @@ def record_vote(
     named: dict[int, str] | None = None,
     subject: str | None = None,
 ) -> rules.VoteResult:
-    """Record the vote, by counts or member by member, against the adjusted total (DOMAIN §3).
+    """Record the vote, by counts or member by member, against the adjusted total (docs/domain.md §3).
 
     Refused before every member's attendance is marked (the total depends on it), and when the counts
     exceed the full members present who may vote."""

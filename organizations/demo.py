@@ -1,4 +1,4 @@
-"""Demo data modelled on the source article (DOMAIN.md §6): Đảng bộ Trường Chính trị Nguyễn Chí Thanh.
+"""Demo data modelled on the source article (docs/domain.md §6): Đảng bộ Trường Chính trị Nguyễn Chí Thanh.
 
 ``make run`` calls :func:`load_demo` through ``manage.py load_demo``; it loads only into an empty
 database, so running it twice changes nothing and it never mixes demo people into real data.

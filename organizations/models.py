@@ -1,6 +1,6 @@
 """Party organisations, their committee terms, members, memberships, positions and exemptions.
 
-DOMAIN.md §1. The organisation tree (Đảng bộ → … → Chi bộ) keeps a materialised ``path`` so that
+docs/domain.md §1. The organisation tree (Đảng bộ → … → Chi bộ) keeps a materialised ``path`` so that
 "every cell under this Đảng ủy" is one indexed prefix query at any depth.
 """
 

@@ -5,7 +5,7 @@ One place answers both questions the rest of the code asks:
 * ``can(user, action, obj)`` — may this user do this to this object?
 * ``visible_organizations(user)`` / ``visible_members(user)`` — the rows a listing may show.
 
-The rules (DOMAIN.md §1, §5 "least privilege"):
+The rules (docs/domain.md §1, §5 "least privilege"):
 
 * a member sees the cells they belong to (regularly or temporarily) and the members of those cells,
   but not their cell-mates' private data (birth date, card number, phone, e-mail);

@@ -37,7 +37,7 @@ def cell_members(
     """Who is a member of ``cell`` on ``on`` (today by default), in Vietnamese name order (one query).
 
     A member of the cell holds a membership of it in force on the day: their regular one, or a
-    temporary attachment (sinh hoạt tạm thời, DOMAIN §1). The keywords say who among them counts, and
+    temporary attachment (sinh hoạt tạm thời, docs/domain.md §1). The keywords say who among them counts, and
     every caller says it, because each rule of the domain draws the line in its own place:
 
     * ``exempted``: include members exempted from Party work and meetings on the day (an
@@ -133,7 +133,7 @@ def officers_above(org: Organization, *, include_self: bool = False) -> list[Any
 
 
 def roster_counts(roster: list[Membership]) -> dict[str, int]:
-    """Totals shown at the top of the cell page (DOMAIN §4 minutes use the same split)."""
+    """Totals shown at the top of the cell page (docs/domain.md §4 minutes use the same split)."""
     regular: list[Any] = [m.member for m in roster if m.kind == Membership.Kind.REGULAR]
     return {
         "total": len(regular),

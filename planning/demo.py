@@ -1,4 +1,4 @@
-"""Demo plans: the article's cell's 2023 and 2024 plans (DOMAIN.md §6), this year's plans of every
+"""Demo plans: the article's cell's 2023 and 2024 plans (docs/domain.md §6), this year's plans of every
 cell in each state the Đảng ủy must read at a glance, and next year's plan being prepared.
 
 Everything goes through the planning services (actor=None, the system), so the history panels tell
@@ -27,7 +27,7 @@ CATALOGUE = (
     (4, "Phòng, chống lãng phí trong hoạt động của nhà trường"),
 )
 
-# The article's cell, 2023: six thematic/professional sessions (DOMAIN §6).
+# The article's cell, 2023: six thematic/professional sessions (docs/domain.md §6).
 PLAN_2023 = (
     (1, date(2023, 2, 15), "Quán triệt Nghị quyết Trung ương 4 khóa XIII về xây dựng, chỉnh đốn Đảng",
      "Phan Thị Diệu Linh"),

@@ -1,6 +1,6 @@
 """Topics, the Đảng ủy's orientation, a cell's annual thematic plan, its sessions and presenters.
 
-DOMAIN.md §2 steps 1–4. A :class:`Session` is one thematic session (buổi sinh hoạt chuyên đề) from
+docs/domain.md §2 steps 1–4. A :class:`Session` is one thematic session (buổi sinh hoạt chuyên đề) from
 the moment it is planned; later apps (drafts, meetings, resolutions, evaluations) move it along its
 lifecycle through their own services.
 """
@@ -238,7 +238,7 @@ class Session(models.Model):
     presenters: "models.ManyToManyField[Member, Assignment]" = models.ManyToManyField(
         Member, verbose_name=_("presenters"), through="Assignment", related_name="presented_sessions"
     )
-    # Postponing moves the date and keeps the stage the session had reached (DOMAIN's side exit
+    # Postponing moves the date and keeps the stage the session had reached (docs/domain.md §2: the side exit
     # "postponed" is a mark on the session rather than a state, so the work already done stays valid).
     postponed_from = models.DateField(_("originally planned for"), null=True, blank=True)
     postponed_reason = models.CharField(_("reason for postponing"), max_length=255, blank=True)

@@ -1,4 +1,4 @@
-"""Seed data: the eight topic groups of the source article (DOMAIN.md §2 step 2).
+"""Seed data: the eight topic groups of the source article (docs/domain.md §2 step 2).
 
 These are the users' own words, copied into each Đảng bộ's catalogue, where its Đảng ủy may edit
 them; they are data, not interface strings, so they are not translated.

@@ -43,7 +43,7 @@ def _exempt(member: Any, on: date) -> bool:
 
 
 def warnings_for(plan: AnnualPlan, sessions: list[Session]) -> list[rules.PlanWarning]:
-    """The live checks of DOMAIN §2/§3 on a plan (two more queries)."""
+    """The live checks of docs/domain.md §2/§3 on a plan (two more queries)."""
     today = timezone.localdate()
     roster = _roster(plan.cell, today)
     params = plan.cell.effective_rule_set().params

@@ -1,6 +1,6 @@
 """A cell's progress report to the Đảng ủy (báo cáo), for a quarter or for the whole year.
 
-DOMAIN.md §2 step 10: the secretary reports the progress of the thematic sessions every quarter, and
+docs/domain.md §2 step 10: the secretary reports the progress of the thematic sessions every quarter, and
 the year ends with a summary. The figures (planned and held sessions, attendance, comments on the
 drafts, quality levels, resolutions and their tasks) are computed from the records of the period
 (:mod:`reports.selectors`); the secretary adds the narrative. Submitting issues the report as a

@@ -4,7 +4,7 @@ Both read the same function, :func:`figures_by_cell`, so the dashboard and a rep
 It runs a fixed number of aggregate queries grouped by cell, whatever the number of cells (about
 fifteen; asserted by the tests): no query runs inside a loop over cells.
 
-What each figure counts (DOMAIN §2–§3), for the cells' own records of the period:
+What each figure counts (docs/domain.md §2–§3), for the cells' own records of the period:
 
 * **planned**: sessions of the cell's plan for the year in the period's quarter(s), not cancelled;
   **held**: of those, the ones whose meeting's minutes are approved, or whose cycle has passed the

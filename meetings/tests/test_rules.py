@@ -1,4 +1,4 @@
-"""The vote rule, the attendance checks and the quality rubric on constructed cases (DOMAIN §3)."""
+"""The vote rule, the attendance checks and the quality rubric on constructed cases (docs/domain.md §3)."""
 
 from datetime import date
 

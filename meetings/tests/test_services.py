@@ -1,9 +1,9 @@
-"""The meeting services against the users' rules (DOMAIN §3–§4), each test asserting what was stored.
+"""The meeting services against the users' rules (docs/domain.md §3–§4), each test asserting what was stored.
 
 * the vote counts against the adjusted total, never against those present;
 * the rule checks of the record look at every meeting of the cell this year, regular ones included;
 * the quality level follows the rule set's rubric at its boundaries;
-* the approved minutes carry every field of DOMAIN §4, lock the record, and a correction adds a
+* the approved minutes carry every field of docs/domain.md §4, lock the record, and a correction adds a
   version with its reason;
 * bad input is refused with nothing written;
 * the resolution, its numbers and its tasks; numbers taken at the same moment on PostgreSQL.
@@ -208,7 +208,7 @@ def assert_no_vote(meeting: Meeting) -> None:
     assert not meeting.attendances.exclude(vote="").exists()
 
 
-# --- 1. The vote against the adjusted total (DOMAIN §3) --------------------------------------------
+# --- 1. The vote against the adjusted total (docs/domain.md §3) --------------------------------------------
 
 
 def test_the_domain_example_25_full_1_attached_elsewhere_2_exempted_absent_needs_12(world):
@@ -493,7 +493,7 @@ def test_marking_a_member_exempted_does_not_hide_their_absence(world):
     assert "attendance" in check_codes(meeting)
 
 
-# --- 2. Rule checks of the record (DOMAIN §3) ------------------------------------------------------
+# --- 2. Rule checks of the record (docs/domain.md §3) ------------------------------------------------------
 
 
 def test_a_thematic_meeting_under_90_minutes_is_flagged(world, meeting):
@@ -536,7 +536,8 @@ def test_attendance_under_85_percent_is_flagged_exempted_members_left_out(world)
 
 
 def test_attendance_of_exactly_85_percent_is_not_above_85_and_is_flagged(world):
-    """DOMAIN §3 (and the rubric's own criterion "dự họp trên 85%"): attendance must be *above* 85 %."""
+    """docs/domain.md §3.1 (and the rubric's own criterion "dự họp trên 85%"): attendance must be *above*
+    85 %."""
     for i in range(16):
         member_in(world.cell, full_name=f"Nguyễn Văn Số {i:02d}")
     meeting = open_meeting(world, day=date(2026, 3, 5))
@@ -716,7 +717,7 @@ def test_points_out_of_range_or_unknown_criteria_are_refused_and_the_level_kept(
     assert meeting.revision == revision
 
 
-# --- 4. The minutes carry every field of DOMAIN §4 -------------------------------------------------
+# --- 4. The minutes carry every field of docs/domain.md §4 -------------------------------------------------
 
 GUESTS = "Đồng chí Nguyễn Văn Hải, Đảng ủy viên\nĐồng chí Lê Thị Hương, Văn phòng Đảng ủy"
 AGENDA = "Khai mạc, giới thiệu đại biểu\nTrình bày dự thảo chuyên đề\nThảo luận, kết luận và biểu quyết"

@@ -1,4 +1,4 @@
-"""The planning demo: what a newcomer finds in the plans (DOMAIN §6 and the issue's demo list)."""
+"""The planning demo: what a newcomer finds in the plans (docs/domain.md §6 and the issue's demo list)."""
 
 from io import StringIO
 
