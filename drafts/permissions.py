@@ -15,11 +15,12 @@ from typing import Any
 from django.db.models import QuerySet
 
 from organizations.models import Member, Position
+from organizations import permissions as org_permissions
 from organizations.permissions import active_q, scope_for
 from planning.models import Session
 from planning.permissions import visible_sessions
 
-APPROVING_ROLES = (Position.Role.SECRETARY, Position.Role.DEPUTY_SECRETARY, Position.Role.COMMITTEE_MEMBER)
+APPROVING_ROLES = org_permissions.APPROVING_ROLES
 
 
 def approver_ids(session: Session) -> set[int]:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from drafts import selectors as draft_selectors
+from home.work import work_for
 from library import selectors as library_selectors
 from meetings import selectors as meeting_selectors
 from organizations import selectors as org_selectors
@@ -15,6 +16,7 @@ from reports import selectors as report_selectors
 def home(request: HttpRequest) -> HttpResponse:
     context = org_selectors.home_context(request.user)
     context.update(
+        work=work_for(request.user, request),
         today=timezone.localdate(),
         my_sessions=plan_selectors.my_sessions(request.user),
         upcoming=plan_selectors.upcoming_cell_sessions(request.user),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from meetings import rules
@@ -194,3 +194,17 @@ def session_page(user: Any, session: Any) -> dict[str, Any]:
 def oversight_page(party: Any, year: int) -> dict[str, Any]:
     """The meetings' part of the Đảng ủy's oversight page (registered with planning.hooks)."""
     return {"resolutions": resolutions_under(party, year)}
+
+
+def records_to_finish(user: Any) -> list[Meeting]:
+    """Meeting records the user keeps (as a secretary of the cell or the appointed minutes secretary)
+    that were opened and are not approved yet: being recorded, or reopened for a correction."""
+    scope = scope_for(user)
+    mine = Q(cell_id__in=scope.managed_cell_ids)
+    if scope.member_id is not None:
+        mine |= Q(minutes_secretary_id=scope.member_id)
+    return list(
+        Meeting.objects.filter(mine, status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.CORRECTING))
+        .select_related("cell", "session")
+        .order_by("date", "start_time")
+    )

@@ -24,6 +24,8 @@ from django.utils import timezone
 from organizations.models import Member, Membership, OfficerAssignment, Organization, Position
 
 MANAGING_ROLES = (Position.Role.SECRETARY, Position.Role.DEPUTY_SECRETARY)
+# Who approves a cell's drafts: its secretaries and, where the cell has a chi ủy, its members.
+APPROVING_ROLES = (*MANAGING_ROLES, Position.Role.COMMITTEE_MEMBER)
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,21 @@ Postponing is not a state: it moves the date and keeps the stage (the work done 
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import InvalidTransition
 from core.permissions import can, require
+from organizations.models import Position
+from organizations.permissions import APPROVING_ROLES, active_q, scope_for
+from planning import rules
 from planning.models import Session
 
 S = Session.Status
@@ -50,6 +55,10 @@ class Transition:
     page: str | None = None
     on_meeting: bool = False
     logged_as: str | None = None
+    # The deadline it is due by (a key of planning.rules.deadlines, counted back from the session's
+    # date by the rule set), for the work queue; None where no rule sets one.
+    due: str | None = None
+    anchor: str = ""  # where on the page ("#suggestions")
 
 
 # Before the meeting a session may still be cancelled; afterwards it has happened.
@@ -65,7 +74,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.ASSIGNED,
         "session.manage",
         None,
+        _("Assign the presenter"),
+        "planning:session",
         logged_as="planning.session.presenters_set",
+        due="draft",
+        anchor="#suggestions",
     ),
     Transition(
         "unassign",
@@ -84,6 +97,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _WRITE,
         "drafts:workspace",
         logged_as="drafts.version.added",
+        due="draft",
     ),
     Transition(
         "submit_draft",
@@ -93,6 +107,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "drafts.draft.submitted",
         _WRITE,
         "drafts:workspace",
+        due="draft",
     ),
     Transition("return_draft", (S.SUBMITTED,), S.RETURNED, "draft.return", "drafts.draft.returned"),
     Transition(
@@ -103,6 +118,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "drafts.draft.distributed",
         _("Approve the draft"),
         "drafts:workspace",
+        due="approval",
     ),
     Transition("hold", (S.DISTRIBUTED,), S.HELD, "minutes.approve", "meetings.session.held", on_meeting=True),
     Transition(
@@ -296,7 +312,8 @@ class Action:
 def _offered(user: Any, session: Session, meeting: Any) -> Iterator[Action]:
     seen: set[str] = set()
     for transition in possible(session.status):
-        if transition.todo is None or transition.page is None:
+        # A step back to the same state (evaluating again) is possible, not something left to do.
+        if transition.todo is None or transition.page is None or transition.target == session.status:
             continue
         target = meeting if transition.on_meeting else session
         if target is None or not can(user, transition.permission, target):
@@ -304,7 +321,7 @@ def _offered(user: Any, session: Session, meeting: Any) -> Iterator[Action]:
         label = str(transition.todo)
         if label not in seen:
             seen.add(label)
-            yield Action(label, reverse(transition.page, args=[target.pk]))
+            yield Action(label, reverse(transition.page, args=[target.pk]) + transition.anchor)
 
 
 def next_actions(user: Any, session: Session, meeting: Any = None) -> list[Action]:
@@ -336,6 +353,95 @@ def next_actions(user: Any, session: Session, meeting: Any = None) -> list[Actio
             Action(str(_("Read the resolution")), reverse("meetings:resolution", args=[meeting.pk]))
         )
     return actions
+
+
+# --- What waits for a person (the work queue) -----------------------------------------------------
+
+
+@dataclass
+class Waiting:
+    """One arrow of the table that ``user`` can take now on ``session``, with its due date."""
+
+    session: Session
+    transition: Transition
+    due: date | None
+    url: str
+
+    @property
+    def key(self) -> str:
+        return f"session:{self.session.pk}:{self.transition.action}"
+
+
+# Who takes each arrow by their own role, for the work queue. These mirror the owning apps' rules
+# (drafts.permissions, planning.permissions, meetings.permissions) so that one query finds every session
+# waiting for a person; planning/tests/test_work_queue.py checks them against core.permissions.can.
+PRESENTER = ("draft.write", "draft.submit")
+APPROVER = ("draft.approve", "draft.return")
+MANAGER = ("session.manage", "session.cancel", "resolution.issue", "minutes.approve")
+
+
+def _takes(
+    permission: str, session: Session, member_id: int | None, approving: set[int], managed: Any
+) -> bool:
+    presenters = {p.pk for p in session.presenters.all()}
+    if permission in PRESENTER:
+        return member_id is not None and member_id in presenters
+    if permission in APPROVER:  # the cell's approvers, not on their own draft
+        return session.cell_id in approving and member_id not in presenters
+    if permission in MANAGER:
+        return session.cell_id in managed
+    return False
+
+
+def waiting_for(user: Any) -> list[Waiting]:
+    """Every step of a session's cycle that waits for ``user``: the arrows of the table offered as a
+    call to action, out of each session's state, that the user may take by their own role (presenter,
+    approver, secretary) — not an administrator's reach over everything. Three queries whatever the
+    number of sessions; postponed dates count, cancelled sessions wait for nothing."""
+    scope = scope_for(user)
+    offered = [t for t in TRANSITIONS if t.todo is not None and t.page is not None]
+    approving: set[int] = set()
+    if scope.member_id is not None:
+        approving = set(
+            Position.objects.filter(
+                active_q(), active_q("term__"), member_id=scope.member_id, role__in=APPROVING_ROLES
+            ).values_list("term__organization_id", flat=True)
+        )
+    mine = Q(cell_id__in=approving | set(scope.managed_cell_ids))
+    if scope.member_id is not None:
+        mine |= Q(presenters__id=scope.member_id)
+    states = {state for t in offered for state in t.sources if state != t.target}
+    # Last year's and later plans: a session of an older plan left half-way is history, not work.
+    sessions = (
+        Session.objects.filter(mine, status__in=states, plan__year__gte=timezone.localdate().year - 1)
+        .select_related("cell__rule_set", "cell__parent__rule_set", "meeting")
+        .prefetch_related("presenters")
+        .distinct()
+        .order_by("planned_date", "pk")
+    )
+    found: list[Waiting] = []
+    params: dict[int, dict[str, Any]] = {}
+    for session in sessions:
+        for transition in offered:
+            if session.status not in transition.sources or session.status == transition.target:
+                continue
+            if not _takes(transition.permission, session, scope.member_id, approving, scope.managed_cell_ids):
+                continue
+            target = getattr(session, "meeting", None) if transition.on_meeting else session
+            if target is None:
+                continue
+            due = None
+            if transition.due and session.planned_date:
+                if session.cell_id not in params:
+                    params[session.cell_id] = session.cell.effective_rule_set().params
+                due = next(
+                    d.due
+                    for d in rules.deadlines(session.planned_date, params[session.cell_id])
+                    if d.code == transition.due
+                )
+            url = reverse(transition.page, args=[target.pk]) + transition.anchor
+            found.append(Waiting(session, transition, due, url))
+    return found
 
 
 # --- The table in words, for docs/architecture.md --------------------------------------------------

@@ -1,0 +1,147 @@
+"""What waits for a person: the work queue "Cần đồng chí xử lý" on every home page, and its count in
+the menu.
+
+One list, gathered from the owners of each kind of step: the session's cycle from the lifecycle table
+(planning.lifecycle.waiting_for: assign a presenter, write and submit the draft, approve it, answer the
+comments and submit the final text, approve it, issue the resolution, evaluate), and around it the
+drafts to comment on before their deadline, the meeting records to finish, the registrations to decide,
+the plans, reports and model sessions to acknowledge or approve, and the tasks to mark done. Each item
+has a stable key (the notifications that ask for the same step carry it, see
+notifications.services.notify), its due date when a rule sets one, and the one address where it is done.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drafts import selectors as draft_selectors
+from drafts.rules import comments_due
+from library import selectors as library_selectors
+from meetings import selectors as meeting_selectors
+from planning import lifecycle
+from planning import selectors as plan_selectors
+from reports import selectors as report_selectors
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    key: str  # "session:12:distribute", "plan:3:acknowledge", …
+    action: str  # what to do, in words
+    subject: str  # on what
+    where: str  # whose (the cell)
+    due: date | None
+    url: str
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today
+
+
+def _gather(user: Any) -> list[WorkItem]:
+    items = [
+        WorkItem(w.key, str(w.transition.todo), w.session.title, w.session.cell.name, w.due, w.url)
+        for w in lifecycle.waiting_for(user)
+    ]
+    for row in draft_selectors.drafts_to_read(user):
+        session = row.distribution.session
+        items.append(
+            WorkItem(
+                f"session:{session.pk}:comment",
+                _("Read the draft and comment"),
+                session.title,
+                session.cell.name,
+                comments_due(session),
+                reverse("drafts:read", args=[session.pk]),
+            )
+        )
+    for meeting in meeting_selectors.records_to_finish(user):
+        items.append(
+            WorkItem(
+                f"meeting:{meeting.pk}:record",
+                _("Finish the meeting record"),
+                meeting.session.title if meeting.session else str(meeting.get_kind_display()),
+                meeting.cell.name,
+                meeting.date,
+                reverse("meetings:record", args=[meeting.pk]),
+            )
+        )
+    for registration in plan_selectors.pending_registrations(user):
+        items.append(
+            WorkItem(
+                f"registration:{registration.pk}:decide",
+                _("Decide on a registration to present"),
+                f"{registration.member.full_name}: {registration.session or registration.topic}",
+                registration.cell.name,
+                None,
+                reverse("planning:registration_accept", args=[registration.pk]),
+            )
+        )
+    for plan in plan_selectors.plans_to_acknowledge(user):
+        items.append(
+            WorkItem(
+                f"plan:{plan.pk}:acknowledge",
+                _("Acknowledge the annual plan"),
+                str(plan.year),
+                plan.cell.name,
+                None,
+                reverse("planning:plan", args=[plan.pk]),
+            )
+        )
+    for report in report_selectors.reports_to_acknowledge(user):
+        items.append(
+            WorkItem(
+                f"report:{report.pk}:acknowledge",
+                _("Acknowledge the report"),
+                str(report),
+                report.cell.name,
+                None,
+                reverse("reports:detail", args=[report.pk]),
+            )
+        )
+    for model in library_selectors.to_approve(user):
+        items.append(
+            WorkItem(
+                f"model:{model.pk}:approve",
+                _("Approve the model session"),
+                model.session.title if model.session else str(model),
+                model.cell.name,
+                None,
+                reverse("library:detail", args=[model.pk]),
+            )
+        )
+    for task in meeting_selectors.my_tasks(user):
+        meeting = task.resolution.meeting
+        items.append(
+            WorkItem(
+                f"task:{task.pk}:done",
+                _("Mark the task done"),
+                task.description,
+                task.resolution.document.symbol if task.resolution.document else "",
+                task.deadline,
+                reverse("meetings:resolution", args=[meeting.pk]) + "#tasks",
+            )
+        )
+    # Overdue and soonest first; what no rule dates comes last, in the order found.
+    return sorted(items, key=lambda item: (item.due is None, item.due or date.max))
+
+
+def work_for(user: Any, request: Any = None) -> list[WorkItem]:
+    """The user's work queue, gathered once per request (the menu's count and the home page share it)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if request is not None:
+        cached = getattr(request, "_work_items", None)
+        if cached is not None:
+            return cached
+    items = _gather(user)
+    if request is not None:
+        request._work_items = items
+    return items
+
+
+def overdue(items: list[WorkItem], today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    return sum(1 for item in items if item.is_overdue(today))
