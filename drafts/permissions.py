@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from organizations.models import Member, Position
 from organizations import permissions as org_permissions
+from organizations.models import Member, Position
 from organizations.permissions import active_q, scope_for
 from planning.models import Session
 from planning.permissions import visible_sessions
