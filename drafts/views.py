@@ -80,6 +80,8 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         context["editor_form"] = EditorForm(initial={"expected_version": latest})
     if context["can_approve"]:
         context["approve_form"] = VersionForm(initial={"expected_version": latest})
+        # The same count the service reports after sending (exempted members only if ticked).
+        context["readers"] = len(services.recipients_of(session, include_exempted=False))
         context["return_form"] = ReturnForm(initial={"expected_version": latest})
     if context["can_track"]:
         context["progress"] = services.progress(session)

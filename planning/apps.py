@@ -35,6 +35,7 @@ class PlanningConfig(AppConfig):
                 "planning.session.added": _("%(actor)s added “%(object)s” to quarter %(quarter)s."),
                 "planning.session.updated": _("%(actor)s changed “%(object)s” (%(fields)s)."),
                 "planning.session.removed": _("%(actor)s removed “%(title)s” from the plan."),
+                "planning.session.restored": _("%(actor)s put “%(title)s” back in the plan."),
                 "planning.session.presenters_set": _("%(actor)s assigned “%(object)s” to %(names)s."),
                 "planning.session.postponed": _(
                     "%(actor)s postponed “%(object)s” from %(from)s to %(to)s: %(reason)s"

@@ -4,9 +4,10 @@ Each function: check permission and state (typed domain errors with translatable
 write in one transaction, log one audit entry. The HTML views, the API and the demo loader call these.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition
+from core.models import AuditEntry
 from core.permissions import require
 from notifications.services import notify, notify_members, site_text
 from organizations.models import Member, Membership, Organization
@@ -287,8 +289,15 @@ def update_session(*, actor: Any, session: Session, data: dict[str, Any]) -> lis
     return list(changes)
 
 
-def remove_session(*, actor: Any, session: Session) -> None:
-    """Remove a session that is still only planned (a held one is cancelled instead)."""
+# How long a removed session can be put back ("Hoàn tác" on the plan page).
+UNDO_REMOVAL_HOURS = 24
+
+
+def remove_session(*, actor: Any, session: Session) -> AuditEntry:
+    """Remove a session that is still only planned (a held one is cancelled instead).
+
+    The audit entry keeps what the session was (schedule, topic, presenters), so that
+    ``restore_session`` can put it back for ``UNDO_REMOVAL_HOURS``."""
     require(actor, "plan.edit", session.plan)
     with transaction.atomic():
         session = _locked_session(session)
@@ -296,8 +305,76 @@ def remove_session(*, actor: Any, session: Session) -> None:
             raise InvalidTransition(_("This session is under way; cancel it with a reason instead."))
         plan = _locked_plan(session.plan)
         _touch_plan(actor, plan)
-        log_action(actor, "planning.session.removed", plan, {"title": session.title})
+        entry = log_action(
+            actor,
+            "planning.session.removed",
+            plan,
+            {
+                "title": session.title,
+                "topic": session.topic_id,
+                "quarter": session.quarter,
+                "month": session.month,
+                "planned_date": session.planned_date.isoformat() if session.planned_date else None,
+                "planned_time": session.planned_time.isoformat() if session.planned_time else None,
+                "combined_with_regular": session.combined_with_regular,
+                "presenters": sorted(session.presenters.values_list("id", flat=True)),
+            },
+        )
         session.delete()
+    return entry
+
+
+def removed_sessions(plan: AnnualPlan) -> list[AuditEntry]:
+    """The sessions removed from ``plan`` that can still be put back, newest first."""
+    since = timezone.now() - timedelta(hours=UNDO_REMOVAL_HOURS)
+    entries = AuditEntry.objects.filter(
+        action="planning.session.removed",
+        content_type=ContentType.objects.get_for_model(AnnualPlan),
+        object_id=plan.pk,
+        created_at__gte=since,
+    ).order_by("-created_at")
+    restored = set(
+        AuditEntry.objects.filter(
+            action="planning.session.restored",
+            content_type=ContentType.objects.get_for_model(AnnualPlan),
+            object_id=plan.pk,
+            created_at__gte=since,
+        ).values_list("data__entry", flat=True)
+    )
+    return [entry for entry in entries if entry.pk not in restored]
+
+
+def restore_session(*, actor: Any, plan: AnnualPlan, entry_id: int) -> Session:
+    """Put back a session removed from ``plan`` less than ``UNDO_REMOVAL_HOURS`` ago, with its
+    schedule, topic and the presenters who are still members of the cell."""
+    require(actor, "plan.edit", plan)
+    entry = next((e for e in removed_sessions(plan) if e.pk == entry_id), None)
+    if entry is None:
+        raise InvalidTransition(_("This session can no longer be put back; add it to the plan again."))
+    data = entry.data
+    with transaction.atomic():
+        session = add_session(
+            actor=actor,
+            plan=plan,
+            quarter=data["quarter"],
+            title=data["title"],
+            topic=Topic.objects.filter(pk=data.get("topic")).first() if data.get("topic") else None,
+            month=data.get("month"),
+            planned_date=date.fromisoformat(data["planned_date"]) if data.get("planned_date") else None,
+            planned_time=time.fromisoformat(data["planned_time"]) if data.get("planned_time") else None,
+            combined_with_regular=bool(data.get("combined_with_regular")),
+        )
+        on = session.planned_date or timezone.localdate()
+        presenters = list(
+            Member.objects.filter(
+                pk__in=data.get("presenters") or [],
+                memberships__in=Membership.objects.filter(active_q(on=on), organization=plan.cell),
+            ).distinct()
+        )
+        if presenters:
+            session = assign_presenters(actor=actor, session=session, members=presenters)
+        log_action(actor, "planning.session.restored", plan, {"title": session.title, "entry": entry.pk})
+    return session
 
 
 def _moment(on: date | None) -> datetime:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("buoi/<int:pk>/", views.session_detail, name="session"),
     path("buoi/<int:pk>/sua/", views.session_edit, name="session_edit"),
     path("buoi/<int:pk>/xoa/", views.session_remove, name="session_remove"),
+    path("<int:pk>/hoan-tac/<int:entry_pk>/", views.session_restore, name="session_restore"),
     path("buoi/<int:pk>/bao-cao-vien/", views.session_presenters, name="session_presenters"),
     path("buoi/<int:pk>/dang-ky/", views.session_register, name="session_register"),
     path("buoi/<int:pk>/hoan/", views.session_postpone, name="session_postpone"),

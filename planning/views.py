@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import history
-from core.web import attachment, deny_unless, get_visible_or_404, run_service, submit_and_report
+from core.web import attachment, deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q, scope_for, visible_organizations
 from planning import hooks, lifecycle, permissions, rules, selectors, services
@@ -112,6 +112,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": can_review and plan.status == AnnualPlan.Status.SUBMITTED,
         "remarks_form": RemarksForm(),
         "history": history(plan),
+        "removed": services.removed_sessions(plan) if can_edit else [],
+        "undo_hours": services.UNDO_REMOVAL_HOURS,
     }
     return render(request, "planning/plan_detail.html", context)
 
@@ -229,6 +231,21 @@ def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("planning:session", session.pk)
 
 
+@require_POST
+def session_restore(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    deny_unless(request.user, "plan.edit", plan)
+    form = forms.Form(request.POST)  # a confirmation: nothing to fill in
+    restored = run_service(
+        form, lambda: services.restore_session(actor=request.user, plan=plan, entry_id=entry_pk)
+    )
+    if restored is None:
+        messages.error(request, form_errors(form))
+        return redirect("planning:plan", plan.pk)
+    messages.success(request, _("The session is back in the plan."))
+    return redirect("planning:session", restored.pk)
+
+
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     can_manage = permissions.can(request.user, "session.manage", session)
@@ -249,6 +266,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_postpone": can_manage and session.status not in lifecycle.FINISHED,
         "can_choose_presenters": can_manage and session.status in lifecycle.OPEN,
         "history": history(session),
+        "undo_hours": services.UNDO_REMOVAL_HOURS,
     }
     # The meeting (meetings); the evaluation and lessons (evaluations).
     context.update(hooks.session_page(request.user, session))

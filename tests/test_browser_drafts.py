@@ -171,6 +171,7 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     approval.get_by_role("link", name=vi("Read it")).click()
     expect(block(secretary, LIFELONG)).to_be_visible()
     secretary.go_back()
+    approval.locator("summary", has_text=vi("Return with remarks")).click()  # kept apart from approving
     approval.get_by_label(vi("Remarks for the presenter")).fill(REMARKS)
     approval.get_by_role("button", name=vi("Return with remarks")).click()
     expect(success(secretary)).to_have_text(vi("The draft was returned to the presenter."))
@@ -199,10 +200,13 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
 
     # 4. The secretary approves version 2: it goes to every member of the cell.
     secretary.goto(workspace)
+    asked: list[str] = []
+    secretary.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     secretary.locator("#approval").get_by_role("button", name=vi("Approve and send to the members")).click()
     expect(success(secretary)).to_have_text(
         vi("Approved and sent to %(count)s members for study.") % {"count": CELL_MEMBERS}
     )
+    assert asked and f" {CELL_MEMBERS} " in asked[0]  # the confirmation said how many will receive it
 
     # 5. Member A, on her phone, finds the draft on her home page and comments on a paragraph.
     member_a = devices(phone=True)

@@ -171,7 +171,7 @@ def test_secretary_builds_and_submits_the_2024_plan_the_officer_acknowledges_it_
     assert_no_horizontal_scroll(phone)
     save_screenshot(phone, "home-member-360.png")
     # The demo cell's page, with its long tags (temporary attachment to a long-named cell), fits too.
-    phone.get_by_role("link", name=ARTICLE_CELL).first.click()
+    phone.get_by_role("link", name=ARTICLE_CELL, exact=True).first.click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(ARTICLE_CELL)
     assert_no_horizontal_scroll(phone)
     plan.refresh_from_db()

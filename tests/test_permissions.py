@@ -135,6 +135,14 @@ def plan_session(world: World) -> dict[str, Any]:
     return {"pk": _plan(world).sessions.get().pk}
 
 
+def removed_session(world: World) -> dict[str, Any]:
+    from planning import services as planning
+
+    plan = _plan(world)
+    entry = planning.remove_session(actor=None, session=plan.sessions.get())
+    return {"pk": plan.pk, "entry_pk": entry.pk}
+
+
 def pending_registration(world: World) -> dict[str, Any]:
     from planning import services as planning
 
@@ -675,6 +683,14 @@ ROUTES = [
     ),
     Route(
         "planning:session_remove", "cell-session", PLANS_CELL, "POST", kwargs=plan_session, changes_state=True
+    ),
+    Route(
+        "planning:session_restore",
+        "cell-plan",
+        PLANS_CELL,
+        "POST",
+        kwargs=removed_session,
+        changes_state=True,
     ),
     Route(
         "planning:session_presenters",

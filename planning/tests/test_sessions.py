@@ -182,3 +182,34 @@ def test_postponing_stays_within_the_plans_year_and_moves_the_quarter(world):
         actor=world.secretary, session=session, new_date=date(year, 4, 7), reason="Trùng lịch"
     )
     assert (session.quarter, session.month, session.postponed_from) == (2, 4, date(year, 2, 10))
+
+
+def test_a_removed_session_can_be_put_back_for_a_day_with_its_schedule_and_presenters(
+    world, session, members
+):
+    services.assign_presenters(actor=world.secretary, session=session, members=[members["member"]])
+    plan = session.plan
+    entry = services.remove_session(actor=world.secretary, session=session)
+    assert not plan.sessions.exists()
+    assert [e.pk for e in services.removed_sessions(plan)] == [entry.pk]
+    with pytest.raises(PermissionDenied):
+        services.restore_session(actor=world.member, plan=plan, entry_id=entry.pk)
+    back = services.restore_session(actor=world.secretary, plan=plan, entry_id=entry.pk)
+    assert (back.title, back.quarter, back.planned_date) == ("Chuyên đề quý 2", 2, date(2026, 5, 20))
+    assert list(back.presenters.all()) == [members["member"]] and back.status == Session.Status.ASSIGNED
+    assert AuditEntry.objects.filter(action="planning.session.restored", object_id=plan.pk).exists()
+    # Once put back, the removal can no longer be undone a second time.
+    assert services.removed_sessions(plan) == []
+    with pytest.raises(InvalidTransition):
+        services.restore_session(actor=world.secretary, plan=plan, entry_id=entry.pk)
+
+
+def test_a_removal_older_than_the_undo_window_stays_removed(world, session):
+    import time_machine
+
+    plan = session.plan
+    entry = services.remove_session(actor=world.secretary, session=session)
+    with time_machine.travel(timezone.now() + timedelta(hours=services.UNDO_REMOVAL_HOURS, minutes=1)):
+        assert services.removed_sessions(plan) == []
+        with pytest.raises(InvalidTransition):
+            services.restore_session(actor=world.secretary, plan=plan, entry_id=entry.pk)
