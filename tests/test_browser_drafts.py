@@ -201,7 +201,12 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     # 4. The secretary approves version 2: it goes to every member of the cell.
     secretary.goto(workspace)
     asked: list[str] = []
-    secretary.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    secretary.once("dialog", answer)
     secretary.locator("#approval").get_by_role("button", name=vi("Approve and send to the members")).click()
     expect(success(secretary)).to_have_text(
         vi("Approved and sent to %(count)s members for study.") % {"count": CELL_MEMBERS}
