@@ -62,6 +62,25 @@ def _clock_at(request: Any) -> Iterator[None]:
         yield
 
 
+# --- The test database ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database starts empty, whatever the last run left in it.
+
+    pytest reuses the test database (``--reuse-db``; under pytest-xdist one per worker, suffixed
+    ``_gw0``, ``_gw1``...). Browser tests commit their data and empty the tables only when they end, so
+    a run killed midway leaves rows that make every later test fail (``UNIQUE constraint failed``).
+    Emptying the tables takes well under a second; migrating a new database takes longer."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            call_command("flush", database=alias, interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
