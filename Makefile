@@ -37,9 +37,13 @@ run: $(VENV)/.installed-run messages
 	@$(DEV_ENV) $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One pytest process per core (pytest-xdist), each with its own test database (var/test.sqlite3_gw0...,
+# test_<name>_gw0... on PostgreSQL); the 15 slowest tests are listed at the end. PYTEST_WORKERS=0 runs
+# the suite in this process.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev messages
 	mkdir -p var
-	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -58,4 +62,4 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) var/test.sqlite3
+	rm -rf $(VENV) var/test.sqlite3*

@@ -18,7 +18,9 @@ import time_machine
 
 from organizations.models import Member, OfficerAssignment, Organization, Position
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The Chromium the browser tests drive: $CHROMIUM when set (a path; one that does not exist skips them),
+# otherwise the ``chromium`` on the PATH (Debian's).
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 # --- The clock -----------------------------------------------------------------------------------
 # No test reads the real calendar (STYLE.md "Tests are cheap to run"): the whole run happens on a
@@ -58,6 +60,25 @@ def _clock_at(request: Any) -> Iterator[None]:
         return
     with time_machine.travel(moment, tick=True):
         yield
+
+
+# --- The test database ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database starts empty, whatever the last run left in it.
+
+    pytest reuses the test database (``--reuse-db``; under pytest-xdist one per worker, suffixed
+    ``_gw0``, ``_gw1``...). Browser tests commit their data and empty the tables only when they end, so
+    a run killed midway leaves rows that make every later test fail (``UNIQUE constraint failed``).
+    Emptying the tables takes well under a second; migrating a new database takes longer."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            call_command("flush", database=alias, interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -150,6 +171,8 @@ _ran_browser_tests: list[str] = []
 
 
 def pytest_runtest_logreport(report: Any) -> None:
+    """Under pytest-xdist this runs in each worker for its own tests and again in the controller for
+    every worker's reports; the controller alone has the whole picture."""
     if "browser" in report.keywords and report.when in ("setup", "call"):
         if report.skipped:
             _skipped_browser_tests.append(report.nodeid)
@@ -161,6 +184,8 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
     """On CI a skipped browser test is a failure: the journeys must really have run."""
     if os.environ.get("CI", "").lower() != "true":
         return
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker saw only its share of the tests: the controller decides
     if _skipped_browser_tests:
         print(f"\nCI: {len(_skipped_browser_tests)} browser test(s) were skipped: {_skipped_browser_tests}")
         session.exitstatus = 1
@@ -171,7 +196,7 @@ def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
 
 @pytest.fixture(scope="session")
 def browser() -> Any:
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+    if not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
     # are still made synchronously, so allow them.

@@ -18,8 +18,8 @@ OURS = frozenset(
     {app for app in settings.INSTALLED_APPS if (ROOT / app.replace(".", "/")).is_dir()}
     | {"chuyende", "tests"}
 )
-# Its helpers are being moved to tests/scenarios.py, where they become public.
-IGNORED_SOURCES = frozenset({"tests.test_permissions"})
+# Shared test builders live in tests/scenarios.py under public names; nothing is exempt.
+IGNORED_SOURCES: frozenset[str] = frozenset()
 
 
 def _owner(module: str) -> str:
@@ -119,7 +119,6 @@ def test_a_private_name_of_another_app_is_caught(code):
         "from drafts.services import _notify_later",  # the owner's own name
         "from meetings.models import Attendance\nAttendance._meta",  # a class's attribute, not a module's
         "from drafts import services\nservices.__name__",
-        "from tests.test_permissions import _thematic",  # being moved, see IGNORED_SOURCES
         "from django.db.models import _something",  # not ours
     ],
 )

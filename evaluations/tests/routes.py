@@ -4,15 +4,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.test_permissions import (
-    MANAGES_MEETING,
-    SEES_CELL,
-    Route,
-    World,
-    _plan,
-    record,
-    rule,
-)
+from conftest import World
+from tests import scenarios
+from tests.matrix import MANAGES_MEETING, SEES_CELL, Route, rule
+from tests.scenarios import record
 
 YEAR = timezone.localdate().year
 # The cell's secretaries write; the Đảng ủy above reads; members of the cell are refused.
@@ -28,7 +23,7 @@ READS_MEMBERS_RECORD = rule(
 def issued_session(world: World) -> dict[str, Any]:
     from planning.models import Session
 
-    session = _plan(world).sessions.get()
+    session = scenarios.session_at(world, "planned")
     Session.objects.filter(pk=session.pk).update(status=Session.Status.RESOLUTION_ISSUED)
     return {"pk": session.pk}
 

@@ -3,20 +3,20 @@ for world.other_cell (the cell that adopts)."""
 
 import pytest
 
-from library.tests import helpers
 from organizations.models import Member, Position
+from tests import scenarios
 from tests.factories import PositionFactory, TermFactory
 
 
 @pytest.fixture
 def issued(world):
     """world.cell's session held with its resolution issued, not yet evaluated."""
-    return helpers.issued_session(world)
+    return scenarios.issued_session(world)
 
 
 @pytest.fixture
 def evaluated(issued):
-    return helpers.evaluate(issued)
+    return scenarios.evaluate(issued)
 
 
 @pytest.fixture

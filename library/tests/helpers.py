@@ -1,64 +1,16 @@
-"""Builders shared by the library's tests and permission rows.
-
-``tests.test_permissions`` imports ``library.tests.routes`` (which imports this module) while it is
-itself being imported, so it is imported here inside the functions, never at the top."""
+"""Builders of the library's tests and permission rows: planned sessions and published models written
+straight to the database. A session taken through its whole cycle comes from tests/scenarios.py."""
 
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 
-from evaluations.services import evaluate_session
 from library import services
 from library.models import ModelSession
 from organizations.models import Organization
 from planning import services as planning
 from planning.models import AnnualPlan, Session
-
-LESSONS = (
-    "Gửi dự thảo trước một tuần\n- Phân công người chuẩn bị ý kiến liên hệ\n\n• Nghị quyết có thời hạn cụ thể"
-)
-
-
-def evaluate(session: Session, actor: Any = None, lessons: str = LESSONS) -> Session:
-    evaluate_session(
-        actor=actor,
-        session=session,
-        presenter_strengths="Chuẩn bị công phu",
-        presenter_weaknesses="",
-        presenter_rating="good",
-        result="Đạt mục đích, yêu cầu",
-        lessons=lessons,
-    )
-    session.refresh_from_db()
-    return session
-
-
-def issued_session(world: Any) -> Session:
-    """A session of world.cell (next year's plan) held, its final text approved and its resolution
-    issued, presented by world.member: ready to be evaluated."""
-    from tests.test_permissions import _thematic
-
-    meeting = _thematic(world, "issued")
-    return Session.objects.get(pk=meeting.session_id)
-
-
-def evaluated_session(world: Any) -> Session:
-    return evaluate(issued_session(world))
-
-
-def approved_model(world: Any, *, evaluated: bool = True) -> ModelSession:
-    session = evaluated_session(world) if evaluated else issued_session(world)
-    model = services.register_model(actor=None, session=session, note="Mô hình mẫu")
-    return services.approve_model(actor=None, model=model)
-
-
-def published_model(world: Any) -> ModelSession:
-    return services.publish_model(actor=None, model=approved_model(world))
-
-
-def next_year() -> int:
-    return timezone.localdate().year + 1
+from tests.scenarios import next_year
 
 
 def plan_session(cell: Organization, title: str, quarter: int = 1) -> Session:

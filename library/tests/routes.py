@@ -1,10 +1,11 @@
-"""Permission rows for the library's URLs (loaded by tests/test_permissions.py, see _app_routes)."""
+"""Permission rows for the library's URLs (loaded by tests/test_permissions.py)."""
 
 from typing import Any
 
 from conftest import World
 from library.tests import helpers
-from tests.test_permissions import (
+from tests import scenarios
+from tests.matrix import (
     ANYONE_SIGNED_IN,
     MANAGES_CELL,
     PLANS_CELL,
@@ -35,15 +36,15 @@ def _pk(model: Any) -> dict[str, Any]:
 def registered(world: World) -> dict[str, Any]:
     from library import services
 
-    return _pk(services.register_model(actor=None, session=helpers.issued_session(world)))
+    return _pk(services.register_model(actor=None, session=scenarios.issued_session(world)))
 
 
 def approved_evaluated(world: World) -> dict[str, Any]:
-    return _pk(helpers.approved_model(world))
+    return _pk(scenarios.model_session(world, "approved"))
 
 
 def published(world: World) -> dict[str, Any]:
-    return _pk(helpers.published_model(world))
+    return _pk(scenarios.model_session(world, "published"))
 
 
 def other_cells_model(world: World) -> dict[str, Any]:

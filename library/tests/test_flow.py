@@ -12,6 +12,7 @@ from library.models import Adoption, ModelSession
 from library.tests import helpers
 from notifications.models import Notification
 from planning.models import AnnualPlan, Session
+from tests import scenarios
 
 
 def _recipients(title_part: str) -> set[str]:
@@ -46,7 +47,7 @@ def test_register_approve_publish_read_adopt_and_oversee(client, world, issued, 
     model.refresh_from_db()
     assert model.status == ModelSession.Status.APPROVED and model.package is None
 
-    helpers.evaluate(issued, actor=world.secretary)
+    scenarios.evaluate(issued, actor=world.secretary)
     Notification.objects.all().delete()  # the presenter's
     services.publish_model(actor=world.secretary, model=model)
     model.refresh_from_db()
@@ -159,7 +160,7 @@ def test_the_cell_withdraws_before_publication(world, issued):
 
 def test_the_package_is_frozen_at_publication(world, published):
     session = published.session
-    helpers.evaluate(session, actor=world.secretary, lessons="Một bài học mới")
+    scenarios.evaluate(session, actor=world.secretary, lessons="Một bài học mới")
     published.refresh_from_db()
     assert "Một bài học mới" not in published.package["evaluation"]["lessons"]
     with pytest.raises(InvalidTransition):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from meetings.models import Meeting, Speech
 from notifications.models import Notification
 from organizations.models import Member
+from tests import scenarios
 
 
 @pytest.fixture
@@ -217,9 +218,7 @@ def test_unusual_digits_in_the_address_or_the_form_get_an_answer_not_an_error(
 
 
 def test_the_draft_resolution_is_for_the_secretaries_until_it_is_issued(client, world):
-    from tests.test_permissions import _thematic
-
-    meeting = _thematic(world, "draft")
+    meeting = scenarios.thematic_meeting(world, "resolution-draft")
     url = reverse("meetings:resolution", args=[meeting.pk])
     for user, expected in ((world.member, 404), (world.officer, 404), (world.deputy, 200)):
         client.force_login(user)

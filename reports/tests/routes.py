@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from conftest import World
-from tests.test_permissions import SEES_CELL, SEES_PARTY, Route, rule
+from tests.matrix import SEES_CELL, SEES_PARTY, Route, rule
 
 WRITES_REPORT = rule(ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer"))
 # A draft is the secretaries' working text.

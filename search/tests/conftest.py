@@ -4,7 +4,7 @@
 * ``catalogue_topic``: "Văn hóa Hồ Chí Minh về học tập, lao động và làm việc" in world.party's catalogue;
 * ``proposed_topic``: "Đảng viên với chuyển đổi số", proposed by world.cell;
 * ``distributed`` (drafts.tests.conftest): the approved draft "Văn hóa Hồ Chí Minh về học tập";
-* ``issued``: the thematic meeting of another session, its resolution issued (tests.test_permissions);
+* ``issued``: the thematic meeting of another session, its resolution issued (tests.scenarios);
 * ``evaluated``: that session evaluated, with its lessons learned.
 """
 
@@ -16,6 +16,7 @@ from drafts.tests.conftest import distributed, presenter, session  # noqa: F401 
 from planning import services as planning
 from planning.models import Topic
 from search import selectors
+from tests import scenarios
 
 LESSONS = "Chuẩn bị tư liệu thực tiễn của Khoa từ sớm.\nMời đại diện Đảng ủy dự và góp ý."
 
@@ -48,9 +49,7 @@ def proposed_topic(world: Any) -> Topic:
 def issued(world: Any) -> Any:
     """The meeting whose resolution is issued: results "Chi bộ thống nhất nội dung chuyên đề.", one
     task "Xây dựng giờ giảng mẫu" for world.member."""
-    from tests.test_permissions import _thematic
-
-    return _thematic(world, "issued")
+    return scenarios.thematic_meeting(world, "resolution-issued")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Permission rows for the search URLs (loaded by tests/test_permissions.py)."""
 
-from tests.test_permissions import ANYONE_SIGNED_IN, Route
+from tests.matrix import ANYONE_SIGNED_IN, Route
 
 # Everyone signed in may search; what each persona finds is tested in search/tests/test_visibility.py.
 ROUTES = [

@@ -10,6 +10,7 @@ from drafts import services as drafts
 from meetings.models import Resolution
 from search.models import SearchEntry
 from search.services import reindex_all
+from tests import scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +59,7 @@ def test_draft_versions_are_indexed_once_approved(world, session):
 
 
 def test_a_resolution_is_indexed_when_issued_with_its_tasks(world):
-    from tests.test_permissions import _thematic
-
-    meeting = _thematic(world, "draft")
+    meeting = scenarios.thematic_meeting(world, "resolution-draft")
     resolution = Resolution.objects.get(meeting=meeting)
     assert not SearchEntry.objects.filter(kind=Kind.RESOLUTION).exists()
     # Its approved draft and final text are found meanwhile.

@@ -9,6 +9,7 @@ from search import selectors
 from search.models import SearchEntry
 from search.permissions import visible_entries
 from search.tests.conftest import found, kinds_found
+from tests import scenarios
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +56,7 @@ def test_unapproved_versions_are_found_by_nobody(world, session):
 
 
 def test_an_unissued_resolution_is_found_by_nobody(world):
-    from tests.test_permissions import _thematic
-
-    _thematic(world, "draft")
+    scenarios.thematic_meeting(world, "resolution-draft")
     for persona in ("secretary", "member", "officer", "admin"):
         assert Kind.RESOLUTION not in kinds_found(world.persona(persona), "gio giang mau"), persona
 
