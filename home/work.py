@@ -45,15 +45,18 @@ def _gather(user: Any) -> list[WorkItem]:
         WorkItem(w.key, str(w.transition.todo), w.session.title, w.session.cell.name, w.due, w.url)
         for w in lifecycle.waiting_for(user)
     ]
+    params: dict[int, dict[str, Any]] = {}  # one rule-set lookup per cell, not per draft
     for row in draft_selectors.drafts_to_read(user):
         session = row.distribution.session
+        if session.cell_id not in params:
+            params[session.cell_id] = session.cell.effective_rule_set().params
         items.append(
             WorkItem(
                 f"session:{session.pk}:comment",
                 _("Read the draft and comment"),
                 session.title,
                 session.cell.name,
-                comments_due(session),
+                comments_due(session, params[session.cell_id]),
                 reverse("drafts:read", args=[session.pk]),
             )
         )
