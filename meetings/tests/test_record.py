@@ -1,0 +1,169 @@
+"""The record typed during the meeting: bad input is refused with nothing written, a speech sent twice
+is saved once, a field changed meanwhile is reported, and who may write the record."""
+
+import uuid
+
+import pytest
+
+from core.errors import DomainError, PermissionDenied
+from meetings import services
+from meetings.models import Attendance, Meeting, Speech
+from meetings.tests.helpers import (
+    attendance_of,
+    mark,
+    member_of,
+    reload,
+)
+
+
+def test_only_members_on_the_list_can_be_marked_and_only_known_statuses(world, regular):
+    outsider = member_of(world.other_member)
+    with pytest.raises(DomainError):
+        mark(world, regular, outsider, Attendance.Status.PRESENT)
+    assert not Attendance.objects.filter(meeting=regular, member=outsider).exists()
+    with pytest.raises(DomainError):
+        services.set_attendance(
+            actor=world.secretary, meeting=regular, member_id="not-a-number", status=Attendance.Status.PRESENT
+        )
+    đức = member_of(world.member)
+    with pytest.raises(DomainError):
+        mark(world, regular, đức, "on_leave")
+    assert attendance_of(regular, đức).status == ""
+
+
+def test_a_speech_sent_twice_is_saved_once_and_an_empty_one_is_refused(world, regular):
+    client_id = uuid.uuid4()
+    first = services.add_speech(
+        actor=world.secretary,
+        meeting=regular,
+        member_id=member_of(world.member).pk,
+        summary="Ý kiến về giờ giảng.",
+        client_id=str(client_id),
+    )
+    again = services.add_speech(
+        actor=world.secretary,
+        meeting=regular,
+        member_id=member_of(world.member).pk,
+        summary="Ý kiến về giờ giảng.",
+        client_id=str(client_id),
+    )
+    assert again.pk == first.pk
+    assert Speech.objects.filter(meeting=regular).count() == 1
+
+    for summary in ("", "   \n "):
+        with pytest.raises(DomainError):
+            services.add_speech(
+                actor=world.secretary, meeting=regular, member_id=member_of(world.member).pk, summary=summary
+            )
+    with pytest.raises(DomainError):
+        services.add_speech(actor=world.secretary, meeting=regular, summary="Không rõ ai nói.")
+    with pytest.raises(DomainError):
+        services.add_speech(
+            actor=world.secretary, meeting=regular, member_id=member_of(world.other_member).pk, summary="x"
+        )
+    assert Speech.objects.filter(meeting=regular).count() == 1
+
+
+def test_a_field_changed_meanwhile_is_reported_not_overwritten(world, regular):
+    services.save_field(
+        actor=world.secretary, meeting=regular, name="conclusion", value="Bản của bí thư.", base=""
+    )
+    with pytest.raises(services.Conflict) as conflict:
+        services.save_field(
+            actor=world.deputy, meeting=regular, name="conclusion", value="Bản của phó bí thư.", base=""
+        )
+    assert conflict.value.current == "Bản của bí thư."
+    assert reload(regular).conclusion == "Bản của bí thư."
+    # Starting from the current text, the change is saved.
+    services.save_field(
+        actor=world.deputy,
+        meeting=regular,
+        name="conclusion",
+        value="Bản của phó bí thư.",
+        base="Bản của bí thư.",
+    )
+    assert reload(regular).conclusion == "Bản của phó bí thư."
+
+
+def test_only_the_named_minutes_secretary_writes_the_record_besides_the_secretaries(world, regular):
+    đức = member_of(world.member)
+    for user in (world.member, world.probationary, world.other_member):
+        with pytest.raises(PermissionDenied):
+            services.save_field(actor=user, meeting=regular, name="guests", value="Khách")
+    assert reload(regular).guests == ""
+
+    services.save_field(actor=world.secretary, meeting=regular, name="minutes_secretary", value=str(đức.pk))
+    regular = reload(regular)  # as the next request loads it
+    services.save_field(actor=world.member, meeting=regular, name="guests", value="Đồng chí Hải")
+    services.set_attendance(
+        actor=world.member, meeting=regular, member_id=đức.pk, status=Attendance.Status.PRESENT
+    )
+    assert reload(regular).guests == "Đồng chí Hải"
+    assert attendance_of(regular, đức).status == Attendance.Status.PRESENT
+    for user in (world.probationary, world.other_member):
+        with pytest.raises(PermissionDenied):
+            services.save_field(actor=user, meeting=regular, name="guests", value="Khách khác")
+    # Writing the record is not approving it.
+    with pytest.raises(PermissionDenied):
+        services.approve_minutes(actor=world.member, meeting=regular)
+    assert reload(regular).guests == "Đồng chí Hải"
+
+
+# --- Found in review ---------------------------------------------------------------------------------
+
+
+def test_line_ends_and_trailing_spaces_from_a_phone_are_not_a_conflict(world, meeting):
+    services.save_field(actor=world.secretary, meeting=meeting, name="agenda", value="Mục 1\r\nMục 2")
+    # The phone's base is what it showed: "\r\n" line ends, as a browser sends them.
+    services.save_field(
+        actor=world.secretary,
+        meeting=meeting,
+        name="agenda",
+        value="Mục 1\r\nMục 2\r\nMục 3",
+        base="Mục 1\r\nMục 2",
+    )
+    services.save_field(actor=world.secretary, meeting=meeting, name="conclusion", value="Chi bộ thống nhất ")
+    services.save_field(
+        actor=world.secretary,
+        meeting=meeting,
+        name="conclusion",
+        value="Chi bộ thống nhất cao",
+        base="Chi bộ thống nhất ",
+    )
+    meeting = reload(meeting)
+    assert (meeting.agenda, meeting.conclusion) == ("Mục 1\nMục 2\nMục 3", "Chi bộ thống nhất cao")
+
+
+def test_the_end_must_come_after_the_start_and_a_meeting_is_not_made_twice(world, meeting):
+    with pytest.raises(DomainError):
+        services.save_field(actor=world.secretary, meeting=meeting, name="end_time", value="13:00")
+    assert reload(meeting).end_time is None
+    with pytest.raises(DomainError):
+        services.create_meeting(
+            actor=world.secretary,
+            cell=world.cell,
+            kind="regular",
+            date=meeting.date,
+            start_time=meeting.start_time,
+            place="Phòng họp",
+        )
+    assert Meeting.objects.filter(cell=world.cell).count() == 1
+
+
+def test_the_minutes_secretary_writes_but_does_not_assess_or_appoint(world, meeting):
+    services.save_field(
+        actor=world.secretary,
+        meeting=meeting,
+        name="minutes_secretary",
+        value=str(member_of(world.member).pk),
+    )
+    meeting = reload(meeting)
+    services.save_field(actor=world.member, meeting=meeting, name="conclusion", value="Ghi bởi thư ký")
+    for name in ("chair", "minutes_secretary"):
+        with pytest.raises(PermissionDenied):
+            services.save_field(
+                actor=world.member, meeting=meeting, name=name, value=str(member_of(world.deputy).pk)
+            )
+    with pytest.raises(PermissionDenied):
+        services.score_quality(actor=world.member, meeting=meeting, scores={})
+    assert reload(meeting).chair == member_of(world.secretary)
