@@ -23,7 +23,10 @@ from organizations.selectors import cell_roster
 from planning.models import Session
 
 RECORD_TEXT_FIELDS = ("guests", "agenda", "conclusion", "vote_subject", "place")
-RECORD_FIELDS = (*RECORD_TEXT_FIELDS, "chair", "minutes_secretary", "start_time", "end_time")
+# The people the secretaries name, with the words the history uses for them; naming them is audited.
+ROLE_LABELS = {"chair": _("chair"), "minutes_secretary": _("minutes secretary")}
+ROLE_FIELDS = tuple(ROLE_LABELS)
+RECORD_FIELDS = (*RECORD_TEXT_FIELDS, *ROLE_FIELDS, "start_time", "end_time")
 MAX_TEXT = 20000
 
 
@@ -95,7 +98,7 @@ class Conflict(DomainError):
 def stored_text(meeting: Meeting, name: str) -> str:
     """A field of the record as the page shows it (a member's id, a time as HH:MM, a text): what a
     phone sends back as the ``base`` of its next change."""
-    value = getattr(meeting, f"{name}_id" if name in ("chair", "minutes_secretary") else name)
+    value = getattr(meeting, f"{name}_id" if name in ROLE_FIELDS else name)
     if value is None:
         return ""
     if isinstance(value, time):
@@ -107,11 +110,12 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
     """Save one field of the record as it is typed. ``base`` is the value the phone started from:
     when someone else has changed the field since, nothing is written and :class:`Conflict` says so.
     Texts are compared as stored (line ends and surrounding spaces do not make a conflict). Who
-    chairs and who writes the minutes is decided by the secretaries."""
+    chairs and who writes the minutes is decided by the secretaries, and naming them is audited; the
+    texts and times are not (they are frozen with the approved minutes)."""
     require(actor, "meeting.record", meeting)
     if name not in RECORD_FIELDS:
         raise DomainError(_("Unknown field."))
-    if name in ("chair", "minutes_secretary"):
+    if name in ROLE_FIELDS:
         require(actor, "meeting.manage", meeting)
     value = norm(value)
     if len(value) > MAX_TEXT:
@@ -128,9 +132,9 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
             )
         if current == value:
             return meeting
-        if name in ("chair", "minutes_secretary"):
-            member = _attendee(meeting, value) if value else None
-            setattr(meeting, name, member)
+        previous = getattr(meeting, name) if name in ROLE_FIELDS else None
+        if name in ROLE_FIELDS:
+            setattr(meeting, name, _attendee(meeting, value) if value else None)
         elif name in ("start_time", "end_time"):
             parsed = _parse_time(value, name)
             if parsed is None and name == "start_time":
@@ -149,7 +153,25 @@ def save_field(*, actor: Any, meeting: Meeting, name: str, value: str, base: str
         else:
             setattr(meeting, name, value)
         bump(meeting, name)
+        if name in ROLE_FIELDS:
+            _log_role(actor, meeting, name, previous)
     return meeting
+
+
+def _log_role(actor: Any, meeting: Meeting, name: str, previous: Member | None) -> None:
+    """Naming the chair or the minutes secretary is audited (docs/architecture.md, "What is audited"):
+    the minutes secretary gets the right to write the record, and both sign the minutes."""
+    member = getattr(meeting, name)
+    role = str(ROLE_LABELS[name])
+    if member is None:
+        action, data = "meetings.role.removed", {"role": role}
+    elif previous is None:
+        action, data = "meetings.role.named", {"role": role, "member": member.full_name}
+    else:
+        action, data = "meetings.role.changed", {"role": role, "member": member.full_name}
+    if previous is not None:
+        data["previous"] = previous.full_name
+    log_action(actor, action, meeting, {**data, "field": name})
 
 
 def _parse_time(value: str, name: str) -> time | None:
@@ -175,7 +197,10 @@ def _attendee(meeting: Meeting, member_id: Any) -> Member:
 def set_attendance(
     *, actor: Any, meeting: Meeting, member_id: Any, status: str, reason: str = ""
 ) -> Attendance:
-    """Mark one member. Only members on the list (the cell's roster on the day) can be marked."""
+    """Mark one member. Only members on the list (the cell's roster on the day) can be marked.
+
+    The first marking of a row is not audited (it is read back and approved with the minutes);
+    changing a status once set is, with the member, the old and the new status."""
     require(actor, "meeting.record", meeting)
     if status not in Attendance.Status.values:
         raise DomainError(_("Choose how the member attended."), field="status")
@@ -220,6 +245,7 @@ def set_attendance(
                         "clear the vote before changing who was present."
                     )
                 )
+        previous = attendance.status
         attendance.status = status
         attendance.reason = (
             reason.strip()[:255] if status in (rules.EXCUSED, rules.SUSPENDED, rules.DETAINED) else ""
@@ -228,6 +254,21 @@ def set_attendance(
             attendance.vote = ""
         attendance.save(update_fields=["status", "reason", "vote"])
         bump(meeting)
+        # Taking the attendance (a blank row marked) is read back with the minutes; changing a status
+        # once set is a decision about a person and is audited (docs/architecture.md).
+        if previous and previous != status:
+            log_action(
+                actor,
+                "meetings.attendance.changed",
+                meeting,
+                {
+                    "member": attendance.member.full_name,
+                    "old": str(Attendance.Status(previous).label),
+                    "new": str(Attendance.Status(status).label),
+                    "from": previous,
+                    "to": status,
+                },
+            )
     return attendance
 
 

@@ -149,6 +149,22 @@ def test_marking_someone_outside_the_cell_is_refused(secretary_client, world, me
     assert not meeting.attendances.filter(member=outsider).exists()
 
 
+def test_the_meeting_page_tells_a_changed_mark_and_the_people_named_as_sentences(
+    secretary_client, world, regular
+):
+    client = secretary_client
+    mai, hoa = _member(world.probationary), _member(world.deputy)
+    client.post(reverse("meetings:all_present", args=[regular.pk]))
+    client.post(
+        reverse("meetings:attendance", args=[regular.pk]),
+        {f"status-{mai.pk}": "absent_excused", f"reason-{mai.pk}": "Ốm"},
+    )
+    client.post(reverse("meetings:save_field", args=[regular.pk]), {"minutes_secretary": hoa.pk})
+    html = client.get(reverse("meetings:detail", args=[regular.pk])).content.decode()
+    assert "đã sửa điểm danh của Phạm Thị Mai từ “Có mặt” thành “Vắng có lý do”." in html
+    assert "đã cử Trần Thị Hoa làm thư ký cuộc họp." in html
+
+
 def test_the_session_page_shows_the_cycle_and_the_next_step(secretary_client, world, meeting):
     page = secretary_client.get(reverse("planning:session", args=[meeting.session_id]))
     html = page.content.decode()

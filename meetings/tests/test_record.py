@@ -1,19 +1,24 @@
 """The record typed during the meeting: bad input is refused with nothing written, a speech sent twice
-is saved once, a field changed meanwhile is reported, and who may write the record."""
+is saved once, a field changed meanwhile is reported, who may write the record, and what of it the
+audit log keeps (a changed attendance status, the chair and the minutes secretary named)."""
 
 import uuid
+from datetime import date
 
 import pytest
 
 from core.errors import DomainError, PermissionDenied
+from core.models import AuditEntry
 from meetings import services
 from meetings.models import Attendance, Meeting, Speech
 from meetings.tests.helpers import (
     attendance_of,
     mark,
     member_of,
+    open_meeting,
     reload,
 )
+from tests.factories import ExemptionFactory, member_in
 
 
 def test_only_members_on_the_list_can_be_marked_and_only_known_statuses(world, regular):
@@ -107,6 +112,94 @@ def test_only_the_named_minutes_secretary_writes_the_record_besides_the_secretar
     with pytest.raises(PermissionDenied):
         services.approve_minutes(actor=world.member, meeting=regular)
     assert reload(regular).guests == "Đồng chí Hải"
+
+
+# --- What the open record's audit keeps (docs/architecture.md, "What is audited") -----------------
+
+
+def _entries(meeting, *actions):
+    return list(
+        AuditEntry.objects.filter(
+            content_type__model="meeting", object_id=meeting.pk, action__in=actions
+        ).order_by("id")
+    )
+
+
+def test_taking_the_attendance_writes_no_entry_a_changed_status_writes_one_with_old_and_new(world, regular):
+    mai, đức = member_of(world.probationary), member_of(world.member)
+    mark(world, regular, mai, Attendance.Status.PRESENT)
+    services.mark_all_present(actor=world.secretary, meeting=regular)
+    mark(world, regular, mai, Attendance.Status.PRESENT)  # the same mark sent again
+    assert _entries(regular, "meetings.attendance.changed") == []
+
+    mark(world, regular, mai, Attendance.Status.UNEXCUSED)
+    mark(world, regular, đức, Attendance.Status.EXCUSED, reason="Ốm")
+    mark(world, regular, đức, Attendance.Status.EXCUSED, reason="Ốm, có giấy")  # the reason is text
+    first, second = _entries(regular, "meetings.attendance.changed")
+    assert first.actor == world.secretary
+    assert first.data == {
+        "member": "Phạm Thị Mai",
+        "old": "Có mặt",
+        "new": "Vắng không lý do",
+        "from": "present",
+        "to": "absent_unexcused",
+    }
+    assert (second.data["member"], second.data["from"], second.data["to"]) == (
+        "Lê Văn Đức",
+        "present",
+        "absent_excused",
+    )
+    assert first.sentence == "bithu đã sửa điểm danh của Phạm Thị Mai từ “Có mặt” thành “Vắng không lý do”."
+
+
+def test_a_standing_the_roster_filled_in_counts_as_set_an_exempted_member_who_comes_is_logged(world):
+    """Marking an exempted member present changes the vote's adjusted total: one entry."""
+    tâm = member_in(world.cell, full_name="Hoàng Văn Tâm")
+    ExemptionFactory(member=tâm)
+    meeting = open_meeting(world, day=date(2026, 3, 5))
+    mark(world, meeting, tâm, Attendance.Status.PRESENT)
+    [entry] = _entries(meeting, "meetings.attendance.changed")
+    assert (entry.data["member"], entry.data["from"], entry.data["to"]) == (
+        "Hoàng Văn Tâm",
+        "exempted",
+        "present",
+    )
+
+
+def test_naming_or_changing_the_chair_or_the_minutes_secretary_writes_one_entry_each(world, regular):
+    hoa, đức = member_of(world.deputy), member_of(world.member)
+    roles = ("meetings.role.named", "meetings.role.changed", "meetings.role.removed")
+    assert reload(regular).chair == member_of(world.secretary)  # the secretary by default, from the position
+    assert _entries(regular, *roles) == []
+
+    def name(field, member):
+        services.save_field(
+            actor=world.secretary, meeting=reload(regular), name=field, value=str(member.pk) if member else ""
+        )
+
+    name("minutes_secretary", hoa)
+    name("minutes_secretary", hoa)  # sent again: nothing changes, nothing is written
+    name("minutes_secretary", đức)
+    name("chair", hoa)
+    name("minutes_secretary", None)
+    services.save_field(
+        actor=world.secretary, meeting=reload(regular), name="conclusion", value="Thống nhất."
+    )
+
+    entries = _entries(regular, *roles)
+    assert [(e.action, e.data["field"], e.data.get("member"), e.data.get("previous")) for e in entries] == [
+        ("meetings.role.named", "minutes_secretary", "Trần Thị Hoa", None),
+        ("meetings.role.changed", "minutes_secretary", "Lê Văn Đức", "Trần Thị Hoa"),
+        ("meetings.role.changed", "chair", "Trần Thị Hoa", "Nguyễn Văn Bình"),
+        ("meetings.role.removed", "minutes_secretary", None, "Lê Văn Đức"),
+    ]
+    assert all(e.actor == world.secretary for e in entries)
+    assert [e.sentence for e in entries] == [
+        "bithu đã cử Trần Thị Hoa làm thư ký cuộc họp.",
+        "bithu đã cử Lê Văn Đức làm thư ký cuộc họp thay Trần Thị Hoa.",
+        "bithu đã cử Trần Thị Hoa làm chủ trì cuộc họp thay Nguyễn Văn Bình.",
+        "bithu đã thôi cử Lê Văn Đức làm thư ký cuộc họp.",
+    ]
 
 
 # --- Found in review ---------------------------------------------------------------------------------
