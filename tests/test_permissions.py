@@ -239,7 +239,7 @@ def revising_session(world: World) -> dict[str, Any]:
 def _meeting(world: World, stage: str) -> Any:
     """A regular monthly meeting of world.cell brought to ``stage``: scheduled, noticed, open, marked
     (everyone present), voted, ready (minutes can be approved) or approved."""
-    from datetime import time
+    from datetime import time, timedelta
 
     from meetings import services as meetings
 
@@ -247,7 +247,7 @@ def _meeting(world: World, stage: str) -> Any:
         actor=None,
         cell=world.cell,
         kind="regular",
-        date=timezone.localdate(),
+        date=timezone.localdate() - timedelta(days=1),
         start_time=time(7, 30),
         place="Phòng họp Khoa",
     )
@@ -256,7 +256,7 @@ def _meeting(world: World, stage: str) -> Any:
     if stage == "noticed":
         meetings.issue_notice(actor=None, meeting=meeting)
         return meeting
-    meetings.open_record(actor=None, meeting=meeting)
+    meetings.open_record(actor=None, meeting=meeting, confirmed_without_notice=True)
     if stage == "open":
         return meeting
     meetings.mark_all_present(actor=None, meeting=meeting)
@@ -292,12 +292,12 @@ def _thematic(world: World, stage: str) -> Any:
         actor=None,
         cell=world.cell,
         kind="thematic",
-        date=session.planned_date,
+        date=timezone.localdate() - timedelta(days=1),
         start_time=time(14, 0),
         place="Phòng họp Khoa",
         session=session,
     )
-    meetings.open_record(actor=None, meeting=meeting)
+    meetings.open_record(actor=None, meeting=meeting, confirmed_without_notice=True)
     meetings.mark_all_present(actor=None, meeting=meeting)
     presenter = record(world.member)
     for name, value in (
@@ -943,6 +943,7 @@ ROUTES = [
         MANAGES_MEETING,
         "POST",
         kwargs=meeting_at("scheduled"),
+        data=lambda w: {"confirmed_without_notice": "on"},
         changes_state=True,
     ),
     Route("meetings:record", "open", MANAGES_MEETING, kwargs=meeting_at("open")),

@@ -53,7 +53,8 @@ def score_quality(*, actor: Any, meeting: Meeting, scores: dict[str, int]) -> ru
 
 
 def minutes_problems(meeting: Meeting) -> list[str]:
-    """What must be filled in before the minutes can be approved (empty when ready)."""
+    """What must be filled in before the minutes can be approved (empty when ready), and the end of
+    the meeting when it is still to come."""
     problems: list[str] = []
     attendances = list(meeting.attendances.select_related("member"))
     missing = [a.member.full_name for a in attendances if not a.status]
@@ -75,8 +76,20 @@ def minutes_problems(meeting: Meeting) -> list[str]:
         problems.append(str(_("Name the minutes secretary.")))
     if not meeting.agenda.strip():
         problems.append(str(_("Write the agenda.")))
-    if meeting.end_time is None:
+    ends_at = meeting.ends_at
+    if ends_at is None:
         problems.append(str(_("Record the time the meeting ended.")))
+    elif timezone.now() < ends_at:
+        # The minutes are read back and approved as the meeting closes, not before its recorded end.
+        problems.append(
+            str(
+                _(
+                    "The meeting ends at %(time)s on %(date)s: the minutes are approved after that. "
+                    "If it is ending now, correct the end time."
+                )
+                % {"time": ends_at.strftime("%H:%M"), "date": meeting.date.strftime("%d/%m/%Y")}
+            )
+        )
     if meeting.is_thematic:
         if not meeting.speeches.filter(kind=Speech.Kind.PRESENTATION).exists():
             problems.append(str(_("Record the presenter's presentation of the draft.")))

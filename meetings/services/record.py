@@ -30,16 +30,29 @@ RECORD_FIELDS = (*RECORD_TEXT_FIELDS, *ROLE_FIELDS, "start_time", "end_time")
 MAX_TEXT = 20000
 
 
-def open_record(*, actor: Any, meeting: Meeting) -> Meeting:
+class NoticeMissing(DomainError):
+    """The meeting has no notice: opening its record needs the person's confirmation."""
+
+
+def open_record(*, actor: Any, meeting: Meeting, confirmed_without_notice: bool = False) -> Meeting:
     """Start recording: the attendance list is made from the cell's roster on the meeting's date.
 
     Exempted members and members attached to another cell start with that status; everyone else is
-    to be marked. A thematic session is held on an approved, distributed draft (HD 12)."""
+    to be marked. A thematic session is held on an approved, distributed draft (HD 12).
+
+    The record opens once the meeting has started (a past meeting's record may be written later).
+    A meeting whose notice was not issued is opened only when ``confirmed_without_notice``: the
+    members may not have been told (:class:`NoticeMissing` asks for it)."""
     require(actor, "meeting.record", meeting)
     with transaction.atomic():
         meeting = locked(meeting)
         if meeting.status != Meeting.Status.SCHEDULED:
             raise InvalidTransition(_("The record of this meeting is already open."))
+        if not meeting.has_started:
+            raise InvalidTransition(
+                _("The record opens when the meeting starts, at %(time)s on %(date)s.")
+                % {"time": meeting.start_time.strftime("%H:%M"), "date": meeting.date.strftime("%d/%m/%Y")}
+            )
         if meeting.session is not None and meeting.session.status != Session.Status.DISTRIBUTED:
             raise InvalidTransition(
                 _(
@@ -47,6 +60,15 @@ def open_record(*, actor: Any, meeting: Meeting) -> Meeting:
                     "(it is “%(status)s”)."
                 )
                 % {"status": meeting.session.get_status_display()}
+            )
+        # Asked last, so a confirmation is asked only when nothing else stands in the way.
+        if meeting.notice_id is None and not confirmed_without_notice:
+            raise NoticeMissing(
+                _(
+                    "No notice (TB) was issued for this meeting: the members were not told its time, "
+                    "place and agenda through the application. Confirm that it is held without one."
+                ),
+                field="confirmed_without_notice",
             )
         rows = []
         for membership in cell_roster(meeting.cell, meeting.date):

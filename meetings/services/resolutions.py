@@ -113,7 +113,9 @@ def save_resolution(
 def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = None) -> Resolution:
     """Number and issue the resolution (NQ or KL, numbered per term), after the final text is approved.
 
-    The members receive it with the final text for study; the Đảng ủy sees it on its pages."""
+    The members receive it with the final text for study; the Đảng ủy sees it on its pages.
+    ``issued_on`` (today by default) is for records of meetings already past; it cannot come before
+    the meeting."""
     from meetings.documents import resolution_frame
 
     require(actor, "resolution.issue", meeting)
@@ -145,6 +147,12 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
             raise DomainError(_("Write section I: the results and shortcomings."))
         if resolution.kind == Resolution.Kind.RESOLUTION and not resolution.tasks.exists():
             raise DomainError(_("Section II needs at least one task with its owners and deadline."))
+        if (issued_on or timezone.localdate()) < meeting.date:
+            raise DomainError(
+                _("A resolution is issued on or after the day of its meeting (%(date)s).")
+                % {"date": meeting.date.strftime("%d/%m/%Y")},
+                field="issued_on",
+            )
         document = issue_document(
             actor=actor,
             organization=meeting.cell,

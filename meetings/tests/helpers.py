@@ -3,8 +3,10 @@ held (everyone present, the vote, approved minutes), the final text approved, a 
 and the text of a document frame."""
 
 import unicodedata
-from datetime import time, timedelta
+from contextlib import nullcontext
+from datetime import datetime, time, timedelta
 
+import time_machine
 from django.utils import timezone
 
 from drafts import services as drafts
@@ -27,19 +29,31 @@ def reload(meeting: Meeting) -> Meeting:
     return Meeting.objects.get(pk=meeting.pk)
 
 
+def yesterday():
+    return timezone.localdate() - timedelta(days=1)
+
+
+def on_day(day, hour=9):
+    """The clock moved to ``hour`` o'clock (local time) on ``day``, for a step that happened then: the
+    services stamp what they do with the time they run."""
+    moment = datetime.combine(day, time(hour), tzinfo=timezone.get_default_timezone())
+    return time_machine.travel(moment, tick=True)
+
+
 def open_meeting(world, *, day=None, kind=Meeting.Kind.REGULAR, session=None, cell=None, actor=None):
-    """Plan a meeting and open its record (the attendance list is made from the roster on ``day``)."""
+    """Plan a meeting held at 14:00 on ``day`` (yesterday by default, so it is over) and open its record
+    (the attendance list is made from the roster on ``day``), confirming that it had no notice."""
     actor = actor or world.secretary
     meeting = services.create_meeting(
         actor=actor,
         cell=cell or world.cell,
         kind=kind,
-        date=day or timezone.localdate(),
+        date=day or yesterday(),
         start_time=time(14, 0),
         place=PLACE,
         session=session,
     )
-    return services.open_record(actor=actor, meeting=meeting)
+    return services.open_record(actor=actor, meeting=meeting, confirmed_without_notice=True)
 
 
 def attendance_of(meeting: Meeting, member: Member) -> Attendance:
@@ -102,14 +116,17 @@ def finalize(world, session):
 
 
 def distributed_session(world, plan, title, day):
-    """Another session of the plan, its draft approved and sent to the members."""
-    session = planning.add_session(
-        actor=world.secretary, plan=plan, quarter=(day.month - 1) // 3 + 1, title=title, planned_date=day
-    )
-    planning.assign_presenters(actor=world.secretary, session=session, members=[member_of(world.member)])
-    drafts.add_version(actor=world.member, session=session, text=TEXT)
-    drafts.submit_draft(actor=world.member, session=session)
-    drafts.approve_draft(actor=world.secretary, session=session)
+    """Another session of the plan on ``day``, its draft approved and sent to the members a week before
+    (or now, for a session still to come)."""
+    week_before = day - timedelta(days=7)
+    with on_day(week_before) if week_before < timezone.localdate() else nullcontext():
+        session = planning.add_session(
+            actor=world.secretary, plan=plan, quarter=(day.month - 1) // 3 + 1, title=title, planned_date=day
+        )
+        planning.assign_presenters(actor=world.secretary, session=session, members=[member_of(world.member)])
+        drafts.add_version(actor=world.member, session=session, text=TEXT)
+        drafts.submit_draft(actor=world.member, session=session)
+        drafts.approve_draft(actor=world.secretary, session=session)
     session.refresh_from_db()
     assert session.status == Session.Status.DISTRIBUTED
     return session

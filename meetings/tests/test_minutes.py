@@ -4,6 +4,7 @@ and a correction needs a reason and adds a version, the old one kept."""
 import copy
 
 import pytest
+from django.utils import translation
 
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.models import AuditEntry
@@ -278,3 +279,30 @@ def test_a_correction_needs_a_reason_and_adds_version_2_keeping_version_1(world,
     assert all(e.actor == world.secretary for e in approved)
     correcting = entries.get(action="meetings.minutes.correcting")
     assert correcting.data["reason"] == "Ghi sai giờ kết thúc" and correcting.actor == world.secretary
+
+
+# --- Not before the meeting has ended --------------------------------------------------------------
+
+
+def test_the_minutes_are_approved_once_the_meeting_has_ended(world, regular):
+    """The meeting began at 07:30 and it is 09:00: an end time still to come is refused, with the way out."""
+    services.mark_all_present(actor=world.secretary, meeting=regular)
+    services.save_field(
+        actor=world.secretary,
+        meeting=regular,
+        name="minutes_secretary",
+        value=str(member_of(world.deputy).pk),
+    )
+    services.save_field(actor=world.secretary, meeting=regular, name="end_time", value="10:00")
+    problems = services.minutes_problems(reload(regular))
+    assert len(problems) == 1 and "10:00" in problems[0]
+    with pytest.raises(DomainError, match="10:00") as refused:
+        services.approve_minutes(actor=world.secretary, meeting=regular)
+    with translation.override("vi"):
+        assert "biên bản được thông qua sau thời điểm đó" in str(refused.value.message)
+    assert reload(regular).status == Meeting.Status.IN_PROGRESS
+    assert not MinutesVersion.objects.filter(meeting=regular).exists()
+    assert not IssuedDocument.objects.filter(doc_type="BB").exists()
+
+    services.save_field(actor=world.secretary, meeting=regular, name="end_time", value="08:55")
+    assert services.approve_minutes(actor=world.secretary, meeting=regular).number == 1

@@ -3,6 +3,7 @@
 from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from core.errors import InvalidTransition, PermissionDenied
@@ -59,9 +60,10 @@ def test_the_notice_is_numbered_tb_and_reaches_every_member_of_the_cell(world):
         place="Phòng họp Khoa",
     )
     assert services.issue_notice(actor=world.secretary, meeting=second).symbol == "02-TB/CB"
-    services.open_record(actor=world.secretary, meeting=meeting)
+    with time_machine.travel(meeting.starts_at, tick=True):  # a week later, the meeting starts
+        services.open_record(actor=world.secretary, meeting=meeting)
     count = Notification.objects.count()
-    third = open_meeting(world, day=day + timedelta(days=60))
+    third = open_meeting(world, day=day - timedelta(days=14))
     with pytest.raises(InvalidTransition):
         services.issue_notice(actor=world.secretary, meeting=third)
     assert Notification.objects.count() == count

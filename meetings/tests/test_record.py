@@ -3,11 +3,13 @@ is saved once, a field changed meanwhile is reported, who may write the record, 
 audit log keeps (a changed attendance status, the chair and the minutes secretary named)."""
 
 import uuid
-from datetime import date
+from datetime import date, time, timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone, translation
 
-from core.errors import DomainError, PermissionDenied
+from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.models import AuditEntry
 from meetings import services
 from meetings.models import Attendance, Meeting, Speech
@@ -112,6 +114,59 @@ def test_only_the_named_minutes_secretary_writes_the_record_besides_the_secretar
     with pytest.raises(PermissionDenied):
         services.approve_minutes(actor=world.member, meeting=regular)
     assert reload(regular).guests == "Đồng chí Hải"
+
+
+# --- When the record opens ---------------------------------------------------------------------------
+
+
+def _planned(world, day, start):
+    return services.create_meeting(
+        actor=world.secretary,
+        cell=world.cell,
+        kind=Meeting.Kind.REGULAR,
+        date=day,
+        start_time=start,
+        place="Phòng họp Khoa",
+    )
+
+
+def test_the_record_opens_when_the_meeting_starts_and_a_past_meeting_can_be_recorded_later(world):
+    later_today = _planned(world, timezone.localdate(), time(14, 0))  # it is 09:00
+    with pytest.raises(InvalidTransition, match="14:00") as refused:
+        services.open_record(actor=world.secretary, meeting=later_today, confirmed_without_notice=True)
+    with translation.override("vi"):
+        assert "Biên bản được mở khi cuộc họp bắt đầu, lúc 14:00" in str(refused.value.message)
+    assert reload(later_today).status == Meeting.Status.SCHEDULED
+    assert not Attendance.objects.filter(meeting=later_today).exists()
+
+    with time_machine.travel(later_today.starts_at, tick=True):
+        services.open_record(actor=world.secretary, meeting=later_today, confirmed_without_notice=True)
+    assert reload(later_today).status == Meeting.Status.IN_PROGRESS
+
+    # Back-dated: the record of a meeting held last month is written now.
+    past = _planned(world, timezone.localdate() - timedelta(days=30), time(14, 0))
+    services.open_record(actor=world.secretary, meeting=past, confirmed_without_notice=True)
+    assert reload(past).status == Meeting.Status.IN_PROGRESS
+
+
+def test_a_meeting_without_a_notice_is_opened_only_when_the_secretary_confirms_it(world):
+    without = _planned(world, timezone.localdate(), time(7, 30))
+    with pytest.raises(services.NoticeMissing) as refused:
+        services.open_record(actor=world.secretary, meeting=without)
+    assert refused.value.field == "confirmed_without_notice"
+    with translation.override("vi"):
+        assert "Cuộc họp này chưa có thông báo (TB)" in str(refused.value.message)
+    assert reload(without).status == Meeting.Status.SCHEDULED
+    assert not Attendance.objects.filter(meeting=without).exists()
+    services.open_record(actor=world.secretary, meeting=without, confirmed_without_notice=True)
+    assert reload(without).status == Meeting.Status.IN_PROGRESS
+
+    announced = _planned(world, timezone.localdate() - timedelta(days=1), time(7, 30))
+    services.issue_notice(
+        actor=world.secretary, meeting=announced, issued_on=announced.date - timedelta(days=7)
+    )
+    services.open_record(actor=world.secretary, meeting=announced)
+    assert reload(announced).status == Meeting.Status.IN_PROGRESS
 
 
 # --- What the open record's audit keeps (docs/architecture.md, "What is audited") -----------------

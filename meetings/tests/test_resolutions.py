@@ -109,7 +109,7 @@ def test_two_sessions_get_01_NQ_then_02_NQ(world, held):
         world,
         first_session.plan,
         "Chi bộ lãnh đạo Khoa nâng cao năng lực giảng dạy",
-        near_day(first_session, 3),
+        near_day(first_session, -3),
     )
     second = open_meeting(
         world, kind=Meeting.Kind.THEMATIC, session=second_session, day=second_session.planned_date
@@ -168,6 +168,24 @@ def test_tasks_are_followed_up_by_their_owners_until_done(world, held):
     assert selectors.my_tasks(world.member) == [] and selectors.my_tasks(world.deputy) == []
 
 
+def test_a_resolution_is_not_dated_before_its_meeting(world, held):
+    finalize(world, held.session)
+    save_resolution(world, held, [one_task(world)])
+    with pytest.raises(DomainError, match=held.date.strftime("%d/%m/%Y")) as refused:
+        services.issue_resolution(
+            actor=world.secretary, meeting=held, issued_on=held.date - timedelta(days=1)
+        )
+    assert refused.value.field == "issued_on"
+    with translation.override("vi"):
+        assert "Nghị quyết được ban hành từ ngày họp" in str(refused.value.message)
+    assert not Resolution.objects.get(meeting=held).is_issued
+    assert not IssuedDocument.objects.filter(doc_type="NQ").exists()
+    assert Session.objects.get(pk=held.session_id).status == Session.Status.FINAL_APPROVED
+
+    resolution = services.issue_resolution(actor=world.secretary, meeting=held, issued_on=held.date)
+    assert resolution.document.issued_on == held.date
+
+
 # --- Numbers taken at the same moment ------------------------------------------------------------
 
 postgresql_only = pytest.mark.skipif(
@@ -179,7 +197,7 @@ postgresql_only = pytest.mark.skipif(
 @pytest.mark.django_db(transaction=True)
 def test_resolutions_of_different_sessions_issued_at_the_same_moment_get_distinct_numbers(world):
     workers = 4
-    day = timezone.localdate() + timedelta(days=14)
+    day = timezone.localdate() - timedelta(days=14)
     plan = planning.create_plan(actor=world.secretary, cell=world.cell, year=day.year)
     meetings = []
     for index in range(workers):
