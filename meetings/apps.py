@@ -24,6 +24,14 @@ class MeetingsConfig(AppConfig):
                 "meetings.notice.issued": _("%(actor)s issued the meeting notice %(symbol)s."),
                 "meetings.record.opened": _("%(actor)s opened the record with %(count)s members to mark."),
                 "meetings.attendance.all_present": _("%(actor)s marked %(count)s members present."),
+                "meetings.attendance.changed": _(
+                    "%(actor)s changed the attendance of %(member)s from “%(old)s” to “%(new)s”."
+                ),
+                "meetings.role.named": _("%(actor)s named %(member)s %(role)s of the meeting."),
+                "meetings.role.changed": _(
+                    "%(actor)s named %(member)s %(role)s of the meeting in place of %(previous)s."
+                ),
+                "meetings.role.removed": _("%(actor)s removed %(previous)s as %(role)s of the meeting."),
                 "meetings.vote.recorded": _(
                     "%(actor)s recorded the vote: %(for)s for, of an adjusted total of %(total)s "
                     "(%(needed)s needed)."

@@ -49,7 +49,7 @@ TASKS = (
     ("Tổ chức giờ giảng mẫu áp dụng nội dung chuyên đề", "Võ Thị Hồng Nhung", 60),
     ("Biên soạn tài liệu tham khảo cho học viên", "Tôn Nữ Minh Châu", 90),
 )
-# (month, member, status, reason) changes to "everyone present" at the regular meetings.
+# (month, member, status, reason): the exceptions to "everyone present" at the regular meetings.
 REGULAR_ABSENCES = {
     2: [("Tôn Nữ Minh Châu", "absent_excused", "Đi công tác tại Lào")],
     4: [("Trần Quốc Bảo", "late", "")],
@@ -60,13 +60,15 @@ REGULAR_ABSENCES = {
 
 
 def _mark(meeting: Meeting, demo: Demo, changes: list[tuple[str, str, str]]) -> None:
-    services.mark_all_present(actor=None, meeting=meeting)
+    """Take the attendance as the minutes secretary does: the exceptions first, then everyone else
+    present (so no mark is changed: changing one is audited)."""
     for name, status, reason in changes:
         member = demo.members[name]
         if meeting.attendances.filter(member=member).exists():
             services.set_attendance(
                 actor=None, meeting=meeting, member_id=member.pk, status=status, reason=reason
             )
+    services.mark_all_present(actor=None, meeting=meeting)
 
 
 def _close(meeting: Meeting, demo: Demo, end: str, approved_on: date) -> None:
@@ -95,7 +97,8 @@ def _regular(demo: Demo, cell: object, day: date) -> None:
         start_time=time(7, 30),
         place="Phòng họp Khoa Xây dựng Đảng",
     )
-    services.open_record(actor=None, meeting=meeting)
+    # The monthly meeting keeps its usual day and is announced at the previous one: no notice.
+    services.open_record(actor=None, meeting=meeting, confirmed_without_notice=True)
     _mark(meeting, demo, REGULAR_ABSENCES.get(day.month, []))
     services.save_field(
         actor=None,
@@ -117,7 +120,7 @@ def _other_regular(cell: Any, day: date, seed: int) -> None:
         start_time=time(7, 30),
         place="Phòng họp " + cell.name.removeprefix("Chi bộ "),
     )
-    services.open_record(actor=None, meeting=meeting)
+    services.open_record(actor=None, meeting=meeting, confirmed_without_notice=True)
     rows = list(meeting.attendances.filter(status="").order_by("member__full_name"))
     if rows and (day.month + seed) % 3:
         absent = rows[(day.month * (seed + 2)) % len(rows)]

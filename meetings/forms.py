@@ -53,6 +53,16 @@ class VoteForm(forms.Form):
     other = forms.IntegerField(label=_("Other opinion"), min_value=0, required=False)
 
 
+class OpenRecordForm(forms.Form):
+    """Opening the record; a meeting without a notice needs the box ticked (the confirm step)."""
+
+    confirmed_without_notice = forms.BooleanField(
+        label=_("The members were told of this meeting another way: open the record without a notice."),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"required": True}),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -12,11 +12,13 @@ tasks (:class:`ResolutionTask`) are followed up until done.
 """
 
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -148,6 +150,27 @@ class Meeting(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def starts_at(self) -> datetime:
+        """The start as a moment: the date and start time are the cell's local time (the site's zone)."""
+        return timezone.make_aware(
+            datetime.combine(self.date, self.start_time), timezone.get_default_timezone()
+        )
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """The recorded end as a moment (None until the end time is recorded)."""
+        if self.end_time is None:
+            return None
+        return timezone.make_aware(
+            datetime.combine(self.date, self.end_time), timezone.get_default_timezone()
+        )
+
+    @property
+    def has_started(self) -> bool:
+        """Whether the meeting's start has come (its record may be opened)."""
+        return timezone.now() >= self.starts_at
 
     @property
     def minutes_held(self) -> int | None:

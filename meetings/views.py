@@ -35,6 +35,7 @@ from documents.render import export
 from meetings import documents, permissions, selectors, services
 from meetings.forms import (
     MeetingForm,
+    OpenRecordForm,
     ReasonForm,
     ResolutionForm,
     SpeechForm,
@@ -199,16 +200,27 @@ def notice_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @require_POST
 def open_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the record. A meeting without a notice answers with the confirm step (a page with a box to
+    tick, which posts here again); any other refusal goes back to the meeting page with its reason."""
     meeting = _meeting(request, pk)
     deny_unless(request.user, "meeting.record", meeting)
-    if submit_and_report(
-        request,
-        action_form(),
-        lambda data: services.open_record(actor=request.user, meeting=meeting),
-        _("The record is open. Mark the attendance first."),
-    ):
-        return _back(meeting)
-    return redirect("meetings:detail", meeting.pk)
+    form = OpenRecordForm(request.POST)
+    confirmed = form.is_valid() and form.cleaned_data["confirmed_without_notice"]
+    try:
+        services.open_record(actor=request.user, meeting=meeting, confirmed_without_notice=confirmed)
+    except services.NoticeMissing as missing:
+        context = {
+            "meeting": meeting,
+            "form": form,
+            "missing": missing.message,
+            "manages": permissions.can(request.user, "meeting.manage", meeting),
+        }
+        return render(request, "meetings/open.html", context)
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("meetings:detail", meeting.pk)
+    messages.success(request, _("The record is open. Mark the attendance first."))
+    return _back(meeting)
 
 
 # --- Meeting mode -----------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def session_at(world: World, stage: str) -> Any:
 
 
 def regular_meeting(world: World, stage: str) -> Any:
-    """A regular monthly meeting of world.cell today brought to ``stage``: "scheduled", "noticed",
+    """A regular monthly meeting of world.cell yesterday brought to ``stage``: "scheduled", "noticed",
     "open", "marked" (everyone present), "voted", "ready" (the minutes can be approved) or
     "approved"."""
     from meetings import services as meetings
@@ -118,7 +118,7 @@ def regular_meeting(world: World, stage: str) -> Any:
         actor=None,
         cell=world.cell,
         kind="regular",
-        date=timezone.localdate(),
+        date=timezone.localdate() - timedelta(days=1),
         start_time=time(7, 30),
         place="Phòng họp Khoa",
     )
@@ -127,7 +127,7 @@ def regular_meeting(world: World, stage: str) -> Any:
     if stage == "noticed":
         meetings.issue_notice(actor=None, meeting=meeting)
         return meeting
-    meetings.open_record(actor=None, meeting=meeting)
+    meetings.open_record(actor=None, meeting=meeting, confirmed_without_notice=True)
     if stage == "open":
         return meeting
     meetings.mark_all_present(actor=None, meeting=meeting)
@@ -164,12 +164,12 @@ def thematic_meeting(world: World, stage: str) -> Any:
         actor=None,
         cell=world.cell,
         kind="thematic",
-        date=session.planned_date,
+        date=timezone.localdate() - timedelta(days=1),
         start_time=time(14, 0),
         place="Phòng họp Khoa",
         session=session,
     )
-    meetings.open_record(actor=None, meeting=meeting)
+    meetings.open_record(actor=None, meeting=meeting, confirmed_without_notice=True)
     meetings.mark_all_present(actor=None, meeting=meeting)
     presenter = record(world.member)
     for name, value in (

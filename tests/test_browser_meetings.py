@@ -11,9 +11,12 @@ her task on her phone.
 """
 
 import re
+from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -36,10 +39,14 @@ SECOND_TASK = "Báo cáo kết quả thực hiện với Đảng ủy"
 
 
 @pytest.fixture
-def demo(transactional_db: Any, live_server: Any, settings: Any) -> Meeting:
+def demo(transactional_db: Any, live_server: Any, settings: Any) -> Iterator[Meeting]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert load_demo(add_plans, add_drafts, add_meetings)
-    return Meeting.objects.get(status=Meeting.Status.SCHEDULED)
+    meeting = Meeting.objects.get(status=Meeting.Status.SCHEDULED)
+    # The journey happens on the meeting's day as it ends: a record opens once its meeting has
+    # started (14:00), and the minutes are approved once it has ended (16:05, typed below).
+    with time_machine.travel(meeting.starts_at + timedelta(hours=2, minutes=10), tick=True):
+        yield meeting
 
 
 @pytest.fixture

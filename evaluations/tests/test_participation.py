@@ -37,7 +37,7 @@ def meeting_on(world, day: date, marks: dict[Member, str], speakers=()) -> Meeti
         start_time=time(7, 30),
         place="Phòng họp",
     )
-    meetings.open_record(actor=world.secretary, meeting=meeting)
+    meetings.open_record(actor=world.secretary, meeting=meeting, confirmed_without_notice=True)
     for who, status in marks.items():
         meetings.set_attendance(
             actor=world.secretary, meeting=meeting, member_id=who.pk, status=status, reason="Công tác"

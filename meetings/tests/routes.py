@@ -95,6 +95,7 @@ ROUTES = [
         MANAGES_MEETING,
         "POST",
         kwargs=meeting_at("scheduled"),
+        data=lambda w: {"confirmed_without_notice": "on"},
         changes_state=True,
     ),
     Route("meetings:record", "open", MANAGES_MEETING, kwargs=meeting_at("open")),

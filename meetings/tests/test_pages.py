@@ -150,6 +150,71 @@ def test_marking_someone_outside_the_cell_is_refused(secretary_client, world, me
     assert not meeting.attendances.filter(member=outsider).exists()
 
 
+def test_the_meeting_page_tells_a_changed_mark_and_the_people_named_as_sentences(
+    secretary_client, world, regular
+):
+    client = secretary_client
+    mai, hoa = _member(world.probationary), _member(world.deputy)
+    client.post(reverse("meetings:all_present", args=[regular.pk]))
+    client.post(
+        reverse("meetings:attendance", args=[regular.pk]),
+        {f"status-{mai.pk}": "absent_excused", f"reason-{mai.pk}": "Ốm"},
+    )
+    client.post(reverse("meetings:save_field", args=[regular.pk]), {"minutes_secretary": hoa.pk})
+    html = client.get(reverse("meetings:detail", args=[regular.pk])).content.decode()
+    assert "đã sửa điểm danh của Phạm Thị Mai từ “Có mặt” thành “Vắng có lý do”." in html
+    assert "đã cử Trần Thị Hoa làm thư ký cuộc họp." in html
+
+
+def _planned(world, day, start):
+    from meetings import services
+
+    return services.create_meeting(
+        actor=world.secretary, cell=world.cell, kind="regular", date=day, start_time=start, place="Phòng họp"
+    )
+
+
+def test_before_its_start_the_meeting_page_says_when_the_record_opens(secretary_client, world):
+    from datetime import time
+
+    from django.utils import timezone
+
+    meeting = _planned(world, timezone.localdate(), time(14, 0))  # it is 09:00
+    page = secretary_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "Biên bản được mở khi cuộc họp bắt đầu, lúc 14:00" in page
+    assert reverse("meetings:open", args=[meeting.pk]) not in page
+    answer = secretary_client.post(reverse("meetings:open", args=[meeting.pk]), follow=True)
+    assert "Biên bản được mở khi cuộc họp bắt đầu" in answer.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+
+
+def test_opening_a_meeting_without_a_notice_asks_to_confirm_on_a_page_of_its_own(secretary_client, world):
+    from datetime import time
+
+    from django.utils import timezone
+
+    meeting = _planned(world, timezone.localdate(), time(7, 30))
+    url = reverse("meetings:open", args=[meeting.pk])
+    page = secretary_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert f'action="{url}"' in page
+
+    # The button sends no confirmation: the answer is the confirm step, naming what is missing.
+    for data in ({}, {"confirmed_without_notice": ""}):
+        answer = secretary_client.post(url, data)
+        html = answer.content.decode()
+        assert answer.status_code == 200
+        assert "Cuộc họp này chưa có thông báo (TB)" in html
+        assert 'name="confirmed_without_notice"' in html and f'action="{url}"' in html
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.SCHEDULED
+
+    answer = secretary_client.post(url, {"confirmed_without_notice": "on"})
+    assert answer.status_code == 302 and answer["Location"] == reverse("meetings:record", args=[meeting.pk])
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.IN_PROGRESS
+
+
 def test_the_session_page_shows_the_cycle_and_the_next_step(secretary_client, world, meeting):
     page = secretary_client.get(reverse("planning:session", args=[meeting.session_id]))
     html = page.content.decode()
@@ -169,7 +234,7 @@ def _queries(client, url):
 @pytest.mark.new_year
 def test_the_record_and_meeting_pages_take_the_same_queries_for_a_bigger_cell(secretary_client, world):
     """Queries per page do not grow with the members, speeches and open tasks of the cell."""
-    from datetime import time
+    from datetime import time, timedelta
 
     from django.utils import timezone
 
@@ -184,11 +249,11 @@ def test_the_record_and_meeting_pages_take_the_same_queries_for_a_bigger_cell(se
             actor=world.secretary,
             cell=world.cell,
             kind="regular",
-            date=timezone.localdate(),
+            date=timezone.localdate() - timedelta(days=1),
             start_time=time(hour, 30),
             place="Phòng họp",
         )
-        services.open_record(actor=world.secretary, meeting=meeting)
+        services.open_record(actor=world.secretary, meeting=meeting, confirmed_without_notice=True)
         services.mark_all_present(actor=world.secretary, meeting=meeting)
         for row in meeting.attendances.all()[:members]:
             services.add_speech(

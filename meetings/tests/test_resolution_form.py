@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Resolution
-from meetings.tests.test_services import hold, member_of, reload
+from meetings.tests.helpers import hold, member_of, reload
 
 
 @pytest.fixture

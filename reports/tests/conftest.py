@@ -86,7 +86,7 @@ def _meeting(actor: Any, cell: Any, day: date, *, kind: str = "regular", session
         place=PLACE,
         session=session,
     )
-    return meetings.open_record(actor=actor, meeting=meeting)
+    return meetings.open_record(actor=actor, meeting=meeting, confirmed_without_notice=True)
 
 
 def _mark(actor: Any, meeting: Meeting, marks: dict[Member, tuple[str, str]]) -> None:

@@ -181,7 +181,7 @@ def _busy_cell(world, index: int) -> None:
         start_time=time(7, 30),
         place="Phòng họp",
     )
-    meetings.open_record(actor=None, meeting=meeting)
+    meetings.open_record(actor=None, meeting=meeting, confirmed_without_notice=True)
     meetings.mark_all_present(actor=None, meeting=meeting)
     for name, value in (("chair", people[0].pk), ("minutes_secretary", people[1].pk), ("end_time", "09:30")):
         meetings.save_field(actor=None, meeting=meeting, name=name, value=str(value))
