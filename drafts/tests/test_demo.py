@@ -10,13 +10,16 @@ from accounts.models import User
 from drafts import services
 from drafts.models import Comment, Distribution, DraftVersion, Review
 from planning.models import Session
+from tests.scenarios import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> None:
-    call_command("load_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):  # loaded once for the module's tests
+        call_command("load_demo", stdout=StringIO())
+        yield
 
 
 def test_there_is_a_draft_in_each_state(demo):

@@ -13,13 +13,16 @@ from meetings.demo import add_meetings
 from organizations.demo import ARTICLE_CELL, load_demo
 from planning.demo import add_plans
 from planning.models import AnnualPlan
+from tests.scenarios import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> None:
-    assert load_demo(add_plans, add_drafts, add_meetings, add_library)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):  # loaded once for the module's tests
+        assert load_demo(add_plans, add_drafts, add_meetings, add_library)
+        yield
 
 
 def test_the_article_cell_published_a_model_that_another_cell_adopted(demo, client):

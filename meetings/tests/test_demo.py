@@ -15,13 +15,16 @@ from meetings import selectors
 from meetings.models import Meeting, Resolution, ResolutionTask
 from organizations.demo import ARTICLE_CELL
 from planning.models import Session
+from tests.scenarios import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> None:
-    call_command("load_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):  # loaded once for the module's tests
+        call_command("load_demo", stdout=StringIO())
+        yield
 
 
 def test_the_cell_held_its_monthly_meetings_with_approved_minutes(demo):

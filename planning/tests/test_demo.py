@@ -12,15 +12,22 @@ from organizations.demo import ARTICLE_CELL, SCHOOL
 from organizations.models import Organization
 from planning import selectors
 from planning.models import AnnualPlan, Registration, Session
+from tests.scenarios import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    with kept_for_the_module(django_db_blocker):  # loaded once for the module's tests
+        out = StringIO()
+        call_command("load_demo", stdout=out)  # as `make run` does: organisations and plans
+        assert "Demo data loaded." in out.getvalue()
+        yield
+
+
 @pytest.fixture
-def school() -> Organization:
-    out = StringIO()
-    call_command("load_demo", stdout=out)  # as `make run` does: organisations and plans
-    assert "Demo data loaded." in out.getvalue()
+def school(loaded) -> Organization:
     return Organization.objects.get(name=SCHOOL, parent=None)
 
 
