@@ -1,9 +1,9 @@
 """World states that several apps' tests need, built through the services as the users would.
 
 Every builder takes the shared ``world`` (conftest.py) and brings one object of world.cell to a named
-stage. They make next year's plan of world.cell (dates in the future can still be postponed) and its
-session "Văn hóa Hồ Chí Minh", presented by world.member (Lê Văn Đức), so a builder is called once
-per test: two calls would make two plans for the same year.
+stage. All but ``regular_meeting`` start from next year's plan of world.cell (dates in the future can
+still be postponed) and its session "Văn hóa Hồ Chí Minh", presented by world.member (Lê Văn Đức), so
+one of them is called once per test: a second call would make a second plan for the same year.
 
 * ``plan(world, "draft" | "submitted")``;
 * ``session_at(world, stage)``: "planned", "assigned", "drafting" (one version), "two-versions",
