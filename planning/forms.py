@@ -42,6 +42,11 @@ def month_choices() -> list[tuple[Any, str]]:
 
 
 class TopicChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Words instead of Django's "---------": the topic is optional when a title is written.
+        kwargs.setdefault("empty_label", _("— Choose a topic from the catalogue —"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} — {obj.group.name}"
 
