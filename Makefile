@@ -43,7 +43,7 @@ run: $(VENV)/.installed-run messages
 PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev messages
 	mkdir -p var
-	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
+	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

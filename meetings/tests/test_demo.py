@@ -18,8 +18,9 @@ from planning.models import Session
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> None:
+@pytest.fixture(scope="module")
+def demo(module_transaction: None) -> None:
+    """Loaded once for the module's tests, which only read it."""
     call_command("load_demo", stdout=StringIO())
 
 

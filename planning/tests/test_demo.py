@@ -16,8 +16,9 @@ from planning.models import AnnualPlan, Registration, Session
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def school() -> Organization:
+@pytest.fixture(scope="module")
+def school(module_transaction: None) -> Organization:
+    """Loaded once for the module's tests, which only read it."""
     out = StringIO()
     call_command("load_demo", stdout=out)  # as `make run` does: organisations and plans
     assert "Demo data loaded." in out.getvalue()

@@ -15,8 +15,9 @@ from search.tests.conftest import found, kinds_found
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo() -> None:
+@pytest.fixture(scope="module")
+def demo(module_transaction: None) -> None:
+    """Loaded once for the module's tests, which only read it."""
     assert load_demo(add_plans, add_drafts, add_meetings, add_search)
 
 
