@@ -38,12 +38,12 @@ run: $(VENV)/.installed-run messages
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # One pytest process per core (pytest-xdist), each with its own test database (var/test.sqlite3_gw0...,
-# test_<name>_gw0... on PostgreSQL); the 15 slowest tests are listed at the end. PYTEST_WORKERS=0 runs
-# the suite in this process.
+# test_<name>_gw0... on PostgreSQL), each taking whole modules (a module's shared data is built once);
+# the 15 slowest tests are listed at the end. PYTEST_WORKERS=0 runs the suite in this process.
 PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev messages
 	mkdir -p var
-	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
+	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -81,15 +81,45 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
             call_command("flush", database=alias, interactive=False, verbosity=0)
 
 
+def _fast_and_quiet_settings() -> dict[str, Any]:
+    from django.conf import settings
+
+    return {
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LANGUAGE_CODE": "vi",
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.LANGUAGE_CODE = "vi"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+    for name, value in _fast_and_quiet_settings().items():
+        setattr(settings, name, value)
+
+
+# --- Data shared by a module's tests -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Lets a module's tests share data built once (STYLE.md "Tests are cheap to run").
+
+    A module-scoped fixture that requests this one writes its data in a transaction that stays open
+    until the module's last test and is then rolled back; each test still runs in its own savepoint
+    inside it, so what a test changes the next does not see. Every test of the module sees the data,
+    whether it asks for it or not: use it only in modules whose every test does, and never with
+    transactional tests (they empty the tables). The data is built with the tests' settings. ``make
+    test`` hands pytest-xdist whole modules (``--dist loadscope``), so each module builds it once."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    with override_settings(**_fast_and_quiet_settings()), django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @dataclass

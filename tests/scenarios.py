@@ -19,8 +19,6 @@ one of them is called once per test: a second call would make a second plan for 
 """
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -253,24 +251,3 @@ def model_session(world: World, stage: str) -> Any:
         return model
     assert stage == "published", stage
     return services.publish_model(actor=None, model=model)
-
-
-# --- Data built once for a whole test module -------------------------------------------------------
-
-
-@contextmanager
-def kept_for_the_module(django_db_blocker: Any) -> Iterator[None]:
-    """Open a transaction for a module-scoped fixture (the demo, say) and roll it back after the
-    module's last test. Each test (plain ``django_db``) runs in a savepoint inside it, so it reads the
-    data without building it again and changes nothing for the next. Under pytest-xdist each worker
-    that runs one of the module's tests builds it once."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)

@@ -13,16 +13,14 @@ from meetings.demo import add_meetings
 from organizations.demo import ARTICLE_CELL, load_demo
 from planning.demo import add_plans
 from planning.models import AnnualPlan
-from tests.scenarios import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):  # loaded once for the module's tests
-        assert load_demo(add_plans, add_drafts, add_meetings, add_library)
-        yield
+def demo(module_transaction: None) -> None:
+    """Loaded once for the module's tests, which only read it."""
+    assert load_demo(add_plans, add_drafts, add_meetings, add_library)
 
 
 def test_the_article_cell_published_a_model_that_another_cell_adopted(demo, client):

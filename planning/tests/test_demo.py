@@ -12,22 +12,16 @@ from organizations.demo import ARTICLE_CELL, SCHOOL
 from organizations.models import Organization
 from planning import selectors
 from planning.models import AnnualPlan, Registration, Session
-from tests.scenarios import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def loaded(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):  # loaded once for the module's tests
-        out = StringIO()
-        call_command("load_demo", stdout=out)  # as `make run` does: organisations and plans
-        assert "Demo data loaded." in out.getvalue()
-        yield
-
-
-@pytest.fixture
-def school(loaded) -> Organization:
+def school(module_transaction: None) -> Organization:
+    """Loaded once for the module's tests, which only read it."""
+    out = StringIO()
+    call_command("load_demo", stdout=out)  # as `make run` does: organisations and plans
+    assert "Demo data loaded." in out.getvalue()
     return Organization.objects.get(name=SCHOOL, parent=None)
 
 
@@ -70,7 +64,7 @@ def test_this_years_plans_show_every_state_and_a_late_cell(school):
 
 def test_the_demo_member_presents_an_upcoming_session_and_a_registration_awaits_the_secretary(client, school):
     client.force_login(User.objects.get(username="dangvien"))
-    home = client.get(reverse("home:home")).content.decode()
+    home = client.get(reverse("core:home")).content.decode()
     upcoming = Session.objects.get(
         presenters__user__username="dangvien", planned_date__gte=timezone.localdate()
     )
@@ -79,7 +73,7 @@ def test_the_demo_member_presents_an_upcoming_session_and_a_registration_awaits_
         status=Registration.Status.PENDING, member__user__username="duby"
     ).exists()
     client.force_login(User.objects.get(username="bithu"))
-    assert "Trương Thị Ngọc Ánh" in client.get(reverse("home:home")).content.decode()
+    assert "Trương Thị Ngọc Ánh" in client.get(reverse("core:home")).content.decode()
 
 
 def test_the_oversight_page_reads_for_the_officer(client, school):

@@ -11,16 +11,14 @@ from planning.demo import add_plans
 from search.demo import add_search
 from search.models import SearchEntry
 from search.tests.conftest import found, kinds_found
-from tests.scenarios import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with kept_for_the_module(django_db_blocker):  # loaded once for the module's tests
-        assert load_demo(add_plans, add_drafts, add_meetings, add_search)
-        yield
+def demo(module_transaction: None) -> None:
+    """Loaded once for the module's tests, which only read it."""
+    assert load_demo(add_plans, add_drafts, add_meetings, add_search)
 
 
 def test_the_article_topic_is_found_without_accents(demo):
