@@ -264,17 +264,28 @@ def approve_draft(
             session, "distribute", actor=actor, data={"number": version.number, "count": len(recipients)}
         )
         due_date = comments_due(session)
-        due = due_date.strftime("%d/%m/%Y") if due_date else "—"
-        notify_members(
-            members=[m for m in recipients if m.pk not in presenters],
-            title=site_text(_("Draft for study: %(title)s"), {"title": session.title}),
-            body=site_text(
+        body = (
+            site_text(
                 _(
                     "The approved draft of the thematic session “%(title)s” is ready for you to read. "
                     "Please send your comments by %(due)s."
                 ),
-                {"title": session.title, "due": due},
-            ),
+                {"title": session.title, "due": due_date.strftime("%d/%m/%Y")},
+            )
+            if due_date
+            # A session not dated yet has no deadline to name (it was "by —.").
+            else site_text(
+                _(
+                    "The approved draft of the thematic session “%(title)s” is ready for you to read. "
+                    "Please send your comments before the meeting."
+                ),
+                {"title": session.title},
+            )
+        )
+        notify_members(
+            members=[m for m in recipients if m.pk not in presenters],
+            title=site_text(_("Draft for study: %(title)s"), {"title": session.title}),
+            body=body,
             url=reverse("drafts:read", args=[session.pk]),
         )
     return DistributionResult(distribution, len(recipients), late)

@@ -159,3 +159,13 @@ def test_distribution_emails_go_out_after_commit(world, session, django_capture_
     assert (
         world.probationary.email in addresses and world.member.email not in addresses
     )  # not to the presenter
+
+
+def test_a_session_without_a_date_asks_for_comments_before_the_meeting_not_by_a_dash(world, session):
+    Session.objects.filter(pk=session.pk).update(planned_date=None)
+    session.refresh_from_db()
+    services.add_version(actor=world.member, session=session, text="Đoạn một.\n\nĐoạn hai.")
+    services.submit_draft(actor=world.member, session=session)
+    services.approve_draft(actor=world.secretary, session=session)
+    notice = Notification.objects.get(recipient=world.probationary, title__startswith="Dự thảo")
+    assert "trước buổi sinh hoạt" in notice.body and "—" not in notice.body
