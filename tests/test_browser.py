@@ -8,40 +8,22 @@ Screenshots of the cell page at 360 px and 1280 px are written to ``var/screensh
 """
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 from playwright.sync_api import Locator, Page, expect
 
 from accounts.forms import LoginForm
 from conftest import World
 from organizations.models import Member, Membership, Position
+from tests.browser import PASSWORD, assert_no_horizontal_scroll, save_screenshot, url, vi
 from tests.factories import ExemptionFactory, MembershipFactory, member_in
-
-PASSWORD = "chuyende-test"  # tests.factories.UserFactory
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-PHONE_WIDTH = 360
 
 # world.cell's people, as the cell page lists them.
 CELL_PEOPLE = ("Nguyễn Văn Bình", "Trần Thị Hoa", "Lê Văn Đức", "Phạm Thị Mai")
 EXEMPTED = "Đặng Văn Sơn"
 ATTACHED = "Võ Văn Khánh"  # world.other_member, attached here temporarily
-
-
-def vi(message: str | Promise) -> str:
-    """``message`` as the Vietnamese catalogue renders it; the catalogue must translate it."""
-    lazy = message if isinstance(message, Promise) else gettext_lazy(message)
-    with translation.override("en"):
-        source = str(lazy)
-    with translation.override("vi"):
-        text = str(lazy)
-    assert text != source, f"no Vietnamese for {source!r} in locale/vi (or run `make messages`)"
-    return text
 
 
 # --- Data for the live server ------------------------------------------------------------------
@@ -59,10 +41,6 @@ def live_world(transactional_db: None, live_server: Any, world: World) -> World:
         kind=Membership.Kind.TEMPORARY,
     )
     return world
-
-
-def url(live_server: Any, name: str, *args: Any) -> str:
-    return live_server.url + reverse(name, args=args)
 
 
 def sign_in(page: Page, live_server: Any, login: str, password: str = PASSWORD) -> None:
@@ -87,12 +65,6 @@ def sign_out(page: Page) -> None:
     open_menu(page).locator(f"form[action='{reverse('accounts:logout')}'] button").click()
 
 
-def assert_no_horizontal_scroll(page: Page, width: int = PHONE_WIDTH) -> None:
-    page.wait_for_load_state("load")  # measured with the stylesheet applied
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{page.url} is {scroll_width} px wide at {width} px"
-
-
 def person(page: Page, name: str) -> Locator:
     """The roster row of one person on the cell page."""
     return page.locator("#roster li.person").filter(has=page.get_by_role("link", name=name, exact=True))
@@ -111,13 +83,6 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
     lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
-
-
-def save_screenshot(page: Page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 # --- Journeys ----------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ from drafts.models import Comment, DraftVersion, Reading, Response
 from organizations.models import Member
 from planning import services as planning
 from planning.models import Session
+from tests.browser import PASSWORD, assert_no_horizontal_scroll, save_screenshot, url, vi
 from tests.factories import member_in
-from tests.test_browser import PASSWORD, assert_no_horizontal_scroll, save_screenshot, url, vi
 
 TITLE = "Văn hóa Hồ Chí Minh về học tập"
 INTRO = "Văn hóa Hồ Chí Minh về học tập là tấm gương sáng cho mỗi giảng viên, đảng viên của Khoa."

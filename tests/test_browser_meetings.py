@@ -28,7 +28,7 @@ from organizations.demo import PASSWORD, load_demo
 from organizations.models import Member
 from planning.demo import add_plans
 from planning.models import Session
-from tests.test_browser import assert_no_horizontal_scroll, save_screenshot, vi
+from tests.browser import assert_no_horizontal_scroll, save_screenshot, vi
 
 MINUTES_SECRETARY = "Lê Thị Kim Oanh"
 PRESENTER = "Trần Quốc Bảo"  # the demo `dangvien`

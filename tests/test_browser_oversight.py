@@ -30,7 +30,7 @@ from planning.models import Session
 from reports.demo import add_reports
 from reports.models import Report
 from search.demo import add_search
-from tests.test_browser import assert_no_horizontal_scroll, save_screenshot, vi
+from tests.browser import assert_no_horizontal_scroll, save_screenshot, vi
 
 OTHER_CELL = "Chi bộ Khoa Lý luận cơ sở"
 

@@ -23,7 +23,7 @@ from organizations.demo import ARTICLE_CELL, PASSWORD, SCHOOL, load_demo
 from organizations.models import Organization
 from planning import services
 from planning.models import AnnualPlan
-from tests.test_browser import assert_no_horizontal_scroll, save_screenshot, vi
+from tests.browser import assert_no_horizontal_scroll, save_screenshot, vi
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 TOPICS = (
