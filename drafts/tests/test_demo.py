@@ -38,7 +38,7 @@ def test_the_draft_under_comment_has_comments_and_members_who_have_not_commented
     progress = services.progress(session)
     assert any(p.comments for p in progress) and any(not p.comments for p in progress)
     client.force_login(User.objects.get(username="duby"))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert session.title in home  # to read and comment on
     page = client.get(reverse("drafts:read", args=[session.pk])).content.decode()
     assert "Quy tắc ứng xử" in page

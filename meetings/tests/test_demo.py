@@ -4,6 +4,7 @@ approved minutes, issued resolutions with done and open tasks, and an announced 
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
@@ -56,7 +57,9 @@ def test_the_next_meeting_is_announced_and_ready_to_run(demo, client):
     meeting = Meeting.objects.get(status=Meeting.Status.SCHEDULED)
     assert meeting.notice is not None and meeting.session.status == Session.Status.DISTRIBUTED
     client.force_login(User.objects.get(username="bithu"))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     assert reverse("meetings:detail", args=[meeting.pk]) in home
-    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    with time_machine.travel(meeting.starts_at, tick=True):  # the day comes: the record can be opened
+        client.force_login(User.objects.get(username="bithu"))
+        page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert reverse("meetings:open", args=[meeting.pk]) in page

@@ -64,7 +64,7 @@ def test_this_years_plans_show_every_state_and_a_late_cell(school):
 
 def test_the_demo_member_presents_an_upcoming_session_and_a_registration_awaits_the_secretary(client, school):
     client.force_login(User.objects.get(username="dangvien"))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
     upcoming = Session.objects.get(
         presenters__user__username="dangvien", planned_date__gte=timezone.localdate()
     )
@@ -73,7 +73,7 @@ def test_the_demo_member_presents_an_upcoming_session_and_a_registration_awaits_
         status=Registration.Status.PENDING, member__user__username="duby"
     ).exists()
     client.force_login(User.objects.get(username="bithu"))
-    assert "Trương Thị Ngọc Ánh" in client.get(reverse("core:home")).content.decode()
+    assert "Trương Thị Ngọc Ánh" in client.get(reverse("home:home")).content.decode()
 
 
 def test_the_oversight_page_reads_for_the_officer(client, school):
