@@ -114,6 +114,26 @@ def quality_label(meeting: Meeting) -> str:
     return next((lv.label for lv in rubric.levels if lv.code == meeting.quality_level), meeting.quality_level)
 
 
+@dataclass
+class Shortfall:
+    """Why the meeting is not at the level its points reach: that level, and the criteria that must
+    be full for it and are not (e.g. "Khá (98 điểm)": not "Tốt" because attendance was not full)."""
+
+    level: str
+    criteria: list[str]
+
+
+def quality_shortfall(meeting: Meeting) -> Shortfall | None:
+    if not meeting.quality_level or not meeting.quality_scores:
+        return None
+    rubric = rubric_for(meeting)
+    assessment = rules.assess(rubric, meeting.quality_scores)
+    by_points = next((lv for lv in rubric.levels if assessment.score >= lv.min_points), None)
+    if by_points is None or by_points.code == meeting.quality_level or not assessment.not_full:
+        return None
+    return Shortfall(by_points.label, [c.label for c in assessment.not_full])
+
+
 def open_tasks(cell_id: int) -> QuerySet[ResolutionTask]:
     """Tasks of the cell's issued resolutions not done yet, oldest deadline first, owners loaded."""
     return (

@@ -2,6 +2,7 @@
 refused and the level kept."""
 
 import pytest
+from django.urls import reverse
 
 from core.errors import DomainError
 from meetings import rules, selectors, services
@@ -81,3 +82,20 @@ def test_points_out_of_range_or_unknown_criteria_are_refused_and_the_level_kept(
     meeting = reload(regular)
     assert (meeting.quality_score, meeting.quality_level, meeting.quality_scores) == (100, "tot", full)
     assert meeting.revision == revision
+
+
+def test_a_level_below_what_the_points_reach_says_which_criteria_kept_it_there(client, world, regular):
+    rubric = selectors.rubric_for(regular)
+    attendance = next(c for c in rubric.criteria if c.code == "attendance")
+    scores = scores_totalling(rubric, 98, short="attendance")
+    services.score_quality(actor=world.secretary, meeting=regular, scores=scores)
+    shortfall = selectors.quality_shortfall(reload(regular))
+    assert shortfall is not None and shortfall.level == "Tốt" and shortfall.criteria == [attendance.label]
+    client.force_login(world.secretary)
+    page = client.get(reverse("meetings:record", args=[regular.pk])).content.decode()
+    assert f"Chưa đạt “Tốt” vì chưa đạt điểm tối đa ở: {attendance.label}." in page
+    # A level the points themselves give needs no explanation.
+    services.score_quality(
+        actor=world.secretary, meeting=regular, scores=scores_totalling(rubric, 80, short=None)
+    )
+    assert selectors.quality_shortfall(reload(regular)) is None
