@@ -197,7 +197,10 @@ def test_language_button_switches_the_page_to_english_and_back(live_world, live_
 def test_the_top_bar_stays_readable_on_its_red_background(live_world, live_server, phone):
     sign_in(phone, live_server, live_world.secretary.username)
     bar = phone.locator("header.topbar")
-    # One row on a phone: the brand, the bell and the menu drawer, at most 56 px high.
+    # One row on a phone: the brand, the bell and the menu drawer, at most 56 px high — measured once
+    # the stylesheet applies (the desktop nav is then hidden; without it everything shows).
+    phone.wait_for_load_state("load")
+    expect(bar.locator("nav.mainnav")).to_be_hidden()
     assert bar.bounding_box()["height"] <= 56
     background = bar.evaluate("el => getComputedStyle(el).backgroundColor")
     panel = phone.locator(".drawer-panel")
