@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drafts import selectors as draft_selectors
@@ -35,9 +34,6 @@ class WorkItem:
     where: str  # whose (the cell)
     due: date | None
     url: str
-
-    def is_overdue(self, today: date) -> bool:
-        return self.due is not None and self.due < today
 
 
 def _gather(user: Any) -> list[WorkItem]:
@@ -143,8 +139,3 @@ def work_for(user: Any, request: Any = None) -> list[WorkItem]:
     if request is not None:
         request._work_items = items
     return items
-
-
-def overdue(items: list[WorkItem], today: date | None = None) -> int:
-    today = today or timezone.localdate()
-    return sum(1 for item in items if item.is_overdue(today))

@@ -227,10 +227,6 @@ def is_finished(status: str) -> bool:
     return status in FINISHED
 
 
-def is_open(status: str) -> bool:
-    return status in OPEN
-
-
 # --- Moving a session ---------------------------------------------------------------------------
 
 
