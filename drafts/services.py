@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import workkeys
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.permissions import require
@@ -209,6 +210,7 @@ def submit_draft(*, actor: Any, session: Session, expected_version: int | None =
                 _("Version %(number)s of the draft waits for your approval."), {"number": version.number}
             ),
             url=reverse("drafts:workspace", args=[session.pk]),
+            work_key=lifecycle.step_key(session, "distribute"),
         )
     return review
 
@@ -257,7 +259,6 @@ def approve_draft(
                 "late": late,
             },
         )
-        _close_approval_notices(session)
         recipients = recipients_of(session, include_exempted=include_exempted)
         presenters = permissions.presenter_ids(session)
         lifecycle.advance(
@@ -287,6 +288,7 @@ def approve_draft(
             title=site_text(_("Draft for study: %(title)s"), {"title": session.title}),
             body=body,
             url=reverse("drafts:read", args=[session.pk]),
+            work_key=workkeys.comment(session.pk),
         )
     return DistributionResult(distribution, len(recipients), late)
 
@@ -309,12 +311,12 @@ def return_draft(
         review.decided_by, review.decided_at = _user(actor), timezone.now()
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
         lifecycle.advance(session, "return_draft", actor=actor, data={"remarks": remarks})
-        _close_approval_notices(session)
         notify_members(
             members=session.presenters.all(),
             title=site_text(_("Draft returned: %(title)s"), {"title": session.title}),
             body=remarks,
             url=reverse("drafts:workspace", args=[session.pk]),
+            work_key=lifecycle.step_key(session, "submit_draft"),
         )
     return review
 
@@ -521,6 +523,7 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
                 {"number": version.number},
             ),
             url=reverse("drafts:workspace", args=[session.pk]),
+            work_key=lifecycle.step_key(session, "approve_final"),
         )
     return version
 
@@ -551,7 +554,6 @@ def approve_final(*, actor: Any, session: Session, expected_version: int | None 
         version.approved_at = now
         version.save(update_fields=["approved_at"])
         lifecycle.advance(session, "approve_final", actor=actor, data={"number": version.number})
-        _close_approval_notices(session)
         notify_members(
             members=session.presenters.all(),
             title=site_text(_("Final text approved: %(title)s"), {"title": session.title}),
@@ -577,12 +579,12 @@ def return_final(
         review.decided_by, review.decided_at = _user(actor), timezone.now()
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
         lifecycle.advance(session, "return_final", actor=actor, data={"remarks": remarks})
-        _close_approval_notices(session)
         notify_members(
             members=session.presenters.all(),
             title=site_text(_("Final text returned: %(title)s"), {"title": session.title}),
             body=remarks,
             url=reverse("drafts:workspace", args=[session.pk]),
+            work_key=lifecycle.step_key(session, "submit_final"),
         )
     return review
 
@@ -642,6 +644,7 @@ def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> i
                 {"due": due.strftime("%d/%m/%Y") if due else "—"},
             ),
             url=reverse("drafts:read", args=[session.pk]),
+            work_key=workkeys.comment(session.pk),
         )
     return len(waiting)
 
@@ -664,15 +667,6 @@ def send_due_reminders(today: date | None = None) -> int:
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _close_approval_notices(session: Session) -> None:
-    """Once someone decides, the "draft to approve" notices of the other approvers are settled."""
-    from notifications.models import Notification
-
-    Notification.objects.filter(url=reverse("drafts:workspace", args=[session.pk]), read_at=None).filter(
-        recipient__member__in=permissions.approver_ids(session)
-    ).update(read_at=timezone.now())
 
 
 def _user(actor: Any) -> Any:

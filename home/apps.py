@@ -9,3 +9,10 @@ class HomeConfig(AppConfig):
 
     name = "home"
     verbose_name = _("Home")
+
+    def ready(self) -> None:
+        from home import work
+        from notifications.services import set_open_work
+
+        # The notification list and the bell ask the work queue whether a step still waits.
+        set_open_work(work.open_keys)

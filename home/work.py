@@ -6,8 +6,9 @@ One list, gathered from the owners of each kind of step: the session's cycle fro
 comments and submit the final text, approve it, issue the resolution, evaluate), and around it the
 drafts to comment on before their deadline, the meeting records to finish, the registrations to decide,
 the plans, reports and model sessions to acknowledge or approve, and the tasks to mark done. Each item
-has a stable key (the notifications that ask for the same step carry it, see
-notifications.services.notify), its due date when a rule sets one, and the one address where it is done.
+has a stable key (core.workkeys; the notifications that ask for the same step carry it, and the
+notification list and the bell ask :func:`open_keys` whether it still waits), its due date when a rule
+sets one, and the one address where it is done.
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import workkeys
 from drafts import selectors as draft_selectors
 from drafts.rules import comments_due
 from library import selectors as library_selectors
@@ -48,7 +50,7 @@ def _gather(user: Any) -> list[WorkItem]:
             params[session.cell_id] = session.cell.effective_rule_set().params
         items.append(
             WorkItem(
-                f"session:{session.pk}:comment",
+                workkeys.comment(session.pk),
                 _("Read the draft and comment"),
                 session.title,
                 session.cell.name,
@@ -59,7 +61,7 @@ def _gather(user: Any) -> list[WorkItem]:
     for meeting in meeting_selectors.records_to_finish(user):
         items.append(
             WorkItem(
-                f"meeting:{meeting.pk}:record",
+                workkeys.meeting_record(meeting.pk),
                 _("Finish the meeting record"),
                 meeting.session.title if meeting.session else str(meeting.get_kind_display()),
                 meeting.cell.name,
@@ -70,7 +72,7 @@ def _gather(user: Any) -> list[WorkItem]:
     for registration in plan_selectors.pending_registrations(user):
         items.append(
             WorkItem(
-                f"registration:{registration.pk}:decide",
+                workkeys.registration(registration.pk),
                 _("Decide on a registration to present"),
                 f"{registration.member.full_name}: {registration.session or registration.topic}",
                 registration.cell.name,
@@ -81,7 +83,7 @@ def _gather(user: Any) -> list[WorkItem]:
     for plan in plan_selectors.plans_to_acknowledge(user):
         items.append(
             WorkItem(
-                f"plan:{plan.pk}:acknowledge",
+                workkeys.plan(plan.pk),
                 _("Acknowledge the annual plan"),
                 str(plan.year),
                 plan.cell.name,
@@ -92,7 +94,7 @@ def _gather(user: Any) -> list[WorkItem]:
     for report in report_selectors.reports_to_acknowledge(user):
         items.append(
             WorkItem(
-                f"report:{report.pk}:acknowledge",
+                workkeys.report(report.pk),
                 _("Acknowledge the report"),
                 str(report),
                 report.cell.name,
@@ -103,7 +105,7 @@ def _gather(user: Any) -> list[WorkItem]:
     for model in library_selectors.to_approve(user):
         items.append(
             WorkItem(
-                f"model:{model.pk}:approve",
+                workkeys.model_session(model.pk),
                 _("Approve the model session"),
                 model.session.title if model.session else str(model),
                 model.cell.name,
@@ -115,7 +117,7 @@ def _gather(user: Any) -> list[WorkItem]:
         meeting = task.resolution.meeting
         items.append(
             WorkItem(
-                f"task:{task.pk}:done",
+                workkeys.task(task.pk),
                 _("Mark the task done"),
                 task.description,
                 task.resolution.document.symbol if task.resolution.document else "",
@@ -139,3 +141,8 @@ def work_for(user: Any, request: Any = None) -> list[WorkItem]:
     if request is not None:
         request._work_items = items
     return items
+
+
+def open_keys(user: Any, request: Any = None) -> set[str]:
+    """The keys of the steps still waiting for the user (notifications.services.set_open_work)."""
+    return {item.key for item in work_for(user, request)}

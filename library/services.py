@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import workkeys
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.permissions import require
@@ -57,10 +58,12 @@ def _but_actor(leaders: QuerySet[Member], actor: Any) -> QuerySet[Member]:
     return leaders.exclude(user=actor) if getattr(actor, "pk", None) else leaders
 
 
-def _tell_officers(party: Organization, actor: Any, title: str, body: str, url: str) -> None:
+def _tell_officers(
+    party: Organization, actor: Any, title: str, body: str, url: str, work_key: str = ""
+) -> None:
     """Tell the users serving the Đảng ủy of ``party`` or of an organisation above it, but the actor."""
     users = [u for u in officers_above(party, include_self=True) if u.pk != getattr(actor, "pk", None)]
-    notify(recipients=users, title=title, body=body, url=url)
+    notify(recipients=users, title=title, body=body, url=url, work_key=work_key)
 
 
 # --- Registering with the Đảng ủy ----------------------------------------------------------------
@@ -104,6 +107,7 @@ def register_model(*, actor: Any, session: Session, note: str = "") -> ModelSess
             site_text(_("Model session to approve: %(title)s"), {"title": session.title}),
             site_text(_("%(cell)s registered this session as a model session."), {"cell": session.cell.name}),
             _model_url(model),
+            workkeys.model_session(model.pk),
         )
     return model
 

@@ -56,6 +56,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read on"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("e-mailed on"), null=True, blank=True)
+    # The step it asks the recipient to take (core.workkeys: "session:12:approve_draft"), or empty when
+    # it only informs. Once the step no longer waits (the work queue is the judge), the notification is
+    # shown as done and leaves the bell's count.
+    work_key = models.CharField(_("step asked for"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")

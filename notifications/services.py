@@ -1,12 +1,12 @@
 """Notifying people (in the app, and by e-mail after the transaction commits) and calendar links."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,17 +52,19 @@ def notify(
     body: str | Promise,
     url: str,
     email: bool = True,
+    work_key: str = "",
 ) -> list[Notification]:
     """Notify each distinct active user in ``recipients`` about the page at ``url`` (a path on this site).
 
     Runs inside the caller's transaction: if it rolls back, nobody is notified. After it commits, one
     background task e-mails the batch (``email=False`` for in-app only). People have no language of
     their own, so the text is in the site's language: pass lazy strings (evaluated here under
-    settings.LANGUAGE_CODE) or texts made with :func:`site_text`.
+    settings.LANGUAGE_CODE) or texts made with :func:`site_text`. ``work_key`` names the step the
+    notification asks for (core.workkeys), when it asks for one.
     Returns the notifications created, in the order of their recipients' ids.
     """
     users = get_user_model().objects.filter(pk__in={user.pk for user in recipients})
-    return _notify_users(users, title=title, body=body, url=url, email=email)
+    return _notify_users(users, title=title, body=body, url=url, email=email, work_key=work_key)
 
 
 def notify_members(
@@ -72,6 +74,7 @@ def notify_members(
     body: str | Promise,
     url: str,
     email: bool = True,
+    work_key: str = "",
 ) -> list[Notification]:
     """Notify the login accounts of ``members`` (Party members; those without an account or whose
     account is disabled are skipped), as :func:`notify` does.
@@ -80,11 +83,11 @@ def notify_members(
     found in one query whatever the number of members.
     """
     users = get_user_model().objects.filter(member__in=members)
-    return _notify_users(users, title=title, body=body, url=url, email=email)
+    return _notify_users(users, title=title, body=body, url=url, email=email, work_key=work_key)
 
 
 def _notify_users(
-    users: QuerySet[Any], *, title: str | Promise, body: str | Promise, url: str, email: bool
+    users: QuerySet[Any], *, title: str | Promise, body: str | Promise, url: str, email: bool, work_key: str
 ) -> list[Notification]:
     if not is_site_path(url):
         # A programming error, not a refusal a person could cause: the caller builds the URL.
@@ -97,7 +100,9 @@ def _notify_users(
     with transaction.atomic():
         active = users.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
         created = Notification.objects.bulk_create(
-            Notification(recipient_id=pk, title=title_text, body=body_text, url=url, created_at=now)
+            Notification(
+                recipient_id=pk, title=title_text, body=body_text, url=url, created_at=now, work_key=work_key
+            )
             for pk in active
         )
         if email and created:
@@ -106,6 +111,27 @@ def _notify_users(
             # logged rather than turned into an error page for a change that was made.
             transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
     return created
+
+
+# The steps still waiting for a person, as the work queue finds them. Set by the app that owns the
+# queue (home, above every other) in its AppConfig.ready(), so that this app need not import it.
+OpenWork = Callable[[Any, Any], set[str]]
+_open_work: list[OpenWork] = []
+
+
+def set_open_work(source: OpenWork) -> None:
+    """``source(user, request)`` returns the keys of the steps still waiting for ``user``."""
+    _open_work[:] = [source]
+
+
+def open_work(user: Any, request: Any = None) -> set[str]:
+    """The keys of the steps still waiting for ``user`` (empty when no queue is installed)."""
+    return _open_work[0](user, request) if _open_work else set()
+
+
+def pending(notifications: QuerySet[Notification], open_keys: set[str]) -> QuerySet[Notification]:
+    """The notifications still worth a look: those that only inform, and those whose step still waits."""
+    return notifications.filter(Q(work_key="") | Q(work_key__in=open_keys))
 
 
 def mark_read(*, actor: Any, notification: Notification) -> Notification:

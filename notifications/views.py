@@ -22,6 +22,10 @@ PAGE_SIZE = 30
 
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(visible_notifications(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # A notification that asked for a step says whether the step still waits: the work queue decides.
+    waiting = services.open_work(request.user, request)
+    for notification in page.object_list:
+        notification.step_waits = notification.work_key in waiting if notification.work_key else None
     return render(request, "notifications/list.html", {"page": page})
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core import workkeys
 from core.audit import log_action
 from core.errors import InvalidTransition
 from core.permissions import can, require
@@ -59,6 +60,13 @@ class Transition:
     # date by the rule set), for the work queue; None where no rule sets one.
     due: str | None = None
     anchor: str = ""  # where on the page ("#suggestions")
+    # The step it completes, as the work queue and notifications name it (core.workkeys): the arrows
+    # that do one piece of work share it (uploading a version and submitting it both "write").
+    step: str = ""
+
+    @property
+    def step_name(self) -> str:
+        return self.step or self.action
 
 
 # Before the meeting a session may still be cancelled; afterwards it has happened.
@@ -98,6 +106,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "drafts:workspace",
         logged_as="drafts.version.added",
         due="draft",
+        step="write",
     ),
     Transition(
         "submit_draft",
@@ -108,6 +117,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _WRITE,
         "drafts:workspace",
         due="draft",
+        step="write",
     ),
     Transition("return_draft", (S.SUBMITTED,), S.RETURNED, "draft.return", "drafts.draft.returned"),
     Transition(
@@ -119,6 +129,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _("Approve the draft"),
         "drafts:workspace",
         due="approval",
+        step="approve_draft",
     ),
     Transition("hold", (S.DISTRIBUTED,), S.HELD, "minutes.approve", "meetings.session.held", on_meeting=True),
     Transition(
@@ -130,6 +141,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         _REVISE,
         "drafts:workspace",
         logged_as="drafts.version.added",
+        step="revise",
     ),
     Transition(
         "submit_final",
@@ -139,6 +151,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "drafts.final.submitted",
         _REVISE,
         "drafts:workspace",
+        step="revise",
     ),
     Transition(
         "approve_final",
@@ -174,6 +187,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 TRANSITION = {t.action: t for t in TRANSITIONS}
+
+
+def step_key(session: Session, action: str) -> str:
+    """The work key of the step ``action`` belongs to, for a notification asking for it."""
+    return workkeys.session_step(session.pk, TRANSITION[action].step_name)
 
 
 def _sources(*actions: str) -> tuple[str, ...]:
@@ -365,7 +383,7 @@ class Waiting:
 
     @property
     def key(self) -> str:
-        return f"session:{self.session.pk}:{self.transition.action}"
+        return workkeys.session_step(self.session.pk, self.transition.step_name)
 
 
 # Who takes each arrow by their own role, for the work queue. These mirror the owning apps' rules

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import workkeys
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition
 from core.models import AuditEntry
@@ -418,6 +419,7 @@ def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> Annu
                 {"revision": plan.revision},
             ),
             url=_plan_url(plan),
+            work_key=workkeys.plan(plan.pk),
         )
     return plan
 
@@ -514,6 +516,7 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
                 _("You were assigned to prepare and present this thematic session; see its deadlines.")
             ),
             url=_session_url(session),
+            work_key=lifecycle.step_key(session, "start_drafting"),
         )
     return session
 
@@ -590,6 +593,7 @@ def accept_registration(
             title=site_text(_("Registration accepted: %(title)s"), {"title": target.title}),
             body=site_text(_("The secretary accepted your registration; you present this session.")),
             url=_session_url(target),
+            work_key=lifecycle.step_key(target, "start_drafting"),
         )
     return registration
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import workkeys
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition
 from core.permissions import require
@@ -169,6 +170,7 @@ def submit_report(*, actor: Any, report: Report, on: date | None = None) -> Repo
             ),
             body=site_text(_("The cell has submitted its report %(symbol)s."), {"symbol": document.symbol}),
             url=_url(report),
+            work_key=workkeys.report(report.pk),
         )
     return report
 

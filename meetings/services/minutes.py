@@ -162,6 +162,7 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
                 title=site_text(_("Revise the text: %(title)s"), {"title": meeting.session.title}),
                 body=site_text(_("The meeting is over. Answer the comments and upload the final text.")),
                 url=reverse("drafts:workspace", args=[meeting.session_id]),
+                work_key=lifecycle.step_key(meeting.session, "start_revising"),
             )
     return version
 

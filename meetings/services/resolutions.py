@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import workkeys
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition
 from core.permissions import require
@@ -176,15 +177,15 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
             body=site_text(_("The resolution and the final text of the session are ready for your study.")),
             url=reverse("meetings:resolution", args=[meeting.pk]),
         )
-        owners = Member.objects.filter(resolution_tasks__resolution=resolution).distinct()
-        notify_members(
-            members=owners,
-            title=site_text(_("Your task from %(symbol)s"), {"symbol": document.symbol}),
-            body=site_text(
-                _("You carry out a task of the resolution on “%(title)s”."), {"title": session.title}
-            ),
-            url=reverse("home:home"),
-        )
+        # One notification per task, naming it and asking for it to be marked done when it is.
+        for task in resolution.tasks.order_by("pk"):
+            notify_members(
+                members=task.owners.all(),
+                title=site_text(_("Your task from %(symbol)s"), {"symbol": document.symbol}),
+                body=task.description,
+                url=reverse("meetings:resolution", args=[meeting.pk]) + "#tasks",
+                work_key=workkeys.task(task.pk),
+            )
     return resolution
 
 

@@ -1,4 +1,5 @@
-"""``{% unread_count %}``: the number of the signed-in person's unread notifications.
+"""``{% unread_count %}``: the number of the signed-in person's unread notifications, leaving out those
+that asked for a step which no longer waits (the work queue decides, notifications.services.open_work).
 
 A template tag rather than a context processor so that only pages that show it pay for it: one COUNT
 per request however often a page uses it, none for anonymous visitors."""
@@ -8,6 +9,7 @@ from typing import Any
 from django import template
 
 from notifications.permissions import visible_notifications
+from notifications.services import open_work, pending
 
 register = template.Library()
 
@@ -21,5 +23,6 @@ def unread_count(context: template.Context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     if not hasattr(request, _CACHE):
-        setattr(request, _CACHE, visible_notifications(user).filter(read_at__isnull=True).count())
+        unread = visible_notifications(user).filter(read_at__isnull=True)
+        setattr(request, _CACHE, pending(unread, open_work(user, request)).count())
     return int(getattr(request, _CACHE))
