@@ -318,6 +318,24 @@ def steps(session: Session) -> list[Step]:
 
 
 @dataclass
+class Progress:
+    """The compact form of ``steps``: "Bước 5/11 · Draft approved and sent"."""
+
+    number: int
+    total: int
+    label: str
+
+
+def progress(session: Session) -> Progress | None:
+    """Which step of the cycle the session is at (None for a cancelled session)."""
+    if session.status == S.CANCELLED:
+        return None
+    all_steps = steps(session)
+    current = next((i for i, step in enumerate(all_steps) if step.state == "current"), len(all_steps) - 1)
+    return Progress(current + 1, len(all_steps), all_steps[current].label)
+
+
+@dataclass
 class Action:
     label: str
     url: str

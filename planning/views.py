@@ -257,8 +257,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "presenters": list(session.presenters.order_by("full_name")),
         "deadlines": rules.deadlines(session.planned_date, params),
         "can_manage": can_manage,
+        # Registering to present makes sense only while nobody is assigned.
         "can_register": permissions.can(request.user, "cell.register", session.cell)
-        and session.status in lifecycle.OPEN
+        and session.status == Session.Status.PLANNED
         and not any(r.member_id == scope.member_id and r.status == "pending" for r in registrations),
         "registrations": registrations
         if can_manage
@@ -273,6 +274,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Where the session is in its cycle and what next: the lifecycle table, with the meeting if any.
     context.update(
         cycle=lifecycle.steps(session),
+        progress=lifecycle.progress(session),
         next_actions=lifecycle.next_actions(request.user, session, context.get("meeting")),
     )
     if can_manage:
@@ -282,7 +284,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             memberships__kind=Membership.Kind.REGULAR,
         ).order_by("full_name")
         context.update(
-            suggestions=selectors.suggestions_for(session) if session.status in lifecycle.OPEN else [],
+            # Suggestions help choose the first presenter; afterwards the folded form changes them.
+            suggestions=(
+                selectors.suggestions_for(session) if session.status == Session.Status.PLANNED else []
+            ),
             presenters_form=PresentersForm(initial={"members": context["presenters"]}, members=members),
             postpone_form=PostponeForm(),
             cancel_form=ReasonForm(),

@@ -104,3 +104,54 @@ def test_the_returned_plan_shows_the_remarks_to_the_secretary(client, world, pla
     page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
     assert "Bổ sung chuyên đề về chống lãng phí" in page
     assert reverse("planning:plan_submit", args=[plan.pk]) in page
+
+
+def primaries(html: str) -> list[str]:
+    """The labels of the primary (red) buttons and links in the page's main part."""
+    import re
+
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return [
+        re.sub(r"<[^>]+>", "", label).strip()
+        for label in re.findall(r'class="btn"[^>]*>(.*?)</(?:a|button)>', main, flags=re.S)
+    ]
+
+
+def test_the_session_page_shows_its_step_compactly_and_one_primary_action(client, world, plan, members):
+    session = services.add_session(
+        actor=world.secretary, plan=plan, quarter=4, title="Văn hóa HCM", planned_date=date(2026, 12, 20)
+    )
+    url = reverse("planning:session", args=[session.pk])
+    client.force_login(world.secretary)
+    html = client.get(url).content.decode()
+    assert "<strong>Bước 1/11</strong> · Trong kế hoạch" in html
+    assert '<progress class="progress-bar" value="1" max="11"' in html
+    # The eleven steps are there for whoever wants them, folded.
+    assert html.count('class="step step-') == 11 and '<details class="cycle-all">' in html
+    # One primary action: assigning the presenter, which is what comes next (its form's button is the
+    # same step); the rest are secondary.
+    assert primaries(html)[0] == "Phân công người chuẩn bị"
+    assert set(primaries(html)) <= {"Phân công người chuẩn bị", "Phân công các đồng chí đã chọn"}
+    client.force_login(world.member)
+    assert "Đăng ký chuẩn bị" in client.get(url).content.decode()
+
+    services.assign_presenters(actor=world.secretary, session=session, members=[members["member"]])
+    html = client.get(url).content.decode()
+    assert "<strong>Bước 2/11</strong> · Đã phân công người chuẩn bị" in html
+    assert primaries(html) == ["Viết dự thảo và trình duyệt"]  # the presenter's next step, alone
+    client.force_login(world.probationary)
+    html = client.get(url).content.decode()
+    assert "Đăng ký chuẩn bị" not in html  # someone is assigned: registering no longer applies
+    assert primaries(html) == []
+    client.force_login(world.secretary)
+    html = client.get(url).content.decode()
+    assert 'id="suggestions"' not in html  # suggestions helped choose; the folded form changes
+    assert "Tự chọn người chuẩn bị" in html
+
+
+def test_a_cancelled_session_shows_no_step(client, world, plan):
+    session = services.add_session(actor=world.secretary, plan=plan, quarter=4, title="Huỷ")
+    services.cancel_session(actor=world.secretary, session=session, reason="Sáp nhập chi bộ")
+    client.force_login(world.secretary)
+    html = client.get(reverse("planning:session", args=[session.pk])).content.decode()
+    assert "Bước " not in html and "<progress" not in html
