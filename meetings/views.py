@@ -10,6 +10,7 @@ import re
 import uuid
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -265,6 +266,23 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _refused(request: HttpRequest, meeting: Meeting, section: str, form: forms.BaseForm) -> HttpResponse:
+    """The record page again, with the refusal beside the form of ``section`` and every value typed
+    kept (the form is bound to what was sent); the script scrolls to it, the browser focuses the first
+    field of it without the script."""
+    context = _record_context(request, meeting)
+    context["refused"] = {"section": section, "message": form_errors(form)}
+    typed = request.POST
+    if section == "vote":
+        context["vote_form"] = form
+        context["vote_subject"] = typed.get("vote_subject", "")
+        for attendance in context["voters"]:  # in memory only: what was chosen, not what is stored
+            attendance.vote = typed.get(f"vote-{attendance.member_id}", "")
+    elif section == "quality":
+        context["scores"] = {c.code: typed.get(f"score-{c.code}", "") for c in context["rubric"].criteria}
+    return render(request, "meetings/record.html", context, status=400)
+
+
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     deny_unless(request.user, "meeting.record", meeting)
@@ -478,8 +496,8 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     if result is None:
-        messages.error(request, form_errors(form))
-    elif result.passed:
+        return _refused(request, meeting, "vote", form)
+    if result.passed:
         messages.success(
             request,
             _("Passed: %(for)s for, at least %(needed)s of %(total)s needed.")
@@ -526,13 +544,12 @@ def quality(request: HttpRequest, pk: int) -> HttpResponse:
             form, lambda: services.score_quality(actor=request.user, meeting=meeting, scores=scores)
         )
     if assessment is None:
-        messages.error(request, form_errors(form))
-    else:
-        messages.success(
-            request,
-            _("Quality level: %(level)s (%(score)s points).")
-            % {"level": assessment.level.label, "score": assessment.score},
-        )
+        return _refused(request, meeting, "quality", form)
+    messages.success(
+        request,
+        _("Quality level: %(level)s (%(score)s points).")
+        % {"level": assessment.level.label, "score": assessment.score},
+    )
     return _back(meeting, "quality")
 
 

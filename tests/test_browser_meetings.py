@@ -156,9 +156,23 @@ def test_the_secretary_runs_the_meeting_and_the_cycle_ends_with_the_resolution_a
     expect(basis).to_contain_text(vi("Adjusted total"))
     eligible = int(basis.locator("tr").last.locator("td").inner_text())
     vote = secretary.locator("#vote form").last
+    # No count may exceed the members who may vote (the browser checks each box); more votes in all
+    # than voters is refused by the server beside the fields, every number kept, the card in view.
+    assert vote.locator("input[name=votes_for]").get_attribute("max") == str(eligible)
+    record_url = secretary.url
     vote.locator("input[name=votes_for]").fill(str(eligible))
-    vote.locator("input[name=against]").fill("0")
+    vote.locator("input[name=against]").fill("1")
     vote.locator("input[name=other]").fill("0")
+    vote.get_by_role("button", name=vi("Record the vote")).click()
+    error = secretary.locator("#vote #vote-error")
+    expect(error).to_be_visible()
+    expect(error).to_be_in_viewport()
+    expect(secretary.locator("#vote input[name=votes_for]")).to_have_value(str(eligible))
+    expect(secretary.locator("#vote input[name=against]")).to_have_value("1")
+    expect(secretary.locator("#vote input[name=votes_for]")).to_be_focused()
+    assert secretary.url.split("#")[0] == record_url.split("#")[0]
+    vote = secretary.locator("#vote form").last
+    vote.locator("input[name=against]").fill("0")
     vote.get_by_role("button", name=vi("Record the vote")).click()
     expect(secretary.locator("#vote .result-ok")).to_contain_text(vi("Passed."))
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Meeting, Speech
+from meetings.tests.helpers import member_of
 from notifications.models import Notification
 from organizations.models import Member
 from tests import scenarios
@@ -103,17 +104,64 @@ def test_the_secretary_plans_and_runs_a_meeting_with_plain_forms(secretary_clien
     assert client.get(reverse("meetings:record", args=[meeting.pk])).status_code == 302
 
 
-def test_a_vote_exceeding_the_voters_is_refused_with_a_message(secretary_client, world, meeting):
+def vote_card(html: str) -> str:
+    return html.split('id="vote"', 1)[1].split("</section>", 1)[0]
+
+
+def test_a_vote_exceeding_the_voters_is_refused_beside_its_fields_with_the_values_kept(
+    secretary_client, world, meeting
+):
     client = secretary_client
     client.post(reverse("meetings:all_present", args=[meeting.pk]))
-    page = client.post(
+    eligible = 3  # Bình, Hoa, Đức present; Mai is probationary
+    answer = client.post(
         reverse("meetings:vote", args=[meeting.pk]),
-        {"mode": "counts", "votes_for": 9, "against": 0, "other": 0},
-        follow=True,
+        {"mode": "counts", "votes_for": 9, "against": 0, "other": 1, "vote_subject": "Nghị quyết chuyên đề"},
     )
     meeting.refresh_from_db()
     assert meeting.votes_for is None
-    assert "probationary" in page.content.decode() or "dự bị" in page.content.decode()
+    # The record page again, in place (no redirect to the top), the message inside the vote card.
+    assert answer.status_code == 400
+    card = vote_card(answer.content.decode())
+    assert 'role="alert" id="vote-error"' in card and "dự bị" in card
+    assert 'name="votes_for" value="9" autofocus aria-invalid="true"' in card
+    assert 'name="other" value="1"' in card and 'value="Nghị quyết chuyên đề"' in card
+    # The inputs carry the server's limit: no count above the full members present who may vote.
+    assert card.count(f'max="{eligible}"') == 3
+    assert 'data-eligible="3"' in card
+    assert not answer.context["messages"] or "dự bị" not in " ".join(map(str, answer.context["messages"]))
+
+
+def test_a_refused_named_vote_keeps_each_choice(secretary_client, world, meeting):
+    client = secretary_client
+    client.post(reverse("meetings:all_present", args=[meeting.pk]))
+    voter = member_of(world.member)
+    answer = client.post(
+        reverse("meetings:vote", args=[meeting.pk]),
+        {"mode": "named", f"vote-{voter.pk}": "for", f"vote-{member_of(world.probationary).pk}": "for"},
+    )
+    assert answer.status_code == 400
+    card = vote_card(answer.content.decode())
+    assert "Phạm Thị Mai" in card.split('id="vote-error"', 1)[1].split("</p>", 1)[0]
+    select = card.split(f'name="vote-{voter.pk}"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="for" selected>' in select
+    assert '<input type="radio" name="mode" value="named" checked' in card
+
+
+def test_a_refused_quality_score_keeps_the_points_typed(secretary_client, world, meeting):
+    client = secretary_client
+    page = client.get(reverse("meetings:record", args=[meeting.pk]))
+    rubric = page.context["rubric"]
+    first, second = rubric.criteria[0], rubric.criteria[1]
+    answer_rubric = client.post(
+        reverse("meetings:quality", args=[meeting.pk]),
+        {f"score-{first.code}": "5,5", f"score-{second.code}": "7"},
+    )
+    assert answer_rubric.status_code == 400
+    card = answer_rubric.content.decode().split('id="quality"', 1)[1].split("</section>", 1)[0]
+    assert 'role="alert" id="quality-error"' in card and "số nguyên" in card
+    assert f'name="score-{first.code}" value="5,5" autofocus' in card
+    assert f'name="score-{second.code}" value="7"' in card
 
 
 def test_autosave_answers_json_and_reports_a_conflict(secretary_client, meeting):

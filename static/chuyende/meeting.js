@@ -110,6 +110,16 @@
     var old = document.getElementById(id);
     if (old && html) old.outerHTML = html;
     if (id === "problems") root.querySelectorAll("#problems form[data-submit]").forEach(watchSubmit);
+    if (id === "basis") limitCounts();
+  }
+
+  /* No count can exceed the full members present who may vote (the server checks the same). */
+  function limitCounts() {
+    var basis = document.getElementById("basis");
+    if (!basis || !basis.dataset.eligible) return;
+    root.querySelectorAll("[data-mode=counts] input[type=number]").forEach(function (input) {
+      input.max = basis.dataset.eligible;
+    });
   }
 
   /* What the server said about one entry; false when the person must be told something. */
@@ -302,10 +312,13 @@
           if (!main) { window.location.assign(response.url); return; }
           document.querySelector("main").innerHTML = main.innerHTML;
           document.title = page.title;
-          history.replaceState(null, "", response.url);
-          var hash = response.url.split("#")[1] || section;
+          // A refusal answers in place (the address of the form it posted to must not stay in the bar).
+          if (response.redirected) history.replaceState(null, "", response.url);
+          var hash = (response.redirected && response.url.split("#")[1]) || section;
           var target = hash && document.getElementById(hash);
           if (target) target.scrollIntoView();
+          var marked = document.querySelector("main [autofocus]");
+          if (marked) marked.focus({ preventScroll: true });
           init();
         });
       }).catch(function () {
@@ -343,6 +356,7 @@
     root.querySelectorAll("[data-attendance]").forEach(watchAttendance);
     root.querySelectorAll("form[data-speech]").forEach(watchSpeech);
     root.querySelectorAll("form[data-submit]").forEach(watchSubmit);
+    limitCounts();
     root.querySelectorAll("[data-vote-mode]").forEach(function (radio) { radio.addEventListener("change", showMode); });
     showMode();
     flush();
