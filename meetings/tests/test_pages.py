@@ -325,7 +325,8 @@ def test_unusual_digits_in_the_address_or_the_form_get_an_answer_not_an_error(
     assert client.get(reverse("meetings:minutes_file", args=[meeting.pk, "pdf"]) + "?v=²").status_code == 404
     client.post(reverse("meetings:all_present", args=[meeting.pk]))
     answer = client.post(reverse("meetings:vote", args=[meeting.pk]), {"mode": "named", "vote-²": "for"})
-    assert answer.status_code == 302
+    assert answer.status_code == 400  # refused in place, with its reason
+    assert 'id="vote-error"' in answer.content.decode()
     meeting.refresh_from_db()
     assert meeting.votes_for is None
 
