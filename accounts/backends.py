@@ -1,5 +1,6 @@
 """Sign in with either the username or the e-mail address."""
 
+import unicodedata
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,7 +21,7 @@ class UsernameOrEmailBackend(ModelBackend):
         if username is None or password is None:
             return None
         User = get_user_model()
-        login = username.strip()
+        login = unicodedata.normalize("NFC", username).strip()
         field = "email__iexact" if "@" in login else "username__iexact"
         user = User.objects.filter(**{field: login}).first()
         if user is None:

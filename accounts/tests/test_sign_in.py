@@ -50,6 +50,31 @@ def test_login_is_locked_after_repeated_failures(client, person, settings):
     assert f"({settings.AXES_FAILURE_LIMIT})" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "variant", ["BITHU", "Bithu", " bithu ", "bithu@truong.example.vn", "BITHU@TRUONG.EXAMPLE.VN"]
+)
+def test_the_lockout_holds_whatever_case_or_login_is_typed(client, person, settings, variant):
+    """Failures typed as ``bithu`` lock the account for every way of naming it, and the other way round."""
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        sign_in(client, "bithu", "sai-mat-khau")
+    sign_in(client, variant, "sai-mat-khau")  # the last try allowed, typed another way
+    for login in ("bithu", variant, "BiThU"):
+        response = sign_in(client, login)  # the right password
+        assert response.status_code == 429, login
+        assert "_auth_user_id" not in client.session
+
+
+def test_an_unknown_login_is_counted_whatever_its_case(client, db, settings):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "khongco" if i % 2 else "KHONGCO", "sai-mat-khau")
+    assert sign_in(client, "KhongCo", "sai-mat-khau").status_code == 429
+
+
+def test_a_login_typed_in_decomposed_unicode_signs_in(client, db):
+    UserFactory(username="nguyễn")
+    assert sign_in(client, "nguye\u0302\u0303n").status_code == 302
+
+
 def test_passwords_are_hashed_with_argon2(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     user = UserFactory(username="argon")
