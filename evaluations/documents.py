@@ -2,7 +2,6 @@
 Party-format document, and the cell's participation table as XLSX. The document wording is Vietnamese
 whatever language the reader uses (as in planning/exports.py)."""
 
-import io
 from typing import Any
 
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.spreadsheets import workbook_bytes
 from core.text import fold
 from core.web import XLSX_CONTENT_TYPE
 from documents.frame import DocumentFrame, frame_for, heading, paragraph, table
@@ -141,6 +141,5 @@ def records_xlsx(records: list[Record], title: str, name: str) -> tuple[bytes, s
         )
     sheet.column_dimensions["A"].width = 28
     sheet.freeze_panes = "B3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue(), XLSX_CONTENT_TYPE, f"{slugify(fold(name))}.xlsx"
+    content = workbook_bytes(book)
+    return content, XLSX_CONTENT_TYPE, f"{slugify(fold(name))}.xlsx"

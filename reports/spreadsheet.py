@@ -1,7 +1,6 @@
 """The dashboard as a spreadsheet (XLSX, openpyxl): one row per cell and the Đảng bộ's total, the
 numbers as numbers (rates as percentages) so the office can sort, sum and chart them itself."""
 
-import io
 from typing import Any
 
 from django.utils.text import slugify
@@ -10,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import workbook_bytes
 from core.text import fold
 from core.web import XLSX_CONTENT_TYPE
 from reports.models import Report, period_label
@@ -96,8 +96,7 @@ def dashboard_xlsx(board: Dashboard) -> tuple[bytes, str, str]:
         sheet.column_dimensions[get_column_letter(index)].width = 14
     sheet.column_dimensions[get_column_letter(len(header))].width = 30
     sheet.freeze_panes = "B5"
-    buffer = io.BytesIO()
-    book.save(buffer)
+    content = workbook_bytes(book)
     when = f"quy-{board.quarter}-{board.year}" if board.quarter else f"nam-{board.year}"
     name = slugify(fold(f"bang-theo-doi-{when}-{board.party.name}")) or "bang-theo-doi"
-    return buffer.getvalue(), CONTENT_TYPE, f"{name}.xlsx"
+    return content, CONTENT_TYPE, f"{name}.xlsx"

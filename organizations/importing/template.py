@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.spreadsheets import workbook_bytes
 from organizations.importing.columns import COLUMNS, GENDER_WORDS, STATUS_WORDS, Column, choice_words
 from organizations.importing.reading import MAX_ROWS
 
@@ -75,9 +76,7 @@ def template_xlsx() -> bytes:
     _emphasise(guide[guide.max_row], bold, fill)
     guide.append([column.example for column in COLUMNS])
     guide.column_dimensions["D"].width = 36
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _emphasise(cells: Iterable[Any], font: Font, fill: PatternFill) -> None:
