@@ -1,6 +1,5 @@
 """Root URLs: each app mounts its own urls.py under a Vietnamese path."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -25,7 +24,5 @@ urlpatterns = [
 admin.site.site_header = "chuyende"
 admin.site.site_title = "chuyende"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (drafts, versions, evidence) are never served from MEDIA_URL, in development as in
+# production: only the apps' own views send them, after their permission checks.

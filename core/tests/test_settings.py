@@ -68,3 +68,18 @@ def test_deploy_check_is_clean_in_production_mode():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_uploaded_files_are_not_served_from_media(client, world, settings, tmp_path):
+    """Even with DEBUG on (make run), /media/… answers 404: files go out through permission-checked views."""
+    from django.urls import resolve
+    from django.urls.exceptions import Resolver404
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "session-29-v2.docx").write_bytes(b"PK not approved yet")
+    client.force_login(world.other_member)
+    assert client.get("/media/drafts/session-29-v2.docx").status_code == 404
+    with pytest.raises(Resolver404):
+        resolve("/media/drafts/session-29-v2.docx")
