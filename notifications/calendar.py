@@ -43,7 +43,7 @@ def new_calendar(name: str) -> Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", " ".join(name.split()))  # one line, whatever a title holds
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     return cal
 
