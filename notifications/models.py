@@ -76,3 +76,48 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class OutboundEmail(models.Model):
+    """One e-mail to send, written in the same transaction as the notification it carries (the outbox).
+
+    Workers claim rows (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL), send them and mark them
+    sent. A claim older than the lease (a worker that died mid-batch) is taken over, and the message
+    goes out again with the same Message-ID: at worst delivered twice as the same message, never lost.
+    A failed attempt is retried later with a growing delay, and after the last one the row stays
+    ``failed`` for the administrator to see (``manage.py outbox``, the admin)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("outbox", "waiting")
+        SENDING = "sending", pgettext_lazy("outbox", "sending")
+        SENT = "sent", pgettext_lazy("outbox", "sent")
+        FAILED = "failed", pgettext_lazy("outbox", "failed")
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="emails",
+    )
+    to = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=400)
+    body = models.TextField(_("text"))
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import log_action
 from core.errors import PermissionDenied
 from core.text import nfc
+from notifications import outbox
 from notifications.models import CalendarFeed, Notification, new_token
-from notifications.tasks import send_notification_emails
+from notifications.tasks import deliver_outbox
 
 if TYPE_CHECKING:
     from organizations.models import Member
@@ -98,18 +99,19 @@ def _notify_users(
         body_text = nfc(str(body)).strip()
     now = timezone.now()
     with transaction.atomic():
-        active = users.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+        active = list(users.filter(is_active=True).order_by("pk").only("pk", "email", "is_active"))
         created = Notification.objects.bulk_create(
             Notification(
-                recipient_id=pk, title=title_text, body=body_text, url=url, created_at=now, work_key=work_key
+                recipient=user, title=title_text, body=body_text, url=url, created_at=now, work_key=work_key
             )
-            for pk in active
+            for user in active
         )
-        if email and created:
-            ids = [notification.pk for notification in created]
-            # robust: the notifications are committed by then; a queue that cannot take the job is
-            # logged rather than turned into an error page for a change that was made.
-            transaction.on_commit(lambda: send_notification_emails.enqueue(ids), robust=True)
+        # The e-mails are rows of the outbox, committed with the notifications or not at all.
+        if email and created and outbox.queue(created):
+            # robust: the rows are committed by then; a queue that cannot take the job is logged (the
+            # next run, or `manage.py outbox --send`, sends them) rather than turned into an error page
+            # for a change that was made.
+            transaction.on_commit(deliver_outbox.enqueue, robust=True)
     return created
 
 

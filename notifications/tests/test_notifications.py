@@ -12,9 +12,9 @@ from django_tasks.signals import task_enqueued
 from django_tasks_db.models import DBTaskResult
 
 from core.errors import PermissionDenied
-from notifications import services
-from notifications.models import Notification
-from notifications.tasks import send_notification_emails
+from notifications import outbox, services
+from notifications.models import Notification, OutboundEmail
+from notifications.tasks import deliver_outbox
 from tests.factories import UserFactory
 
 SESSION_URL = "/ke-hoach/buoi/12/"
@@ -133,9 +133,10 @@ def test_one_background_task_sends_the_whole_batch(world, django_capture_on_comm
     finally:
         task_enqueued.disconnect(count)
     assert len(enqueued) == 1
-    assert enqueued[0].args == [[n.pk for n in created]]
-    assert enqueued[0].return_value == 4
+    assert enqueued[0].args == []  # the rows of the outbox are the queue
+    assert enqueued[0].return_value == {"sent": 4, "retrying": 0, "failed": 0}
     assert len(mail.outbox) == 4
+    assert {e.notification_id for e in OutboundEmail.objects.filter(state="sent")} == {n.pk for n in created}
 
 
 def test_recipients_without_an_address_are_notified_in_the_app_only(
@@ -170,8 +171,9 @@ def test_the_e_mail_has_the_title_the_text_and_an_absolute_link(
 
 def test_running_the_task_again_sends_nothing_twice(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        created = notify(world.member)
-    assert send_notification_emails.call([n.pk for n in created]) == 0
+        notify(world.member)
+    assert deliver_outbox.call() == {"sent": 0, "retrying": 0, "failed": 0}
+    assert outbox.drain().sent == 0
     assert len(mail.outbox) == 1
 
 
@@ -312,9 +314,10 @@ def test_with_the_database_queue_the_job_holds_primary_keys_until_a_worker_runs_
     with django_capture_on_commit_callbacks(execute=True):
         created = notify(world.member, world.probationary)
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "notifications.tasks.send_notification_emails"
-    assert queued.args_kwargs == {"args": [[n.pk for n in created]], "kwargs": {}}
+    assert queued.task_path == "notifications.tasks.deliver_outbox"
+    assert queued.args_kwargs == {"args": [], "kwargs": {}}
     assert mail.outbox == []
+    assert OutboundEmail.objects.filter(state="pending").count() == len(created)
 
     # What db_worker does with the row (the worker itself closes the test's database connection).
     queued.task.call(*queued.args_kwargs["args"], **queued.args_kwargs["kwargs"])
