@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from home.health import healthz
+
 urlpatterns = [
     path("", include("home.urls")),
     path("tai-khoan/", include("accounts.urls")),
@@ -19,7 +21,10 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
+
+handler500 = "core.views.server_error"
 
 admin.site.site_header = "chuyende"
 admin.site.site_title = "chuyende"

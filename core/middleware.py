@@ -1,4 +1,6 @@
-"""Language: Vietnamese unless the person chose English with the switch.
+"""The site's own middleware: the chosen language and the upload limit.
+
+Language: Vietnamese unless the person chose English with the switch.
 
 Django's LocaleMiddleware also follows the browser's Accept-Language, and many phones in Vietnam
 are set to English; the users asked for Vietnamese by default, so only the choice stored by the
@@ -9,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 
 
@@ -25,3 +28,22 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class UploadLimitMiddleware:
+    """A request body larger than the upload limit (UPLOAD_MAX_MB, plus room for the form's other
+    fields) is refused from its declared length, before anything reads it: 413 with a page saying so."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.limit = (settings.UPLOAD_MAX_MB + 1) * 1024 * 1024
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.limit:
+            page = render_to_string("413.html", {"limit": settings.UPLOAD_MAX_MB})
+            return HttpResponse(page, status=413)
+        return self.get_response(request)
