@@ -11,6 +11,7 @@ from drafts import services
 from drafts.blocks import split_blocks
 from drafts.models import Response
 from drafts.tests.conftest import TEXT, docx_bytes
+from planning.models import Session
 
 
 def test_the_presenter_uploads_through_the_page_and_sees_bad_files_explained(client, world, session):
@@ -90,3 +91,14 @@ def test_list_items_are_blocks_of_their_own_and_nested_anchors_stay_with_them():
         ("p-6", ["p-6"]),
     ]
     assert blocks[1].html.startswith("<ul><li") and blocks[4].html.startswith('<ol start="2">')
+
+
+def test_a_long_session_title_is_shortened_in_whole_words_in_the_breadcrumbs(client, world, session):
+    title = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng Đảng trong sạch"
+    Session.objects.filter(pk=session.pk).update(title=title)
+    services.add_version(actor=world.member, session=session, text=TEXT)
+    client.force_login(world.member)
+    page = client.get(reverse("drafts:workspace", args=[session.pk])).content.decode()
+    crumb = page.split('<nav class="breadcrumbs">')[1].split("</nav>")[0]
+    shown = crumb.rsplit(">", 2)[-2].split("<")[0]  # the text of the last link: the session
+    assert shown == "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí…"
