@@ -138,6 +138,7 @@ def _session_text_row(versions: list[DraftVersion]) -> SearchEntry:
     approved, lead to the final text)."""
     version = versions[0]
     session = version.session
+    assert version.approved_at is not None  # only approved versions are given
     entry = _entry(
         kind=Kind.DRAFT,
         object_id=version.pk,
