@@ -20,3 +20,16 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of ``text``."""
     return _WORD.findall(fold(text))
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at the last word boundary that fits in ``limit`` characters, with
+    "…" (counted in ``limit``) when something was left out: "Văn hóa Hồ Chí Minh" → "Văn hóa Hồ…" at 12.
+    A single word longer than the whole limit is the one case cut inside a word."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:  # the cut falls inside a word: drop that word
+        head = head[: head.rindex(" ")]
+    return head.rstrip(" ,;:–-") + "…"

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.text import shorten
 from drafts.rules import comments_due
 from organizations.models import Member
 from planning.models import Session
@@ -228,7 +229,7 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["session", "created_at"], name="comment_session_idx")]
 
     def __str__(self) -> str:
-        return f"{self.author} · {self.body[:40]}"
+        return f"{self.author} · {shorten(self.body, 40)}"
 
     @property
     def is_deleted(self) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from drafts.models import Comment, Distribution, Reading
+from drafts.models import Comment, Distribution, DraftVersion, Reading
 from organizations.permissions import scope_for
 
 
@@ -35,3 +35,25 @@ def drafts_to_read(user: Any, today: date | None = None) -> list[DraftToRead]:
         .order_by("session__planned_date")
     )
     return [DraftToRead(row, row.opened) for row in rows]
+
+
+def quoted_paragraphs(comments: list[Comment]) -> dict[int, str]:
+    """The text of the paragraph (or PDF page) each comment sits on in the newest version, by comment
+    id, so a list of comments can quote what was commented on rather than only "Paragraph 8". One
+    query for the versions the comments point at; comments on the whole draft have none."""
+    anchored = [c for c in comments if c.current_anchor]
+    if not anchored:
+        return {}
+    texts = {
+        (pk, paragraph.get("anchor")): str(paragraph.get("text", ""))
+        for pk, paragraphs in DraftVersion.objects.filter(
+            pk__in={c.current_version_id for c in anchored}
+        ).values_list("pk", "paragraphs")
+        for paragraph in paragraphs
+        if isinstance(paragraph, dict)
+    }
+    return {
+        c.pk: text
+        for c in anchored
+        if (text := texts.get((c.current_version_id, c.current_anchor), "").strip())
+    }

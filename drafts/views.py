@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history
 from core.web import attachment, deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
-from drafts import exports, permissions, services
+from drafts import exports, permissions, selectors, services
 from drafts.blocks import Block, split_blocks
 from drafts.forms import (
     CommentForm,
@@ -420,13 +420,13 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("created_at", "id")
     )
     can_respond = permissions.can(request.user, "comment.respond", session)
+    quotes = selectors.quoted_paragraphs(comments)
     rows = []
     for comment in comments:
         response = getattr(comment, "response", None)
         initial = {"decision": response.decision, "explanation": response.explanation} if response else {}
-        rows.append(
-            (comment, ResponseForm(initial=initial, prefix=f"c{comment.pk}") if can_respond else None)
-        )
+        form = ResponseForm(initial=initial, prefix=f"c{comment.pk}") if can_respond else None
+        rows.append((comment, form, quotes.get(comment.pk, "")))
     context = {
         "session": session,
         "rows": rows,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.text import shorten
 from meetings import rules
 from organizations.models import Member, Organization
 from planning.models import Session
@@ -285,7 +286,7 @@ class Speech(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.speaker} · {self.summary[:40]}"
+        return f"{self.speaker} · {shorten(self.summary, 40)}"
 
     @property
     def speaker(self) -> str:
@@ -402,7 +403,7 @@ class ResolutionTask(models.Model):
         indexes = [models.Index(fields=["done_at", "deadline"], name="task_open_idx")]
 
     def __str__(self) -> str:
-        return self.description[:60]
+        return shorten(self.description, 60)
 
     @property
     def is_done(self) -> bool:

@@ -2,13 +2,13 @@
 
 Design
 ------
-Search reads one table, ``SearchEntry``: one row per topic, approved draft version, issued resolution
-and session's lessons, with its title, its text as written, the same folded (``core.text.words``:
-lower case, no diacritics, đ → d, each word after a space), its address, the organisation it belongs
-to and who may see it. A query is then one ``LIKE '% word%'`` per word on the folded column (the word
-begins a word of the text: ``search.selectors``), the
-visibility rules are a ``WHERE`` on the organisation (``search.permissions``), and a page of results
-costs the same few queries however many rows match. The same SQL works on SQLite and PostgreSQL; no
+Search reads one table, ``SearchEntry``: one row per topic, session's text (its newest approved
+version), issued resolution and session's lessons, with its title, its text as written, the same
+folded (``core.text.words``: lower case, no diacritics, đ → d, each word after a space), its address,
+the organisation it belongs to and who may see it. A query is then one ``LIKE '% word%'`` per word
+on the folded column (the word begins a word of the text: ``search.selectors``), the visibility
+rules are a ``WHERE`` on the organisation (``search.permissions``), and a page of results costs the
+same few queries however many rows match. The same SQL works on SQLite and PostgreSQL; no
 extension, no search server. At the sizes of a Đảng bộ (thousands of rows) a scan of the folded
 column is fast; a trigram index (PostgreSQL ``pg_trgm``) can be added later without changing callers.
 
@@ -16,8 +16,10 @@ Only what every reader of the row may see is indexed, so the rule per row stays 
 
 * a topic of a Đảng bộ's catalogue is seen by everyone in that Đảng bộ; a topic proposed by a cell by
   the cell and the officers above it;
-* of a session's draft, only **approved** versions (drafts and final texts): what ordinary members
-  read. Versions awaiting approval are between the presenter and the approvers, and are not indexed;
+* of a session's text, one row for its **approved** versions (drafts and final text): it shows and
+  opens the newest, what ordinary members read last, and the words of the older ones find it too, so
+  a draft revised after approval is one hit, not one per version. Versions awaiting approval are
+  between the presenter and the approvers, and are not indexed;
 * a resolution once **issued**; before, it is the secretaries' draft and is not indexed;
 * a session's lessons learned (``SessionEvaluation.lessons``), not the presenter's evaluation.
 
@@ -109,11 +111,35 @@ def version_text(version: DraftVersion) -> str:
     return text if text.strip() else strip_tags(version.html)
 
 
+def _approved_versions(session_id: int) -> list[DraftVersion]:
+    """The session's approved versions, newest first (one query)."""
+    return list(
+        DraftVersion.objects.filter(session_id=session_id)
+        .exclude(approved_at=None)
+        .select_related("session")
+        .order_by("-number")
+    )
+
+
 def version_entry(version: DraftVersion) -> SearchEntry | None:
+    """The row of a session's text, or None when ``version`` is not its newest approved version: a
+    draft revised after approval is one hit, not one per version."""
     if version.approved_at is None:
         return None
+    versions = _approved_versions(version.session_id)
+    if not versions or versions[0].pk != version.pk:
+        return None
+    return _session_text_row(versions)
+
+
+def _session_text_row(versions: list[DraftVersion]) -> SearchEntry:
+    """One row for a session's approved versions (newest first): the newest is what the hit shows and
+    opens; the words of the older ones still find it (a draft's words, once the final text is
+    approved, lead to the final text)."""
+    version = versions[0]
     session = version.session
-    return _entry(
+    assert version.approved_at is not None  # only approved versions are given
+    entry = _entry(
         kind=Kind.DRAFT,
         object_id=version.pk,
         organization_id=session.cell_id,
@@ -123,6 +149,9 @@ def version_entry(version: DraftVersion) -> SearchEntry | None:
         url=f"{reverse('drafts:read', args=[session.pk])}?v={version.number}",
         dated=version.approved_at,
     )
+    older = [nfc(version_text(v)) for v in versions[1:]]
+    entry.folded = folded("\n".join([entry.title, entry.text, *older]))
+    return entry
 
 
 def resolution_entry(resolution: Resolution) -> SearchEntry | None:
@@ -179,7 +208,24 @@ def index_topic(topic: Topic) -> None:
 
 
 def index_version(version: DraftVersion) -> None:
-    _store(Kind.DRAFT, version.pk, version_entry(version))
+    """Rewrite the row of the version's session (its newest approved version) and drop any row of
+    the session's other versions."""
+    _index_session_text(version.session_id)
+
+
+def unindex_version(version_id: int, session_id: int) -> None:
+    """A version was deleted: its row goes, and the newest approved version left takes its place."""
+    unindex(Kind.DRAFT, version_id)
+    _index_session_text(session_id)
+
+
+def _index_session_text(session_id: int) -> None:
+    versions = _approved_versions(session_id)
+    others = DraftVersion.objects.filter(session_id=session_id)
+    if versions:
+        others = others.exclude(pk=versions[0].pk)
+        _store(Kind.DRAFT, versions[0].pk, _session_text_row(versions))
+    SearchEntry.objects.filter(kind=Kind.DRAFT, object_id__in=others.values("pk")).delete()
 
 
 def index_resolution(resolution: Resolution) -> None:
@@ -196,9 +242,7 @@ def unindex(kind: str, object_id: int) -> None:
 
 def index_session(session: Session) -> None:
     """Rewrite the rows that show the session's title: its approved versions, resolution, lessons."""
-    for version in DraftVersion.objects.filter(session=session).exclude(approved_at=None):
-        version.session = session
-        index_version(version)
+    _index_session_text(session.pk)
     for resolution in Resolution.objects.filter(meeting__session=session).select_related(
         "meeting__session", "document"
     ):
@@ -214,10 +258,16 @@ def index_session(session: Session) -> None:
 def _all_entries() -> Iterator[SearchEntry]:
     for topic in Topic.objects.select_related("organization").iterator(chunk_size=BATCH):
         yield topic_entry(topic)
+    # One row per session: its approved versions come together, newest first, in this order.
     versions = DraftVersion.objects.exclude(approved_at=None).select_related("session")
-    for version in versions.iterator(chunk_size=BATCH):
-        if (entry := version_entry(version)) is not None:
-            yield entry
+    session_versions: list[DraftVersion] = []
+    for version in versions.order_by("session_id", "-number").iterator(chunk_size=BATCH):
+        if session_versions and version.session_id != session_versions[0].session_id:
+            yield _session_text_row(session_versions)
+            session_versions = []
+        session_versions.append(version)
+    if session_versions:
+        yield _session_text_row(session_versions)
     resolutions = (
         Resolution.objects.exclude(issued_at=None)
         .select_related("meeting__session", "document")

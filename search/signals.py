@@ -48,6 +48,10 @@ def session_saved(
     services.index_session(instance)
 
 
+def version_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    services.unindex_version(instance.pk, instance.session_id)
+
+
 def _remover(kind: str) -> Any:
     def removed(sender: Any, instance: Any, **kwargs: Any) -> None:
         services.unindex(kind, instance.pk)
@@ -66,5 +70,6 @@ RECEIVERS = (
 def connect() -> None:
     for model, saved, kind in RECEIVERS:
         post_save.connect(saved, sender=model, dispatch_uid=f"search.saved.{kind}")
-        post_delete.connect(_remover(kind), sender=model, dispatch_uid=f"search.deleted.{kind}", weak=False)
+        removed = version_deleted if kind == Kind.DRAFT else _remover(kind)
+        post_delete.connect(removed, sender=model, dispatch_uid=f"search.deleted.{kind}", weak=False)
     post_save.connect(session_saved, sender="planning.Session", dispatch_uid="search.saved.session")

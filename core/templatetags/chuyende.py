@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django import template
 
+from core import text
+
 register = template.Library()
 
 
@@ -13,3 +15,10 @@ def minutes(value: timedelta | None) -> int:
     if not value:
         return 0
     return int(-(-value.total_seconds() // 60))
+
+
+@register.filter
+def shorten(value: object, limit: int) -> str:
+    """Cut a title or a quotation at a word boundary (``core.text.shorten``), never inside a word as
+    ``truncatechars`` does."""
+    return text.shorten(str(value), int(limit))

@@ -5,12 +5,14 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
+from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from drafts import services
 from drafts.blocks import split_blocks
 from drafts.models import Response
 from drafts.tests.conftest import TEXT, docx_bytes
+from planning.models import Session
 
 
 def test_the_presenter_uploads_through_the_page_and_sees_bad_files_explained(client, world, session):
@@ -90,3 +92,49 @@ def test_list_items_are_blocks_of_their_own_and_nested_anchors_stay_with_them():
         ("p-6", ["p-6"]),
     ]
     assert blocks[1].html.startswith("<ul><li") and blocks[4].html.startswith('<ol start="2">')
+
+
+def test_a_long_session_title_is_shortened_in_whole_words_in_the_breadcrumbs(client, world, session):
+    title = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng Đảng trong sạch"
+    Session.objects.filter(pk=session.pk).update(title=title)
+    services.add_version(actor=world.member, session=session, text=TEXT)
+    client.force_login(world.member)
+    page = client.get(reverse("drafts:workspace", args=[session.pk])).content.decode()
+    crumb = page.split('<nav class="breadcrumbs">')[1].split("</nav>")[0]
+    shown = crumb.rsplit(">", 2)[-2].split("<")[0]  # the text of the last link: the session
+    assert shown == "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí…"
+
+
+LONG = (
+    "Mỗi đảng viên gương mẫu sử dụng mạng xã hội đúng mực, không chia sẻ thông tin chưa được kiểm chứng, "
+    "tích cực đấu tranh phản bác quan điểm sai trái, thù địch và lan tỏa những điều tốt đẹp trong nhà trường."
+)
+
+
+def test_the_responses_quote_the_paragraph_commented_on_and_every_label_names_a_field(client, world, session):
+    services.add_version(actor=world.member, session=session, text=f"# Mở đầu\n\nHọc tập suốt đời.\n\n{LONG}")
+    services.submit_draft(actor=world.member, session=session)
+    services.approve_draft(actor=world.secretary, session=session)
+    short = services.add_comment(actor=world.secretary, session=session, anchor="p-2", body="Rõ hơn")
+    long = services.add_comment(actor=world.deputy, session=session, anchor="p-3", body="Thêm ví dụ")
+    services.add_comment(actor=world.probationary, session=session, anchor="", body="Nhất trí")
+    client.force_login(world.member)  # the presenter answers
+
+    tree = lxml_html.fromstring(client.get(reverse("drafts:responses", args=[session.pk])).content.decode())
+
+    def card(comment) -> tuple[str, str, str]:
+        section = tree.xpath(f"//section[@id='c{comment.pk}']")[0]
+        link = section.xpath(".//small/a")[0]
+        return link.text_content(), link.get("href"), section.xpath("string(.//blockquote)")
+
+    read = reverse("drafts:read", args=[session.pk])
+    assert card(short) == ("Đoạn 2", f"{read}#c{short.pk}", "Học tập suốt đời.")
+    number, href, quote = card(long)
+    assert (number, href) == ("Đoạn 3", f"{read}#c{long.pk}")  # the whole paragraph is a tap away
+    assert len(quote) <= 160 and quote.endswith("…") and LONG.startswith(quote[:-1])
+    assert LONG[len(quote) - 1] == " "  # shortened between two words
+    assert len(tree.xpath("//blockquote")) == 2  # the comment on the whole draft quotes nothing
+
+    ids = {element.get("id") for element in tree.xpath("//*[@id]")}
+    labels = tree.xpath("//label")
+    assert labels and all(label.get("for") and label.get("for") in ids for label in labels)

@@ -2,12 +2,15 @@
 queries of the cell's table constant in the number of members."""
 
 from datetime import date, time, timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from lxml import html as lxml_html
 
 from drafts import services as drafts
 from drafts.models import Comment, Response
@@ -245,3 +248,44 @@ def test_a_cell_the_member_is_only_attached_to_does_not_read_their_record(client
     )
     client.force_login(world.other_member)
     assert client.get(reverse("evaluations:record", args=[đức.pk])).status_code in (403, 404)
+
+
+def _figure_classes(page: str) -> dict[str, set[str]]:
+    """The classes of each figure of a record page, by the item it opens (``muc=``)."""
+    tree = lxml_html.fromstring(page)
+    return {
+        a.get("href").split("muc=")[1].split("#")[0]: set(a.get("class").split())
+        for a in tree.xpath("//a[contains(concat(' ', @class, ' '), ' figure ')]")
+    }
+
+
+def test_only_a_figure_that_is_a_problem_is_in_red(client, world):
+    đức, mai = member(world.member), member(world.probationary)
+    meeting_on(world, date(YEAR, 1, 5), {đức: "absent_unexcused"})
+    meeting_on(world, date(YEAR, 2, 5), {})
+    client.force_login(world.secretary)
+
+    def alarms(who: Member) -> set[str]:
+        page = client.get(reverse("evaluations:record", args=[who.pk]) + f"?nam={YEAR}").content.decode()
+        figures = _figure_classes(page)
+        assert {"present", "excused", "unexcused", "comments", "late"} <= set(figures)
+        return {code for code, classes in figures.items() if "alarm" in classes}
+
+    assert alarms(đức) == {"unexcused"}  # one absence without reason; his zeros are plain
+    assert alarms(mai) == set()  # attended both: nothing to worry about, nothing red
+    # The red belongs to the alarm, not to every figure.
+    css = (Path(settings.BASE_DIR) / "static" / "chuyende" / "app.css").read_text().splitlines()
+    assert ".figure.alarm b { color: var(--red); }" in css
+    assert "var(--red" not in next(line for line in css if line.startswith(".figure b "))
+
+    # The cell's table: "without reason" is red only where there is one.
+    page = client.get(reverse("evaluations:cell_records", args=[world.cell.pk]) + f"?nam={YEAR}")
+    red = {
+        row.xpath("string(td[1])").strip(): [
+            td.text_content().strip() for td in row.xpath("td") if "bad" in (td.get("class") or "").split()
+        ]
+        for row in lxml_html.fromstring(page.content.decode()).xpath(
+            "//table[contains(@class, 'records')]/tbody/tr"
+        )
+    }
+    assert red[đức.full_name] == ["1"] and red[mai.full_name] == []

@@ -14,6 +14,7 @@ from core import workkeys
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition
 from core.permissions import require
+from core.text import shorten
 from documents.services import issue_document
 from drafts.models import DraftVersion
 from drafts.services import recipients_of
@@ -204,5 +205,7 @@ def complete_task(*, actor: Any, task: ResolutionTask, note: str = "") -> Resolu
         task.done_note = note.strip()[:500]
         task.done_by = user_of(actor)
         task.save(update_fields=["done_at", "done_note", "done_by"])
-        log_action(actor, "meetings.task.done", task.resolution.meeting, {"task": task.description[:80]})
+        log_action(
+            actor, "meetings.task.done", task.resolution.meeting, {"task": shorten(task.description, 80)}
+        )
     return task

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.errors import DomainError, InvalidTransition, PermissionDenied
@@ -261,3 +262,28 @@ def test_a_failed_vote_cannot_become_an_issued_resolution(world, meeting):
         services.issue_resolution(actor=world.secretary, meeting=meeting)
     assert not Resolution.objects.get(meeting=meeting).is_issued
     assert not IssuedDocument.objects.filter(doc_type="NQ").exists()
+
+
+LONG_TASK = (
+    "Xây dựng giờ giảng mẫu về văn hóa Hồ Chí Minh cho học viên lớp trung cấp lý luận chính trị khóa 2026"
+)
+
+
+def test_the_meetings_history_names_a_long_task_in_whole_words(client, world):
+    from tests import scenarios
+
+    meeting = scenarios.thematic_meeting(world, "resolution-issued")
+    task = ResolutionTask.objects.get(resolution__meeting=meeting)
+    ResolutionTask.objects.filter(pk=task.pk).update(description=LONG_TASK)
+    task.refresh_from_db()
+    services.complete_task(actor=world.member, task=task)
+
+    client.force_login(world.secretary)
+    page = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    sentence = next(line for line in page.splitlines() if "nhiệm vụ" in line and "<time" in line)
+    named = sentence.split(": ", 1)[1].split("</li>")[0]
+    assert named.endswith("…") and LONG_TASK.startswith(named[:-1])
+    assert LONG_TASK[len(named) - 1] == " "  # the cut falls between two words
+    assert (
+        str(task) == "Xây dựng giờ giảng mẫu về văn hóa Hồ Chí Minh cho học viên…"
+    )  # the back office's name

@@ -4,12 +4,15 @@ and a spreadsheet; a fixed number of queries whatever the number of cells."""
 import io
 import re
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from lxml import html as lxml_html
 from openpyxl import load_workbook
 
 from drafts import services as drafts
@@ -235,3 +238,56 @@ def test_members_and_presenters_are_who_the_drafts_were_sent_to(world, history):
 
     assert f.readers == 10  # S1 on 15/07 and S2 on 10/09: both before the newcomer
     assert Member.objects.filter(memberships__organization=world.cell).count() == 8
+
+
+# Roles whose children are presentational: a link inside one of them is an interactive element nested
+# in another for assistive technology (axe-core's nested-interactive), like a link inside a button.
+PRESENTATIONAL_CHILDREN = (
+    "button",
+    "checkbox",
+    "img",
+    "menuitemcheckbox",
+    "menuitemradio",
+    "meter",
+    "option",
+    "progressbar",
+    "radio",
+    "scrollbar",
+    "separator",
+    "slider",
+    "switch",
+    "tab",
+)
+
+
+def _nested_interactive(page: str) -> list[str]:
+    """The links and buttons of ``page`` that sit inside another interactive element."""
+    tree = lxml_html.fromstring(page)
+    roles = " or ".join(f"@role='{role}'" for role in PRESENTATIONAL_CHILDREN)
+    outer = f"(self::a[@href] or self::button or self::summary or @tabindex or {roles})"
+    return [
+        lxml_html.tostring(inner, encoding="unicode")[:80]
+        for inner in tree.xpath(f"//*[{outer}]//*[self::a[@href] or self::button]")
+    ]
+
+
+def test_the_dashboard_nests_no_interactive_element_in_another(client, world, history, on_as_of):
+    client.force_login(world.officer)
+    page = client.get(_url(world, nam=YEAR, quy=3)).content.decode()
+    # The charts' cell names are links (the check has something to find)...
+    chart = page.split('id="chart-attendance-title"')[1].split("</svg>")[0]
+    assert reverse("meetings:list", args=[world.cell.pk]) in chart
+    # ...in a group, not in an img, whose children would be presentational.
+    assert _nested_interactive(page) == []
+    assert _nested_interactive('<svg role="img"><a href="/x"><text>x</text></a></svg>') != []
+
+
+def test_the_dashboard_uses_the_width_of_the_screen(client, world, history, on_as_of):
+    client.force_login(world.officer)
+    main = lxml_html.fromstring(client.get(_url(world, nam=YEAR, quy=3)).content.decode()).xpath("//main")[0]
+    assert main.get("class") == "wide"
+    css = (Path(settings.BASE_DIR) / "static" / "chuyende" / "app.css").read_text()
+    assert re.search(r"^main\.wide \{ max-width: 100rem; \}", css, re.M)
+    # Other pages keep the reading width.
+    other = client.get(reverse("reports:list", args=[world.cell.pk])).content.decode()
+    assert lxml_html.fromstring(other).xpath("//main")[0].get("class") is None

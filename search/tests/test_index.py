@@ -62,8 +62,9 @@ def test_a_resolution_is_indexed_when_issued_with_its_tasks(world):
     meeting = scenarios.thematic_meeting(world, "resolution-draft")
     resolution = Resolution.objects.get(meeting=meeting)
     assert not SearchEntry.objects.filter(kind=Kind.RESOLUTION).exists()
-    # Its approved draft and final text are found meanwhile.
-    assert SearchEntry.objects.filter(kind=Kind.DRAFT).count() == 2
+    # Its text is found meanwhile: one row, the final text, which supersedes the approved draft.
+    final = meeting.session.draft_versions.order_by("number").last()
+    assert list(SearchEntry.objects.filter(kind=Kind.DRAFT).values_list("object_id", flat=True)) == [final.pk]
 
     from meetings import services as meetings
 
@@ -149,3 +150,30 @@ def test_rebuilding_is_idempotent_and_repairs_the_index(world, catalogue_topic, 
     call_command("reindex_search", stdout=out)
     assert snapshot() == kept
     assert str(len(kept)) in out.getvalue()
+
+
+def test_a_session_revised_after_approval_is_one_row_its_newest_approved_version(world):
+    meeting = scenarios.thematic_meeting(world, "final-approved")  # the approved draft, then the final text
+    session = meeting.session
+    draft, final = session.draft_versions.order_by("number")
+    assert draft.approved_at and final.approved_at
+    rows = SearchEntry.objects.filter(kind=Kind.DRAFT)
+    assert list(rows.values_list("object_id", "url")) == [
+        (final.pk, reverse("drafts:read", args=[session.pk]) + f"?v={final.number}")
+    ]
+    snapshot_before = snapshot()
+    reindex_all()  # the rebuild keeps the same single row
+    assert snapshot() == snapshot_before
+
+    # A title change rewrites the one row, and adds none for the older version.
+    session.title = "Văn hóa Hồ Chí Minh trong nhà trường"
+    session.save(update_fields=["title"])
+    assert list(rows.values_list("object_id", "title")) == [(final.pk, f"{session.title} · v{final.number}")]
+
+    # The draft's words still find the session: they lead to the final text.
+    assert "van hoa ho chi minh ve hoc tap lao dong" in rows.get().folded
+    assert "Bản hoàn chỉnh" in rows.get().text and "lao động" not in rows.get().text
+
+    # Should the newest version go, the one before it takes its place.
+    final.delete()
+    assert list(rows.values_list("object_id", flat=True)) == [draft.pk]

@@ -10,6 +10,7 @@ from planning import services as planning
 from search.models import SearchEntry
 from search.selectors import MAX_QUERY_LENGTH
 from search.views import PAGE_SIZE
+from tests import scenarios
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,10 @@ def test_results_show_kind_title_place_and_the_text_as_written(client, world, ca
     assert reverse("planning:topics") in page
     assert "Văn hóa Hồ Chí Minh về học tập, lao động và làm việc" in page
     assert world.cell.name in page and world.party.name in page
-    assert "<mark>Văn</mark> <mark>hóa</mark> <mark>Hồ</mark> <mark>Chí</mark> <mark>Minh</mark>" in page
+    # The words were in the approved draft; the hit shows the final text that replaced it.
+    drafts = [r for r in response.context["results"] if r.entry.kind == SearchEntry.Kind.DRAFT]
+    assert [r.entry.text for r in drafts] == ["Bản hoàn chỉnh sau buổi sinh hoạt."]
+    assert "Bản <mark>hoà</mark>n <mark>chỉ</mark>nh" in page  # as written, where the words begin
 
     lessons = client.get(URL, {"q": "dai dien dang uy"})
     assert [r.entry.kind for r in lessons.context["results"]] == [SearchEntry.Kind.LESSON]
@@ -127,3 +131,13 @@ def test_the_page_makes_as_many_queries_for_45_matches_as_for_3(client, world, p
     many = _queries(client, query)
     assert len(client.get(URL, query).context["results"]) == PAGE_SIZE
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_a_draft_revised_after_approval_is_one_hit_the_version_readers_see_last(client, world):
+    meeting = scenarios.thematic_meeting(world, "final-approved")
+    final = meeting.session.draft_versions.order_by("number").last()
+    client.force_login(world.probationary)  # an ordinary reader of the cell
+    response = client.get(URL, {"q": meeting.session.title, "loai": SearchEntry.Kind.DRAFT})
+    hits = response.context["results"]
+    assert [hit.entry.object_id for hit in hits] == [final.pk]
+    assert hits[0].entry.url.endswith(f"?v={final.number}")
