@@ -10,12 +10,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_action
 from core.errors import PermissionDenied
-from core.text import nfc
+from core.text import nfc, shorten
 from notifications import outbox
 from notifications.models import CalendarFeed, Notification, new_token
 from notifications.tasks import deliver_outbox
@@ -95,7 +94,7 @@ def _notify_users(
         raise ValueError(f"A notification links to a path on this site, not to {url!r}.")
     with translation.override(settings.LANGUAGE_CODE):
         # A subject line and a list heading: one line, bounded.
-        title_text = Truncator(" ".join(nfc(str(title)).split())).chars(TITLE_LENGTH)
+        title_text = shorten(nfc(str(title)), TITLE_LENGTH)
         body_text = nfc(str(body)).strip()
     now = timezone.now()
     with transaction.atomic():

@@ -86,6 +86,14 @@ def test_the_title_is_one_line(world):
     assert notices_of(world.member).get().title == "Dự thảo mới"
 
 
+def test_a_long_title_is_cut_at_a_word(world):
+    title = "Dự thảo chuyên đề " + "văn hóa " * 40
+    services.notify(recipients=[world.member], title=title, body="", url=SESSION_URL)
+    stored = notices_of(world.member).get().title
+    assert len(stored) <= 255 and stored.endswith("…")
+    assert stored[:-1].split()[-1] in ("văn", "hóa")  # a whole word before the ellipsis
+
+
 @pytest.mark.parametrize(
     "url", ["https://evil.example/", "//evil.example/ke-hoach/", "javascript:alert(1)", "ke-hoach/"]
 )
