@@ -298,7 +298,8 @@
     form.dataset.watched = "1";
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+      // A data-confirm question was already asked by confirm.js (it listens first, on the document,
+      // and stops a declined submit before it gets here): asking again showed it twice.
       var buttons = form.querySelectorAll("button");
       buttons.forEach(function (b) { b.disabled = true; });  // a double tap posts once
       var body = new FormData(form);
