@@ -15,6 +15,10 @@ def comment(session_id: int) -> str:
     return session_step(session_id, "comment")
 
 
+def meeting_notice(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:notice"
+
+
 def meeting_record(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:record"
 

@@ -107,6 +107,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if version is not None:
             messages.success(request, _("Version %(number)s was saved.") % {"number": version.number})
+            if version.stage == DraftVersion.Stage.FINAL and services.unanswered_comments(session):
+                # The final text goes with the responses: answering them is what is left to do.
+                return redirect("drafts:responses", session.pk)
             return redirect("drafts:workspace", session.pk)
     messages.error(request, form_errors(form))
     return redirect("drafts:workspace", session.pk)
@@ -427,12 +430,18 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"decision": response.decision, "explanation": response.explanation} if response else {}
         form = ResponseForm(initial=initial, prefix=f"c{comment.pk}") if can_respond else None
         rows.append((comment, form, quotes.get(comment.pk, "")))
+    final = services.latest_version(session, DraftVersion.Stage.FINAL)
     context = {
         "session": session,
         "rows": rows,
         "can_respond": can_respond,
         "unanswered": sum(1 for c in comments if not hasattr(c, "response")),
         "versions": _versions_for(request.user, session),
+        # Once every comment is answered, the final text is submitted from here too (one tap less).
+        "can_submit_final": final is not None
+        and session.status == Session.Status.REVISING
+        and permissions.can(request.user, "draft.submit", session),
+        "final": final,
     }
     return render(request, "drafts/responses.html", context)
 
@@ -450,7 +459,9 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("The response was saved."),
     )
-    return redirect(f"{reverse('drafts:responses', args=[comment.session_id])}#c{comment.pk}")
+    # The last answer: on to submitting the final text.
+    anchor = f"c{comment.pk}" if services.unanswered_comments(comment.session) else "submit-final"
+    return redirect(f"{reverse('drafts:responses', args=[comment.session_id])}#{anchor}")
 
 
 def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

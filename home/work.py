@@ -58,15 +58,38 @@ def _gather(user: Any) -> list[WorkItem]:
                 reverse("drafts:read", args=[session.pk]),
             )
         )
-    for meeting in meeting_selectors.records_to_finish(user):
+    for session in meeting_selectors.sessions_to_meet(user):
         items.append(
             WorkItem(
-                workkeys.meeting_record(meeting.pk),
-                _("Finish the meeting record"),
+                workkeys.session_step(session.pk, "meeting"),
+                _("Plan the meeting and issue its notice"),
+                session.title,
+                session.cell.name,
+                session.planned_date,
+                reverse("meetings:create", args=[session.cell_id]) + f"?session={session.pk}",
+            )
+        )
+    for meeting in meeting_selectors.notices_to_issue(user):
+        items.append(
+            WorkItem(
+                workkeys.meeting_notice(meeting.pk),
+                _("Issue the meeting notice"),
                 meeting.session.title if meeting.session else str(meeting.get_kind_display()),
                 meeting.cell.name,
                 meeting.date,
-                reverse("meetings:record", args=[meeting.pk]),
+                reverse("meetings:detail", args=[meeting.pk]),
+            )
+        )
+    for meeting in meeting_selectors.records_to_finish(user):
+        started = meeting.status != meeting.Status.SCHEDULED
+        items.append(
+            WorkItem(
+                workkeys.meeting_record(meeting.pk),
+                _("Finish the meeting record") if started else _("Start the meeting record"),
+                meeting.session.title if meeting.session else str(meeting.get_kind_display()),
+                meeting.cell.name,
+                meeting.date,
+                reverse("meetings:record" if started else "meetings:detail", args=[meeting.pk]),
             )
         )
     for registration in plan_selectors.pending_registrations(user):

@@ -19,6 +19,12 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label=pgettext_lazy("where a meeting is held", "Place"), max_length=200)
+    issue_notice = forms.BooleanField(
+        label=_("Issue the notice to the members now"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to prepare it first; you can issue it later from the meeting's page."),
+    )
 
     def __init__(self, *args: Any, sessions: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)

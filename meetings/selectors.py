@@ -15,6 +15,7 @@ from meetings import rules
 from meetings.models import Attendance, Meeting, ResolutionTask
 from organizations.permissions import scope_for
 from organizations.selectors import vietnamese_name_key
+from planning.models import Session
 
 
 def attendances(meeting: Meeting) -> list[Attendance]:
@@ -218,13 +219,47 @@ def oversight_page(party: Any, year: int) -> dict[str, Any]:
 
 def records_to_finish(user: Any) -> list[Meeting]:
     """Meeting records the user keeps (as a secretary of the cell or the appointed minutes secretary)
-    that were opened and are not approved yet: being recorded, or reopened for a correction."""
+    that are not approved yet: being recorded, reopened for a correction, or to be started (a meeting
+    of the cell that has begun today or earlier without its record opened)."""
     scope = scope_for(user)
     mine = Q(cell_id__in=scope.managed_cell_ids)
     if scope.member_id is not None:
         mine |= Q(minutes_secretary_id=scope.member_id)
+    now = timezone.localtime()
+    begun = Q(date__lt=now.date()) | Q(date=now.date(), start_time__lte=now.time())
+    to_start = Q(status=Meeting.Status.SCHEDULED, cell_id__in=scope.managed_cell_ids) & begun
     return list(
-        Meeting.objects.filter(mine, status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.CORRECTING))
+        Meeting.objects.filter(
+            (mine & Q(status__in=(Meeting.Status.IN_PROGRESS, Meeting.Status.CORRECTING))) | to_start
+        )
         .select_related("cell", "session")
         .order_by("date", "start_time")
+    )
+
+
+def notices_to_issue(user: Any) -> list[Meeting]:
+    """Meetings of the cells the user leads, still to come, whose notice is not issued yet."""
+    scope = scope_for(user)
+    return list(
+        Meeting.objects.filter(
+            cell_id__in=scope.managed_cell_ids,
+            status=Meeting.Status.SCHEDULED,
+            notice__isnull=True,
+            date__gte=timezone.localdate(),
+        )
+        .select_related("cell", "session")
+        .order_by("date", "start_time")
+    )
+
+
+def sessions_to_meet(user: Any) -> QuerySet[Session]:
+    """Sessions of the cells the user leads whose draft is with the members and whose meeting is not
+    planned yet: the next step is to plan it (and issue its notice)."""
+    scope = scope_for(user)
+    return (
+        Session.objects.filter(
+            cell_id__in=scope.managed_cell_ids, status=Session.Status.DISTRIBUTED, meeting__isnull=True
+        )
+        .select_related("cell")
+        .order_by("planned_date", "pk")
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -110,6 +111,23 @@ def _sessions_for_meeting(cell: Organization) -> Any:
     )
 
 
+def _plan_meeting(actor: Any, cell: Organization, data: dict[str, Any]) -> Meeting:
+    """Plan the meeting and, when asked, issue its notice: both or neither."""
+    with transaction.atomic():
+        meeting = services.create_meeting(
+            actor=actor,
+            cell=cell,
+            kind=data["kind"],
+            date=data["date"],
+            start_time=data["start_time"],
+            place=data["place"],
+            session=data["session"],
+        )
+        if data["issue_notice"]:
+            services.issue_notice(actor=actor, meeting=meeting)
+    return meeting
+
+
 def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk, kind=Organization.Kind.CELL)
     deny_unless(request.user, "meeting.create", cell)
@@ -118,20 +136,16 @@ def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
         form = MeetingForm(request.POST, sessions=sessions)
         if form.is_valid():
             data = form.cleaned_data
-            meeting = run_service(
-                form,
-                lambda: services.create_meeting(
-                    actor=request.user,
-                    cell=cell,
-                    kind=data["kind"],
-                    date=data["date"],
-                    start_time=data["start_time"],
-                    place=data["place"],
-                    session=data["session"],
-                ),
-            )
+            meeting = run_service(form, lambda: _plan_meeting(request.user, cell, data))
             if meeting is not None:
-                messages.success(request, _("The meeting is planned. Issue its notice to tell the members."))
+                if data["issue_notice"]:
+                    messages.success(
+                        request, _("The meeting is planned and its notice was sent to the members.")
+                    )
+                else:
+                    messages.success(
+                        request, _("The meeting is planned. Issue its notice to tell the members.")
+                    )
                 return redirect("meetings:detail", meeting.pk)
     else:
         initial: dict[str, Any] = {
@@ -645,7 +659,15 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             if saved is not None:
-                messages.success(request, _("The resolution was saved."))
+                # Saved either way; issuing is the next step, refused with its reason if not yet.
+                issued = bool(request.POST.get("and_issue")) and submit_and_report(
+                    request,
+                    action_form(),
+                    lambda _data: services.issue_resolution(actor=request.user, meeting=meeting),
+                    _("The resolution was issued and sent to the members with the final text."),
+                )
+                if not issued:
+                    messages.success(request, _("The resolution was saved."))
                 return redirect("meetings:resolution", meeting.pk)
         errors += [str(e) for e in form.non_field_errors()]
         errors += [str(e) for e in task_forms.non_form_errors()]
@@ -680,6 +702,7 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": editable
             and current is not None
             and meeting.session.status == Session.Status.FINAL_APPROVED,
+            "can_save_and_issue": editable and meeting.session.status == Session.Status.FINAL_APPROVED,
             "session": meeting.session,
             "final_version": services.final_text(meeting.session),
             "me": scope_member,

@@ -138,3 +138,34 @@ def test_the_responses_quote_the_paragraph_commented_on_and_every_label_names_a_
     ids = {element.get("id") for element in tree.xpath("//*[@id]")}
     labels = tree.xpath("//label")
     assert labels and all(label.get("for") and label.get("for") in ids for label in labels)
+
+
+def test_the_last_response_leads_to_submitting_the_final_text_from_the_responses_page(
+    client, world, distributed
+):
+    first = services.add_comment(actor=world.probationary, session=distributed, anchor="p-2", body="Một")
+    second = services.add_comment(actor=world.deputy, session=distributed, anchor="", body="Hai")
+    Session.objects.filter(pk=distributed.pk).update(status=Session.Status.REVISING)  # after the meeting
+    distributed.refresh_from_db()
+    client.force_login(world.member)
+    url = reverse("drafts:responses", args=[distributed.pk])
+    # The final text uploaded while comments wait for an answer: on to the responses.
+    upload = SimpleUploadedFile("ban-hoan-chinh.docx", docx_bytes("Bản hoàn chỉnh.", "Bổ sung theo góp ý."))
+    answer = client.post(
+        reverse("drafts:upload", args=[distributed.pk]), {"file": upload, "expected_version": 1}
+    )
+    assert answer["Location"] == url
+
+    answer = client.post(reverse("drafts:respond", args=[first.pk]), {f"c{first.pk}-decision": "accepted"})
+    assert answer["Location"] == f"{url}#c{first.pk}"
+    assert 'id="submit-final"' not in client.get(url).content.decode()  # one comment still waits
+    answer = client.post(reverse("drafts:respond", args=[second.pk]), {f"c{second.pk}-decision": "accepted"})
+    assert answer["Location"] == f"{url}#submit-final"
+    html = client.get(url).content.decode()
+    form = html.split('id="submit-final"', 1)[1].split("</form>", 1)[0]
+    assert "Trình duyệt bản hoàn chỉnh" in form and "Phiên bản 2 là bản hoàn chỉnh" in form
+    client.post(reverse("drafts:submit_final", args=[distributed.pk]), {"expected_version": 2})
+    distributed.refresh_from_db()
+    assert distributed.status == Session.Status.FINAL_SUBMITTED
+    client.force_login(world.probationary)  # not the presenter: no button
+    assert 'id="submit-final"' not in client.get(url).content.decode()

@@ -6,9 +6,10 @@ apps' permission rules as roles); the first test checks it against core.permissi
 persona and every state, so the two cannot drift apart.
 """
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,10 +18,12 @@ from django.utils import timezone
 from core.permissions import can
 from home.work import work_for
 from meetings import services as meetings
+from meetings.models import Meeting
 from organizations.models import Member
 from planning import lifecycle
 from planning import services as planning
 from planning.models import Session
+from tests import scenarios
 
 S = Session.Status
 YEAR = 2027  # the fixed test clock is 18 November 2026: next year's plan is being prepared
@@ -204,3 +207,40 @@ def test_the_queue_costs_the_same_queries_for_more_sessions(client, world, sessi
     for n in range(5):
         session_in(world, plan, f"Thêm {n}", S.SUBMITTED, world.member, date(YEAR, 9, 1 + n))
     assert queries() == few
+
+
+def test_planning_the_meeting_its_notice_and_starting_its_record_wait_in_the_queue(world):
+    session = scenarios.session_at(world, "distributed")
+    keys = {item.key: item for item in work_for(world.secretary)}
+    plan_it = keys[f"session:{session.pk}:meeting"]
+    assert plan_it.action == "Lên lịch cuộc họp và ban hành thông báo"
+    assert plan_it.url == reverse("meetings:create", args=[world.cell.pk]) + f"?session={session.pk}"
+    assert f"session:{session.pk}:meeting" not in {i.key for i in work_for(world.member)}
+
+    meeting = meetings.create_meeting(
+        actor=world.secretary,
+        cell=world.cell,
+        kind=Meeting.Kind.THEMATIC,
+        date=session.planned_date,
+        start_time=time(14, 0),
+        place="Phòng họp",
+        session=session,
+    )
+    keys = {item.key: item for item in work_for(world.secretary)}
+    assert f"session:{session.pk}:meeting" not in keys
+    assert keys[f"meeting:{meeting.pk}:notice"].url == reverse("meetings:detail", args=[meeting.pk])
+    meetings.issue_notice(actor=world.secretary, meeting=meeting)
+    keys = {item.key for item in work_for(world.secretary)}
+    assert f"meeting:{meeting.pk}:notice" not in keys and f"meeting:{meeting.pk}:record" not in keys
+
+    # On the day, once it has begun, starting the record waits for the secretary (not before).
+    day = timezone.make_aware(datetime.combine(session.planned_date, time(13, 59)))
+    with time_machine.travel(day, tick=False):
+        assert f"meeting:{meeting.pk}:record" not in {i.key for i in work_for(world.secretary)}
+    with time_machine.travel(day + timedelta(minutes=2), tick=False):
+        start = {i.key: i for i in work_for(world.secretary)}[f"meeting:{meeting.pk}:record"]
+        assert start.action == "Bắt đầu ghi biên bản"
+        assert start.url == reverse("meetings:detail", args=[meeting.pk])
+        meetings.open_record(actor=world.secretary, meeting=meeting)
+        going = {i.key: i for i in work_for(world.secretary)}[f"meeting:{meeting.pk}:record"]
+        assert going.url == reverse("meetings:record", args=[meeting.pk])

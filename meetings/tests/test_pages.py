@@ -3,10 +3,12 @@ way a phone without scripts does), the script's JSON answers, and what members a
 
 import json
 import uuid
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 
+from core.errors import DomainError
 from meetings.models import Meeting, Speech
 from meetings.tests.helpers import member_of
 from notifications.models import Notification
@@ -102,6 +104,34 @@ def test_the_secretary_plans_and_runs_a_meeting_with_plain_forms(secretary_clien
     assert docx.status_code == 200
     # Locked: the record page sends back to the meeting page.
     assert client.get(reverse("meetings:record", args=[meeting.pk])).status_code == 302
+
+
+def test_planning_a_meeting_can_issue_its_notice_in_the_same_step(secretary_client, world, distributed):
+    client = secretary_client
+    url = reverse("meetings:create", args=[world.cell.pk])
+    html = client.get(url + f"?session={distributed.pk}").content.decode()
+    assert 'name="issue_notice"' in html and 'data-confirm-when="issue_notice"' in html
+    assert 'id="id_issue_notice" checked' in html
+    data = {
+        "kind": "thematic",
+        "session": distributed.pk,
+        "date": distributed.planned_date.isoformat(),
+        "start_time": "14:00",
+        "place": "Phòng họp Khoa",
+        "issue_notice": "on",
+    }
+    # If the notice is refused, the meeting is not planned either, and the form says why.
+    with mock.patch("meetings.services.issue_notice", side_effect=DomainError("Sổ văn bản đang bận.")):
+        answer = client.post(url, data)
+    assert answer.status_code == 200 and "Sổ văn bản đang bận." in answer.content.decode()
+    assert not Meeting.objects.filter(session=distributed).exists()
+    answer = client.post(url, data)
+    meeting = Meeting.objects.get(session=distributed)
+    assert answer.status_code == 302 and meeting.notice is not None
+    told = Notification.objects.filter(
+        recipient=world.member, url=reverse("meetings:detail", args=[meeting.pk])
+    )
+    assert told.exists()
 
 
 def vote_card(html: str) -> str:

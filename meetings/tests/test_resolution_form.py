@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from meetings.models import Resolution
 from meetings.tests.helpers import hold, member_of, reload
+from tests import scenarios
 
 
 @pytest.fixture
@@ -97,3 +98,25 @@ def test_a_draft_resolution_is_the_secretaries_until_it_is_issued(client, world,
     ):
         client.force_login(getattr(world, persona))
         assert client.get(reverse("meetings:resolution", args=[held.pk])).status_code == expected, persona
+
+
+def test_saving_and_issuing_in_one_tap_waits_for_the_final_text(client, world, held):
+    client.force_login(world.secretary)
+    html = client.get(reverse("meetings:resolution", args=[held.pk])).content.decode()
+    assert 'name="and_issue"' not in html  # the final text is not approved yet
+
+
+def test_the_resolution_can_be_saved_and_issued_in_one_tap_once_the_final_text_is_approved(client, world):
+    client.force_login(world.secretary)
+    meeting = scenarios.thematic_meeting(world, "final-approved")
+    url = reverse("meetings:resolution", args=[meeting.pk])
+    html = client.get(url).content.decode()
+    button = html.split('name="and_issue"', 1)[1].split("</button>", 1)[0]
+    assert "data-confirm=" in button and "Lưu và ban hành nghị quyết" in button
+    owner = member_of(world.member).pk
+    rows = [{"description": "Xây dựng giờ giảng mẫu", "owners": [owner], "deadline": "2027-06-30"}]
+    answer = client.post(url, {**_post(world, meeting, rows), "and_issue": "1"})
+    assert answer.status_code == 302
+    resolution = Resolution.objects.get(meeting=meeting)
+    assert resolution.is_issued and resolution.document.symbol.endswith("-NQ/CB")
+    assert resolution.tasks.get().description == "Xây dựng giờ giảng mẫu"
