@@ -1,5 +1,6 @@
 """In-app notifications (also sent by e-mail) and private calendar feeds."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -13,11 +14,17 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def token_digest(token: str) -> str:
+    """What is stored of a calendar token: its SHA-256 (a stolen database gives no working link)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(models.Model):
     """A secret-token iCalendar URL with a user's sessions and deadlines.
 
     Calendar apps cannot sign in, so the token is the credential: it is long and random, shown only
-    to its owner, and revoking it (or making a new one) makes the old URL answer 404."""
+    to its owner, once, when it is made (only its SHA-256 is stored), and revoking it (or making a
+    new one) makes the old URL answer 404. ``token`` is set on the object that made it, never loaded."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -25,8 +32,10 @@ class CalendarFeed(models.Model):
         on_delete=models.CASCADE,
         related_name="calendar_feed",
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token)
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    token = ""  # the plain token, only on the object that made it
 
     class Meta:
         verbose_name = _("calendar feed")
@@ -34,6 +43,11 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def set_token(self) -> str:
+        self.token = new_token()
+        self.token_hash = token_digest(self.token)
+        return self.token
 
 
 class Notification(models.Model):

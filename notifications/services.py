@@ -16,7 +16,7 @@ from core.audit import log_action
 from core.errors import PermissionDenied
 from core.text import nfc, shorten
 from notifications import outbox
-from notifications.models import CalendarFeed, Notification, new_token
+from notifications.models import CalendarFeed, Notification
 from notifications.tasks import deliver_outbox
 
 if TYPE_CHECKING:
@@ -155,12 +155,12 @@ def mark_all_read(*, actor: Any) -> int:
 
 
 def create_or_renew_feed(*, actor: Any) -> CalendarFeed:
-    """Give the user a calendar link; an existing one is replaced, so the old URL stops working."""
+    """Give the user a calendar link; an existing one is replaced, so the old URL stops working. The
+    returned feed carries the plain ``token``, which is not stored: show it now or never."""
     with transaction.atomic():
-        feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=actor)
-        if not created:
-            feed.token = new_token()
-            feed.save(update_fields=["token"])
+        feed = CalendarFeed.objects.select_for_update().filter(user=actor).first() or CalendarFeed(user=actor)
+        feed.set_token()
+        feed.save()
         log_action(actor, "notifications.calendar.created", feed)
     return feed
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.web import get_visible_or_404
 from notifications import calendar, services
-from notifications.models import CalendarFeed
+from notifications.models import CalendarFeed, token_digest
 from notifications.permissions import visible_notifications
 
 ICS = "text/calendar; charset=utf-8"
@@ -48,7 +48,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    found = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    found = CalendarFeed.objects.select_related("user").filter(token_hash=token_digest(token)).first()
     if found is None or not found.user.is_active:
         raise Http404
     response = HttpResponse(calendar.user_feed(found.user), content_type=ICS)
@@ -65,18 +65,25 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+FRESH_LINK = "calendar_fresh_token"
+
+
 def calendar_page(request: HttpRequest) -> HttpResponse:
     feed_row = CalendarFeed.objects.filter(user_id=request.user.pk or 0).first()
+    # The token is stored hashed: the link is shown once, right after it was made.
+    token = request.session.pop(FRESH_LINK, None) if feed_row else None
     # The public address (SITE_URL), as in the e-mails and the events' own links: the address a person
     # happens to use (a proxy's, without its port) is not one to subscribe a calendar to.
-    url = settings.SITE_URL + reverse("notifications:feed", args=[feed_row.token]) if feed_row else None
+    url = settings.SITE_URL + reverse("notifications:feed", args=[token]) if token else None
     webcal = "webcal://" + url.split("://", 1)[1] if url else None
-    return render(request, "notifications/calendar.html", {"feed_url": url, "webcal_url": webcal})
+    context = {"feed": feed_row, "feed_url": url, "webcal_url": webcal}
+    return render(request, "notifications/calendar.html", context)
 
 
 @require_POST
 def calendar_renew(request: HttpRequest) -> HttpResponse:
-    services.create_or_renew_feed(actor=request.user)
+    feed = services.create_or_renew_feed(actor=request.user)
+    request.session[FRESH_LINK] = feed.token
     messages.success(request, _("Your private calendar link is ready. Any older link no longer works."))
     return redirect("notifications:calendar")
 

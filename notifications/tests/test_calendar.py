@@ -1,6 +1,8 @@
 """iCalendar: a private feed per user (secret, revocable) and one .ics per session, parsed back with
 vobject, a parser independent of the icalendar library that writes them."""
 
+import hashlib
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -91,21 +93,32 @@ def test_renewing_or_revoking_the_link_makes_the_old_url_answer_404(client, worl
     assert client.get(reverse("notifications:feed", args=[new])).status_code == 404
 
 
-def test_the_calendar_page_creates_the_link(client, world):
+def link_on(page: str) -> str:
+    found = re.search(r'id="feed" type="text" readonly value="[^"]*/lich/([^/"]+)\.ics"', page)
+    assert found, "the page shows no calendar link"
+    return found.group(1)
+
+
+def test_the_calendar_page_shows_the_new_link_once_and_only_its_hash_is_stored(client, world):
     client.force_login(world.member)
     client.post(reverse("notifications:calendar_renew"))
     page = client.get(reverse("notifications:calendar")).content.decode()
-    assert CalendarFeed.objects.get(user=world.member).token in page
+    token = link_on(page)
+    feed = CalendarFeed.objects.get(user=world.member)
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in feed.token_hash
+    assert client.get(reverse("notifications:feed", args=[token])).status_code == 200
+    again = client.get(reverse("notifications:calendar")).content.decode()
+    assert token not in again and 'id="feed"' not in again  # shown once
+    assert "Tạo đường dẫn mới" in again
 
 
 def test_the_calendar_link_uses_the_public_address_like_the_e_mails(client, world, settings):
     settings.SITE_URL = "https://chuyende.example.vn:8443"
     client.force_login(world.member)
     client.post(reverse("notifications:calendar_renew"))
-    token = CalendarFeed.objects.get(user=world.member).token
     # Asked through another name (a proxy that drops the port), the link is still the public one.
     page = client.get(reverse("notifications:calendar"), HTTP_HOST="127.0.0.1").content.decode()
-    path = reverse("notifications:feed", args=[token])
+    path = reverse("notifications:feed", args=[link_on(page)])
     assert f"https://chuyende.example.vn:8443{path}" in page
     assert f"webcal://chuyende.example.vn:8443{path}" in page
     assert "http://127.0.0.1" not in page
