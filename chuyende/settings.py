@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # WhiteNoise: static files compressed, a hashed file cached a year (core/staticfiles.py).
     "core.staticfiles.StaticFilesMiddleware",
+    # Pages are sent gzip-compressed (a weak signal); Django's GZip pads against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
