@@ -49,6 +49,11 @@ test: $(VENV)/.installed-dev messages
 	mkdir -p var
 	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
+# First paint of the member pages on emulated slow 3G with a 4x slower CPU (bench/slow3g.py,
+# BENCHMARKS.md): its own demo server and data; exits 1 when a median is over 2.5 s.
+bench: $(VENV)/.installed-dev messages
+	$(PY) bench/slow3g.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
