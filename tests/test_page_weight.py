@@ -65,7 +65,7 @@ def test_the_reading_page_of_the_draft_under_comment_is_light(demo, client):
     session = Session.objects.get(status=Session.Status.DISTRIBUTED)
     html = page(client, "dangvien", reverse("drafts:read", args=[session.pk]))
     assert "comment-form" in html  # the member can comment: the page with every form
-    assert_within_budget(html, "chuyende/app.css")
+    assert_within_budget(html, "chuyende/app.css", "chuyende/comments.js")
 
 
 def test_meeting_mode_is_light(demo, client):

@@ -1,5 +1,6 @@
 """Template filters shared by every app."""
 
+import uuid
 from datetime import timedelta
 
 from django import template
@@ -13,3 +14,10 @@ def minutes(value: timedelta | None) -> int:
     if not value:
         return 0
     return int(-(-value.total_seconds() // 60))
+
+
+@register.simple_tag
+def new_uuid() -> str:
+    """A fresh random id, e.g. for a form's ``client_id``: the server stores what it carries once,
+    however often it is sent (a double tap, a retry after the signal came back)."""
+    return str(uuid.uuid4())
