@@ -30,12 +30,16 @@ messages: $(VENV)/.installed-run
 makemessages: $(VENV)/.installed-dev
 	$(DEV_ENV) $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=var
 
+# Static files as in production: collected under hashed names, compressed, cached a year, served by
+# WhiteNoise (runserver's own static handler is off; after editing static/, run `make run` again).
+RUN_ENV := $(DEV_ENV) STATIC_MANIFEST=$${STATIC_MANIFEST:-true}
 run: $(VENV)/.installed-run messages
 	mkdir -p var
-	$(DEV_ENV) $(PY) manage.py migrate --no-input
-	$(DEV_ENV) $(PY) manage.py load_demo
-	@$(DEV_ENV) $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+	$(RUN_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(RUN_ENV) $(PY) manage.py load_demo
+	@$(RUN_ENV) $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver --nostatic $(HOST):$(PORT)
 
 # One pytest process per core (pytest-xdist), each with its own test database (var/test.sqlite3_gw0...,
 # test_<name>_gw0... on PostgreSQL), each taking whole modules (a module's shared data is built once);
@@ -44,6 +48,11 @@ PYTEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev messages
 	mkdir -p var
 	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
+
+# First paint of the member pages on emulated slow 3G with a 4x slower CPU (bench/slow3g.py,
+# BENCHMARKS.md): its own demo server and data; exits 1 when a median is over 2.5 s.
+bench: $(VENV)/.installed-dev messages
+	$(PY) bench/slow3g.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

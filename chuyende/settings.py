@@ -102,7 +102,10 @@ MIDDLEWARE = [
     # First: a body over the upload limit is refused before anything reads it.
     "core.middleware.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise: static files compressed, a hashed file cached a year (core/staticfiles.py).
+    "core.staticfiles.StaticFilesMiddleware",
+    # Pages are sent gzip-compressed (a weak signal); Django's GZip pads against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,16 +165,24 @@ MEDIA_URL = "/media/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed static files (needs `collectstatic`): always in production, under `make run` too.
+STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.staticfiles.HashedStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+if STATIC_MANIFEST:
+    # Served from STATIC_ROOT as collected, never from the source folders (their names carry no hash).
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+    # A file asked for by its plain name (not through {% static %}) may change: a minute.
+    WHITENOISE_MAX_AGE = 60
 
 # Background jobs: run at once in the embedded default; a db_worker process in production.
 TASKS = {

@@ -50,6 +50,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     anchor = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 class EditCommentForm(forms.Form):

@@ -221,12 +221,18 @@ class Comment(models.Model):
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
     late = models.BooleanField(_("after the comment deadline"), default=False)
+    # Made on the phone with the form: a comment sent again (queued without signal, a retry, a double
+    # tap) is stored once. Empty for comments from before it existed.
+    client_id = models.UUIDField(_("client id"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["session", "created_at", "id"]
         indexes = [models.Index(fields=["session", "created_at"], name="comment_session_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "client_id"], name="comment_client_id_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author} · {shorten(self.body, 40)}"

@@ -6,13 +6,14 @@ session row is locked for every change of state, and a caller that acted on an o
 version it saw (``expected_version``), so two people never silently overwrite each other.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -385,15 +386,29 @@ def comments_closed(session: Session) -> bool:
 
 
 def add_comment(
-    *, actor: Any, session: Session, body: str, anchor: str = "", parent: Comment | None = None
+    *,
+    actor: Any,
+    session: Session,
+    body: str,
+    anchor: str = "",
+    parent: Comment | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> Comment:
     """Comment on a paragraph (``p-N``), a PDF page (``page-N``) or the whole draft (``""``), or reply.
 
-    The text is stored as plain text and always shown escaped: HTML typed in a comment never runs."""
+    The text is stored as plain text and always shown escaped: HTML typed in a comment never runs.
+    A comment sent again with the same ``client_id`` (queued on the phone while there was no signal
+    and sent once more, a retry) is not stored twice: the one stored first is returned."""
     require(actor, "comment.add", session)
     author = permissions.member_of(actor)
     if author is None:
         raise PermissionDenied(_("You are not allowed to do this."))
+    if client_id is not None:
+        sent = Comment.objects.filter(author=author, client_id=client_id).first()
+        if sent is not None:
+            if sent.session_id != session.pk:
+                raise DomainError(_("The form was damaged; reload the page."))
+            return sent
     body = _clean_body(body)
     version = _comment_target(session)
     if parent is not None:
@@ -402,20 +417,27 @@ def add_comment(
         anchor, version = parent.current_anchor, parent.current_version
     elif anchor and anchor not in version.anchors():
         raise DomainError(_("This paragraph is not in the draft any more; reload the page."), field="anchor")
-    with transaction.atomic():
-        comment = Comment.objects.create(
-            session=session,
-            version=version,
-            anchor=anchor,
-            current_version=version,
-            current_anchor=anchor,
-            parent=parent,
-            author=author,
-            body=body,
-            late=comments_closed(session),
-        )
-        Reading.objects.get_or_create(session=session, member=author, defaults={"version": version})
-        log_action(actor, "drafts.comment.added", comment, {"title": session.title})
+    try:
+        with transaction.atomic():
+            comment = Comment.objects.create(
+                session=session,
+                version=version,
+                anchor=anchor,
+                current_version=version,
+                current_anchor=anchor,
+                parent=parent,
+                author=author,
+                body=body,
+                late=comments_closed(session),
+                client_id=client_id,
+            )
+            Reading.objects.get_or_create(session=session, member=author, defaults={"version": version})
+            log_action(actor, "drafts.comment.added", comment, {"title": session.title})
+    except IntegrityError:
+        if client_id is None:
+            raise
+        # The same comment arrived twice at the same moment: the other request stored it.
+        return Comment.objects.get(author=author, client_id=client_id)
     return comment
 
 

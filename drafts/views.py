@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -363,14 +364,37 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 anchor=anchor,
                 parent=parent,
+                client_id=form.cleaned_data["client_id"],
             ),
         )
         if done is not None:
+            if request.headers.get("X-Requested-With") == "fetch":
+                return JsonResponse({"ok": True, **_comment_html(request, session, done)})
             messages.success(request, _("Your comment was saved."))
             # Landing on the comment itself opens the comment box around it.
             return redirect(f"{reverse('drafts:read', args=[session.pk])}#c{done.pk}")
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse({"ok": False, "error": form_errors(form)}, status=400)
     messages.error(request, form_errors(form))
     return redirect(f"{reverse('drafts:read', args=[session.pk])}#{anchor or 'toan-van'}")
+
+
+def _comment_html(request: HttpRequest, session: Session, comment: Comment) -> dict[str, str]:
+    """The comment as the reading page shows it (a reply: its thread), for the page's script
+    (static/chuyende/comments.js), which puts it where the comment was waiting to be sent."""
+    shown = comment.parent or comment
+    html = render_to_string(
+        "drafts/_comment.html",
+        {
+            "c": shown,
+            "session": session,
+            "can_comment": True,
+            "me": comment.author,
+            "past_deadline": services.comments_closed(session),
+        },
+        request=request,
+    )
+    return {"id": f"c{shown.pk}", "html": html}
 
 
 def _comment(request: HttpRequest, pk: int) -> Comment:

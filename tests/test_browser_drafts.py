@@ -102,6 +102,11 @@ def success(page: Page) -> Locator:
     return page.locator("main .msg-success")
 
 
+def sent(page: Page) -> Locator:
+    """The reading page's line saying what became of a comment (static/chuyende/comments.js)."""
+    return page.locator("#comment-status")
+
+
 def block(page: Page, text: str) -> Locator:
     """The paragraph block of the reading page that shows ``text``, with its comment box."""
     return page.locator("section.block").filter(has=page.get_by_text(text, exact=True))
@@ -226,11 +231,15 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     toggle(box).click()
     box.get_by_label(vi("Your comment")).fill(COMMENT_A)
     box.get_by_role("button", name=vi("Send the comment")).click()
-    expect(success(member_a)).to_have_text(vi("Your comment was saved."))
-    # Back on her comment: the paragraph's box, now counting one comment, is open on it.
-    expect(member_a).to_have_url(re.compile(re.escape(reading) + r"#c\d+$"))
-    expect(toggle(box)).to_have_text(comment_count(1))
+    # Sent by the page's script: the page stays, her comment appears in the open box.
+    expect(sent(member_a)).to_have_text(vi("Sent."))
+    expect(member_a).to_have_url(reading)
     expect(box.locator("article.comment")).to_be_visible()
+    expect(box.locator("article.comment")).to_contain_text(COMMENT_A)
+    # On the next visit the paragraph's box counts it.
+    member_a.reload()
+    expect(toggle(box)).to_have_text(comment_count(1))
+    toggle(box).click()
     expect(box.locator("article.comment")).to_contain_text(COMMENT_A)
     expect(box.locator("article.comment header")).to_contain_text("Phạm Thị Mai")
     assert_no_horizontal_scroll(member_a)
@@ -244,9 +253,7 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     toggle(box).click()
     box.get_by_label(vi("Your comment")).fill(COMMENT_B)
     box.get_by_role("button", name=vi("Send the comment")).click()
-    expect(member_b).to_have_url(re.compile(re.escape(reading) + r"#c\d+$"))
-    expect(success(member_b)).to_have_text(vi("Your comment was saved."))
-    expect(toggle(box)).to_have_text(comment_count(1))
+    expect(sent(member_b)).to_have_text(vi("Sent."))
     expect(box.locator("article.comment")).to_be_visible()
     expect(box.locator("article.comment")).to_contain_text(COMMENT_B)
 
@@ -256,9 +263,8 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     a_comment.locator("details.reply-form > summary").click()
     a_comment.get_by_label(vi("Your reply")).fill(REPLY_B)
     a_comment.get_by_role("button", name=vi("Send the reply")).click()
-    # The reply takes the new page to itself, under the comment it answers, in the open box.
-    expect(member_b).to_have_url(re.compile(re.escape(reading) + r"#c\d+$"))
-    expect(success(member_b)).to_have_text(vi("Your comment was saved."))
+    # The reply appears under the comment it answers, in the open box.
+    expect(sent(member_b)).to_have_text(vi("Sent."))
     expect(a_comment.locator(".reply")).to_be_visible()
     expect(a_comment.locator(".reply")).to_contain_text(REPLY_B)
     expect(a_comment.locator(".reply")).to_contain_text("Trần Thị Hoa")
@@ -322,3 +328,71 @@ def test_draft_is_returned_revised_approved_read_commented_and_answered(
     assert Response.objects.filter(comment__in=top_level).count() == 2
     assert Comment.objects.get(session=session, parent__body=COMMENT_A).body == REPLY_B
     assert Reading.objects.filter(session=session, member__user=world.probationary).exists()
+
+
+# --- A comment written without signal ---------------------------------------------------------
+
+OFFLINE_COMMENT = "Đề nghị bổ sung số liệu về giảng viên trẻ tự học ngoại ngữ trong năm qua."
+
+
+@pytest.fixture
+def under_comment(drafting: Session, world: World) -> Session:
+    """The draft approved and sent to the cell: its members can comment."""
+    from drafts import services
+
+    text = f"# {TITLE}\n\n{INTRO}\n\n{LIFELONG}\n\n{SELF_STUDY}"
+    services.add_version(actor=world.member, session=drafting, text=text)
+    services.submit_draft(actor=world.member, session=drafting)
+    services.approve_draft(actor=world.secretary, session=drafting)
+    return drafting
+
+
+@pytest.mark.browser
+def test_a_comment_written_without_signal_is_sent_when_the_signal_returns(
+    under_comment, world, live_server, devices
+):
+    session = under_comment
+    phone = devices(phone=True)
+    sign_in(phone, live_server, world.probationary.username)
+    reading = url(live_server, "drafts:read", session.pk)
+    phone.goto(reading)
+    box = comment_box(phone, LIFELONG)
+    toggle(box).click()
+    phone.evaluate("window.sameDocument = true")  # gone if the browser navigates
+
+    # No signal: the comment is kept on the phone, the page stays (no browser offline page).
+    phone.context.set_offline(True)
+    box.get_by_label(vi("Your comment")).fill(OFFLINE_COMMENT)
+    box.get_by_role("button", name=vi("Send the comment")).click()
+    queued = vi("Saved; it will be sent when there is a connection.")
+    expect(sent(phone)).to_have_text(queued)
+    expect(box.locator("article.comment.pending")).to_contain_text(OFFLINE_COMMENT)
+    expect(box.locator("article.comment.pending")).to_contain_text(queued)
+    expect(box.get_by_label(vi("Your comment"))).to_have_value("")
+    assert phone.evaluate("window.sameDocument") is True and phone.url == reading
+    assert not Comment.objects.filter(session=session).exists()
+    key = f"chuyende:comments:{session.pk}:queue"
+    waiting = phone.evaluate(f"localStorage.getItem('{key}')")
+    assert OFFLINE_COMMENT in waiting
+    save_screenshot(phone, "draft-comment-offline-360.png")
+
+    # The signal returns: the comment is sent, and shown as the server has it.
+    phone.context.set_offline(False)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(sent(phone)).to_have_text(vi("Sent."))
+    expect(box.locator("article.comment.pending")).to_have_count(0)
+    stored = Comment.objects.get(session=session)
+    assert stored.body == OFFLINE_COMMENT and stored.anchor != ""
+    shown = box.locator(f"article#c{stored.pk}")
+    expect(shown).to_contain_text(OFFLINE_COMMENT)
+    expect(shown.locator("header")).to_contain_text("Phạm Thị Mai")
+    assert phone.evaluate(f"localStorage.getItem('{key}')") == "[]"
+    assert phone.evaluate("window.sameDocument") is True
+
+    # Sent once more (its answer was lost, say): the next load sends it again; it is stored once.
+    phone.evaluate(f"localStorage.setItem('{key}', {waiting!r})")
+    phone.reload()
+    expect(sent(phone)).to_have_text(vi("Sent."))
+    assert Comment.objects.filter(session=session).count() == 1
+    expect(phone.locator("article.comment", has_text=OFFLINE_COMMENT)).to_have_count(1)
+    assert_no_horizontal_scroll(phone)

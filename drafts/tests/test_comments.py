@@ -1,9 +1,11 @@
 """Reading, comments, replies, tombstones, re-attachment to new versions, and responses."""
 
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from drafts.models import Comment, Reading, Response
 from drafts.tests.conftest import TEXT
 from organizations.models import Member
 from planning.models import Session
+from tests.browser import vi
 from tests.factories import member_in
 
 
@@ -258,3 +261,72 @@ def test_a_second_manual_reminder_the_same_day_is_refused(world, distributed):
     services.send_reminder(actor=world.secretary, session=distributed)
     with pytest.raises(InvalidTransition):
         services.send_reminder(actor=world.deputy, session=distributed)
+
+
+# --- A comment sent again (queued without signal, a retry) is stored once ---------------------
+
+
+def test_a_comment_sent_twice_with_its_client_id_is_stored_once(world, distributed):
+    token = uuid.uuid4()
+    text = "Nên bổ sung ví dụ."
+    first = services.add_comment(
+        actor=world.probationary, session=distributed, anchor="p-2", body=text, client_id=token
+    )
+    again = services.add_comment(
+        actor=world.probationary, session=distributed, anchor="p-2", body=text, client_id=token
+    )
+    assert again.pk == first.pk
+    assert Comment.objects.filter(session=distributed).count() == 1
+    # Another member's comment with the same id is theirs: it is stored.
+    other = services.add_comment(actor=world.deputy, session=distributed, body="Ý kiến khác", client_id=token)
+    assert other.pk != first.pk
+    # Without an id every post is a comment (the form without JavaScript on an old page).
+    services.add_comment(actor=world.probationary, session=distributed, body="Lần một")
+    services.add_comment(actor=world.probationary, session=distributed, body="Lần một")
+    assert Comment.objects.filter(session=distributed, body="Lần một").count() == 2
+
+
+def test_the_database_refuses_a_second_comment_with_the_same_client_id(world, distributed):
+    token = uuid.uuid4()
+    first = services.add_comment(actor=world.probationary, session=distributed, body="Một", client_id=token)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Comment.objects.create(
+            session=distributed,
+            version=first.version,
+            current_version=first.version,
+            author=first.author,
+            body="Hai",
+            client_id=token,
+        )
+
+
+def test_the_reading_page_script_gets_the_comment_as_the_page_shows_it(client, world, distributed):
+    client.force_login(world.probationary)
+    page = client.get(reverse("drafts:read", args=[distributed.pk])).content.decode()
+    ids = re.findall(r'name="client_id" value="([0-9a-f-]{36})"', page)
+    assert len(ids) > 1 and len(set(ids)) == len(ids)  # one per form, fresh
+    data = {"anchor": "p-2", "body": "Nên bổ sung ví dụ <b>thực tế</b>.", "client_id": ids[0]}
+    url = reverse("drafts:comment_add", args=[distributed.pk])
+    answers = [client.post(url, data, headers={"X-Requested-With": "fetch"}) for _ in range(2)]
+    comment = Comment.objects.get(session=distributed)
+    for answer in answers:
+        assert answer.status_code == 200
+        assert answer.json()["ok"] is True and answer.json()["id"] == f"c{comment.pk}"
+        assert "thực tế" in answer.json()["html"] and "<b>" not in answer.json()["html"]
+    # A reply: the thread comes back, with the reply in it.
+    reply = {"parent": comment.pk, "body": "Đồng ý.", "client_id": str(uuid.uuid4())}
+    answer = client.post(url, reply, headers={"X-Requested-With": "fetch"}).json()
+    assert answer["id"] == f"c{comment.pk}" and "Đồng ý." in answer["html"]
+    assert Comment.objects.filter(session=distributed).count() == 2
+
+
+def test_a_refused_comment_answers_the_script_with_the_reason(client, world, distributed):
+    client.force_login(world.probationary)
+    url = reverse("drafts:comment_add", args=[distributed.pk])
+    answer = client.post(url, {"anchor": "p-99", "body": "Ý kiến"}, headers={"X-Requested-With": "fetch"})
+    assert answer.status_code == 400 and answer.json()["ok"] is False
+    assert vi("This paragraph is not in the draft any more; reload the page.") in answer.json()["error"]
+    fetch = {"X-Requested-With": "fetch"}
+    broken = client.post(url, {"body": "Ý kiến", "client_id": "not-a-uuid"}, headers=fetch)
+    assert broken.status_code == 400 and broken.json()["ok"] is False
+    assert not Comment.objects.filter(session=distributed).exists()
