@@ -462,9 +462,7 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
         "unanswered": sum(1 for c in comments if not hasattr(c, "response")),
         "versions": _versions_for(request.user, session),
         # Once every comment is answered, the final text is submitted from here too (one tap less).
-        "can_submit_final": final is not None
-        and session.status == Session.Status.REVISING
-        and permissions.can(request.user, "draft.submit", session),
+        "can_submit_final": final is not None and _may_submit_final(request.user, session),
         "final": final,
     }
     return render(request, "drafts/responses.html", context)
@@ -483,9 +481,19 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("The response was saved."),
     )
-    # The last answer: on to submitting the final text.
-    anchor = f"c{comment.pk}" if services.unanswered_comments(comment.session) else "submit-final"
+    # The last answer, with the final text uploaded: on to submitting it.
+    session = comment.session
+    last = not services.unanswered_comments(session) and _may_submit_final(request.user, session)
+    anchor = (
+        "submit-final"
+        if last and services.latest_version(session, DraftVersion.Stage.FINAL)
+        else f"c{comment.pk}"
+    )
     return redirect(f"{reverse('drafts:responses', args=[comment.session_id])}#{anchor}")
+
+
+def _may_submit_final(user: Any, session: Session) -> bool:
+    return session.status == Session.Status.REVISING and permissions.can(user, "draft.submit", session)
 
 
 def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

@@ -699,9 +699,6 @@ def resolution(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "editable": editable,
             "task_forms": task_forms,
-            "can_issue": editable
-            and current is not None
-            and meeting.session.status == Session.Status.FINAL_APPROVED,
             "can_save_and_issue": editable and meeting.session.status == Session.Status.FINAL_APPROVED,
             "session": meeting.session,
             "final_version": services.final_text(meeting.session),

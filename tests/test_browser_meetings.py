@@ -236,7 +236,7 @@ def test_the_secretary_runs_the_meeting_and_the_cycle_ends_with_the_resolution_a
         .tasks.order_by("id")
         .values_list("description", flat=True)
     ) == [TASK, SECOND_TASK]
-    secretary.get_by_role("button", name=vi("Issue the resolution")).click()
+    secretary.get_by_role("button", name=vi("Save and issue the resolution")).click()
     expect(secretary.locator(".msg-success")).to_have_text(
         vi("The resolution was issued and sent to the members with the final text.")
     )
