@@ -375,8 +375,9 @@ def next_actions(user: Any, session: Session, meeting: Any = None) -> list[Actio
             )
         return actions
     if meeting.is_editable and can(user, "meeting.record", meeting):
-        actions.append(
-            Action(str(_("Continue the meeting record")), reverse("meetings:record", args=[meeting.pk]))
+        # While the meeting is being recorded, that is the thing to do: first.
+        actions.insert(
+            0, Action(str(_("Continue the meeting record")), reverse("meetings:record", args=[meeting.pk]))
         )
     elif meeting.status == meeting.Status.SCHEDULED and can(user, "meeting.manage", meeting):
         actions.append(Action(str(_("Prepare the meeting")), reverse("meetings:detail", args=[meeting.pk])))

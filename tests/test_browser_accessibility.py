@@ -51,6 +51,22 @@ def demo(transactional_db: Any, live_server: Any, settings: Any) -> Iterator[dic
         }
 
 
+def text_on_first_screen(page: Page) -> list[str]:
+    """The reading page shows the draft's text on its first screen, on a phone held upright or
+    sideways (issue 11 item 7); the viewport is put back afterwards."""
+    before = page.viewport_size
+    missing = []
+    for width, height in ((360, 740), (740, 360)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.evaluate("window.scrollTo(0, 0)")
+        box = page.locator(".draft .block p").first.bounding_box()
+        if box is None or box["y"] + 24 > height:
+            missing.append(f"the reading page shows no draft text on its first screen at {width}×{height}")
+    if before:
+        page.set_viewport_size(before)
+    return missing
+
+
 def sign_in(page: Page, live_server: Any, login: str) -> None:
     page.context.clear_cookies()
     page.goto(url(live_server, "accounts:login"))
@@ -92,6 +108,8 @@ def test_the_main_pages_have_no_serious_or_critical_axe_violation(demo, live_ser
             problems = accessibility_problems(page)
             if problems:
                 found += [f"{login} on {address}:", *problems]
+            if name == "drafts:read":
+                found += text_on_first_screen(page)
     finally:
         context.close()
     assert not found, f"axe-core at {size} size:\n" + "\n".join(found)

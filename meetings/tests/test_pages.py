@@ -297,7 +297,10 @@ def test_the_session_page_shows_the_cycle_and_the_next_step(secretary_client, wo
     page = secretary_client.get(reverse("planning:session", args=[meeting.session_id]))
     html = page.content.decode()
     assert 'aria-current="step"' in html
-    assert reverse("meetings:record", args=[meeting.pk]) in html
+    # While the record is open, continuing it is the one primary action.
+    actions = html.split('class="card cycle-card"', 1)[1].split("</section>", 1)[0]
+    first = actions.split('class="btn"', 1)[1].split("</a>", 1)[0]
+    assert reverse("meetings:record", args=[meeting.pk]) in first and "Tiếp tục ghi biên bản" in first
 
 
 def _queries(client, url):
