@@ -102,6 +102,9 @@ MIDDLEWARE = [
     # First: a body over the upload limit is refused before anything reads it.
     "core.middleware.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     # WhiteNoise: static files compressed, a hashed file cached a year (core/staticfiles.py).
     "core.staticfiles.StaticFilesMiddleware",
     # Pages are sent gzip-compressed (a weak signal); Django's GZip pads against BREACH.
@@ -117,6 +120,26 @@ MIDDLEWARE = [
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# A strict Content-Security-Policy: scripts, styles, fonts and pictures only from this site (plus
+# pictures embedded in drafts as data: URIs), no inline script or style, no plugins, no framing, forms
+# posting only here. A page with a stricter policy of its own (a PDF shown in the browser) keeps it.
+# Permissions-Policy turns off what the app never uses.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 ROOT_URLCONF = "chuyende.urls"
 WSGI_APPLICATION = "chuyende.wsgi.application"

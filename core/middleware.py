@@ -47,3 +47,18 @@ class UploadLimitMiddleware:
             page = render_to_string("413.html", {"limit": settings.UPLOAD_MAX_MB})
             return HttpResponse(page, status=413)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` on every response (settings.PERMISSIONS_POLICY): the browser features the
+    app never uses (camera, microphone, location, payment…) are off for it and anything it frames."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.policy = getattr(settings, "PERMISSIONS_POLICY", "")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy:
+            response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

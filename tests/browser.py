@@ -81,3 +81,18 @@ def assert_accessible(page: Page) -> None:
     problems = accessibility_problems(page)
     width = page.viewport_size["width"] if page.viewport_size else "?"
     assert not problems, f"axe-core on {page.url} at {width} px:\n" + "\n".join(problems)
+
+
+def watch_policy_violations(page: Page) -> list[str]:
+    """Collects what the Content-Security-Policy refused on ``page`` (Chromium says so on the console);
+    the list fills as the page is used: assert it stays empty."""
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return refused

@@ -25,7 +25,7 @@ from planning.demo import add_plans
 from planning.models import Session
 from reports.demo import add_reports
 from search.demo import add_search
-from tests.browser import accessibility_problems, assert_accessible, url
+from tests.browser import accessibility_problems, assert_accessible, url, watch_policy_violations
 
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1366, "height": 900}}
 
@@ -81,6 +81,7 @@ def sign_in(page: Page, live_server: Any, login: str) -> None:
 def test_the_main_pages_have_no_serious_or_critical_axe_violation(demo, live_server, browser, size):
     context = browser.new_context(viewport=SIZES[size], locale="vi-VN")
     page = context.new_page()
+    refused = watch_policy_violations(page)
     # (login, page name, its argument): every persona's home page, then the pages of the cycle, each
     # seen by the person who works on it.
     visits = [
@@ -113,6 +114,7 @@ def test_the_main_pages_have_no_serious_or_critical_axe_violation(demo, live_ser
     finally:
         context.close()
     assert not found, f"axe-core at {size} size:\n" + "\n".join(found)
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.mark.browser
@@ -141,3 +143,27 @@ def test_the_check_fails_on_a_page_with_serious_violations_and_says_where(browse
         assert_accessible(page)
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_the_policy_watch_catches_what_the_browser_refuses(browser):
+    """The watch used above sees a refusal: an inline script under our policy is reported."""
+    context = browser.new_context()
+    page = context.new_page()
+    refused = watch_policy_violations(page)
+    page.route(
+        "http://policy.test/",
+        lambda route: route.fulfill(
+            status=200,
+            headers={"Content-Type": "text/html", "Content-Security-Policy": "script-src 'self'"},
+            body="<!doctype html><p>x</p><script>document.title = 'ran'</script>",
+        ),
+    )
+    try:
+        page.goto("http://policy.test/")
+        expect(page.locator("p")).to_have_text("x")
+        assert page.title() != "ran"
+        page.wait_for_timeout(200)
+        assert refused and "inline script" in refused[0]
+    finally:
+        context.close()
