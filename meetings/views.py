@@ -507,6 +507,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 other=data["other"],
                 named=named,
                 subject=request.POST.get("vote_subject"),
+                first=True,  # the page's form is drawn only while no vote is recorded
             ),
         )
     if result is None:

@@ -25,11 +25,14 @@ def record_vote(
     other: int | None = None,
     named: dict[int, str] | None = None,
     subject: str | None = None,
+    first: bool = False,
 ) -> rules.VoteResult:
     """Record the vote, by counts or member by member, against the adjusted total (docs/domain.md §3).
 
     Refused before every member's attendance is marked (the total depends on it), and when the counts
-    exceed the full members present who may vote."""
+    exceed the full members present who may vote. ``first``: the form was drawn with no vote recorded
+    (the page's form always is); if one was recorded meanwhile, the same counts sent again (a double tap,
+    a retry) change nothing, and different counts are refused rather than written over it."""
     require(actor, "meeting.record", meeting)
     if mode not in Meeting.VoteMode.values:
         raise DomainError(_("Choose how the vote was taken."), field="mode")
@@ -68,6 +71,17 @@ def record_vote(
             result = rules.tally(basis, votes_for=votes_for, against=against, other=other)
         except rules.InvalidCount as error:
             raise DomainError(str(error)) from None
+        if first and meeting.vote_mode:
+            stored = (meeting.vote_mode, meeting.votes_for, meeting.votes_against, meeting.votes_other)
+            if stored == (mode, votes_for, against, other):
+                return result  # the same vote sent again: already recorded
+            raise InvalidTransition(
+                _(
+                    "A vote was recorded meanwhile (%(for)s for, %(against)s against, %(other)s other). "
+                    "Clear it first if it must be corrected."
+                )
+                % {"for": meeting.votes_for, "against": meeting.votes_against, "other": meeting.votes_other}
+            )
         if mode == Meeting.VoteMode.NAMED:
             for attendance in attendances:
                 attendance.vote = named.get(attendance.member_id, "") if named else ""

@@ -2,9 +2,11 @@
 domain's example, probationary and exempted members, members attached elsewhere or here, counts
 beyond the eligible voters, named votes, and the attendance under a recorded vote."""
 
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.utils import translation
 
 from core.errors import DomainError, InvalidTransition
@@ -352,3 +354,54 @@ def test_under_a_recorded_vote_nothing_may_change_the_total_but_late_is_fine(wor
     mark(world, meeting, member_of(world.deputy), Attendance.Status.LATE)
     assert attendance_of(meeting, member_of(world.deputy)).status == Attendance.Status.LATE
     assert reload(meeting).vote_basis["adjusted_total"] == 3
+
+
+# --- Sent twice, or by two people at once (issue 13 item 6) ---------------------------------------
+
+
+def test_the_same_vote_sent_again_changes_nothing_and_different_counts_are_refused(world):
+    meeting = open_meeting(world)
+    services.mark_all_present(actor=world.secretary, meeting=meeting)
+    vote = {"mode": "counts", "votes_for": 3, "against": 0, "other": 0, "first": True}
+    services.record_vote(actor=world.secretary, meeting=meeting, **vote)
+    again = services.record_vote(actor=world.secretary, meeting=meeting, **vote)  # a double tap
+    assert again.passed and AuditEntry.objects.filter(action="meetings.vote.recorded").count() == 1
+    with pytest.raises(InvalidTransition) as refused:
+        services.record_vote(actor=world.deputy, meeting=meeting, **{**vote, "votes_for": 2, "against": 1})
+    assert "3" in str(refused.value.message)
+    stored = reload(meeting)
+    assert (stored.votes_for, stored.votes_against) == (3, 0)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks (SELECT … FOR UPDATE) are what is tested"
+)
+@pytest.mark.django_db(transaction=True)
+def test_eight_vote_posts_at_once_store_one_vote(world):
+    meeting = open_meeting(world)
+    services.mark_all_present(actor=world.secretary, meeting=meeting)
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def post(index: int) -> None:
+        counts = {"votes_for": 3, "against": 0} if index % 2 else {"votes_for": 2, "against": 1}
+        try:
+            barrier.wait()
+            services.record_vote(
+                actor=world.secretary, meeting=meeting, mode="counts", other=0, first=True, **counts
+            )
+            outcomes.append(f"{counts['votes_for']}")
+        except InvalidTransition:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = reload(meeting)
+    # One vote is stored; the identical posts agree with it, the others were refused.
+    assert outcomes.count(str(stored.votes_for)) == 4 and outcomes.count("refused") == 4
+    assert AuditEntry.objects.filter(action="meetings.vote.recorded").count() == 1
