@@ -31,7 +31,7 @@ from notifications.models import Notification, OutboundEmail
 logger = logging.getLogger(__name__)
 
 SUBJECT_PREFIX = "[chuyende] "
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
 MAX_ATTEMPTS = 8
 BATCH = 50
 State = OutboundEmail.State

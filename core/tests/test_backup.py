@@ -79,7 +79,7 @@ def places(tmp_path: Path) -> Any:
         )
 
 
-def test_backup_then_restore_into_an_empty_site_gives_back_every_row_and_file(places, tmp_path):
+def test_backup_restores_into_an_empty_site_every_row_and_file_and_only_there(places, tmp_path):
     source, restored = places
     manage(source, "migrate", "--no-input", "-v0")
     manage(source, "load_demo")
@@ -106,13 +106,7 @@ def test_backup_then_restore_into_an_empty_site_gives_back_every_row_and_file(pl
     for table in before:
         assert before[table] == after[table], table  # every column, timestamps to the microsecond
 
-
-def test_restore_refuses_a_site_that_is_not_empty(places, tmp_path):
-    source, restored = places
-    manage(source, "migrate", "--no-input", "-v0")
-    archive = tmp_path / "backup.tar"
-    manage(source, "backup", "--output", str(archive))
-    manage(restored, "migrate", "--no-input", "-v0")
+    # Restoring again into the site that now has data is refused, and changes nothing.
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "restore", str(archive)],
         env=restored,
