@@ -204,7 +204,7 @@ def pytest_runtest_logreport(report: Any) -> None:
     """Under pytest-xdist this runs in each worker for its own tests and again in the controller for
     every worker's reports; the controller alone has the whole picture."""
     if "browser" in report.keywords and report.when in ("setup", "call"):
-        # An expected failure (xfail) is reported as skipped, but the journey did run.
+        # An expected failure (xfail) is reported as skipped, but the test did run.
         if report.skipped and not hasattr(report, "wasxfail"):
             _skipped_browser_tests.append(report.nodeid)
         elif report.when == "call":
