@@ -120,3 +120,19 @@ def test_the_resolution_can_be_saved_and_issued_in_one_tap_once_the_final_text_i
     resolution = Resolution.objects.get(meeting=meeting)
     assert resolution.is_issued and resolution.document.symbol.endswith("-NQ/CB")
     assert resolution.tasks.get().description == "Xây dựng giờ giảng mẫu"
+
+
+def test_the_resolution_form_sent_twice_keeps_one_set_of_tasks(client, world, held):
+    """Saving replaces the tasks: a double tap (or a resend) stores them once."""
+    client.force_login(world.secretary)
+    rows = [
+        {
+            "description": "Xây dựng giờ giảng mẫu",
+            "owners": [member_of(world.member).pk],
+            "deadline": "2027-03-31",
+        }
+    ]
+    url = reverse("meetings:resolution", args=[held.pk])
+    for _ in range(2):
+        assert client.post(url, _post(world, held, rows)).status_code == 302
+    assert Resolution.objects.get(meeting=held).tasks.count() == 1
