@@ -402,6 +402,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                 member_id=member_id,
                 status=status,
                 reason=request.POST.get(f"reason-{member_id}", ""),
+                # What the page showed: a change over someone else's mark is refused.
+                expected=request.POST.get(f"base-{member_id}"),
             )
         except DomainError as error:
             errors.append(str(error.message))

@@ -217,12 +217,20 @@ def _attendee(meeting: Meeting, member_id: Any) -> Member:
 
 
 def set_attendance(
-    *, actor: Any, meeting: Meeting, member_id: Any, status: str, reason: str = ""
+    *,
+    actor: Any,
+    meeting: Meeting,
+    member_id: Any,
+    status: str,
+    reason: str = "",
+    expected: str | None = None,
 ) -> Attendance:
     """Mark one member. Only members on the list (the cell's roster on the day) can be marked.
 
     The first marking of a row is not audited (it is read back and approved with the minutes);
-    changing a status once set is, with the member, the old and the new status."""
+    changing a status once set is, with the member, the old and the new status. ``expected``: the
+    status the page showed when the change was made; if someone else has marked the member otherwise
+    meanwhile, the change is refused (the autosave's conflict answer) rather than written over theirs."""
     require(actor, "meeting.record", meeting)
     if status not in Attendance.Status.values:
         raise DomainError(_("Choose how the member attended."), field="status")
@@ -267,6 +275,11 @@ def set_attendance(
                         "clear the vote before changing who was present."
                     )
                 )
+        if expected is not None and attendance.status not in (expected, status):
+            raise InvalidTransition(
+                _("%(name)s was marked “%(status)s” meanwhile by someone else; reload to see it.")
+                % {"name": attendance.member.full_name, "status": attendance.get_status_display()}
+            )
         previous = attendance.status
         attendance.status = status
         attendance.reason = (

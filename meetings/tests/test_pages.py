@@ -377,3 +377,25 @@ def test_the_draft_resolution_is_for_the_secretaries_until_it_is_issued(client, 
     page = client.get(url)
     assert page.status_code == 200 and "NQ/CB" in page.content.decode()
     assert 'name="results"' not in page.content.decode()
+
+
+def test_an_attendance_mark_over_someone_elses_is_refused_not_written_over(secretary_client, world, meeting):
+    """Two people record: a change sent from a page that still showed the old mark is refused."""
+    duc = member_of(world.member)
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    fetch = {"HTTP_X_REQUESTED_WITH": "fetch"}
+    first = secretary_client.post(url, {f"status-{duc.pk}": "present", f"base-{duc.pk}": ""}, **fetch)
+    assert first.status_code == 200 and first.json()["ok"]
+    # The deputy's phone still showed Đức unmarked when she chose "absent".
+    refused = secretary_client.post(
+        url, {f"status-{duc.pk}": "absent_unexcused", f"base-{duc.pk}": ""}, **fetch
+    )
+    assert refused.status_code == 400 and "Lê Văn Đức" in refused.json()["error"]
+    assert meeting.attendances.get(member=duc).status == "present"
+    # The same mark sent again (a retry) is fine; a change from the page that showed it is too.
+    again = secretary_client.post(url, {f"status-{duc.pk}": "present", f"base-{duc.pk}": ""}, **fetch)
+    assert again.status_code == 200
+    changed = secretary_client.post(url, {f"status-{duc.pk}": "late", f"base-{duc.pk}": "present"}, **fetch)
+    assert changed.status_code == 200 and meeting.attendances.get(member=duc).status == "late"
+    html = secretary_client.get(reverse("meetings:record", args=[meeting.pk])).content.decode()
+    assert f'name="base-{duc.pk}" value="late"' in html  # the plain form sends what it showed

@@ -101,6 +101,8 @@
       var data = {};
       data["status-" + entry.member] = entry.status;
       data["reason-" + entry.member] = entry.reason;
+      // What the page showed when the change was made: the server refuses it over someone else's mark.
+      if (entry.base !== undefined) data["base-" + entry.member] = entry.base;
       return post(root.dataset.attendanceUrl, data);
     }
     return post(entry.url, entry.data);
@@ -245,12 +247,12 @@
     function change() {
       mark(select);
       if (!select.value) return;
-      put({ id: "attendance:" + member, seq: Date.now(), kind: "attendance", member: member, status: select.value, reason: reason ? reason.value : "" });
+      put({ id: "attendance:" + member, seq: Date.now(), kind: "attendance", member: member, status: select.value, reason: reason ? reason.value : "", base: select.dataset.current });
     }
     select.addEventListener("change", function () { change(); if (reason && !reason.hidden) reason.focus(); });
     if (reason) {
       reason.addEventListener("input", function () {
-        put({ id: "attendance:" + member, seq: Date.now(), kind: "attendance", member: member, status: select.value, reason: reason.value }, true);
+        put({ id: "attendance:" + member, seq: Date.now(), kind: "attendance", member: member, status: select.value, reason: reason.value, base: select.dataset.current }, true);
         clearTimeout(timers["r" + member]);
         timers["r" + member] = setTimeout(function () { delete timers["r" + member]; flush(); }, 800);
       });
