@@ -8,6 +8,7 @@ with a message that names the variable, rather than running with a guess.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -206,6 +207,22 @@ if STATIC_MANIFEST:
     WHITENOISE_AUTOREFRESH = False
     # A file asked for by its plain name (not through {% static %}) may change: a minute.
     WHITENOISE_MAX_AGE = 60
+
+
+# The cache: this process's memory by default (one app server); with several app servers behind a
+# load balancer, a shared one — CACHE_URL=redis://host:6379/0 (Redis, which Django supports itself).
+def cache_from_url(url: str) -> dict[str, Any]:
+    scheme = url.split("://", 1)[0] if "://" in url else url
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chuyende"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(f"CACHE_URL={url!r}: use redis://host:port/db, locmem:// or dummy://.")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
 
 # Background jobs: run at once in the embedded default; a db_worker process in production.
 TASKS = {

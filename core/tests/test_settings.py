@@ -49,8 +49,18 @@ def test_production_refuses_the_default_secret_key():
         ({"DEBUG": "true", "DATABASE_URL": "oracle-ish://x"}, "DATABASE_URL is not understood"),
         ({"DEBUG": "true", "EMAIL_USE_TLS": "true", "EMAIL_USE_SSL": "true"}, "cannot both be true"),
         ({"DEBUG": "false", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        ({"DEBUG": "true", "CACHE_URL": "memcached://x"}, "CACHE_URL='memcached://x': use redis://"),
     ],
-    ids=["debug", "email-port", "time-zone", "language", "database-url", "tls-and-ssl", "allowed-hosts"],
+    ids=[
+        "debug",
+        "email-port",
+        "time-zone",
+        "language",
+        "database-url",
+        "tls-and-ssl",
+        "allowed-hosts",
+        "cache-url",
+    ],
 )
 def test_a_bad_value_stops_start_up_with_a_clear_message(env, message):
     result = start(env)
@@ -83,3 +93,33 @@ def test_uploaded_files_are_not_served_from_media(client, world, settings, tmp_p
     assert client.get("/media/drafts/session-29-v2.docx").status_code == 404
     with pytest.raises(Resolver404):
         resolve("/media/drafts/session-29-v2.docx")
+
+
+def test_several_app_servers_share_a_redis_cache_named_by_cache_url():
+    """CACHE_URL=redis://…: what one process stores, another reads (Redis runs on these machines)."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    key = f"chuyende-test-{secrets.token_hex(4)}"
+    code = "from django.core.cache import cache; cache.set({k!r}, 'một', 30)"
+    wrote = start({"DEBUG": "true", "CACHE_URL": url}, "shell", "-c", code.format(k=key))
+    assert wrote.returncode == 0, wrote.stderr
+    code = "from django.core.cache import cache; print(cache.get({k!r}))"
+    read = start({"DEBUG": "true", "CACHE_URL": url}, "shell", "-c", code.format(k=key))
+    assert read.returncode == 0 and read.stdout.strip().splitlines()[-1] == "một", read.stderr
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_cache_url_names_the_backend():
+    from chuyende.settings import cache_from_url
+
+    assert cache_from_url("locmem://")["BACKEND"].endswith("LocMemCache")  # the default
+    assert cache_from_url("redis://r:6379/1") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://r:6379/1",
+    }
+    assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
