@@ -3,7 +3,7 @@ comment typed in decomposed form, as some phone keyboards send it, would otherwi
 words typed precomposed, in search or in comparisons), without control characters, and a single-line
 field (``CharField``) without line breaks — a title with a line break used to break the calendar file.
 
-Applied by a ``pre_save`` receiver (core.apps) to the models of our apps and of accounts (auth), so it
+Applied by a ``pre_save`` receiver (core.apps) to the models of our apps (accounts' users too), so it
 holds for the pages, the API, imports and the admin alike. Bulk writes (``update()``,
 ``bulk_create``) do not send ``pre_save``: their callers pass text already cleaned (they take it from
 saved rows or from :func:`single_line`/:func:`multi_line`).
@@ -11,8 +11,11 @@ saved rows or from :func:`single_line`/:func:`multi_line`).
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
@@ -20,24 +23,12 @@ _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # The same, but tab and line feed stay in multi-line text.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
-APPS = frozenset(
-    {
-        "auth",
-        "core",
-        "accounts",
-        "organizations",
-        "documents",
-        "planning",
-        "notifications",
-        "drafts",
-        "meetings",
-        "evaluations",
-        "reports",
-        "library",
-        "search",
-        "home",
-    }
-)
+
+@cache
+def _ours(model: type[models.Model]) -> bool:
+    """A model of this project's apps (their folders are in BASE_DIR; accounts holds the users)."""
+    config = model._meta.app_config
+    return config is not None and Path(config.path).parent == Path(settings.BASE_DIR)
 
 
 def single_line(text: str) -> str:
@@ -53,7 +44,7 @@ def multi_line(text: str) -> str:
 
 def clean_text_fields(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     """pre_save: clean every text value of ``instance`` in place (our apps' models only)."""
-    if sender._meta.app_label not in APPS:
+    if not _ours(sender):
         return
     for field in sender._meta.concrete_fields:
         if not isinstance(field, models.CharField | models.TextField):

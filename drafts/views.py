@@ -65,9 +65,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write,
         "can_submit": permissions.can(request.user, "draft.submit", session)
         and session.status in (Session.Status.DRAFTING, Session.Status.RETURNED),
-        "can_submit_final": permissions.can(request.user, "draft.submit", session)
-        and session.status == Session.Status.REVISING
-        and services.latest_version(session, DraftVersion.Stage.FINAL) is not None,
+        "can_submit_final": _final_to_submit(request.user, session) is not None,
         "can_approve": permissions.can(request.user, "draft.approve", session)
         and session.status in (Session.Status.SUBMITTED, Session.Status.FINAL_SUBMITTED),
         "final_stage": session.status == Session.Status.FINAL_SUBMITTED,
@@ -454,7 +452,7 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {"decision": response.decision, "explanation": response.explanation} if response else {}
         form = ResponseForm(initial=initial, prefix=f"c{comment.pk}") if can_respond else None
         rows.append((comment, form, quotes.get(comment.pk, "")))
-    final = services.latest_version(session, DraftVersion.Stage.FINAL)
+    final = _final_to_submit(request.user, session)
     context = {
         "session": session,
         "rows": rows,
@@ -462,7 +460,6 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
         "unanswered": sum(1 for c in comments if not hasattr(c, "response")),
         "versions": _versions_for(request.user, session),
         # Once every comment is answered, the final text is submitted from here too (one tap less).
-        "can_submit_final": final is not None and _may_submit_final(request.user, session),
         "final": final,
     }
     return render(request, "drafts/responses.html", context)
@@ -483,17 +480,16 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The last answer, with the final text uploaded: on to submitting it.
     session = comment.session
-    last = not services.unanswered_comments(session) and _may_submit_final(request.user, session)
-    anchor = (
-        "submit-final"
-        if last and services.latest_version(session, DraftVersion.Stage.FINAL)
-        else f"c{comment.pk}"
-    )
+    last = not services.unanswered_comments(session) and _final_to_submit(request.user, session)
+    anchor = "submit-final" if last else f"c{comment.pk}"
     return redirect(f"{reverse('drafts:responses', args=[comment.session_id])}#{anchor}")
 
 
-def _may_submit_final(user: Any, session: Session) -> bool:
-    return session.status == Session.Status.REVISING and permissions.can(user, "draft.submit", session)
+def _final_to_submit(user: Any, session: Session) -> DraftVersion | None:
+    """The final text ``user`` may submit now (after the meeting, uploaded, theirs to submit), or None."""
+    if session.status != Session.Status.REVISING or not permissions.can(user, "draft.submit", session):
+        return None
+    return services.latest_version(session, DraftVersion.Stage.FINAL)
 
 
 def responses_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

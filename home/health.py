@@ -35,8 +35,11 @@ def _check_cache() -> dict[str, Any]:
 
 
 def _check_outbox() -> dict[str, Any]:
-    waiting = OutboundEmail.objects.filter(state__in=["pending", "sending"]).order_by("created_at").first()
-    failed = OutboundEmail.objects.filter(state="failed").count()
+    state = OutboundEmail.State
+    waiting = (
+        OutboundEmail.objects.filter(state__in=[state.PENDING, state.SENDING]).order_by("created_at").first()
+    )
+    failed = OutboundEmail.objects.filter(state=state.FAILED).count()
     age = (timezone.now() - waiting.created_at).total_seconds() if waiting else 0
     return {"ok": age < OUTBOX_LATE.total_seconds(), "oldest_seconds": int(age), "failed": failed}
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -111,23 +110,6 @@ def _sessions_for_meeting(cell: Organization) -> Any:
     )
 
 
-def _plan_meeting(actor: Any, cell: Organization, data: dict[str, Any]) -> Meeting:
-    """Plan the meeting and, when asked, issue its notice: both or neither."""
-    with transaction.atomic():
-        meeting = services.create_meeting(
-            actor=actor,
-            cell=cell,
-            kind=data["kind"],
-            date=data["date"],
-            start_time=data["start_time"],
-            place=data["place"],
-            session=data["session"],
-        )
-        if data["issue_notice"]:
-            services.issue_notice(actor=actor, meeting=meeting)
-    return meeting
-
-
 def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk, kind=Organization.Kind.CELL)
     deny_unless(request.user, "meeting.create", cell)
@@ -136,7 +118,19 @@ def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
         form = MeetingForm(request.POST, sessions=sessions)
         if form.is_valid():
             data = form.cleaned_data
-            meeting = run_service(form, lambda: _plan_meeting(request.user, cell, data))
+            meeting = run_service(
+                form,
+                lambda: services.create_meeting(
+                    actor=request.user,
+                    cell=cell,
+                    kind=data["kind"],
+                    date=data["date"],
+                    start_time=data["start_time"],
+                    place=data["place"],
+                    session=data["session"],
+                    with_notice=data["issue_notice"],
+                ),
+            )
             if meeting is not None:
                 if data["issue_notice"]:
                     messages.success(

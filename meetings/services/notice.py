@@ -53,8 +53,10 @@ def create_meeting(
     place: str,
     session: Session | None = None,
     agenda: str | None = None,
+    with_notice: bool = False,
 ) -> Meeting:
-    """Plan a meeting of ``cell``; a thematic or combined one belongs to a session of the cell's plan."""
+    """Plan a meeting of ``cell``; a thematic or combined one belongs to a session of the cell's plan.
+    ``with_notice``: issue its notice too, in the same transaction (both or neither)."""
     require(actor, "meeting.create", cell)
     if kind not in Meeting.Kind.values:
         raise DomainError(_("Choose the kind of meeting."), field="kind")
@@ -89,6 +91,8 @@ def create_meeting(
             agenda=agenda.strip(),
         )
         log_action(actor, "meetings.meeting.created", meeting, {"date": date.strftime("%d/%m/%Y")})
+        if with_notice:
+            issue_notice(actor=actor, meeting=meeting)
     return meeting
 
 

@@ -121,7 +121,7 @@ def test_planning_a_meeting_can_issue_its_notice_in_the_same_step(secretary_clie
         "issue_notice": "on",
     }
     # If the notice is refused, the meeting is not planned either, and the form says why.
-    with mock.patch("meetings.services.issue_notice", side_effect=DomainError("Sổ văn bản đang bận.")):
+    with mock.patch("meetings.services.notice.issue_notice", side_effect=DomainError("Sổ văn bản đang bận.")):
         answer = client.post(url, data)
     assert answer.status_code == 200 and "Sổ văn bản đang bận." in answer.content.decode()
     assert not Meeting.objects.filter(session=distributed).exists()
