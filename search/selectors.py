@@ -38,8 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from core.text import fold, words
 from search.models import SearchEntry
@@ -77,17 +76,15 @@ def _all_words_in(field: str, terms: tuple[str, ...]) -> Q:
     return condition
 
 
-def _words_in(field: Any, terms: tuple[str, ...], *, whole: bool = False) -> Any:
-    """How many of ``terms`` begin a word of ``field`` (or, with ``whole``, are a word of it): an SQL
-    expression, summed per term."""
+def _words_in(field: str, terms: tuple[str, ...], *, whole: bool = False) -> Any:
+    """How many of ``terms`` begin a word of ``field`` (or, with ``whole``, are a word of it: followed
+    by a space or the end), as an SQL expression summed over the terms."""
     total: Any = Value(0)
     for term in terms:
-        pattern = f" {term} " if whole else f" {term}"
-        total = total + Case(
-            When(**{f"{field}__contains": pattern}, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+        found = Q(**{f"{field}__contains": f" {term}"})
+        if whole:
+            found = Q(**{f"{field}__contains": f" {term} "}) | Q(**{f"{field}__endswith": f" {term}"})
+        total = total + Case(When(found, then=Value(1)), default=Value(0), output_field=IntegerField())
     return total
 
 
@@ -103,10 +100,9 @@ def search(user: Any, query: Query) -> QuerySet[SearchEntry]:
     docstring says what "best" means)."""
     return (
         matching(user, query)
-        .alias(padded=Concat(F("folded"), Value(" "), output_field=TextField()))
         .annotate(
             title_words=_words_in("folded_title", query.words),
-            whole_words=_words_in("padded", query.words, whole=True),
+            whole_words=_words_in("folded", query.words, whole=True),
         )
         .select_related("organization")
         .defer("folded", "folded_title")
