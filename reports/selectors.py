@@ -31,11 +31,27 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from core.models import RuleSet
 from meetings import rules as meeting_rules
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask
+from organizations import rollup
 from organizations.models import Exemption, Membership, Organization
 from organizations.selectors import vietnamese_name_key
 from planning import rules as planning_rules
@@ -173,8 +189,36 @@ def _quarters(quarter: int | None) -> tuple[int, ...]:
     return (1, 2, 3, 4) if quarter is None else (quarter,)
 
 
-def _active(start: date, end: date | None, on: date) -> bool:
-    return start <= on and (end is None or on <= end)
+class Grouping:
+    """Which rows the figures cover and how they are grouped, for a model whose cell is reached by
+    ``prefix`` (``"cell"``, ``"meeting__cell"``…): by cell id for a list of cells (a report), or,
+    for every cell below a party, by the path of the party's child that holds the cell or by the
+    cell's own path (organizations/rollup.py). Either way one aggregate query per figure."""
+
+    def __init__(
+        self, *, cell_ids: Sequence[int] = (), party: Organization | None = None, by_cell: bool = False
+    ) -> None:
+        self.cell_ids = list(cell_ids)
+        self.party = party
+        self.by_cell = by_cell
+
+    def scope(self, prefix: str) -> Q:
+        if self.party is None:
+            return Q(**{f"{prefix}_id__in": self.cell_ids})
+        return Q(**rollup.under(self.party, f"{prefix}__path"))
+
+    def key(self, prefix: str) -> Any:
+        if self.party is None:
+            return F(f"{prefix}_id")
+        if self.by_cell:
+            return F(f"{prefix}__path")
+        return rollup.child_key(self.party, f"{prefix}__path")
+
+    def group(self, rows: QuerySet[Any], prefix: str, *extra: str) -> QuerySet[Any]:
+        """``rows`` in scope, as ``values("_key", *extra)`` ready for ``.annotate(<aggregates>)``."""
+        return (
+            rows.filter(self.scope(prefix)).annotate(_key=self.key(prefix)).values("_key", *extra).order_by()
+        )
 
 
 def figures_by_cell(
@@ -182,147 +226,150 @@ def figures_by_cell(
 ) -> dict[int, Figures]:
     """The figures of each cell for the quarter (or the year when ``quarter`` is None), as of
     ``today``. A fixed number of queries, whatever the number of cells."""
-    cell_ids = [cell.pk for cell in cells]
-    result = {pk: Figures() for pk in cell_ids}
+    result = grouped_figures(Grouping(cell_ids=[cell.pk for cell in cells]), year, quarter, today)
+    return {cell.pk: result.get(cell.pk) or Figures() for cell in cells}
+
+
+def grouped_figures(grouping: Grouping, year: int, quarter: int | None, today: date) -> dict[Any, Figures]:
+    """The figures of the period as of ``today`` for each group of ``grouping`` that has any (the
+    others have none: ``result.get(key) or Figures()``). A fixed number of aggregate queries."""
+    result: dict[Any, Figures] = defaultdict(Figures)
     first, last = period_bounds(year, quarter)
     quarters = _quarters(quarter)
-    params = rule_params(cells)
-    sessions = Session.objects.filter(cell_id__in=cell_ids, plan__year=year, quarter__in=quarters)
+    sessions = Session.objects.filter(plan__year=year, quarter__in=quarters)
 
     # Sessions planned, held, cancelled.
     held = Q(status__in=HELD) | Q(meeting__status__in=RECORDED)
-    for row in sessions.values("cell_id").annotate(
+    for row in grouping.group(sessions, "cell").annotate(
         planned=Count("id", filter=~Q(status=Session.Status.CANCELLED), distinct=True),
         cancelled=Count("id", filter=Q(status=Session.Status.CANCELLED), distinct=True),
         held=Count("id", filter=held & ~Q(status=Session.Status.CANCELLED), distinct=True),
     ):
-        figures = result[row["cell_id"]]
+        figures = result[row["_key"]]
         figures.planned, figures.cancelled, figures.held = row["planned"], row["cancelled"], row["held"]
 
-    # Drafts not sent although their deadline passed (each cell's own deadline rule).
-    for cell_id, planned_date in sessions.filter(
-        status__in=BEFORE_DISTRIBUTION, planned_date__isnull=False
-    ).values_list("cell_id", "planned_date"):
-        due = {d.code: d.due for d in planning_rules.deadlines(planned_date, params[cell_id])}["draft"]
-        if due < today:
-            result[cell_id].overdue_drafts += 1
+    # Drafts not sent although their deadline passed (each cell's own deadline rule): the rows are
+    # the period's sessions still before distribution, read with their cell's path for its rule set.
+    waiting = list(
+        grouping.group(
+            sessions.filter(status__in=BEFORE_DISTRIBUTION, planned_date__isnull=False),
+            "cell",
+            "cell_id",
+            "cell__path",
+            "planned_date",
+        )
+    )
+    params = rule_params([Organization(pk=row["cell_id"], path=row["cell__path"]) for row in waiting])
+    for row in waiting:
+        due = {d.code: d.due for d in planning_rules.deadlines(row["planned_date"], params[row["cell_id"]])}
+        if due["draft"] < today:
+            result[row["_key"]].overdue_drafts += 1
 
     # Meetings with approved minutes, by kind and quality level.
-    meetings = Meeting.objects.filter(cell_id__in=cell_ids, date__range=(first, last), status__in=RECORDED)
-    for row in meetings.values("cell_id", "kind", "quality_level").annotate(n=Count("id")):
-        figures = result[row["cell_id"]]
+    meetings = Meeting.objects.filter(date__range=(first, last), status__in=RECORDED)
+    for row in grouping.group(meetings, "cell", "kind", "quality_level").annotate(n=Count("id")):
+        figures = result[row["_key"]]
         figures.meetings += row["n"]
         setattr(figures, row["kind"], getattr(figures, row["kind"]) + row["n"])
         if row["quality_level"]:
             level = row["quality_level"]
             figures.quality[level] = figures.quality.get(level, 0) + row["n"]
 
-    # Attendance over those meetings.
+    # Attendance over those meetings: joined to the meetings of the period (meeting_date_idx), so
+    # only their rows are read, not every year's.
     counted = ~Q(status="") & meeting_rules.expected_at_meeting_q()
-    for row in (
-        Attendance.objects.filter(meeting__in=meetings)
-        .values("meeting__cell_id")
-        .annotate(
-            n_expected=Count("id", filter=counted),
-            n_attended=Count("id", filter=counted & Q(status__in=meeting_rules.ATTENDED)),
-            n_late=Count("id", filter=counted & Q(status=meeting_rules.LATE)),
-            n_excused=Count("id", filter=counted & Q(status=meeting_rules.EXCUSED)),
-            n_unexcused=Count("id", filter=counted & Q(status=meeting_rules.UNEXCUSED)),
-        )
+    for row in grouping.group(
+        Attendance.objects.filter(meeting__date__range=(first, last), meeting__status__in=RECORDED),
+        "meeting__cell",
+    ).annotate(
+        n_expected=Count("id", filter=counted),
+        n_attended=Count("id", filter=counted & Q(status__in=meeting_rules.ATTENDED)),
+        n_late=Count("id", filter=counted & Q(status=meeting_rules.LATE)),
+        n_excused=Count("id", filter=counted & Q(status=meeting_rules.EXCUSED)),
+        n_unexcused=Count("id", filter=counted & Q(status=meeting_rules.UNEXCUSED)),
     ):
-        figures = result[row["meeting__cell_id"]]
+        figures = result[row["_key"]]
         for name in ("expected", "attended", "late", "excused", "unexcused"):
             setattr(figures, name, row[f"n_{name}"])
 
-    _comment_figures(sessions, cell_ids, result, year, today)
+    _comment_figures(grouping, sessions, result, year, today)
 
     # Resolutions issued in the period, and the tasks due in it.
-    for row in (
-        Resolution.objects.filter(
-            meeting__cell_id__in=cell_ids, issued_at__isnull=False, document__issued_on__range=(first, last)
-        )
-        .values("meeting__cell_id")
-        .annotate(n=Count("id"))
+    for row in grouping.group(
+        Resolution.objects.filter(issued_at__isnull=False, document__issued_on__range=(first, last)),
+        "meeting__cell",
+    ).annotate(n=Count("id")):
+        result[row["_key"]].resolutions = row["n"]
+    for row in grouping.group(
+        ResolutionTask.objects.filter(resolution__issued_at__isnull=False, deadline__range=(first, last)),
+        "resolution__meeting__cell",
+    ).annotate(
+        total=Count("id"),
+        done=Count("id", filter=Q(done_at__isnull=False)),
+        overdue=Count("id", filter=Q(done_at__isnull=True, deadline__lt=today)),
     ):
-        result[row["meeting__cell_id"]].resolutions = row["n"]
-    for row in (
-        ResolutionTask.objects.filter(
-            resolution__meeting__cell_id__in=cell_ids,
-            resolution__issued_at__isnull=False,
-            deadline__range=(first, last),
-        )
-        .values("resolution__meeting__cell_id")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(done_at__isnull=False)),
-            overdue=Count("id", filter=Q(done_at__isnull=True, deadline__lt=today)),
-        )
-    ):
-        figures = result[row["resolution__meeting__cell_id"]]
+        figures = result[row["_key"]]
         figures.tasks, figures.tasks_done, figures.tasks_overdue = row["total"], row["done"], row["overdue"]
-    return result
+    return dict(result)
+
+
+def _active_on(on: Any, start: str = "start_date", end: str = "end_date") -> Q:
+    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": on}))
 
 
 def _comment_figures(
-    sessions: QuerySet[Session], cell_ids: list[int], result: dict[int, Figures], year: int, today: date
+    grouping: Grouping, sessions: QuerySet[Session], result: dict[Any, Figures], year: int, today: date
 ) -> None:
-    """Who was expected to comment on the period's distributed drafts and who did (six queries)."""
+    """Who was expected to comment on the period's distributed drafts and who did (two queries).
+
+    For each draft, the database counts the members of its cell on the session's date (today
+    without one) who are not its presenters nor, unless the draft includes them, exempted on that
+    date, and of them those who commented: correlated counts summed per group."""
     from drafts.models import Comment, Distribution
 
     distributed = sessions.exclude(status=Session.Status.CANCELLED).filter(distribution__isnull=False)
-    drafts = list(
-        Distribution.objects.filter(session__in=distributed).values_list(
-            "session_id", "session__cell_id", "session__planned_date", "include_exempted"
+    # The draft's date, seen from the members (one level in) and from their exemptions (two levels).
+    on = Coalesce(OuterRef("session__planned_date"), Value(today), output_field=DateField())
+    on_outer = Coalesce(OuterRef(OuterRef("session__planned_date")), Value(today), output_field=DateField())
+    presenter = Assignment.objects.filter(
+        session_id=OuterRef(OuterRef("session_id")), member_id=OuterRef("member_id")
+    )
+    exempted = (
+        Exemption.objects.filter(_active_on(on_outer), member_id=OuterRef("member_id"))
+        .annotate(_included=ExpressionWrapper(OuterRef(OuterRef("include_exempted")), BooleanField()))
+        .filter(_included=False)
+    )
+    expected = (
+        Membership.objects.filter(
+            _active_on(on),
+            organization_id=OuterRef("session__cell_id"),
+            start_date__lte=date(year, 12, 31),
         )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=date(year, 1, 1)))
+        .exclude(Exists(presenter))
+        .exclude(Exists(exempted))
     )
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    memberships: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
-    in_cells = Membership.objects.filter(organization_id__in=cell_ids, start_date__lte=year_end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=year_start)
+    wrote = Comment.objects.filter(
+        session_id=OuterRef(OuterRef("session_id")), author_id=OuterRef("member_id"), deleted_at=None
     )
-    for member_id, cell_id, start, end in in_cells.values_list(
-        "member_id", "organization_id", "start_date", "end_date"
+    for row in grouping.group(Distribution.objects.filter(session__in=distributed), "session__cell").annotate(
+        n=Count("id"), readers=Sum(_count(expected)), commented=Sum(_count(expected.filter(Exists(wrote))))
     ):
-        memberships[cell_id].append((member_id, start, end))
-    exemptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for member_id, start, end in Exemption.objects.filter(
-        member_id__in=in_cells.values("member_id")
-    ).values_list("member_id", "start_date", "end_date"):
-        exemptions[member_id].append((start, end))
-    presenters: dict[int, set[int]] = defaultdict(set)
-    for session_id, member_id in Assignment.objects.filter(session__in=distributed).values_list(
-        "session_id", "member_id"
-    ):
-        presenters[session_id].add(member_id)
-    authors: dict[int, set[int]] = defaultdict(set)
-    for session_id, author_id in (
-        Comment.objects.filter(session__in=distributed, deleted_at=None)
-        .values_list("session_id", "author_id")
-        .distinct()
-    ):
-        authors[session_id].add(author_id)
+        figures = result[row["_key"]]
+        figures.drafts, figures.readers, figures.commented = row["n"], row["readers"], row["commented"]
 
-    for session_id, cell_id, planned_date, include_exempted in drafts:
-        on = planned_date or today
-        expected = {
-            member_id for member_id, start, end in memberships[cell_id] if _active(start, end, on)
-        } - presenters[session_id]
-        if not include_exempted:
-            expected = {
-                m for m in expected if not any(_active(start, end, on) for start, end in exemptions[m])
-            }
-        figures = result[cell_id]
-        figures.drafts += 1
-        figures.readers += len(expected)
-        figures.commented += len(expected & authors[session_id])
-
-    for row in (
-        Comment.objects.filter(session__in=distributed, parent=None, deleted_at=None)
-        .values("session__cell_id")
-        .annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
-    ):
-        figures = result[row["session__cell_id"]]
+    for row in grouping.group(
+        Comment.objects.filter(session__in=distributed, parent=None, deleted_at=None), "session__cell"
+    ).annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False))):
+        figures = result[row["_key"]]
         figures.comments, figures.answered = row["n"], row["answered"]
+
+
+def _count(rows: QuerySet[Any]) -> Any:
+    """The number of ``rows`` (a correlated query), 0 when none."""
+    return Coalesce(
+        Subquery(rows.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1]), Value(0)
+    )
 
 
 # --- One cell's report: the figures and the lines behind them -------------------------------------
