@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Count,
@@ -49,6 +50,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from core.models import RuleSet
+from core.text import fold
 from meetings import rules as meeting_rules
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask
 from organizations import rollup
@@ -189,6 +191,10 @@ def _quarters(quarter: int | None) -> tuple[int, ...]:
     return (1, 2, 3, 4) if quarter is None else (quarter,)
 
 
+def _path(prefix: str) -> str:
+    return f"{prefix}__path" if prefix else "path"
+
+
 class Grouping:
     """Which rows the figures cover and how they are grouped, for a model whose cell is reached by
     ``prefix`` (``"cell"``, ``"meeting__cell"``…): by cell id for a list of cells (a report), or,
@@ -203,16 +209,17 @@ class Grouping:
         self.by_cell = by_cell
 
     def scope(self, prefix: str) -> Q:
+        """``prefix`` "" for rows that are organisations themselves."""
         if self.party is None:
-            return Q(**{f"{prefix}_id__in": self.cell_ids})
-        return Q(**rollup.under(self.party, f"{prefix}__path"))
+            return Q(**{f"{prefix}_id__in" if prefix else "pk__in": self.cell_ids})
+        return Q(**rollup.under(self.party, _path(prefix)))
 
     def key(self, prefix: str) -> Any:
         if self.party is None:
-            return F(f"{prefix}_id")
+            return F(f"{prefix}_id" if prefix else "pk")
         if self.by_cell:
-            return F(f"{prefix}__path")
-        return rollup.child_key(self.party, f"{prefix}__path")
+            return F(_path(prefix))
+        return rollup.child_key(self.party, _path(prefix))
 
     def group(self, rows: QuerySet[Any], prefix: str, *extra: str) -> QuerySet[Any]:
         """``rows`` in scope, as ``values("_key", *extra)`` ready for ``.annotate(<aggregates>)``."""
@@ -356,7 +363,12 @@ def _comment_figures(
         n=Count("id"), readers=Sum(_count(expected)), commented=Sum(_count(expected.filter(Exists(wrote))))
     ):
         figures = result[row["_key"]]
-        figures.drafts, figures.readers, figures.commented = row["n"], row["readers"], row["commented"]
+        # SUM over counts: numeric on PostgreSQL.
+        figures.drafts, figures.readers, figures.commented = (
+            row["n"],
+            int(row["readers"]),
+            int(row["commented"]),
+        )
 
     for row in grouping.group(
         Comment.objects.filter(session__in=distributed, parent=None, deleted_at=None), "session__cell"
@@ -540,7 +552,7 @@ def figures_of(report: Report, today: date) -> ReportFigures:
     return report_figures(report.cell, report.year, report.quarter, today)
 
 
-# --- The Đảng ủy's dashboard -----------------------------------------------------------------------
+# --- The Đảng ủy's dashboard: the whole table (the spreadsheet) ---------------------------------------
 
 
 @dataclass
@@ -571,31 +583,37 @@ class Dashboard:
     period_over: bool
 
 
+def _period_report_q(year: int, quarter: int | None) -> dict[str, Any]:
+    return {"year": year, **({"quarter": quarter} if quarter else {"quarter__isnull": True})}
+
+
 def dashboard(party: Organization, year: int, quarter: int | None, user: Any, today: date) -> Dashboard:
     """Every cell under ``party`` (at any depth) the user may open, with its figures for the period,
-    its plan and its report; a fixed number of queries whatever the number of cells."""
+    its plan and its report: the full table, for the spreadsheet. A fixed number of queries whatever
+    the number of cells (the figures grouped by the cell's path under ``party``, no list of ids)."""
     from organizations.permissions import visible_organizations
     from reports.permissions import visible_reports
 
     cells = list(
         visible_organizations(user)
-        .filter(path__startswith=party.path, kind=Organization.Kind.CELL)
+        .filter(**rollup.under(party), kind=Organization.Kind.CELL)
         .order_by("name")
     )
-    by_cell = figures_by_cell(cells, year, quarter, today)
-    plans = dict(AnnualPlan.objects.filter(cell__in=cells, year=year).values_list("cell_id", "pk"))
+    by_path = grouped_figures(Grouping(party=party, by_cell=True), year, quarter, today)
+    under = rollup.under(party, "cell__path")
+    plans = dict(AnnualPlan.objects.filter(**under, year=year).values_list("cell_id", "pk"))
     reports = {
         r.cell_id: r
-        for r in visible_reports(user).filter(
-            cell__in=cells, year=year, **({"quarter": quarter} if quarter else {"quarter__isnull": True})
-        )
+        for r in visible_reports(user)
+        .filter(**under, **_period_report_q(year, quarter))
+        .select_related("document")
     }
     params = rule_params([party])[party.pk]
     levels = quality_levels(params)
     total = Figures()
     rows = []
     for cell in cells:
-        figures = by_cell[cell.pk]
+        figures = by_path.get(cell.path) or Figures()
         total.add(figures)
         counts = [figures.quality.get(code, 0) for code, _label in levels]
         rows.append(DashboardRow(cell, figures, plans.get(cell.pk), reports.get(cell.pk), counts))
@@ -612,6 +630,245 @@ def dashboard(party: Organization, year: int, quarter: int | None, user: Any, to
         total_levels=[total.quality.get(code, 0) for code, _label in levels],
         period_over=period_bounds(year, quarter)[1] < today,
     )
+
+
+# --- The Đảng ủy's dashboard by level: the organisations directly under a party, rolled up -----------
+
+# What needs action, as ``?loc=``: a cell matches, a Đảng bộ under the party when it holds such a cell.
+FILTERS = ("chua-sinh-hoat", "chua-nop-ke-hoach", "thieu-bao-cao")
+PAGE_SIZE = 50
+
+
+@dataclass
+class Counts:
+    """Cells of a row (or of the level) and how many of them need action."""
+
+    cells: int = 0
+    members: int = 0
+    no_session: int = 0  # no thematic session held in the period
+    no_plan: int = 0  # the year's plan never submitted
+    no_report: int = 0  # the period's report not received
+
+    def add(self, other: "Counts") -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def received(self) -> int:
+        """Cells whose report for the period was received."""
+        return self.cells - self.no_report
+
+    def matches(self, filter_code: str) -> int:
+        return {
+            "chua-sinh-hoat": self.no_session,
+            "chua-nop-ke-hoach": self.no_plan,
+            "thieu-bao-cao": self.no_report,
+        }[filter_code]
+
+
+@dataclass
+class LevelRow:
+    """A Đảng bộ directly under the party (or a cell: directly under it, or anywhere below it on the
+    cell-by-cell view) with the figures of every cell it holds."""
+
+    pk: int
+    name: str
+    path: str
+    kind: str
+    figures: Figures
+    counts: Counts
+    levels: list[int] = field(default_factory=list)
+    plan_id: int | None = None  # cells on the page
+    report: Report | None = None  # cells on the page
+    parent_name: str = ""  # cells on the cell-by-cell view
+    url: str = ""  # set by the view: a cell's page, or the dashboard one level down
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind == Organization.Kind.CELL
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.name[len("Chi bộ ") :] if self.name.lower().startswith("chi bộ ") else self.name
+
+
+def _rate_key(value: float | None) -> float:
+    return -1.0 if value is None else value
+
+
+# ``?sap=`` codes and what they sort by (``-code`` for the reverse order); names sort as Vietnamese.
+SORTS: dict[str, Any] = {
+    "ten": lambda row: vietnamese_name_key(row.name)[1],
+    "chi-bo": lambda row: row.counts.cells,
+    "dang-vien": lambda row: row.counts.members,
+    "da-sinh-hoat": lambda row: (row.figures.held, row.figures.planned),
+    "ke-hoach-sh": lambda row: row.figures.planned,
+    "du-hop": lambda row: _rate_key(row.figures.attendance_rate),
+    "gop-y": lambda row: _rate_key(row.figures.comment_share),
+    "chua-sinh-hoat": lambda row: row.counts.no_session,
+    "chua-nop-ke-hoach": lambda row: row.counts.no_plan,
+    "thieu-bao-cao": lambda row: row.counts.no_report,
+    "nhiem-vu-mo": lambda row: row.figures.tasks_open,
+    "nhiem-vu-qua-han": lambda row: row.figures.tasks_overdue,
+    "du-thao-cham": lambda row: row.figures.overdue_drafts,
+}
+
+
+@dataclass
+class Level:
+    party: Organization
+    year: int
+    quarter: int | None
+    today: date
+    by_cell: bool  # every cell below the party (``?cap=chi-bo``) instead of its children
+    page: Page
+    rows: list[LevelRow]  # the page's
+    found: int  # rows matching the filter and the search, over every page
+    total: Figures  # the whole party
+    counts: Counts  # the whole party
+    levels: list[tuple[str, str]]
+    total_levels: list[int]
+    attendance_min: int
+    min_sessions: int
+    period_over: bool
+    breadcrumbs: list[Organization]  # from the highest party the user oversees down to this one
+
+
+def level(
+    party: Organization,
+    year: int,
+    quarter: int | None,
+    user: Any,
+    today: date,
+    *,
+    by_cell: bool = False,
+    filter_code: str = "",
+    search: str = "",
+    sort: str = "ten",
+    page_number: Any = 1,
+) -> Level:
+    """The organisations directly under ``party`` (or, ``by_cell``, every cell below it) with the
+    figures of the period rolled up from their cells, filtered to what needs action, searched by
+    name, sorted and paginated. A fixed number of queries whatever the size of the tree: every
+    figure is one aggregate query grouped by the row (organizations/rollup.py); only the page's
+    rows are built with their plans and reports."""
+    from reports.permissions import can, visible_reports
+
+    grouping = Grouping(party=party, by_cell=by_cell)
+    figures = grouped_figures(grouping, year, quarter, today)
+    counts = _counts(grouping, year, quarter, today)
+    candidates = (
+        Organization.objects.filter(**rollup.under(party), kind=Organization.Kind.CELL)
+        if by_cell
+        else Organization.objects.filter(parent=party)
+    )
+    params = rule_params([party])[party.pk]
+    quality = quality_levels(params)
+    total, total_counts = Figures(), Counts()
+    for value in figures.values():
+        total.add(value)
+    for value in counts.values():
+        total_counts.add(value)
+
+    wanted = fold(search.strip())
+    rows = []
+    for pk, name, path, kind in candidates.values_list("pk", "name", "path", "kind"):
+        row = LevelRow(pk, name, path, kind, figures.get(path) or Figures(), counts.get(path) or Counts())
+        if filter_code in FILTERS and not row.counts.matches(filter_code):
+            continue
+        if wanted and wanted not in fold(name):
+            continue
+        rows.append(row)
+    code = sort.lstrip("-")
+    key = SORTS.get(code, SORTS["ten"])
+    rows.sort(key=SORTS["ten"])
+    if code != "ten":
+        rows.sort(key=key)  # stable: equal figures stay in name order
+    if sort.startswith("-"):
+        rows.reverse()
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    shown: list[LevelRow] = list(page.object_list)
+
+    cell_ids = [row.pk for row in shown if row.is_cell]
+    plans = dict(AnnualPlan.objects.filter(cell_id__in=cell_ids, year=year).values_list("cell_id", "pk"))
+    reports = {
+        r.cell_id: r
+        for r in visible_reports(user).filter(cell_id__in=cell_ids, **_period_report_q(year, quarter))
+    }
+    for row in shown:
+        row.levels = [row.figures.quality.get(code, 0) for code, _label in quality]
+        row.plan_id = plans.get(row.pk)
+        row.report = reports.get(row.pk)
+    if by_cell:
+        _name_parents(shown)
+
+    above = Organization.objects.filter(pk__in=party.ancestor_ids(include_self=True)).order_by("path")
+    breadcrumbs = [org for org in above if can(user, "dashboard.view", org)]
+    return Level(
+        party=party,
+        year=year,
+        quarter=quarter,
+        today=today,
+        by_cell=by_cell,
+        page=page,
+        rows=shown,
+        found=len(rows),
+        total=total,
+        counts=total_counts,
+        levels=quality,
+        total_levels=[total.quality.get(code, 0) for code, _label in quality],
+        attendance_min=params["attendance_min_percent"],
+        min_sessions=params["min_thematic_sessions_per_quarter"] * len(_quarters(quarter)),
+        period_over=period_bounds(year, quarter)[1] < today,
+        breadcrumbs=breadcrumbs,
+    )
+
+
+def _name_parents(rows: list[LevelRow]) -> None:
+    """Each cell's Đảng bộ (the organisation one segment up its path), one query for the page."""
+    parent_paths = {row.path[: -rollup.SEGMENT] for row in rows}
+    names = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "name"))
+    for row in rows:
+        row.parent_name = names.get(row.path[: -rollup.SEGMENT], "")
+
+
+def _counts(grouping: Grouping, year: int, quarter: int | None, today: date) -> dict[Any, Counts]:
+    """Per group: its cells, their members today, and how many of the cells held no thematic session
+    in the period, never submitted the year's plan, or have not sent the period's report (two
+    queries)."""
+    held = Session.objects.filter(
+        Q(status__in=HELD) | Q(meeting__status__in=RECORDED),
+        cell_id=OuterRef("pk"),
+        plan__year=year,
+        quarter__in=_quarters(quarter),
+    ).exclude(status=Session.Status.CANCELLED)
+    submitted_plan = AnnualPlan.objects.filter(cell_id=OuterRef("pk"), year=year).filter(
+        Q(first_submitted_at__isnull=False) | ~Q(status=AnnualPlan.Status.DRAFT)
+    )
+    received = Report.objects.filter(
+        cell_id=OuterRef("pk"), status__in=Report.ISSUED, **_period_report_q(year, quarter)
+    )
+    result: dict[Any, Counts] = defaultdict(Counts)
+    cells = Organization.objects.filter(kind=Organization.Kind.CELL).annotate(
+        _held=Exists(held), _planned=Exists(submitted_plan), _received=Exists(received)
+    )
+    for row in grouping.group(cells, "").annotate(
+        n=Count("id"),
+        n_no_session=Count("id", filter=Q(_held=False)),
+        n_no_plan=Count("id", filter=Q(_planned=False)),
+        n_no_report=Count("id", filter=Q(_received=False)),
+    ):
+        counts = result[row["_key"]]
+        counts.cells, counts.no_session = row["n"], row["n_no_session"]
+        counts.no_plan, counts.no_report = row["n_no_plan"], row["n_no_report"]
+    members = Membership.objects.filter(_active_on(today), organization__kind=Organization.Kind.CELL)
+    for row in grouping.group(members, "organization").annotate(n=Count("member_id", distinct=True)):
+        result[row["_key"]].members = row["n"]
+    return dict(result)
 
 
 def reports_to_acknowledge(user: Any) -> list[Report]:
