@@ -785,11 +785,10 @@ def level(
         rows.append(row)
     code = sort.lstrip("-")
     key = SORTS.get(code, SORTS["ten"])
-    rows.sort(key=SORTS["ten"])
+    descending = sort.startswith("-")
+    rows.sort(key=SORTS["ten"], reverse=descending and code == "ten")
     if code != "ten":
-        rows.sort(key=key)  # stable: equal figures stay in name order
-    if sort.startswith("-"):
-        rows.reverse()
+        rows.sort(key=key, reverse=descending)  # stable either way: equal figures stay in name order
     page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     shown: list[LevelRow] = list(page.object_list)
 
