@@ -127,10 +127,11 @@ def _marker(x: float, rows: list[int], label: str) -> Marker:
 def sessions_chart(board: Dashboard | Level, urls: dict[int, str]) -> Chart:
     """Planned sessions as a grey track, held ones as a green bar over it, the minimum the rule set
     asks for the period as a dashed line."""
-    scale_max = max([board.min_sessions, 1, *(row.figures.planned for row in board.rows)])
+    items: list[Any] = list(board.rows)
+    scale_max = max([board.min_sessions, 1, *(row.figures.planned for row in items)])
     unit = BAR_END / scale_max
     rows = []
-    for index, row in enumerate(board.rows):
+    for index, row in enumerate(items):
         top = TOP + index * ROW
         f = row.figures
         bars = [
@@ -172,7 +173,8 @@ def attendance_chart(board: Dashboard | Level, urls: dict[int, str]) -> Chart:
     dashed line (HD 12 asks for more than 85 %: a rate at the line is flagged)."""
     unit = BAR_END / 100
     rows = []
-    for index, row in enumerate(board.rows):
+    items: list[Any] = list(board.rows)
+    for index, row in enumerate(items):
         top = TOP + index * ROW
         rate = row.figures.attendance_rate
         ok = rate is not None and rate > board.attendance_min

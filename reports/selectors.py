@@ -769,10 +769,10 @@ def level(
     params = rule_params([party])[party.pk]
     quality = quality_levels(params)
     total, total_counts = Figures(), Counts()
-    for value in figures.values():
-        total.add(value)
-    for value in counts.values():
-        total_counts.add(value)
+    for group_figures in figures.values():
+        total.add(group_figures)
+    for group_counts in counts.values():
+        total_counts.add(group_counts)
 
     wanted = fold(search.strip())
     rows = []

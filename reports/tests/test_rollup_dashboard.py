@@ -85,9 +85,9 @@ def _cell_with_work(parent: Organization, name: str, *, submitted: bool) -> Orga
 
 @pytest.fixture
 def tree(world, history) -> dict[str, Organization]:
-    district = OrganizationFactory(parent=world.party, name="Đảng bộ Huyện Phong Điền")
-    grassroots = OrganizationFactory(parent=district, name="Đảng ủy Xã Phong An")
-    empty = CellFactory(parent=district, name="Chi bộ Trống")
+    district = OrganizationFactory.create(parent=world.party, name="Đảng bộ Huyện Phong Điền")
+    grassroots = OrganizationFactory.create(parent=district, name="Đảng ủy Xã Phong An")
+    empty = CellFactory.create(parent=district, name="Chi bộ Trống")
     an = _cell_with_work(grassroots, "Chi bộ An", submitted=True)
     binh = _cell_with_work(grassroots, "Chi bộ Bình", submitted=False)
     return {"district": district, "grassroots": grassroots, "empty": empty, "an": an, "binh": binh}
