@@ -341,11 +341,7 @@ def _comment_figures(
     presenter = Assignment.objects.filter(
         session_id=OuterRef(OuterRef("session_id")), member_id=OuterRef("member_id")
     )
-    exempted = (
-        Exemption.objects.filter(_active_on(on_outer), member_id=OuterRef("member_id"))
-        .annotate(_included=ExpressionWrapper(OuterRef(OuterRef("include_exempted")), BooleanField()))
-        .filter(_included=False)
-    )
+    exempted = Exemption.objects.filter(_active_on(on_outer), member_id=OuterRef("member_id"))
     expected = (
         Membership.objects.filter(
             _active_on(on),
@@ -354,7 +350,10 @@ def _comment_figures(
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=date(year, 1, 1)))
         .exclude(Exists(presenter))
-        .exclude(Exists(exempted))
+        # The exempted are left out unless the draft was sent to them too: the draft's flag is read
+        # beside the member, so the exemption is looked up by its member (an index), not hashed.
+        .annotate(_included=ExpressionWrapper(OuterRef("include_exempted"), BooleanField()))
+        .exclude(Q(_included=False) & Q(Exists(exempted)))
     )
     wrote = Comment.objects.filter(
         session_id=OuterRef(OuterRef("session_id")), author_id=OuterRef("member_id"), deleted_at=None
