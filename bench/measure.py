@@ -124,11 +124,12 @@ def session_cookies(found: Found) -> list[dict[str, str]]:
     for page in wanted:
         client = Client()
         client.force_login(User.objects.get(pk=page.user_id))
+        name = settings.SESSION_COOKIE_NAME
         cookies.append(
             {
                 "name": page.name,
                 "path": page.path,
-                "cookie": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "cookie": f"{name}={client.cookies[name].value}",
             }
         )
     return cookies

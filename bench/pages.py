@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import time_machine
-from django.db.models import Count, F, Func, IntegerField, Q, Value
+from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Abs, Length, Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +47,7 @@ class Found:
     dashboard_xlsx: Page | None = None
 
 
-def _depth(path: str) -> Func:
+def _depth(path: str) -> CombinedExpression:
     """How deep an organisation sits: its path is fixed-width segments, each ending in a dot."""
     return Length(path) - Length(Replace(path, Value("."), Value("")))
 
