@@ -46,8 +46,8 @@ def growing_counts(
 
     Pages are matched by name; a name that carries a figure of the data ("reading page (38 comments)")
     is matched by what comes before the bracket."""
-    small_counts = {_key(page["name"]): page["queries"] for page in small}
-    large_counts = {_key(page["name"]): page["queries"] for page in large}
+    small_counts = {page_key(page["name"]): page["queries"] for page in small}
+    large_counts = {page_key(page["name"]): page["queries"] for page in large}
     problems = []
     for key in sorted(small_counts.keys() | large_counts.keys()):
         before, after = small_counts.get(key), large_counts.get(key)
@@ -59,7 +59,8 @@ def growing_counts(
     return problems
 
 
-def _key(name: str) -> str:
+def page_key(name: str) -> str:
+    """A page's name without a figure of the data: "reading page (38 comments)" is "reading page"."""
     base, bracket, rest = name.partition(" (")
     if bracket and rest[:1].isdigit():
         return base

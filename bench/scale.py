@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.compare import Check, count_checks, growing_counts, page_checks, scale_checks  # noqa: E402
+from bench.compare import Check, count_checks, growing_counts, page_checks, page_key, scale_checks  # noqa: E402
 
 PYTHON = sys.executable
 PG = "postgres://postgres@127.0.0.1:5432"
@@ -110,8 +110,9 @@ def generator_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def env_for(database_url: str) -> dict[str, str]:
-    """The site in production mode (DEBUG off) on this database, as the bench serves it."""
+def env_for(database_url: str, *, manifest: bool = True) -> dict[str, str]:
+    """The site in production mode (DEBUG off) on this database, as the bench serves it; without
+    `manifest`, static files need no collectstatic (CI counts queries only)."""
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
@@ -120,7 +121,7 @@ def env_for(database_url: str) -> dict[str, str]:
         SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="false",
-        STATIC_MANIFEST="true",
+        STATIC_MANIFEST="true" if manifest else "false",
         VAR_DIR=str(VAR_DIR),
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
@@ -157,12 +158,29 @@ def prepare_postgres(database: str, generate: list[str], seed: int, regenerate: 
     return env
 
 
-def prepare_sqlite(path: Path, generate: list[str], seed: int) -> dict[str, str]:
-    path.unlink(missing_ok=True)
-    env = env_for(f"sqlite:///{path}")
-    manage(env, "migrate", "--no-input", "-v0")
-    fill(env, generate, seed)
-    return env
+def prepare_ci(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    """Fresh databases for the CI sizes: the first migrated, the others copies of it (one migrate)."""
+    names = list(CI_SIZES)
+    if args.sqlite:
+        paths = {name: VAR_DIR / f"{name}.sqlite3" for name in names}
+        for path in paths.values():
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        envs = {name: env_for(f"sqlite:///{path}", manifest=False) for name, path in paths.items()}
+        manage(envs[names[0]], "migrate", "--no-input", "-v0")
+        for name in names[1:]:
+            shutil.copyfile(paths[names[0]], paths[name])
+    else:
+        ensure_postgres()
+        databases = {name: f"{args.db_prefix}_{name}" for name in names}
+        for database in databases.values():
+            psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        psql(f'CREATE DATABASE "{databases[names[0]]}"')
+        envs = {name: env_for(f"{PG}/{database}", manifest=False) for name, database in databases.items()}
+        manage(envs[names[0]], "migrate", "--no-input", "-v0")
+        for name in names[1:]:
+            psql(f'CREATE DATABASE "{databases[name]}" TEMPLATE "{databases[names[0]]}"')
+    return envs
 
 
 def fill(env: dict[str, str], generate: list[str], seed: int) -> None:
@@ -446,22 +464,16 @@ def _named(scale: str, checks: list[Check]) -> list[Check]:
 def main_ci(args: argparse.Namespace) -> int:
     started = time.monotonic()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    if not args.sqlite:
-        ensure_postgres()
     counts = {}
-    for name, generate in CI_SIZES.items():
-        if args.sqlite:
-            env = prepare_sqlite(VAR_DIR / f"{name}.sqlite3", generate, args.seed)
-        else:
-            env = prepare_postgres(f"{args.db_prefix}_{name}", generate, args.seed, regenerate=True)
-        if name == next(iter(CI_SIZES)):
-            collect_static(env)
+    for name, env in prepare_ci(args).items():
+        say(f"{name}: generate_scale_data {' '.join(CI_SIZES[name])}")
+        fill(env, CI_SIZES[name], args.seed)
         counts[name] = measure(env, runs=0, counts_only=True)
     (small_name, small), (large_name, large) = counts.items()
-    by_name = {page["name"]: page["queries"] for page in large["pages"]}
+    by_name = {page_key(page["name"]): page["queries"] for page in large["pages"]}
     print(f"{'page':<40} {small_name:>10} {large_name:>10}")
     for page in small["pages"]:
-        print(f"{page['name']:<40} {page['queries']:>10} {by_name.get(page['name'], '—')!s:>10}")
+        print(f"{page['name']:<40} {page['queries']:>10} {by_name.get(page_key(page['name']), '—')!s:>10}")
     problems = growing_counts(small["pages"], large["pages"])
     say(f"done in {time.monotonic() - started:,.0f} s")
     if problems:
