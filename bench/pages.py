@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import time_machine
-from django.db.models import Count, F, IntegerField, Q, Value
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Abs, Length, Replace
 from django.urls import reverse
@@ -88,16 +88,20 @@ def officer_levels() -> list[tuple[str, OfficerAssignment]]:
 
 
 def _reading_session() -> Session | None:
-    """The draft under comment whose comment count is nearest COMMENTS_WANTED, in a cell whose
-    secretary can sign in."""
+    """The draft whose comment count is nearest COMMENTS_WANTED, in a cell whose secretary can sign
+    in: one under comment if there is one (small data may have none today; then any commented draft)."""
     secretaries = Position.objects.filter(
         role=Position.Role.SECRETARY, end_date__isnull=True, member__user__isnull=False
     ).values("term__organization")
     return (
-        Session.objects.filter(status=Session.Status.DISTRIBUTED, cell__in=secretaries)
+        Session.objects.filter(cell__in=secretaries)
         .annotate(comment_count=Count("comments"))
-        .annotate(distance=Abs(F("comment_count") - COMMENTS_WANTED, output_field=IntegerField()))
-        .order_by("distance", "pk")
+        .filter(comment_count__gt=0)
+        .annotate(
+            distance=Abs(F("comment_count") - COMMENTS_WANTED, output_field=IntegerField()),
+            later=Case(When(status=Session.Status.DISTRIBUTED, then=0), default=1),
+        )
+        .order_by("later", "distance", "pk")
         .select_related("cell")
         .first()
     )
@@ -135,18 +139,22 @@ def _plain_member(cell: Organization, exclude: set[int]) -> Member | None:
     )
 
 
-def _meeting_being_recorded(cell: Organization, secretary: User) -> Meeting | None:
+def _meeting_being_recorded(cell: Organization, session: Session, secretary: User) -> Meeting | None:
+    """A meeting of the cell being recorded; if none, the meeting of the draft under comment (or the
+    cell's next announced monthly meeting) opened on its day, as its secretary would."""
     editable = [Meeting.Status.IN_PROGRESS, Meeting.Status.CORRECTING]
     meeting = Meeting.objects.filter(cell=cell, status__in=editable).order_by("-date", "pk").first()
     if meeting is not None:
         return meeting
+    scheduled = Meeting.objects.filter(cell=cell, status=Meeting.Status.SCHEDULED)
     meeting = (
-        Meeting.objects.filter(cell=cell, status=Meeting.Status.SCHEDULED).order_by("date", "pk").first()
+        scheduled.filter(session=session).first()
+        or scheduled.filter(session__isnull=True).order_by("date", "pk").first()
     )
     if meeting is None:
         return None
     with time_machine.travel(meeting.starts_at, tick=True):
-        meeting_services.open_record(actor=secretary, meeting=meeting)
+        meeting_services.open_record(actor=secretary, meeting=meeting, confirmed_without_notice=True)
     return meeting
 
 
@@ -226,7 +234,7 @@ def find_pages() -> Found:
                 SECRETARY,
             )
         )
-        recording = _meeting_being_recorded(cell, secretary)
+        recording = _meeting_being_recorded(cell, reading, secretary)
         if recording is None:
             found.missing.append("meeting mode: the cell has no meeting being recorded nor announced")
         else:

@@ -58,7 +58,7 @@ SCALES: dict[str, list[str]] = {
 # --ci: two small sizes whose counts must be equal (the second has more cells, members and history).
 CI_SIZES = {
     "ci_small": ["--preset", "tiny"],
-    "ci_large": ["--preset", "tiny", "--cells", "12", "--members", "20", "--years", "3"],
+    "ci_large": ["--preset", "tiny", "--cells", "12", "--members-per-cell", "18", "--years", "3"],
 }
 THROUGHPUT_PAGES = ("member home", "session page")
 
@@ -96,7 +96,7 @@ def psql(sql: str, database: str = "postgres") -> str:
 def generator_version() -> str:
     """A digest of the generator's source and the migrations: a change to either regenerates."""
     tracked = subprocess.run(
-        ["git", "ls-files", "*generate_scale_data*", "*scale_data*", "*/migrations/*.py"],
+        ["git", "ls-files", "*generate_scale_data*", "home/scale*.py", "*/migrations/*.py"],
         cwd=ROOT,
         check=True,
         capture_output=True,
