@@ -474,6 +474,9 @@ def main_ci(args: argparse.Namespace) -> int:
     print(f"{'page':<40} {small_name:>10} {large_name:>10}")
     for page in small["pages"]:
         print(f"{page['name']:<40} {page['queries']:>10} {by_name.get(page_key(page['name']), '—')!s:>10}")
+    for name, result in counts.items():
+        for missing in result["missing"]:
+            say(f"{name}: not measured: {missing}")
     problems = growing_counts(small["pages"], large["pages"])
     say(f"done in {time.monotonic() - started:,.0f} s")
     if problems:
