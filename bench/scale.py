@@ -57,7 +57,7 @@ SCALES: dict[str, list[str]] = {
 }
 # --ci: two small sizes whose counts must be equal (the second has more cells, members and history).
 CI_SIZES = {
-    "ci_small": ["--preset", "tiny"],
+    "ci_small": ["--preset", "tiny", "--years", "3"],
     "ci_large": ["--preset", "tiny", "--cells", "12", "--members-per-cell", "18", "--years", "3"],
 }
 THROUGHPUT_PAGES = ("member home", "session page")
@@ -279,8 +279,8 @@ def throughput(env: dict[str, str], pages: list[dict[str, str]], seconds: float)
         wait_until_up(port, server)
         threads = 4  # two per worker: one waiting while the other is served
         rows = [{"name": page["name"], "path": page["path"], "cookie": page["cookie"]} for page in pages]
-        for row in rows:  # warm-up: every worker has compiled its templates
-            load(port, row["path"], row["cookie"], 1, threads)
+        for row in rows:  # warm-up: every worker's first request of a page is seconds (imports, templates)
+            load(port, row["path"], row["cookie"], max(3.0, seconds / 3), threads)
         before = load(port, "/bench/bare/", "", seconds, threads)
         measured = [(row["name"], load(port, row["path"], row["cookie"], seconds, threads)) for row in rows]
         after = load(port, "/bench/bare/", "", seconds, threads)
