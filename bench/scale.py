@@ -56,6 +56,9 @@ SCALES: dict[str, list[str]] = {
     "province": ["--preset", "province"],
 }
 # --ci: two small sizes whose counts must be equal (the second has more cells, members and history).
+# Both are two levels deep (a Đảng bộ over cells): with the province's four levels, a member's pages
+# still walk the tree for the rule set (2 queries a level), so deeper data counts more; when that is
+# fixed, "--preset province --cells 10" and "--cells 20" here also check the officers of every level.
 CI_SIZES = {
     "ci_small": ["--preset", "tiny", "--years", "3"],
     "ci_large": ["--preset", "tiny", "--cells", "12", "--members-per-cell", "18", "--years", "3"],
