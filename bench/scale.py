@@ -56,9 +56,10 @@ SCALES: dict[str, list[str]] = {
     "province": ["--preset", "province"],
 }
 # --ci: two small sizes whose counts must be equal (the second has more cells, members and history).
-# Both are two levels deep (a Đảng bộ over cells): with the province's four levels, a member's pages
-# still walk the tree for the rule set (2 queries a level), so deeper data counts more; when that is
-# fixed, "--preset province --cells 10" and "--cells 20" here also check the officers of every level.
+# Both are two levels deep (a Đảng bộ over cells): with the province's four levels, pages still find
+# a cell's rule set parent by parent (Organization.effective_rule_set: a query a level, twice on the
+# member's home), so deeper data counts more; when that is fixed, "--preset province --cells 10" and
+# "--cells 20" here also check the officers of every level.
 CI_SIZES = {
     "ci_small": ["--preset", "tiny", "--years", "3"],
     "ci_large": ["--preset", "tiny", "--cells", "12", "--members-per-cell", "18", "--years", "3"],
