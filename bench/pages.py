@@ -89,7 +89,7 @@ def officer_levels() -> list[tuple[str, OfficerAssignment]]:
 
 def _reading_session() -> Session | None:
     """The draft whose comment count is nearest COMMENTS_WANTED, in a cell whose secretary can sign
-    in: one under comment if there is one (small data may have none today; then any commented draft)."""
+    in; of drafts as near, one under comment (the reading page's main use)."""
     secretaries = Position.objects.filter(
         role=Position.Role.SECRETARY, end_date__isnull=True, member__user__isnull=False
     ).values("term__organization")
@@ -101,7 +101,7 @@ def _reading_session() -> Session | None:
             distance=Abs(F("comment_count") - COMMENTS_WANTED, output_field=IntegerField()),
             later=Case(When(status=Session.Status.DISTRIBUTED, then=0), default=1),
         )
-        .order_by("later", "distance", "pk")
+        .order_by("distance", "later", "pk")
         .select_related("cell")
         .first()
     )
