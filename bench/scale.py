@@ -344,6 +344,7 @@ def machine() -> dict[str, str]:
         "ram": f"{int(memory.split()[1]) / 1024 / 1024:.0f} GB",
         "postgresql": psql("SHOW server_version").split()[0],
         "python": platform.python_version(),
+        "load": f"{os.getloadavg()[1]:.1f}",
     }
 
 
@@ -360,8 +361,9 @@ def render(results: list[dict[str, Any]], checks: list[Check], args: argparse.Na
         f"### Results: {info['date']}",
         "",
         f"Commit `{info['commit']}`; {info['cores']} cores ({info['cpu']}), {info['ram']} RAM, "
-        f"PostgreSQL {info['postgresql']}, Python {info['python']}; {args.runs} requests per page after one "
-        f"warm-up; throughput {args.seconds:g} s per page. Command: `{command}`.",
+        f"PostgreSQL {info['postgresql']}, Python {info['python']}, load average {info['load']} over the "
+        f"last 5 minutes at the end (other work on the machine slows every figure); {args.runs} requests "
+        f"per page after one warm-up; throughput {args.seconds:g} s per page. Command: `{command}`.",
         "",
     ]
     for result in results:
