@@ -71,12 +71,13 @@ def officer_levels() -> list[tuple[str, OfficerAssignment]]:
     if top is None:
         return levels
     if top.committees_below:
-        levels.append(("province", top))
         middle = officers.filter(
             organization__path__startswith=top.organization.path, committees_below__gt=0, depth__gt=top.depth
         ).first()
         if middle is not None:
-            levels.append(("district", middle))
+            levels += [("province", top), ("district", middle)]
+        else:  # the district preset: its top is a district-level Đảng bộ
+            levels.append(("district", top))
         grassroots = officers.filter(
             organization__path__startswith=top.organization.path, committees_below=0, cells_below__gt=0
         ).first()
