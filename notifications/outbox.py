@@ -186,3 +186,29 @@ def retry_failed() -> int:
     return OutboundEmail.objects.filter(state=State.FAILED).update(
         state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
+
+
+def queue_same(notifications: Iterable[Notification], addresses: dict[int, str]) -> list[OutboundEmail]:
+    """One e-mail per notification, all of the same text (an announcement to many people): the text is
+    written once, and the addresses come from ``addresses`` (recipient id → e-mail), not from a
+    query per recipient. Recipients without an address are skipped. In the caller's transaction."""
+    rows: list[OutboundEmail] = []
+    text: tuple[str, str] | None = None
+    domain = _domain()
+    with translation.override(settings.LANGUAGE_CODE):
+        for notification in notifications:
+            to = addresses.get(notification.recipient_id, "")
+            if not to:
+                continue
+            if text is None:
+                text = ((SUBJECT_PREFIX + notification.title)[:400], _text(notification))
+            rows.append(
+                OutboundEmail(
+                    notification=notification,
+                    to=to,
+                    subject=text[0],
+                    body=text[1],
+                    message_id=make_msgid(domain=domain),
+                )
+            )
+    return OutboundEmail.objects.bulk_create(rows)
