@@ -23,7 +23,9 @@ def sample(job: Job, out: BinaryIO, progress: jobs.Progress) -> str:
     for index in range(1, rows + 1):
         out.write(f"dòng {index}\n".encode())
         progress(index, rows)
-        seen.append((Job.objects.get(pk=job.pk).state, *Job.objects.values_list("done", "total").get(pk=job.pk)))
+        seen.append(
+            (Job.objects.get(pk=job.pk).state, *Job.objects.values_list("done", "total").get(pk=job.pk))
+        )
     if job.params.get("fail") == "refused":
         raise jobs.JobError("Không có chi bộ nào trong Đảng bộ này.")
     if job.params.get("fail") == "crash":
@@ -42,7 +44,9 @@ def _start(world: Any, **params: Any) -> Job:
     return jobs.start(actor=world.officer, kind=SAMPLE, title="Bảng mẫu", params=params)
 
 
-def test_a_job_waits_then_runs_with_progress_then_is_done_with_its_file(world, django_capture_on_commit_callbacks):
+def test_a_job_waits_then_runs_with_progress_then_is_done_with_its_file(
+    world, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         job = _start(world, rows=3)
     job.refresh_from_db()
@@ -62,7 +66,9 @@ def test_a_job_waits_then_runs_with_progress_then_is_done_with_its_file(world, d
 def test_the_page_polls_while_running_and_stops_with_the_download_when_done(client, world):
     job = _start(world, rows=2)
     client.force_login(world.officer)
-    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, done=1, total=4, heartbeat_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, done=1, total=4, heartbeat_at=timezone.now()
+    )
     page = client.get(reverse("core:job", args=[job.pk])).content.decode()
     assert f'data-poll="{reverse("core:job_progress", args=[job.pk])}"' in page
     assert 'value="25"' in page and "poll.js" in page
