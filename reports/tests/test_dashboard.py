@@ -16,6 +16,8 @@ from django.urls import reverse
 from lxml import html as lxml_html
 from openpyxl import load_workbook
 
+from core.models import Job
+from core.tests.jobhelpers import start_and_download
 from drafts import services as drafts
 from drafts.models import Comment
 from drafts.tests.conftest import TEXT
@@ -24,8 +26,6 @@ from organizations.models import Member
 from planning import services as planning
 from reports import selectors, services
 from reports.tests.conftest import AS_OF, YEAR
-from core.models import Job
-from core.tests.jobhelpers import start_and_download
 from tests.factories import CellFactory, TermFactory, member_in
 
 pytestmark = pytest.mark.django_db
