@@ -2,7 +2,7 @@
 
 :func:`announce` writes the announcement and starts a background job (core/jobs.py) that delivers it.
 :func:`deliver` walks the recipients in user-id order, :data:`BATCH` at a time; each batch's notices
-(``bulk_create``), its e-mails (rows of the outbox, notifications/outbox.py) and the announcement's
+(one ``INSERT … SELECT``), its e-mails (outbox rows, notifications/outbox.py, another) and the announcement's
 ``cursor`` are committed in one transaction. A worker that dies mid-way leaves the last committed batch
 as the cursor; the job is taken up again (``manage.py jobs``) and goes on after it: nobody is notified
 twice, nobody is forgotten. The queries are a fixed number per batch, whatever the number of members.
@@ -16,7 +16,7 @@ Ended memberships and other trees are out.
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q, scope_for
 
 KIND = "notifications.announcement"
-BATCH = 2000
+BATCH = 10000
 
 
 def may_announce(user: Any, organization: Organization) -> bool:
@@ -118,23 +118,30 @@ def deliver(announcement: Announcement, progress: jobs.Progress | None = None) -
     url = reverse("notifications:announcement", args=[announcement.pk])
     title = shorten(announcement.title, 255)
     body = shorten(announcement.body, 300)
+    notices = connection.ops.quote_name(Notification._meta.db_table)
+    users_table = connection.ops.quote_name(users.model._meta.db_table)
     while True:
         batch = list(
-            users.filter(pk__gt=announcement.cursor).order_by("pk").values_list("pk", "email")[:BATCH]
+            users.filter(pk__gt=announcement.cursor).order_by("pk").values_list("pk", flat=True)[:BATCH]
         )
         if not batch:
             break
         now = timezone.now()
-        with transaction.atomic():
-            notices = Notification.objects.bulk_create(
-                [
-                    Notification(recipient_id=pk, title=title, body=body, url=url, created_at=now)
-                    for pk, _e in batch
-                ]
+        # The database writes the batch's notices and e-mails itself (INSERT … SELECT): no model object
+        # per member, the same rows bulk_create would write.
+        chosen, params = (
+            users.filter(pk__gte=batch[0], pk__lte=batch[-1]).values_list("pk").query.sql_with_params()
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {notices} (recipient_id, title, body, url, created_at, work_key) "
+                f"SELECT u.id, %s, %s, %s, %s, %s FROM {users_table} u WHERE u.id IN ({chosen})",
+                [title, body, url, connection.ops.adapt_datetimefield_value(now), "", *params],
             )
-            emails = outbox.queue_same(notices, dict(batch))
+            reached = cursor.rowcount
+            emailed = outbox.queue_copies(url=url, recipient_ids=(batch[0], batch[-1]), now=now)
             Announcement.objects.filter(pk=announcement.pk).update(
-                cursor=batch[-1][0], reached=F("reached") + len(notices), emailed=F("emailed") + len(emails)
+                cursor=batch[-1], reached=F("reached") + reached, emailed=F("emailed") + emailed
             )
         announcement.refresh_from_db(fields=["cursor", "reached", "emailed"])
         if progress:
