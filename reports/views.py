@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import jobs
 from core.audit import history
 from core.web import attachment, deny_unless, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
 from reports import charts, permissions, selectors, services
 from reports.forms import ANNUAL, AcknowledgeForm, CreateForm, RemarksForm, TextForm
-from reports.models import Report, period_bounds
+from reports.models import Report, period_bounds, period_label
 
 
 def _cell(request: HttpRequest, pk: int) -> Organization:
@@ -346,10 +347,19 @@ def dashboard(request: HttpRequest, party_pk: int) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
+@require_POST
 def dashboard_xlsx(request: HttpRequest, party_pk: int) -> HttpResponse:
-    from reports.spreadsheet import dashboard_xlsx as build
+    """Start the full table of every cell as XLSX in the background; its page shows the progress."""
+    from reports.jobs import DASHBOARD_XLSX
 
     party = _party(request, party_pk)
     today = timezone.localdate()
     year, quarter = _period(request, today)
-    return attachment(*build(selectors.dashboard(party, year, quarter, request.user, today)))
+    period = period_label(year, quarter)
+    job = jobs.start(
+        actor=request.user,
+        kind=DASHBOARD_XLSX,
+        title=_("Monitoring table (XLSX), %(period)s · %(party)s") % {"period": period, "party": party.name},
+        params={"party": party.pk, "year": year, "quarter": quarter},
+    )
+    return redirect("core:job", job.pk)

@@ -148,5 +148,6 @@ ROUTES = [
     Route(
         "reports:dashboard", "bao-cao-a-cell-is-no-party", NOBODY, kwargs=lambda w: {"party_pk": w.cell.pk}
     ),
-    Route("reports:dashboard_xlsx", "bao-cao-party", SEES_PARTY, kwargs=party),
+    # starts the table in the background and goes to its progress page
+    Route("reports:dashboard_xlsx", "bao-cao-party", SEES_PARTY, "POST", kwargs=party),
 ]
