@@ -536,7 +536,13 @@ class Generator:
         return min(moment, self.now)
 
     def log(self, phase: str, rows: int) -> None:
-        self.out(f"{phase:<34} {rows:>10,} rows {clock.monotonic() - self.started:>8.1f} s")
+        """One line of progress: the phase, rows written so far, seconds since the start, and the CPU
+        seconds of this process and of the database server's process (PostgreSQL on this machine)."""
+        cpu = f"cpu {clock.process_time():.0f} s"
+        server = self.t.server_cpu() if self.t else None
+        if server is not None:
+            cpu += f" + db {server:.0f} s"
+        self.out(f"{phase:<40} {rows:>10,} rows {clock.monotonic() - self.started:>8.1f} s  ({cpu})")
 
     def name(self) -> tuple[str, str, str, str]:
         """(full name, given name, family and middle names, gender)."""
@@ -639,13 +645,18 @@ class Generator:
         ]  # fmt: skip
         with transaction.atomic():
             self.t = Tables(models_)
-            self.log("start", 0)
+            trusted = self.t.defer_key_checks()
+            self.log("start" + (" (foreign keys checked at the end)" if trusted else ""), 0)
             for district in self.tree():
                 self.write_district(district)
                 self.t.flush()
                 self.log(f"district {district['name'][:24]}", self.t.written())
+            if trusted:
+                self.t.check_keys()
+                self.log("foreign keys checked", self.t.written())
             self.t.reset_sequences()
             counts = self.t.counts()
+        self.log("committed", sum(counts.values()))
         with transaction.atomic():
             counts["search.SearchEntry"] = reindex_all()
         self.log("search index", counts["search.SearchEntry"])

@@ -8,13 +8,14 @@ to the tables, which is why the generator is a management command for an otherwi
 """
 
 import json
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 from uuid import UUID
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models import Max
 
 FLUSH_AT = 5000
@@ -54,6 +55,7 @@ class Table:
             else:
                 self.defaults.append(_MISSING)
         self.next_id = (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
+        self.first_id = self.next_id
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
 
@@ -106,6 +108,8 @@ class Tables:
 
     def __init__(self, models_: list[type[models.Model]]) -> None:
         self.tables = {model: Table(model) for model in models_}
+        self.trusted = False
+        self.backend_pid: int | None = None
 
     def __getitem__(self, model: type[models.Model]) -> Table:
         return self.tables[model]
@@ -119,6 +123,64 @@ class Tables:
 
     def counts(self) -> dict[str, int]:
         return {m._meta.label: t.written for m, t in self.tables.items()}
+
+    def defer_key_checks(self) -> bool:
+        """On PostgreSQL, turn off the per-row foreign key triggers for this transaction when the
+        database role may (``session_replication_role``, as ``pg_restore --disable-triggers`` does);
+        :meth:`check_keys` then checks every written key in one query per column. Returns whether it
+        did; without the privilege the triggers check each row at commit, only slower. Unique and
+        check constraints are enforced either way."""
+        if connection.vendor != "postgresql":
+            return False
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            return False
+        self.trusted = True
+        return True
+
+    def check_keys(self) -> None:
+        """Every foreign key of the rows written points at an existing row (one anti-join per column),
+        then the triggers are back on for the rest of the transaction."""
+        quote = connection.ops.quote_name
+        broken = []
+        with connection.cursor() as cursor:
+            for model, table in self.tables.items():
+                pk = quote(model._meta.pk.column)
+                for field in table.fields:
+                    if not isinstance(field, models.ForeignKey):
+                        continue
+                    target = field.target_field
+                    cursor.execute(
+                        f"SELECT count(*) FROM {quote(model._meta.db_table)} c WHERE c.{pk} >= %s "
+                        f"AND c.{quote(field.column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                        f"{quote(target.model._meta.db_table)} p WHERE p.{quote(target.column)} = "
+                        f"c.{quote(field.column)})",
+                        [table.first_id],
+                    )
+                    missing = cursor.fetchone()[0]
+                    if missing:
+                        broken.append(f"{model._meta.label}.{field.name}: {missing}")
+            cursor.execute("SET LOCAL session_replication_role = origin")
+        if broken:
+            raise IntegrityError("Foreign keys pointing nowhere: " + ", ".join(broken))
+
+    def server_cpu(self) -> float | None:
+        """CPU seconds used so far by this connection's PostgreSQL backend, when it runs on this
+        machine (read from /proc); None elsewhere."""
+        if connection.vendor != "postgresql":
+            return None
+        if self.backend_pid is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.backend_pid = cursor.fetchone()[0]
+        try:
+            with open(f"/proc/{self.backend_pid}/stat") as stat:
+                parts = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
 
     def reset_sequences(self) -> None:
         """Move the PostgreSQL sequences past the ids chosen here (SQLite follows on its own)."""

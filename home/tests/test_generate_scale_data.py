@@ -1,12 +1,13 @@
 """``manage.py generate_scale_data``: the tiny preset on the test database, its rows checked against the
 models' own rules, the lifecycle and the search index; the refusal; determinism."""
 
+from datetime import date
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import models
+from django.db import IntegrityError, connection, models
 from django.db.models import Count
 
 from accounts.models import User
@@ -15,6 +16,7 @@ from documents.models import IssuedDocument, NumberRegister
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Response, Review
 from evaluations.models import ReviewProposal, ReviewRound, SessionEvaluation
 from home.scale import EMAIL_DOMAIN, MARK_ACTION, PASSWORD
+from home.scale_writer import Tables
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from notifications.models import Notification
 from organizations.models import (
@@ -196,3 +198,14 @@ def test_it_refuses_to_run_twice_and_the_same_seed_gives_the_same_data(db):
         Attendance.objects.filter(meeting__cell__path__startswith=first.path).count()
         == Attendance.objects.filter(meeting__cell__path__startswith=second.path).count()
     )
+
+
+def test_with_the_key_triggers_off_a_key_pointing_nowhere_is_still_refused(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks every key at commit; only PostgreSQL's triggers are turned off")
+    tables = Tables([Term])
+    assert tables.defer_key_checks()
+    tables[Term].add(organization_id=987654, name="2020–2025", start_date=date(2020, 5, 1), end_date=None)
+    tables.flush()
+    with pytest.raises(IntegrityError, match=r"organizations\.Term\.organization: 1"):
+        tables.check_keys()
