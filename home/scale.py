@@ -41,6 +41,8 @@ from documents.wording import ISSUER_CELL, ISSUER_COMMITTEE, format_symbol
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Response, Review
 from evaluations.models import ReviewProposal, ReviewRound, SessionEvaluation
 from home.scale_writer import Tables
+from library import package
+from library.models import ModelSession
 from meetings import rules as meeting_rules
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from notifications.models import Notification
@@ -445,6 +447,9 @@ class CellInfo:
     people: list[Person] = field(default_factory=list)
     terms: list[tuple[int, date, date | None]] = field(default_factory=list)  # (term id, start, end)
     secretary: Person | None = None
+    # The first cell of each Đảng bộ has a draft out for comment now, with a long discussion (40+ comments).
+    showcase: bool = False
+    meeting_day: int = 5  # the day of the month of the regular meeting
 
 
 @dataclass
@@ -526,7 +531,10 @@ class Generator:
             name: reverse(name, args=[987654321]).replace("987654321", "{}")
             for name in ("drafts:read", "meetings:detail", "planning:session", "reports:detail")
         }
-        self.card = 0
+        self.lively_day = self.today + timedelta(days=3)
+        # One published model session per Đảng bộ (library), built once the district's rows are written.
+        self.models_made: set[int] = set()
+        self.model_candidates: list[tuple[int, int, int, int, datetime]] = []
         self.t: Tables | None = None
 
     # --- helpers ---
@@ -641,6 +649,7 @@ class Generator:
             TopicGroup, Topic, Orientation, AnnualPlan, Session, Assignment, Registration,
             DraftVersion, Review, Distribution, Reading, Comment, Response, Meeting, Attendance, Speech,
             MinutesVersion, Resolution, ResolutionTask, ResolutionTask.owners.through, SessionEvaluation,
+            Orientation.topics.through, ModelSession,
             ReviewRound, ReviewProposal, Report, Notification, AuditEntry, IssuedDocument, NumberRegister,
         ]  # fmt: skip
         with transaction.atomic():
@@ -649,6 +658,8 @@ class Generator:
             self.log("start" + (" (foreign keys checked at the end)" if trusted else ""), 0)
             for district in self.tree():
                 self.write_district(district)
+                self.t.flush()
+                self.publish_models()
                 self.t.flush()
                 self.log(f"district {district['name'][:24]}", self.t.written())
             if trusted:
@@ -661,6 +672,35 @@ class Generator:
             counts["search.SearchEntry"] = reindex_all()
         self.log("search index", counts["search.SearchEntry"])
         return counts
+
+    def publish_models(self) -> None:
+        """The library's model sessions: their package is built by the library itself from the rows
+        just written (which also checks that an evaluated session has everything publishing needs)."""
+        assert self.t is not None
+        sessions = Session.objects.select_related("cell", "plan", "topic__group").in_bulk(
+            [c[0] for c in self.model_candidates]
+        )
+        for session_id, cell_id, party_id, user_id, evaluated in self.model_candidates:
+            session = sessions[session_id]
+            problems = package.problems(session)
+            if problems:
+                raise RuntimeError(f"Generated session {session_id} is not complete: {problems}")
+            published = evaluated + timedelta(days=10)
+            self.t[ModelSession].add(
+                session_id=session_id,
+                cell_id=cell_id,
+                party_id=party_id,
+                status="published",
+                note="Chuẩn bị công phu, thảo luận sôi nổi, nghị quyết khả thi.",
+                registered_by_id=user_id,
+                registered_at=evaluated + timedelta(days=2),
+                decided_by_id=None,
+                decided_at=evaluated + timedelta(days=5),
+                published_by_id=None,
+                published_at=min(published, self.now),
+                package=package.build(session),
+            )
+        self.model_candidates = []
 
     # --- the tree ----------------------------------------------------------------------------------
 
@@ -797,6 +837,7 @@ class Generator:
                 if "{}" not in pattern and index >= len(patterns):
                     name += f" {index // len(patterns) + 1}"
                 cell = self.cell(party, name)
+                cell.showcase = index == 0
                 cells.append(cell)
                 party_cells.setdefault(party["id"], []).append(cell)
         self.attach_some(cells)
@@ -834,12 +875,14 @@ class Generator:
                 )
                 party["topics"].append((topic, title))
         for year in range(self.first_year, self.today.year + 1):
-            self.t[Orientation].add(
+            orientation = self.t[Orientation].add(
                 organization_id=party["id"],
                 year=year,
                 plans_due=date(year, 1, 31),
                 note="Các chi bộ xây dựng kế hoạch sinh hoạt chuyên đề năm.",
             )
+            for topic, _title in rng.sample(party["topics"], 2):
+                self.t[Orientation.topics.through].add(orientation_id=orientation, topic_id=topic)
 
     def terms_for(self, org_id: int, is_cell: bool) -> list[tuple[int, date, date | None]]:
         """Committee terms of five years covering the generated years, the current one open."""
@@ -924,7 +967,7 @@ class Generator:
         self.t[Organization].add(
             id=org_id, name=name, kind="cell", parent_id=party["id"], path=path, place=""
         )
-        cell = CellInfo(org_id, name, party["id"])
+        cell = CellInfo(org_id, name, party["id"], meeting_day=rng.randint(3, 8))
         mean = self.preset.members_per_cell
         size = int(
             min(60, max(8, rng.gauss(mean, mean * 0.3) if rng.random() < 0.85 else rng.uniform(8, 60)))
@@ -1030,14 +1073,14 @@ class Generator:
         figures: dict[tuple[int, int], Figures] = {}
         for year in range(self.first_year, today.year + 1):
             current = year == today.year
-            if current and rng.random() < 0.03:
+            if current and rng.random() < 0.03 and not cell.showcase:
                 # No plan this year yet, although it was due: only the monthly meetings.
                 self.regular_meetings(cell, year, own, numbers, names, figures, set())
                 continue
             plan_id = self.t[AnnualPlan].new_id()
             # Sessions: one per quarter, a few cells below the minimum or with an extra one.
             quarters = [1, 2, 3, 4]
-            if rng.random() < 0.08:
+            if rng.random() < 0.08 and not (current and cell.showcase):
                 quarters.remove(rng.choice(quarters))
             if rng.random() < 0.1:
                 quarters.append(rng.choice((2, 4)))
@@ -1046,6 +1089,12 @@ class Generator:
             for quarter in sorted(quarters):
                 month = 3 * quarter - 2 + rng.choice((0, 1, 1, 2))
                 day = date(year, month, rng.randint(8, 25))
+                if (
+                    cell.showcase
+                    and self.lively_day.year == year
+                    and (self.lively_day.month - 1) // 3 + 1 == quarter
+                ):
+                    day = self.lively_day
                 while day in days:
                     day += timedelta(days=1)
                 days.add(day)
@@ -1137,6 +1186,20 @@ class Generator:
                     self.at(acknowledged),
                     None,
                 )
+            if current and rng.random() < 0.15:
+                topic, _title = rng.choice(party["topics"])
+                declined = rng.random() < 0.3
+                self.t[Registration].add(
+                    member_id=rng.choice(own).member_id,
+                    cell_id=cell.org_id,
+                    session_id=None,
+                    topic_id=topic,
+                    note="Tôi có kinh nghiệm thực tiễn về chủ đề này.",
+                    status="declined" if declined else "pending",
+                    decision_reason="Chi bộ đã phân công đồng chí khác." if declined else "",
+                    created_at=self.at(today - timedelta(days=rng.randint(3, 40))),
+                    decided_at=self.at(today - timedelta(days=1)) if declined else None,
+                )
             self.regular_meetings(
                 cell, year, own, numbers, names, figures, {s[3].month for s in sessions if s[4] and not s[5]}
             )
@@ -1201,7 +1264,8 @@ class Generator:
         returned_first = rng.random() < 0.25
         if status == S.SUBMITTED and returned_first and today < steps["submitted"] + timedelta(days=2):
             status = S.RETURNED
-        cancelled = rng.random() < 0.03 and status not in (S.PLANNED,)
+        lively = cell.showcase and day == self.lively_day
+        cancelled = rng.random() < 0.03 and status not in (S.PLANNED,) and not lively
         if cancelled:
             status = S.CANCELLED
             fig.cancelled += 1
@@ -1393,7 +1457,10 @@ class Generator:
                     final, steps["final_submitted"], "approved" if reached_("final_approved") else "pending"
                 )
         current = final or approved
-        authors = rng.sample(people, min(len(people), rng.randint(2, 8)))
+        if lively:
+            authors = [rng.choice(people) for _ in range(rng.randint(40, 45))]
+        else:
+            authors = rng.sample(people, min(len(people), rng.randint(2, 8)))
         answered = 0
         for author in authors:
             anchor = rng.choice(paragraphs)["anchor"] if rng.random() < 0.8 else ""
@@ -1440,7 +1507,7 @@ class Generator:
                     responded_by_id=presenter.user_id,
                     responded_at=self.at(steps["revising"], 15),
                 )
-        fig.commented += len(authors)
+        fig.commented += len({a.member_id for a in authors})
         fig.comments += len(authors)
         fig.answered += answered
         # The meeting: scheduled while the draft is out, its record approved once held.
@@ -1519,6 +1586,9 @@ class Generator:
                 fig.tasks_done += done
         if status == S.EVALUATED:
             when = self.at(steps["evaluated"], 10)
+            if party["id"] not in self.models_made and rng.random() < 0.3:
+                self.models_made.add(party["id"])
+                self.model_candidates.append((session_id, cell.org_id, party["id"], secretary.user_id, when))
             t[SessionEvaluation].add(
                 session_id=session_id,
                 presenter_strengths="Chuẩn bị công phu, trình bày mạch lạc.",
@@ -1719,7 +1789,7 @@ class Generator:
         for month in range(1, 13):
             if month in combined:
                 continue
-            day = date(year, month, 5 + cell.org_id % 4)
+            day = date(year, month, cell.meeting_day)
             if day > horizon:
                 break
             fig = figures.setdefault((year, (month - 1) // 3 + 1), Figures())

@@ -17,6 +17,7 @@ from drafts.models import Comment, Distribution, DraftVersion, Reading, Response
 from evaluations.models import ReviewProposal, ReviewRound, SessionEvaluation
 from home.scale import EMAIL_DOMAIN, MARK_ACTION, PASSWORD
 from home.scale_writer import Tables
+from library.models import ModelSession
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from notifications.models import Notification
 from organizations.models import (
@@ -39,7 +40,7 @@ GENERATED: list[type[models.Model]] = [
     Orientation, AnnualPlan, Session, Assignment, Registration, DraftVersion, Review, Distribution, Reading,
     Comment, Response, Meeting, Attendance, Speech, MinutesVersion, Resolution, ResolutionTask,
     SessionEvaluation, ReviewRound, ReviewProposal, Report, Notification, AuditEntry, IssuedDocument,
-    NumberRegister, SearchEntry,
+    NumberRegister, SearchEntry, ModelSession,
 ]  # fmt: skip
 
 
@@ -88,6 +89,21 @@ def test_the_tree_has_its_levels_and_cells_their_sizes(tiny):
         assert Position.objects.filter(term__organization=cell, role="secretary", end_date=None).count() == 1
     assert OfficerAssignment.objects.filter(organization=root).exists()
     assert Member.objects.filter(status="probationary").exists()
+
+
+def test_the_province_shape_has_four_levels_and_offices_at_each(db):
+    call_command(
+        "generate_scale_data", "--preset", "province", "--cells", "30", "--years", "1", stdout=StringIO()
+    )
+    root = Organization.objects.get(parent=None)
+    parties = Organization.objects.filter(kind="party_committee")
+    assert {p.depth for p in parties} == {0, 1, 2}  # province, districts, grassroots Đảng bộ
+    assert parties.filter(parent=root).count() >= 2
+    cells = Organization.objects.filter(kind="cell")
+    assert cells.count() == 30
+    assert {c.depth for c in cells} == {1, 2, 3}  # the province's offices, the districts', the rest
+    # Officers at every level, for the benchmarks' personas.
+    assert all(OfficerAssignment.objects.filter(organization=p).exists() for p in parties)
 
 
 def test_the_district_shape_has_grassroots_parties_and_offices(db):
@@ -145,6 +161,19 @@ def test_session_statuses_agree_with_their_drafts_meetings_and_evaluations(tiny)
         assert hasattr(session, "evaluation") == (status == S.EVALUATED)
     # The sample is varied enough to mean something: past, present and future stages, and side exits.
     assert {S.EVALUATED, S.RESOLUTION_ISSUED, S.PLANNED, S.CANCELLED} <= seen or len(seen) >= 6
+
+
+def test_each_party_has_a_draft_out_for_comment_with_a_long_discussion(tiny):
+    lively = Session.objects.filter(status=S.DISTRIBUTED).annotate(n=Count("comments")).filter(n__gte=40)
+    session = lively.get()  # one Đảng bộ in the tiny preset
+    assert session.planned_date is not None and session.planned_date > date(2026, 11, 18)
+    assert session.meeting.status == Meeting.Status.SCHEDULED
+    # The library holds a published model session built from the generated records.
+    model = ModelSession.objects.get()
+    assert (
+        model.status == ModelSession.Status.PUBLISHED
+        and model.package["topic"]["title"] == model.session.title
+    )
 
 
 def test_the_search_index_has_one_row_per_source(tiny):
