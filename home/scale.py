@@ -540,7 +540,7 @@ class Generator:
     # --- helpers ---
 
     def at(self, day: date, hour: int = 9, minute: int = 0) -> datetime:
-        moment = timezone.make_aware(datetime.combine(day, time(hour, minute)), self.tz)
+        moment = datetime.combine(day, time(hour, minute), tzinfo=self.tz)
         return min(moment, self.now)
 
     def log(self, phase: str, rows: int) -> None:

@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
-from uuid import UUID
 
 from django.core.management.color import no_style
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
@@ -22,16 +21,22 @@ FLUSH_AT = 5000
 _MISSING = object()
 
 
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.isoformat(" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return value.hex
-    return value
+def _sqlite_datetime(value: datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ")
+
+
+def _sqlite_converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """How SQLite stores a value of ``field`` as Django writes it (None: as it is)."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return _sqlite_datetime
+    if kind in ("DateField", "TimeField"):
+        return date.isoformat if kind == "DateField" else time.isoformat
+    if kind == "UUIDField":
+        return lambda value: value.hex
+    return None
 
 
 class Table:
@@ -54,6 +59,10 @@ class Table:
                 self.defaults.append("")
             else:
                 self.defaults.append(_MISSING)
+        self.pairs = list(zip(self.names, self.defaults, strict=True))
+        self.callables = {i for i, d in enumerate(self.defaults) if callable(d)}
+        required = {i for i, d in enumerate(self.defaults) if d is _MISSING}
+        self.special = sorted(required | self.callables | self.json)
         self.next_id = (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
         self.first_id = self.next_id
         self.rows: list[tuple[Any, ...]] = []
@@ -67,16 +76,16 @@ class Table:
     def add(self, **values: Any) -> int:
         if self.pk_name not in values:
             values[self.pk_name] = self.new_id()
-        row = []
-        for name, default in zip(self.names, self.defaults, strict=True):
-            value = values.get(name, _MISSING)
+        get = values.get
+        row = [get(name, default) for name, default in self.pairs]
+        for index in self.special:  # required values, callable defaults, JSON
+            value = row[index]
             if value is _MISSING:
-                if default is _MISSING:
-                    raise KeyError(f"{self.model.__name__}.{name} has no value")
-                value = default() if callable(default) else default
-            row.append(value)
-        for index in self.json:
-            row[index] = json.dumps(row[index], ensure_ascii=False)
+                raise KeyError(f"{self.model.__name__}.{self.names[index]} has no value")
+            if index in self.callables and value is self.defaults[index]:
+                row[index] = value = value()
+            if index in self.json:
+                row[index] = json.dumps(value, ensure_ascii=False)
         self.rows.append(tuple(row))
         if len(self.rows) >= FLUSH_AT:
             self.flush()
@@ -95,10 +104,15 @@ class Table:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                    [tuple(_sqlite_value(v) for v in row) for row in self.rows],
-                )
+                converted = [(i, c) for i, c in enumerate(map(_sqlite_converter, self.fields)) if c]
+                rows = []
+                for row in self.rows:
+                    values = list(row)
+                    for index, convert in converted:
+                        if values[index] is not None:
+                            values[index] = convert(values[index])
+                    rows.append(values)
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
         self.written += len(self.rows)
         self.rows = []
 
@@ -189,6 +203,3 @@ class Tables:
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
-
-
-Row = Callable[..., int]
