@@ -1242,9 +1242,11 @@ class Generator:
         # The day each step is taken, counted from the meeting.
         steps = {
             "assigned": day - timedelta(days=60),
-            "drafting": day - timedelta(days=16),
-            "submitted": day - timedelta(days=12),
-            "distributed": day - timedelta(days=7),
+            # The presenter's pace varies: writing starts two to five weeks before, the draft is sent for
+            # approval one to two weeks before, and reaches the members two to seven days before.
+            "drafting": day - timedelta(days=rng.randint(15, 35)),
+            "submitted": day - timedelta(days=rng.randint(8, 14)),
+            "distributed": day - timedelta(days=rng.randint(2, 7)),
             "held": day,
             "revising": day + timedelta(days=4),
             "final_submitted": day + timedelta(days=6),
@@ -1252,6 +1254,9 @@ class Generator:
             "resolution_issued": day + timedelta(days=12),
             "evaluated": day + timedelta(days=20),
         }
+        lively = cell.showcase and day == self.lively_day
+        if lively:
+            steps["distributed"] = day - timedelta(days=5)  # out for comment now
         order = list(steps)
         reached = [s for s in order if steps[s] <= today]
         status = reached[-1] if reached else S.PLANNED
@@ -1262,9 +1267,8 @@ class Generator:
         if status == S.ASSIGNED and roll < 0.3:
             status = S.PLANNED
         returned_first = rng.random() < 0.25
-        if status == S.SUBMITTED and returned_first and today < steps["submitted"] + timedelta(days=2):
-            status = S.RETURNED
-        lively = cell.showcase and day == self.lively_day
+        if status == S.DRAFTING and returned_first and today >= steps["drafting"] + timedelta(days=2):
+            status = S.RETURNED  # the first version came back with remarks; the next is not in yet
         cancelled = rng.random() < 0.03 and status not in (S.PLANNED,) and not lively
         if cancelled:
             status = S.CANCELLED
