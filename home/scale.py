@@ -1337,12 +1337,13 @@ class Generator:
             )
         if reached_("assigned"):
             self.audit(
-                "planning.session.assigned",
+                "planning.session.presenters_set",
                 Session,
                 session_id,
                 repr_,
                 self.at(steps["assigned"]),
                 secretary.user_id,
+                {"names": presenter.name},
             )
         if not reached_("drafting"):
             return session_id, title, quarter, day, combined, cancelled

@@ -9,9 +9,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, models
 from django.db.models import Count
+from django.utils import translation
 
 from accounts.models import User
 from core.models import AuditEntry
+from core.sentences import registered_actions
 from documents.models import IssuedDocument, NumberRegister
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Response, Review
 from evaluations.models import ReviewProposal, ReviewRound, SessionEvaluation
@@ -59,6 +61,13 @@ def test_the_tiny_preset_makes_every_kind_of_row_and_reports_its_progress(tiny):
     for model in GENERATED:
         assert model.objects.exists(), model.__name__
     assert "search index" in tiny and PASSWORD in tiny
+    # Every audit entry reads as a sentence in an object's history.
+    used = set(AuditEntry.objects.values_list("action", flat=True))
+    assert used - registered_actions() == set()
+    mark = AuditEntry.objects.get(action=MARK_ACTION)
+    assert mark.sentence.endswith("để đo hiệu năng (hạt giống 7).")
+    with translation.override("en"):
+        assert mark.sentence == f"The system generated “{mark.object_repr}” for benchmarks (seed 7)."
 
 
 def test_a_sample_of_every_table_passes_the_models_validation(tiny):
