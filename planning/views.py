@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -33,6 +34,8 @@ from planning.forms import (
     TopicForm,
 )
 from planning.models import AnnualPlan, Registration, Session, Topic, TopicGroup
+
+PAGE_SIZE = 50  # rows of a list page (issue 12: no officer page grows with the number of cells)
 
 
 def _plan(request: HttpRequest, pk: int) -> AnnualPlan:
@@ -66,15 +69,47 @@ def _topics_for(cell: Organization) -> Any:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = permissions.visible_plans(request.user).select_related("cell").order_by("-year", "cell__name")
+    """The plans the user may open, 50 a page in a stable order (newest year, then cell name),
+    narrowed by year, state and cell name; the cells the user may start a plan for; the Đảng bộ
+    whose oversight page they open (only the top ones they serve: the page drills down from there)."""
+    plans = permissions.visible_plans(request.user).select_related("cell")
+    years = list(plans.order_by("-year").values_list("year", flat=True).distinct())
+    year = request.GET.get("nam", "")
+    if year.isdigit():
+        plans = plans.filter(year=int(year))
+    state = request.GET.get("trang-thai", "")
+    if state in AnnualPlan.Status.values:
+        plans = plans.filter(status=state)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        plans = plans.filter(cell__name__icontains=query)
+    page = Paginator(plans.order_by("-year", Lower("cell__name"), "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     scope = scope_for(request.user)
     managed = Organization.objects.filter(pk__in=scope.managed_cell_ids, kind=Organization.Kind.CELL)
-    parties = visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE)
-    overseen = [p for p in parties if permissions.can(request.user, "orientation.edit", p)]
+    parties = Organization.objects.filter(kind=Organization.Kind.PARTY_COMMITTEE)
+    overseen = (
+        parties.filter(parent__isnull=True)
+        if scope.is_admin
+        else parties.filter(path__in=scope.officer_paths)
+    )
     return render(
         request,
         "planning/plan_list.html",
-        {"plans": plans, "managed": managed, "overseen": overseen, "year": timezone.localdate().year},
+        {
+            "page": page,
+            "plans": page.object_list,
+            "years": years,
+            "year": year,
+            "states": AnnualPlan.Status.choices,
+            "state": state,
+            "query": query,
+            "filtered": bool(year or state or query),
+            "managed": managed,
+            "overseen": overseen.order_by("path"),
+            "this_year": timezone.localdate().year,
+        },
     )
 
 
@@ -534,9 +569,6 @@ def topic_propose(request: HttpRequest, cell_pk: int) -> HttpResponse:
             messages.success(request, _("The topic was added to the catalogue."))
             return redirect("planning:topics")
     return render(request, "planning/form.html", {"form": form, "title": _("Propose a topic"), "cell": cell})
-
-
-PAGE_SIZE = 50
 
 
 def oversight(request: HttpRequest, party_pk: int) -> HttpResponse:
