@@ -197,15 +197,25 @@ def _issued_under(party: Any, year: int) -> QuerySet[Any]:
 def resolutions_under(party: Any, year: int, limit: int | None = None) -> list[Any]:
     """Resolutions issued in ``year`` by the cells under ``party`` (the Đảng ủy's page), the latest
     first (the first ``limit`` of them), with their tasks counted: one query."""
-    from django.db.models import Count, Q
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from meetings.models import ResolutionTask
+
+    def tasks(**done: Any) -> Any:  # correlated counts: the latest few are sorted before any counting
+        counted = (
+            ResolutionTask.objects.filter(resolution=OuterRef("pk"), **done)
+            .order_by()
+            .values("resolution")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
     issued = (
         _issued_under(party, year)
         .select_related("document", "meeting__cell", "meeting__session")
-        .annotate(
-            tasks_total=Count("tasks"),
-            tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
-        )
+        .annotate(tasks_total=tasks(), tasks_done=tasks(done_at__isnull=False))
         .order_by("-document__issued_on", "-id")
     )
     return list(issued[:limit] if limit is not None else issued)
