@@ -182,7 +182,8 @@ def tree_level(user: Any, parent: Organization | None = None) -> QuerySet[Organi
     whose parent the user cannot see."""
     visible = visible_organizations(user)
     level = visible.filter(parent=parent) if parent is not None else visible.exclude(parent__in=visible)
-    return level.order_by("kind", Lower("name"), "pk")
+    cells_last = Case(When(kind=Organization.Kind.CELL, then=Value(1)), default=Value(0))
+    return level.order_by(cells_last, Lower("name"), "pk")
 
 
 def _grouped(
