@@ -243,12 +243,6 @@ def count_below(orgs: list[Organization], parent: Organization | None = None) ->
     return orgs
 
 
-def child_summaries(org: Organization, user: Any) -> list[Organization]:
-    """Organisations directly under ``org`` that ``user`` may see, with their counts (:func:`count_below`),
-    in four queries."""
-    return count_below(list(tree_level(user, org)), org)
-
-
 def visible_trail(user: Any, org: Organization, *, include_self: bool = False) -> list[Organization]:
     """The organisations above ``org`` (and ``org`` itself with ``include_self``) that ``user`` may
     see, from the top down (one query)."""

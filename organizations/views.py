@@ -70,8 +70,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             warnings=selectors.cell_warnings(org, roster) if can_manage else [],
             term=selectors.current_term(org),
         )
-    else:
-        context["children"] = selectors.child_summaries(org, request.user)
+    else:  # the organisations under it, 50 a page with their counts (a Đảng bộ may hold thousands)
+        page = Paginator(selectors.tree_level(request.user, org), PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, children=selectors.count_below(list(page.object_list), org))
     return render(request, "organizations/detail.html", context)
 
 

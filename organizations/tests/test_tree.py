@@ -50,7 +50,10 @@ def test_opening_a_node_shows_its_children_only_with_counts_of_their_subtrees(cl
     page = get(client, world.officer, mo=world.party.pk)
     assert "Đảng bộ bộ phận Đào tạo" in page and "Chi bộ Khoa Xây dựng Đảng" in page
     assert "Chi bộ Cao học 1" not in page  # two levels down: not rendered
-    children = {o.name: o for o in selectors.child_summaries(world.party, world.officer)}
+    children = {
+        o.name: o
+        for o in selectors.count_below(list(selectors.tree_level(world.officer, world.party)), world.party)
+    }
     trained = children["Đảng bộ bộ phận Đào tạo"]
     assert (trained.sub_count, trained.cell_count, trained.member_count) == (1, 2, 5)
     assert (
@@ -111,3 +114,14 @@ def test_the_tree_costs_the_same_queries_at_two_sizes(client, world, district, p
         sub = OrganizationFactory(name=f"Đảng bộ thêm {i}", parent=world.party)
         member_in(CellFactory(name=f"Chi bộ thêm {i}", parent=sub))
     assert count() == few
+
+
+def test_the_party_page_lists_its_organisations_fifty_a_page_with_their_counts(client, world, district):
+    for i in range(48):  # with world.cell, world.other_cell and the district
+        CellFactory(name=f"Chi bộ số {i:02d}", parent=world.party)
+    client.force_login(world.officer)
+    url = reverse("organizations:detail", args=[world.party.pk])
+    first = client.get(url).content.decode()
+    assert "Đảng bộ bộ phận Đào tạo" in first and 'rel="next"' in first  # Đảng bộ first, then cells
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count(">Chi bộ") == 1 and 'rel="prev"' in second
