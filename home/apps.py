@@ -11,8 +11,10 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self) -> None:
-        from home import work
+        from home import invalidation, work
         from notifications.services import set_open_work
 
+        # The frame cached across requests is dropped when what it was read from changes.
+        invalidation.connect()
         # The notification list and the bell ask the work queue whether a step still waits.
         set_open_work(work.open_keys)
