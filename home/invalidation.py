@@ -85,6 +85,8 @@ def affected(instance: Model, depth: int = 0) -> set[str] | None:
 
 def changed(instance: Model) -> None:
     """Make stale what depends on ``instance`` (for writes no signal reports)."""
+    if not versions.enabled():  # nothing is cached: no query to find the cell
+        return
     names = affected(instance)
     versions.bump(names if names is not None else [STRUCTURE])
 
@@ -105,7 +107,7 @@ def _on_m2m(
 ) -> None:
     from organizations.models import Member
 
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or not versions.enabled():
         return
     if isinstance(instance, Model) and type(instance)._meta.app_label not in QUEUE_APPS:
         return
