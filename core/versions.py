@@ -24,6 +24,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 PREFIX = "v:"
+# Part of every key built on the tokens: change it when the shape of a cached value changes (a field
+# added to Scope or WorkItem), so that a deploy never reads values pickled by the previous code.
+SCHEMA = "1"
 # Everything cached with a version expires anyway after this long; the tokens themselves never do.
 TIMEOUT = 10 * 60
 
@@ -43,7 +46,7 @@ def current(names: Iterable[str]) -> str | None:
             token = uuid4().hex[:12]
             # add(): when two requests create the same token at once, both use the one stored first.
             found[key] = token if cache.add(key, token, timeout=None) else cache.get(key, token)
-    return ".".join(str(found[key]) for key in keys)
+    return SCHEMA + "." + ".".join(str(found[key]) for key in keys)
 
 
 def _replace(keys: list[str]) -> None:
