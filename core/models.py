@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import versions
 from core.sentences import describe
@@ -103,3 +104,69 @@ class RuleSet(models.Model):
         if found is None:
             raise cls.DoesNotExist("No rule set is defined; run the migrations.")
         return found
+
+
+class Job(models.Model):
+    """Work too long for a request, done in the background for one person (core/jobs.py).
+
+    What to do is a ``kind`` (registered by the app that knows how, in its ``jobs.py``) and JSON
+    ``params`` (primary keys and plain values, never objects). The worker that runs it keeps
+    ``heartbeat_at`` fresh while it reports progress; a job left ``running`` with a stale heartbeat
+    belonged to a worker that died and is taken up again from the start. Its result is a file under
+    MEDIA_ROOT/jobs/, served only to its owner by core's download view, and removed once it expires."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("job", "waiting")
+        RUNNING = "running", pgettext_lazy("job", "running")
+        DONE = "done", pgettext_lazy("job", "done")
+        FAILED = "failed", pgettext_lazy("job", "failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=255)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    file_path = models.CharField(_("file"), max_length=255, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    content_type = models.CharField(_("content type"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="job_owner_idx"),
+            models.Index(fields=["state", "heartbeat_at"], name="job_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(100, 100 * self.done // self.total) if self.total else 0
+
+    @property
+    def has_file(self) -> bool:
+        return self.state == self.State.DONE and bool(self.file_path)

@@ -2,14 +2,15 @@
 Party-format document, and the cell's participation table as XLSX. The document wording is Vietnamese
 whatever language the reader uses (as in planning/exports.py)."""
 
-from typing import Any
+import io
+from collections.abc import Iterable
+from typing import Any, BinaryIO
 
 from django.utils import timezone
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
-from core.spreadsheets import workbook_bytes
+from core.spreadsheets import safe_row, write_only_book
 from core.text import fold
 from core.web import XLSX_CONTENT_TYPE
 from documents.frame import DocumentFrame, frame_for, heading, paragraph, table
@@ -107,39 +108,43 @@ COLUMNS = (
 )
 
 
-def records_xlsx(records: list[Record], title: str, name: str) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of the cell's participation table, one row per member
-    (figures as numbers, for sorting and sums)."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Tham gia"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(list(COLUMNS))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for r in records:
-        sheet.append(
-            [
-                r.member.full_name,
-                r.meetings,
-                r.present,
-                r.excused,
-                r.unexcused,
-                r.exempted,
-                r.longest_absence,
-                r.drafts,
-                r.opened,
-                r.comments,
-                r.late,
-                r.accepted,
-                r.speeches,
-                len(r.presented),
-            ]
-        )
+def write_records(records: Iterable[Record], title: str, out: BinaryIO) -> None:
+    """The cell's participation table, one row per member (figures as numbers, for sorting and sums),
+    written to ``out`` in openpyxl's write-only mode (rows stream: the year-end archive writes
+    thousands of these)."""
+    book = write_only_book()
+    sheet = book.create_sheet("Tham gia")
     sheet.column_dimensions["A"].width = 28
     sheet.freeze_panes = "B3"
-    content = workbook_bytes(book)
-    return content, XLSX_CONTENT_TYPE, f"{slugify(fold(name))}.xlsx"
+    sheet.append(safe_row(sheet, [title], font=Font(bold=True, size=13)))
+    sheet.append(safe_row(sheet, [str(text) for text in COLUMNS], font=Font(bold=True)))
+    for r in records:
+        sheet.append(
+            safe_row(
+                sheet,
+                [
+                    r.member.full_name,
+                    r.meetings,
+                    r.present,
+                    r.excused,
+                    r.unexcused,
+                    r.exempted,
+                    r.longest_absence,
+                    r.drafts,
+                    r.opened,
+                    r.comments,
+                    r.late,
+                    r.accepted,
+                    r.speeches,
+                    len(r.presented),
+                ],
+            )
+        )
+    book.save(out)
+
+
+def records_xlsx(records: list[Record], title: str, name: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the cell's participation table."""
+    buffer = io.BytesIO()
+    write_records(records, title, buffer)
+    return buffer.getvalue(), XLSX_CONTENT_TYPE, f"{slugify(fold(name))}.xlsx"

@@ -155,10 +155,16 @@ def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
     def within(day: date, since: date, until: date | None) -> bool:
         return since <= day and (until is None or day <= until)
 
+    # Only the members with a period in the session's cell can have received it: looking at those alone
+    # keeps a batch of many cells linear in its members, not members × drafts.
+    in_cell: dict[int, list[int]] = defaultdict(list)
+    for member_id in member_ids:
+        for cell_id in dict.fromkeys(c for c, _s, _u in periods[member_id]):
+            in_cell[cell_id].append(member_id)
     received: dict[int, list[int]] = defaultdict(list)
     for session_id, cell_id, planned, sent, include_exempted in distributions:
         day = planned or sent.date()
-        for member_id in member_ids:
+        for member_id in in_cell[cell_id]:
             if member_id in presenters[session_id]:
                 continue
             if not any(c == cell_id and within(day, since, until) for c, since, until in periods[member_id]):

@@ -31,6 +31,7 @@ ACTIONS = frozenset(
         "cell.records",
         "evaluation.presenter",
         "lessons.view",
+        "party.records",
         "record.view",
         "review.edit",
         "review.issue",
@@ -55,6 +56,10 @@ def can(user: Any, action: str, obj: Any) -> bool:
             )
         )
         return any(_reaches(user, cell) for cell in cells)
+    if action == "party.records":  # obj: a Đảng bộ; its officers export every cell's records
+        return obj.kind == Organization.Kind.PARTY_COMMITTEE and (
+            scope.is_admin or scope.reaches_path(obj.path)
+        )
     if action in ("cell.records", "review.view"):  # obj: a cell
         return obj.is_cell and _reaches(user, obj)
     if action in ("review.edit", "review.issue", "session.evaluate"):  # obj: a cell

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import jobs
 from core.web import action_form, attachment, deny_unless, form_errors, get_visible_or_404, run_service
 from documents.render import export
 from evaluations import documents, participation, permissions, review, services
@@ -158,6 +159,32 @@ def cell_records_xlsx(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell, year, records = _cell_records(request, cell_pk)
     return attachment(
         *documents.records_xlsx(records, f"{cell.name} · {year}", f"tham-gia-{year}-{cell.name}")
+    )
+
+
+def party_archive(request: HttpRequest, party_pk: int) -> HttpResponse:
+    """The year-end evidence archive of a whole Đảng bộ (evaluations/archive.py), made in the
+    background: the page offers the year; sending it starts the job and shows its progress."""
+    from evaluations.jobs import EVIDENCE_ARCHIVE
+
+    party = get_visible_or_404(
+        visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
+    )
+    deny_unless(request.user, "party.records", party)
+    year = _year(request)
+    if request.method == "POST":
+        job = jobs.start(
+            actor=request.user,
+            kind=EVIDENCE_ARCHIVE,
+            title=_("Year-end evidence %(year)s · %(party)s") % {"year": year, "party": party.name},
+            params={"party": party.pk, "year": year},
+        )
+        return redirect("core:job", job.pk)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "evaluations/party_archive.html",
+        {"party": party, "year": year, "years": range(this_year, this_year - 5, -1)},
     )
 
 

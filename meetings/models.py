@@ -139,7 +139,11 @@ class Meeting(models.Model):
                 violation_error_message=_("A thematic session's meeting belongs to a session of the plan."),
             ),
         ]
-        indexes = [models.Index(fields=["cell", "date"], name="meeting_cell_date_idx")]
+        indexes = [
+            models.Index(fields=["cell", "date"], name="meeting_cell_date_idx"),
+            # The dashboard's figures of a period for every cell under a Đảng bộ (reports.selectors).
+            models.Index(fields=["date"], name="meeting_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.cell} · {self.date:%d/%m/%Y}"

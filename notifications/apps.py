@@ -13,5 +13,6 @@ class NotificationsConfig(AppConfig):
             {
                 "notifications.calendar.created": _("%(actor)s created a private calendar link."),
                 "notifications.calendar.revoked": _("%(actor)s revoked the private calendar link."),
+                "notifications.announcement.created": _("%(actor)s sent the announcement “%(object)s”."),
             }
         )

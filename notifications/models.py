@@ -135,3 +135,45 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class Announcement(models.Model):
+    """A general announcement (thông báo chung) to every current member under an organisation.
+
+    Written by an officer of a Đảng bộ or a cell's secretary; delivered in the background
+    (notifications/announcements.py) in batches, each batch's notices, e-mails and ``cursor`` (the last
+    recipient's user id) committed together, so that a worker that dies resumes after the last
+    committed batch: nobody is notified twice and nobody is forgotten."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="announcements",
+    )
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
+    body = models.TextField(_("text"))
+    link = models.URLField(_("link"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Whose membership counts: those current on this day (fixed when written, so a resumed delivery
+    # goes to the same people).
+    members_on = models.DateField(_("members on"))
+    cursor = models.PositiveBigIntegerField(_("delivered up to user"), default=0)
+    reached = models.PositiveIntegerField(_("members reached"), default=0)
+    emailed = models.PositiveIntegerField(_("e-mails queued"), default=0)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -186,3 +186,31 @@ def retry_failed() -> int:
     return OutboundEmail.objects.filter(state=State.FAILED).update(
         state=State.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
+
+
+def queue_copies(*, url: str, recipient_ids: tuple[int, int], now: datetime) -> int:
+    """One e-mail for each notification of ``url`` whose recipient's id is within ``recipient_ids``
+    (first, last) and who has an address, all of the same text, written by the database in one
+    ``INSERT … SELECT`` (an announcement to many people: no object per message). The Message-ID is made
+    of the notification's id and a random part, so it is unique and fixed like any other. In the
+    caller's transaction; returns how many e-mails were queued."""
+    sample = Notification.objects.filter(url=url).only("title", "body", "url").first()
+    if sample is None:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = (SUBJECT_PREFIX + sample.title)[:400], _text(sample)
+    emails, notices = OutboundEmail._meta.db_table, Notification._meta.db_table
+    users = Notification._meta.get_field("recipient").related_model._meta.db_table  # type: ignore[union-attr]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    token = make_msgid(domain=_domain()).strip("<>").split("@")[0]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(emails)} (notification_id, {quote('to')}, subject, body, message_id, state, "
+            "attempts, created_at, next_attempt_at, last_error) "
+            f"SELECT n.id, u.email, %s, %s, '<' || n.id || '.' || %s || '@' || %s || '>', %s, 0, %s, %s, '' "
+            f"FROM {quote(notices)} n JOIN {quote(users)} u ON u.id = n.recipient_id "
+            "WHERE n.url = %s AND n.recipient_id >= %s AND n.recipient_id <= %s AND u.email <> ''",
+            [subject, body, token, _domain(), State.PENDING, stamp, stamp, url, *recipient_ids],
+        )
+        return cursor.rowcount

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.web import get_visible_or_404
-from notifications import calendar, services
-from notifications.models import CalendarFeed, token_digest
+from core.web import get_visible_or_404, run_service
+from notifications import announcements, calendar, services
+from notifications.forms import AnnouncementForm
+from notifications.models import Announcement, CalendarFeed, Notification, token_digest
 from notifications.permissions import visible_notifications
 
 ICS = "text/calendar; charset=utf-8"
@@ -26,7 +27,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     waiting = services.open_work(request.user, request)
     for notification in page.object_list:
         notification.step_waits = notification.work_key in waiting if notification.work_key else None
-    return render(request, "notifications/list.html", {"page": page})
+    may_announce = announcements.targets(request.user).exists()
+    return render(request, "notifications/list.html", {"page": page, "may_announce": may_announce})
 
 
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
@@ -44,6 +46,30 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
     if services.mark_all_read(actor=request.user):
         messages.success(request, _("All your notifications are marked as read."))
     return redirect("notifications:list")
+
+
+def announce(request: HttpRequest) -> HttpResponse:
+    """Write an announcement to every member under an organisation (officers, cell secretaries)."""
+    form = AnnouncementForm(request.POST or None, user=request.user)
+    if not form.fields["organization"].queryset.exists():  # type: ignore[attr-defined]
+        raise Http404  # nobody to announce to: the page does not exist for this person
+    if request.method == "POST" and form.is_valid():
+        job = run_service(form, lambda: announcements.announce(actor=request.user, **form.cleaned_data))
+        if job is not None:
+            messages.success(request, _("The announcement is being delivered."))
+            return redirect("core:job", job.pk)
+    return render(request, "notifications/announce.html", {"form": form})
+
+
+def announcement(request: HttpRequest, pk: int) -> HttpResponse:
+    """An announcement, for its recipients and its author."""
+    found = get_visible_or_404(Announcement.objects.select_related("organization", "author"), pk=pk)
+    path = request.path
+    if found.author_id != request.user.pk and not (
+        Notification.objects.filter(recipient_id=request.user.pk, url=path).exists()
+    ):
+        raise Http404
+    return render(request, "notifications/announcement.html", {"announcement": found})
 
 
 @login_not_required

@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -100,12 +101,15 @@ class Organization(models.Model):
         """This organisation's rule set, else the nearest ancestor's, else the newest in effect."""
         if self.rule_set_id:
             return self.rule_set  # type: ignore[return-value]
-        node = self.parent
-        while node is not None:
-            if node.rule_set_id:
-                return node.rule_set  # type: ignore[return-value]
-            node = node.parent
-        return RuleSet.current()
+        # The nearest ancestor's, in one query whatever the depth (read from the path, not by walking
+        # up one parent at a time: a province tree is four levels deep).
+        nearest = (
+            RuleSet.objects.filter(organization__pk__in=self.ancestor_ids())
+            .annotate(_depth=Length("organization__path"))
+            .order_by("-_depth")
+            .first()
+        )
+        return nearest or RuleSet.current()
 
 
 class Term(models.Model):

@@ -1,4 +1,5 @@
-"""Two bar charts of the dashboard, drawn on the server as inline SVG (no script, no chart library).
+"""Two bar charts of the dashboard, drawn on the server as inline SVG (no script, no chart library),
+over the rows of its page (the organisations directly under the Đảng bộ, or cells), never every cell.
 
 The geometry is computed here and ``reports/_chart.html`` writes it out. The drawing is 340 units
 wide, about the width it gets on a 360 px phone, so its text reads at its nominal size there; the
@@ -8,10 +9,11 @@ right. Colours always come with words (the value, the legend), never alone.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from reports.selectors import Dashboard, cell_name
+from reports.selectors import Dashboard, Level
 
 WIDTH = 340
 BAR_END = 282  # the bars' full length; the values are written right of it
@@ -95,6 +97,15 @@ def _legend(items: list[tuple[str, str, bool]]) -> list[Legend]:
     return legend
 
 
+def _pk(row: Any) -> int:
+    """A row of the whole table (its ``cell``) or of a level (the organisation's ``pk``)."""
+    return row.cell.pk if hasattr(row, "cell") else row.pk
+
+
+def _full_name(row: Any) -> str:
+    return row.cell.name if hasattr(row, "cell") else row.name
+
+
 def _label(name: str) -> str:
     return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "…"
 
@@ -113,13 +124,14 @@ def _marker(x: float, rows: list[int], label: str) -> Marker:
     )
 
 
-def sessions_chart(board: Dashboard, urls: dict[int, str]) -> Chart:
+def sessions_chart(board: Dashboard | Level, urls: dict[int, str]) -> Chart:
     """Planned sessions as a grey track, held ones as a green bar over it, the minimum the rule set
     asks for the period as a dashed line."""
-    scale_max = max([board.min_sessions, 1, *(row.figures.planned for row in board.rows)])
+    items: list[Any] = list(board.rows)
+    scale_max = max([board.min_sessions, 1, *(row.figures.planned for row in items)])
     unit = BAR_END / scale_max
     rows = []
-    for index, row in enumerate(board.rows):
+    for index, row in enumerate(items):
         top = TOP + index * ROW
         f = row.figures
         bars = [
@@ -129,9 +141,9 @@ def sessions_chart(board: Dashboard, urls: dict[int, str]) -> Chart:
         short = f.planned < board.min_sessions
         rows.append(
             Row(
-                label=_label(cell_name(row.cell)),
-                full_name=row.cell.name,
-                url=urls.get(row.cell.pk, ""),
+                label=_label(row.short_name),
+                full_name=_full_name(row),
+                url=urls.get(_pk(row), ""),
                 label_y=top + 13,
                 value=f"{f.held}/{f.planned}",
                 value_y=top + 30,
@@ -156,12 +168,13 @@ def sessions_chart(board: Dashboard, urls: dict[int, str]) -> Chart:
     )
 
 
-def attendance_chart(board: Dashboard, urls: dict[int, str]) -> Chart:
+def attendance_chart(board: Dashboard | Level, urls: dict[int, str]) -> Chart:
     """The attendance rate of each cell on a 0–100 % scale, with the rule set's threshold as a
     dashed line (HD 12 asks for more than 85 %: a rate at the line is flagged)."""
     unit = BAR_END / 100
     rows = []
-    for index, row in enumerate(board.rows):
+    items: list[Any] = list(board.rows)
+    for index, row in enumerate(items):
         top = TOP + index * ROW
         rate = row.figures.attendance_rate
         ok = rate is not None and rate > board.attendance_min
@@ -173,9 +186,9 @@ def attendance_chart(board: Dashboard, urls: dict[int, str]) -> Chart:
             ]
         rows.append(
             Row(
-                label=_label(cell_name(row.cell)),
-                full_name=row.cell.name,
-                url=urls.get(row.cell.pk, ""),
+                label=_label(row.short_name),
+                full_name=_full_name(row),
+                url=urls.get(_pk(row), ""),
                 label_y=top + 13,
                 value=f"{rate:.0f}%" if rate is not None else "—",
                 value_y=top + 30,

@@ -31,11 +31,29 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from core.models import RuleSet
+from core.text import fold
 from meetings import rules as meeting_rules
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask
+from organizations import rollup
 from organizations.models import Exemption, Membership, Organization
 from organizations.selectors import vietnamese_name_key
 from planning import rules as planning_rules
@@ -173,8 +191,41 @@ def _quarters(quarter: int | None) -> tuple[int, ...]:
     return (1, 2, 3, 4) if quarter is None else (quarter,)
 
 
-def _active(start: date, end: date | None, on: date) -> bool:
-    return start <= on and (end is None or on <= end)
+def _path(prefix: str) -> str:
+    return f"{prefix}__path" if prefix else "path"
+
+
+class Grouping:
+    """Which rows the figures cover and how they are grouped, for a model whose cell is reached by
+    ``prefix`` (``"cell"``, ``"meeting__cell"``…): by cell id for a list of cells (a report), or,
+    for every cell below a party, by the path of the party's child that holds the cell or by the
+    cell's own path (organizations/rollup.py). Either way one aggregate query per figure."""
+
+    def __init__(
+        self, *, cell_ids: Sequence[int] = (), party: Organization | None = None, by_cell: bool = False
+    ) -> None:
+        self.cell_ids = list(cell_ids)
+        self.party = party
+        self.by_cell = by_cell
+
+    def scope(self, prefix: str) -> Q:
+        """``prefix`` "" for rows that are organisations themselves."""
+        if self.party is None:
+            return Q(**{f"{prefix}_id__in" if prefix else "pk__in": self.cell_ids})
+        return Q(**rollup.under(self.party, _path(prefix)))
+
+    def key(self, prefix: str) -> Any:
+        if self.party is None:
+            return F(f"{prefix}_id" if prefix else "pk")
+        if self.by_cell:
+            return F(_path(prefix))
+        return rollup.child_key(self.party, _path(prefix))
+
+    def group(self, rows: QuerySet[Any], prefix: str, *extra: str) -> QuerySet[Any]:
+        """``rows`` in scope, as ``values("_key", *extra)`` ready for ``.annotate(<aggregates>)``."""
+        return (
+            rows.filter(self.scope(prefix)).annotate(_key=self.key(prefix)).values("_key", *extra).order_by()
+        )
 
 
 def figures_by_cell(
@@ -182,147 +233,154 @@ def figures_by_cell(
 ) -> dict[int, Figures]:
     """The figures of each cell for the quarter (or the year when ``quarter`` is None), as of
     ``today``. A fixed number of queries, whatever the number of cells."""
-    cell_ids = [cell.pk for cell in cells]
-    result = {pk: Figures() for pk in cell_ids}
+    result = grouped_figures(Grouping(cell_ids=[cell.pk for cell in cells]), year, quarter, today)
+    return {cell.pk: result.get(cell.pk) or Figures() for cell in cells}
+
+
+def grouped_figures(grouping: Grouping, year: int, quarter: int | None, today: date) -> dict[Any, Figures]:
+    """The figures of the period as of ``today`` for each group of ``grouping`` that has any (the
+    others have none: ``result.get(key) or Figures()``). A fixed number of aggregate queries."""
+    result: dict[Any, Figures] = defaultdict(Figures)
     first, last = period_bounds(year, quarter)
     quarters = _quarters(quarter)
-    params = rule_params(cells)
-    sessions = Session.objects.filter(cell_id__in=cell_ids, plan__year=year, quarter__in=quarters)
+    sessions = Session.objects.filter(plan__year=year, quarter__in=quarters)
 
     # Sessions planned, held, cancelled.
     held = Q(status__in=HELD) | Q(meeting__status__in=RECORDED)
-    for row in sessions.values("cell_id").annotate(
+    for row in grouping.group(sessions, "cell").annotate(
         planned=Count("id", filter=~Q(status=Session.Status.CANCELLED), distinct=True),
         cancelled=Count("id", filter=Q(status=Session.Status.CANCELLED), distinct=True),
         held=Count("id", filter=held & ~Q(status=Session.Status.CANCELLED), distinct=True),
     ):
-        figures = result[row["cell_id"]]
+        figures = result[row["_key"]]
         figures.planned, figures.cancelled, figures.held = row["planned"], row["cancelled"], row["held"]
 
-    # Drafts not sent although their deadline passed (each cell's own deadline rule).
-    for cell_id, planned_date in sessions.filter(
-        status__in=BEFORE_DISTRIBUTION, planned_date__isnull=False
-    ).values_list("cell_id", "planned_date"):
-        due = {d.code: d.due for d in planning_rules.deadlines(planned_date, params[cell_id])}["draft"]
-        if due < today:
-            result[cell_id].overdue_drafts += 1
+    # Drafts not sent although their deadline passed (each cell's own deadline rule): the rows are
+    # the period's sessions still before distribution, read with their cell's path for its rule set.
+    waiting = list(
+        grouping.group(
+            sessions.filter(status__in=BEFORE_DISTRIBUTION, planned_date__isnull=False),
+            "cell",
+            "cell_id",
+            "cell__path",
+            "planned_date",
+        )
+    )
+    params = rule_params([Organization(pk=row["cell_id"], path=row["cell__path"]) for row in waiting])
+    for row in waiting:
+        due = {d.code: d.due for d in planning_rules.deadlines(row["planned_date"], params[row["cell_id"]])}
+        if due["draft"] < today:
+            result[row["_key"]].overdue_drafts += 1
 
     # Meetings with approved minutes, by kind and quality level.
-    meetings = Meeting.objects.filter(cell_id__in=cell_ids, date__range=(first, last), status__in=RECORDED)
-    for row in meetings.values("cell_id", "kind", "quality_level").annotate(n=Count("id")):
-        figures = result[row["cell_id"]]
+    meetings = Meeting.objects.filter(date__range=(first, last), status__in=RECORDED)
+    for row in grouping.group(meetings, "cell", "kind", "quality_level").annotate(n=Count("id")):
+        figures = result[row["_key"]]
         figures.meetings += row["n"]
         setattr(figures, row["kind"], getattr(figures, row["kind"]) + row["n"])
         if row["quality_level"]:
             level = row["quality_level"]
             figures.quality[level] = figures.quality.get(level, 0) + row["n"]
 
-    # Attendance over those meetings.
+    # Attendance over those meetings: joined to the meetings of the period (meeting_date_idx), so
+    # only their rows are read, not every year's.
     counted = ~Q(status="") & meeting_rules.expected_at_meeting_q()
-    for row in (
-        Attendance.objects.filter(meeting__in=meetings)
-        .values("meeting__cell_id")
-        .annotate(
-            n_expected=Count("id", filter=counted),
-            n_attended=Count("id", filter=counted & Q(status__in=meeting_rules.ATTENDED)),
-            n_late=Count("id", filter=counted & Q(status=meeting_rules.LATE)),
-            n_excused=Count("id", filter=counted & Q(status=meeting_rules.EXCUSED)),
-            n_unexcused=Count("id", filter=counted & Q(status=meeting_rules.UNEXCUSED)),
-        )
+    for row in grouping.group(
+        Attendance.objects.filter(meeting__date__range=(first, last), meeting__status__in=RECORDED),
+        "meeting__cell",
+    ).annotate(
+        n_expected=Count("id", filter=counted),
+        n_attended=Count("id", filter=counted & Q(status__in=meeting_rules.ATTENDED)),
+        n_late=Count("id", filter=counted & Q(status=meeting_rules.LATE)),
+        n_excused=Count("id", filter=counted & Q(status=meeting_rules.EXCUSED)),
+        n_unexcused=Count("id", filter=counted & Q(status=meeting_rules.UNEXCUSED)),
     ):
-        figures = result[row["meeting__cell_id"]]
+        figures = result[row["_key"]]
         for name in ("expected", "attended", "late", "excused", "unexcused"):
             setattr(figures, name, row[f"n_{name}"])
 
-    _comment_figures(sessions, cell_ids, result, year, today)
+    _comment_figures(grouping, sessions, result, year, today)
 
     # Resolutions issued in the period, and the tasks due in it.
-    for row in (
-        Resolution.objects.filter(
-            meeting__cell_id__in=cell_ids, issued_at__isnull=False, document__issued_on__range=(first, last)
-        )
-        .values("meeting__cell_id")
-        .annotate(n=Count("id"))
+    for row in grouping.group(
+        Resolution.objects.filter(issued_at__isnull=False, document__issued_on__range=(first, last)),
+        "meeting__cell",
+    ).annotate(n=Count("id")):
+        result[row["_key"]].resolutions = row["n"]
+    for row in grouping.group(
+        ResolutionTask.objects.filter(resolution__issued_at__isnull=False, deadline__range=(first, last)),
+        "resolution__meeting__cell",
+    ).annotate(
+        total=Count("id"),
+        done=Count("id", filter=Q(done_at__isnull=False)),
+        overdue=Count("id", filter=Q(done_at__isnull=True, deadline__lt=today)),
     ):
-        result[row["meeting__cell_id"]].resolutions = row["n"]
-    for row in (
-        ResolutionTask.objects.filter(
-            resolution__meeting__cell_id__in=cell_ids,
-            resolution__issued_at__isnull=False,
-            deadline__range=(first, last),
-        )
-        .values("resolution__meeting__cell_id")
-        .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(done_at__isnull=False)),
-            overdue=Count("id", filter=Q(done_at__isnull=True, deadline__lt=today)),
-        )
-    ):
-        figures = result[row["resolution__meeting__cell_id"]]
+        figures = result[row["_key"]]
         figures.tasks, figures.tasks_done, figures.tasks_overdue = row["total"], row["done"], row["overdue"]
-    return result
+    return dict(result)
+
+
+def _active_on(on: Any, start: str = "start_date", end: str = "end_date") -> Q:
+    return Q(**{f"{start}__lte": on}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": on}))
 
 
 def _comment_figures(
-    sessions: QuerySet[Session], cell_ids: list[int], result: dict[int, Figures], year: int, today: date
+    grouping: Grouping, sessions: QuerySet[Session], result: dict[Any, Figures], year: int, today: date
 ) -> None:
-    """Who was expected to comment on the period's distributed drafts and who did (six queries)."""
+    """Who was expected to comment on the period's distributed drafts and who did (two queries).
+
+    For each draft, the database counts the members of its cell on the session's date (today
+    without one) who are not its presenters nor, unless the draft includes them, exempted on that
+    date, and of them those who commented: correlated counts summed per group."""
     from drafts.models import Comment, Distribution
 
     distributed = sessions.exclude(status=Session.Status.CANCELLED).filter(distribution__isnull=False)
-    drafts = list(
-        Distribution.objects.filter(session__in=distributed).values_list(
-            "session_id", "session__cell_id", "session__planned_date", "include_exempted"
+    # The draft's date, seen from the members (one level in) and from their exemptions (two levels).
+    on = Coalesce(OuterRef("session__planned_date"), Value(today), output_field=DateField())
+    on_outer = Coalesce(OuterRef(OuterRef("session__planned_date")), Value(today), output_field=DateField())
+    presenter = Assignment.objects.filter(
+        session_id=OuterRef(OuterRef("session_id")), member_id=OuterRef("member_id")
+    )
+    exempted = Exemption.objects.filter(_active_on(on_outer), member_id=OuterRef("member_id"))
+    expected = (
+        Membership.objects.filter(
+            _active_on(on),
+            organization_id=OuterRef("session__cell_id"),
+            start_date__lte=date(year, 12, 31),
         )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=date(year, 1, 1)))
+        .exclude(Exists(presenter))
+        # The exempted are left out unless the draft was sent to them too: the draft's flag is read
+        # beside the member, so the exemption is looked up by its member (an index), not hashed.
+        .annotate(_included=ExpressionWrapper(OuterRef("include_exempted"), BooleanField()))
+        .exclude(Q(_included=False) & Q(Exists(exempted)))
     )
-    year_start, year_end = date(year, 1, 1), date(year, 12, 31)
-    memberships: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
-    in_cells = Membership.objects.filter(organization_id__in=cell_ids, start_date__lte=year_end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=year_start)
+    wrote = Comment.objects.filter(
+        session_id=OuterRef(OuterRef("session_id")), author_id=OuterRef("member_id"), deleted_at=None
     )
-    for member_id, cell_id, start, end in in_cells.values_list(
-        "member_id", "organization_id", "start_date", "end_date"
+    for row in grouping.group(Distribution.objects.filter(session__in=distributed), "session__cell").annotate(
+        n=Count("id"), readers=Sum(_count(expected)), commented=Sum(_count(expected.filter(Exists(wrote))))
     ):
-        memberships[cell_id].append((member_id, start, end))
-    exemptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for member_id, start, end in Exemption.objects.filter(
-        member_id__in=in_cells.values("member_id")
-    ).values_list("member_id", "start_date", "end_date"):
-        exemptions[member_id].append((start, end))
-    presenters: dict[int, set[int]] = defaultdict(set)
-    for session_id, member_id in Assignment.objects.filter(session__in=distributed).values_list(
-        "session_id", "member_id"
-    ):
-        presenters[session_id].add(member_id)
-    authors: dict[int, set[int]] = defaultdict(set)
-    for session_id, author_id in (
-        Comment.objects.filter(session__in=distributed, deleted_at=None)
-        .values_list("session_id", "author_id")
-        .distinct()
-    ):
-        authors[session_id].add(author_id)
+        figures = result[row["_key"]]
+        # SUM over counts: numeric on PostgreSQL.
+        figures.drafts, figures.readers, figures.commented = (
+            row["n"],
+            int(row["readers"]),
+            int(row["commented"]),
+        )
 
-    for session_id, cell_id, planned_date, include_exempted in drafts:
-        on = planned_date or today
-        expected = {
-            member_id for member_id, start, end in memberships[cell_id] if _active(start, end, on)
-        } - presenters[session_id]
-        if not include_exempted:
-            expected = {
-                m for m in expected if not any(_active(start, end, on) for start, end in exemptions[m])
-            }
-        figures = result[cell_id]
-        figures.drafts += 1
-        figures.readers += len(expected)
-        figures.commented += len(expected & authors[session_id])
-
-    for row in (
-        Comment.objects.filter(session__in=distributed, parent=None, deleted_at=None)
-        .values("session__cell_id")
-        .annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False)))
-    ):
-        figures = result[row["session__cell_id"]]
+    for row in grouping.group(
+        Comment.objects.filter(session__in=distributed, parent=None, deleted_at=None), "session__cell"
+    ).annotate(n=Count("id"), answered=Count("id", filter=Q(response__isnull=False))):
+        figures = result[row["_key"]]
         figures.comments, figures.answered = row["n"], row["answered"]
+
+
+def _count(rows: QuerySet[Any]) -> Any:
+    """The number of ``rows`` (a correlated query), 0 when none."""
+    return Coalesce(
+        Subquery(rows.order_by().annotate(_n=Func(F("pk"), function="COUNT")).values("_n")[:1]), Value(0)
+    )
 
 
 # --- One cell's report: the figures and the lines behind them -------------------------------------
@@ -493,7 +551,7 @@ def figures_of(report: Report, today: date) -> ReportFigures:
     return report_figures(report.cell, report.year, report.quarter, today)
 
 
-# --- The Đảng ủy's dashboard -----------------------------------------------------------------------
+# --- The Đảng ủy's dashboard: the whole table (the spreadsheet) ---------------------------------------
 
 
 @dataclass
@@ -524,31 +582,37 @@ class Dashboard:
     period_over: bool
 
 
+def _period_report_q(year: int, quarter: int | None) -> dict[str, Any]:
+    return {"year": year, **({"quarter": quarter} if quarter else {"quarter__isnull": True})}
+
+
 def dashboard(party: Organization, year: int, quarter: int | None, user: Any, today: date) -> Dashboard:
     """Every cell under ``party`` (at any depth) the user may open, with its figures for the period,
-    its plan and its report; a fixed number of queries whatever the number of cells."""
+    its plan and its report: the full table, for the spreadsheet. A fixed number of queries whatever
+    the number of cells (the figures grouped by the cell's path under ``party``, no list of ids)."""
     from organizations.permissions import visible_organizations
     from reports.permissions import visible_reports
 
     cells = list(
         visible_organizations(user)
-        .filter(path__startswith=party.path, kind=Organization.Kind.CELL)
+        .filter(**rollup.under(party), kind=Organization.Kind.CELL)
         .order_by("name")
     )
-    by_cell = figures_by_cell(cells, year, quarter, today)
-    plans = dict(AnnualPlan.objects.filter(cell__in=cells, year=year).values_list("cell_id", "pk"))
+    by_path = grouped_figures(Grouping(party=party, by_cell=True), year, quarter, today)
+    under = rollup.under(party, "cell__path")
+    plans = dict(AnnualPlan.objects.filter(**under, year=year).values_list("cell_id", "pk"))
     reports = {
         r.cell_id: r
-        for r in visible_reports(user).filter(
-            cell__in=cells, year=year, **({"quarter": quarter} if quarter else {"quarter__isnull": True})
-        )
+        for r in visible_reports(user)
+        .filter(**under, **_period_report_q(year, quarter))
+        .select_related("document")
     }
     params = rule_params([party])[party.pk]
     levels = quality_levels(params)
     total = Figures()
     rows = []
     for cell in cells:
-        figures = by_cell[cell.pk]
+        figures = by_path.get(cell.path) or Figures()
         total.add(figures)
         counts = [figures.quality.get(code, 0) for code, _label in levels]
         rows.append(DashboardRow(cell, figures, plans.get(cell.pk), reports.get(cell.pk), counts))
@@ -565,6 +629,244 @@ def dashboard(party: Organization, year: int, quarter: int | None, user: Any, to
         total_levels=[total.quality.get(code, 0) for code, _label in levels],
         period_over=period_bounds(year, quarter)[1] < today,
     )
+
+
+# --- The Đảng ủy's dashboard by level: the organisations directly under a party, rolled up -----------
+
+# What needs action, as ``?loc=``: a cell matches, a Đảng bộ under the party when it holds such a cell.
+FILTERS = ("chua-sinh-hoat", "chua-nop-ke-hoach", "thieu-bao-cao")
+PAGE_SIZE = 50
+
+
+@dataclass
+class Counts:
+    """Cells of a row (or of the level) and how many of them need action."""
+
+    cells: int = 0
+    members: int = 0
+    no_session: int = 0  # no thematic session held in the period
+    no_plan: int = 0  # the year's plan never submitted
+    no_report: int = 0  # the period's report not received
+
+    def add(self, other: "Counts") -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def received(self) -> int:
+        """Cells whose report for the period was received."""
+        return self.cells - self.no_report
+
+    def matches(self, filter_code: str) -> int:
+        return {
+            "chua-sinh-hoat": self.no_session,
+            "chua-nop-ke-hoach": self.no_plan,
+            "thieu-bao-cao": self.no_report,
+        }[filter_code]
+
+
+@dataclass
+class LevelRow:
+    """A Đảng bộ directly under the party (or a cell: directly under it, or anywhere below it on the
+    cell-by-cell view) with the figures of every cell it holds."""
+
+    pk: int
+    name: str
+    path: str
+    kind: str
+    figures: Figures
+    counts: Counts
+    levels: list[int] = field(default_factory=list)
+    plan_id: int | None = None  # cells on the page
+    report: Report | None = None  # cells on the page
+    parent_name: str = ""  # cells on the cell-by-cell view
+    url: str = ""  # set by the view: a cell's page, or the dashboard one level down
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind == Organization.Kind.CELL
+
+    @property
+    def full_name(self) -> str:
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.name[len("Chi bộ ") :] if self.name.lower().startswith("chi bộ ") else self.name
+
+
+def _rate_key(value: float | None) -> float:
+    return -1.0 if value is None else value
+
+
+# ``?sap=`` codes and what they sort by (``-code`` for the reverse order); names sort as Vietnamese.
+SORTS: dict[str, Any] = {
+    "ten": lambda row: vietnamese_name_key(row.name)[1],
+    "chi-bo": lambda row: row.counts.cells,
+    "dang-vien": lambda row: row.counts.members,
+    "da-sinh-hoat": lambda row: (row.figures.held, row.figures.planned),
+    "ke-hoach-sh": lambda row: row.figures.planned,
+    "du-hop": lambda row: _rate_key(row.figures.attendance_rate),
+    "gop-y": lambda row: _rate_key(row.figures.comment_share),
+    "chua-sinh-hoat": lambda row: row.counts.no_session,
+    "chua-nop-ke-hoach": lambda row: row.counts.no_plan,
+    "thieu-bao-cao": lambda row: row.counts.no_report,
+    "nhiem-vu-mo": lambda row: row.figures.tasks_open,
+    "nhiem-vu-qua-han": lambda row: row.figures.tasks_overdue,
+    "du-thao-cham": lambda row: row.figures.overdue_drafts,
+}
+
+
+@dataclass
+class Level:
+    party: Organization
+    year: int
+    quarter: int | None
+    today: date
+    by_cell: bool  # every cell below the party (``?cap=chi-bo``) instead of its children
+    page: Page
+    rows: list[LevelRow]  # the page's
+    found: int  # rows matching the filter and the search, over every page
+    total: Figures  # the whole party
+    counts: Counts  # the whole party
+    levels: list[tuple[str, str]]
+    total_levels: list[int]
+    attendance_min: int
+    min_sessions: int
+    period_over: bool
+    breadcrumbs: list[Organization]  # from the highest party the user oversees down to this one
+
+
+def level(
+    party: Organization,
+    year: int,
+    quarter: int | None,
+    user: Any,
+    today: date,
+    *,
+    by_cell: bool = False,
+    filter_code: str = "",
+    search: str = "",
+    sort: str = "ten",
+    page_number: Any = 1,
+) -> Level:
+    """The organisations directly under ``party`` (or, ``by_cell``, every cell below it) with the
+    figures of the period rolled up from their cells, filtered to what needs action, searched by
+    name, sorted and paginated. A fixed number of queries whatever the size of the tree: every
+    figure is one aggregate query grouped by the row (organizations/rollup.py); only the page's
+    rows are built with their plans and reports."""
+    from reports.permissions import can, visible_reports
+
+    grouping = Grouping(party=party, by_cell=by_cell)
+    figures = grouped_figures(grouping, year, quarter, today)
+    counts = _counts(grouping, year, quarter, today)
+    candidates = (
+        Organization.objects.filter(**rollup.under(party), kind=Organization.Kind.CELL)
+        if by_cell
+        else Organization.objects.filter(parent=party)
+    )
+    params = rule_params([party])[party.pk]
+    quality = quality_levels(params)
+    total, total_counts = Figures(), Counts()
+    for group_figures in figures.values():
+        total.add(group_figures)
+    for group_counts in counts.values():
+        total_counts.add(group_counts)
+
+    wanted = fold(search.strip())
+    rows = []
+    for pk, name, path, kind in candidates.values_list("pk", "name", "path", "kind"):
+        row = LevelRow(pk, name, path, kind, figures.get(path) or Figures(), counts.get(path) or Counts())
+        if filter_code in FILTERS and not row.counts.matches(filter_code):
+            continue
+        if wanted and wanted not in fold(name):
+            continue
+        rows.append(row)
+    code = sort.lstrip("-")
+    key = SORTS.get(code, SORTS["ten"])
+    descending = sort.startswith("-")
+    rows.sort(key=SORTS["ten"], reverse=descending and code == "ten")
+    if code != "ten":
+        rows.sort(key=key, reverse=descending)  # stable either way: equal figures stay in name order
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number)
+    shown: list[LevelRow] = list(page.object_list)
+
+    cell_ids = [row.pk for row in shown if row.is_cell]
+    plans = dict(AnnualPlan.objects.filter(cell_id__in=cell_ids, year=year).values_list("cell_id", "pk"))
+    reports = {
+        r.cell_id: r
+        for r in visible_reports(user).filter(cell_id__in=cell_ids, **_period_report_q(year, quarter))
+    }
+    for row in shown:
+        row.levels = [row.figures.quality.get(code, 0) for code, _label in quality]
+        row.plan_id = plans.get(row.pk)
+        row.report = reports.get(row.pk)
+    if by_cell:
+        _name_parents(shown)
+
+    above = Organization.objects.filter(pk__in=party.ancestor_ids(include_self=True)).order_by("path")
+    breadcrumbs = [org for org in above if can(user, "dashboard.view", org)]
+    return Level(
+        party=party,
+        year=year,
+        quarter=quarter,
+        today=today,
+        by_cell=by_cell,
+        page=page,
+        rows=shown,
+        found=len(rows),
+        total=total,
+        counts=total_counts,
+        levels=quality,
+        total_levels=[total.quality.get(code, 0) for code, _label in quality],
+        attendance_min=params["attendance_min_percent"],
+        min_sessions=params["min_thematic_sessions_per_quarter"] * len(_quarters(quarter)),
+        period_over=period_bounds(year, quarter)[1] < today,
+        breadcrumbs=breadcrumbs,
+    )
+
+
+def _name_parents(rows: list[LevelRow]) -> None:
+    """Each cell's Đảng bộ (the organisation one segment up its path), one query for the page."""
+    parent_paths = {row.path[: -rollup.SEGMENT] for row in rows}
+    names = dict(Organization.objects.filter(path__in=parent_paths).values_list("path", "name"))
+    for row in rows:
+        row.parent_name = names.get(row.path[: -rollup.SEGMENT], "")
+
+
+def _counts(grouping: Grouping, year: int, quarter: int | None, today: date) -> dict[Any, Counts]:
+    """Per group: its cells, their members today, and how many of the cells held no thematic session
+    in the period, never submitted the year's plan, or have not sent the period's report (two
+    queries)."""
+    held = Session.objects.filter(
+        Q(status__in=HELD) | Q(meeting__status__in=RECORDED),
+        cell_id=OuterRef("pk"),
+        plan__year=year,
+        quarter__in=_quarters(quarter),
+    ).exclude(status=Session.Status.CANCELLED)
+    submitted_plan = AnnualPlan.objects.filter(cell_id=OuterRef("pk"), year=year).filter(
+        Q(first_submitted_at__isnull=False) | ~Q(status=AnnualPlan.Status.DRAFT)
+    )
+    received = Report.objects.filter(
+        cell_id=OuterRef("pk"), status__in=Report.ISSUED, **_period_report_q(year, quarter)
+    )
+    result: dict[Any, Counts] = defaultdict(Counts)
+    cells = Organization.objects.filter(kind=Organization.Kind.CELL).annotate(
+        _held=Exists(held), _planned=Exists(submitted_plan), _received=Exists(received)
+    )
+    for row in grouping.group(cells, "").annotate(
+        n=Count("id"),
+        n_no_session=Count("id", filter=Q(_held=False)),
+        n_no_plan=Count("id", filter=Q(_planned=False)),
+        n_no_report=Count("id", filter=Q(_received=False)),
+    ):
+        counts = result[row["_key"]]
+        counts.cells, counts.no_session = row["n"], row["n_no_session"]
+        counts.no_plan, counts.no_report = row["n_no_plan"], row["n_no_report"]
+    members = Membership.objects.filter(_active_on(today), organization__kind=Organization.Kind.CELL)
+    for row in grouping.group(members, "organization").annotate(n=Count("member_id", distinct=True)):
+        result[row["_key"]].members = row["n"]
+    return dict(result)
 
 
 def reports_to_acknowledge(user: Any) -> list[Report]:

@@ -14,5 +14,5 @@ urlpatterns = [
     path("<int:pk>/tra-lai/", views.return_report, name="return"),
     path("<int:pk>/bao-cao.<str:fmt>", views.report_file, name="file"),
     path("dang-bo/<int:party_pk>/", views.dashboard, name="dashboard"),
-    path("dang-bo/<int:party_pk>/bang-theo-doi.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("dang-bo/<int:party_pk>/bang-theo-doi-xlsx/", views.dashboard_xlsx, name="dashboard_xlsx"),
 ]

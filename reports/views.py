@@ -5,6 +5,7 @@ Thin views: fetch through ``permissions``, validate a form, call one service, re
 
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import jobs
 from core.audit import history
 from core.web import attachment, deny_unless, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
 from reports import charts, permissions, selectors, services
 from reports.forms import ANNUAL, AcknowledgeForm, CreateForm, RemarksForm, TextForm
-from reports.models import Report, period_bounds
+from reports.models import Report, period_bounds, period_label
 
 
 def _cell(request: HttpRequest, pk: int) -> Organization:
@@ -240,20 +242,79 @@ def _party(request: HttpRequest, pk: int) -> Organization:
     return party
 
 
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    """The query string of ``params`` with ``changes`` (a page number only when given; empty values
+    left out), so links keep the period, the level, the filter, the search and the sort."""
+    merged = {key: value for key, value in {**params, **changes}.items() if value not in ("", None)}
+    return "?" + urlencode(merged)
+
+
 def dashboard(request: HttpRequest, party_pk: int) -> HttpResponse:
+    """The organisations directly under the Đảng bộ with their figures rolled up (``?cap=chi-bo``:
+    every cell below it), filtered to what needs action (``loc``), searched (``q``), sorted
+    (``sap``) and paginated (``trang``)."""
     party = _party(request, party_pk)
     today = timezone.localdate()
     year, quarter = _period(request, today)
-    board = selectors.dashboard(party, year, quarter, request.user, today)
-    plan_urls = {
-        row.cell.pk: reverse("planning:plan", args=[row.plan_id])
-        if row.plan_id
-        else reverse("organizations:detail", args=[row.cell.pk])
+    by_cell = request.GET.get("cap") == "chi-bo"
+    filter_code = request.GET.get("loc", "")
+    filter_code = filter_code if filter_code in selectors.FILTERS else ""
+    sort = request.GET.get("sap", "ten")
+    sort = sort if sort.lstrip("-") in selectors.SORTS else "ten"
+    search = request.GET.get("q", "").strip()[:100]
+    board = selectors.level(
+        party,
+        year,
+        quarter,
+        request.user,
+        today,
+        by_cell=by_cell,
+        filter_code=filter_code,
+        search=search,
+        sort=sort,
+        page_number=request.GET.get("trang"),
+    )
+    params = {
+        "nam": year,
+        "quy": quarter or 0,
+        "cap": "chi-bo" if by_cell else "",
+        "loc": filter_code,
+        "q": search,
+        "sap": "" if sort == "ten" else sort,
+    }
+    period = {"nam": year, "quy": quarter or 0}
+    here = reverse("reports:dashboard", args=[party.pk])
+    row_urls = {}
+    plan_urls = {}
+    for row in board.rows:
+        if row.is_cell:
+            row_urls[row.pk] = reverse("organizations:detail", args=[row.pk])
+            plan_urls[row.pk] = (
+                reverse("planning:plan", args=[row.plan_id]) if row.plan_id else row_urls[row.pk]
+            )
+        else:
+            row_urls[row.pk] = reverse("reports:dashboard", args=[row.pk]) + _query(period, loc=filter_code)
+            plan_urls[row.pk] = row_urls[row.pk]
+    meeting_urls = {
+        row.pk: reverse("meetings:list", args=[row.pk]) if row.is_cell else row_urls[row.pk]
         for row in board.rows
     }
-    meeting_urls = {row.cell.pk: reverse("meetings:list", args=[row.cell.pk]) for row in board.rows}
-    submitted = sum(1 for row in board.rows if row.report is not None and row.report.is_issued)
-    query = f"?nam={year}&quy={quarter or 0}"
+    for row in board.rows:
+        row.url = row_urls[row.pk]
+    # Keyed for the template (no "-" in its names); a second click on a column reverses its order.
+    sorts = {
+        code.replace("-", "_"): here + _query(params, sap=("-" + code) if sort == code else code)
+        for code in selectors.SORTS
+    }
+    filters = [
+        (code, label, board.counts.matches(code), here + _query(params, loc=code), code == filter_code)
+        for code, label in (
+            ("chua-sinh-hoat", _("No session held")),
+            ("chua-nop-ke-hoach", _("Plan not submitted")),
+            ("thieu-bao-cao", _("Report not received")),
+        )
+    ]
+    page = board.page
     context = {
         "board": board,
         "party": party,
@@ -263,17 +324,42 @@ def dashboard(request: HttpRequest, party_pk: int) -> HttpResponse:
         "quarters": [(q, _("Quarter %(quarter)s") % {"quarter": q}) for q in (1, 2, 3, 4)],
         "sessions_chart": charts.sessions_chart(board, plan_urls),
         "attendance_chart": charts.attendance_chart(board, meeting_urls),
-        "submitted": submitted,
-        "xlsx_url": reverse("reports:dashboard_xlsx", args=[party.pk]) + query,
+        "xlsx_url": reverse("reports:dashboard_xlsx", args=[party.pk]) + _query(period),
         "annual": ANNUAL,
+        "by_cell": by_cell,
+        "filter_code": filter_code,
+        "search": search,
+        "sort": sort,
+        "sorts": sorts,
+        "filters": filters,
+        "all_url": here + _query(params, loc=""),
+        "children_url": here + _query(params, cap=""),
+        "cells_url": here + _query(params, cap="chi-bo"),
+        "row_urls": row_urls,
+        "plan_urls": plan_urls,
+        "previous_url": here + _query(params, trang=page.previous_page_number())
+        if page.has_previous()
+        else "",
+        "next_url": here + _query(params, trang=page.next_page_number()) if page.has_next() else "",
+        "crumb_query": _query(period),
+        "search_hidden": [(k, v) for k, v in params.items() if k != "q" and v not in ("", None)],
     }
     return render(request, "reports/dashboard.html", context)
 
 
+@require_POST
 def dashboard_xlsx(request: HttpRequest, party_pk: int) -> HttpResponse:
-    from reports.spreadsheet import dashboard_xlsx as build
+    """Start the full table of every cell as XLSX in the background; its page shows the progress."""
+    from reports.jobs import DASHBOARD_XLSX
 
     party = _party(request, party_pk)
     today = timezone.localdate()
     year, quarter = _period(request, today)
-    return attachment(*build(selectors.dashboard(party, year, quarter, request.user, today)))
+    period = period_label(year, quarter)
+    job = jobs.start(
+        actor=request.user,
+        kind=DASHBOARD_XLSX,
+        title=_("Monitoring table (XLSX), %(period)s · %(party)s") % {"period": period, "party": party.name},
+        params={"party": party.pk, "year": year, "quarter": quarter},
+    )
+    return redirect("core:job", job.pk)

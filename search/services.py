@@ -8,9 +8,9 @@ folded (``core.text.words``: lower case, no diacritics, đ → d, each word afte
 the organisation it belongs to and who may see it. A query is then one ``LIKE '% word%'`` per word
 on the folded column (the word begins a word of the text: ``search.selectors``), the visibility
 rules are a ``WHERE`` on the organisation (``search.permissions``), and a page of results costs the
-same few queries however many rows match. The same SQL works on SQLite and PostgreSQL; no
-extension, no search server. At the sizes of a Đảng bộ (thousands of rows) a scan of the folded
-column is fast; a trigram index (PostgreSQL ``pg_trgm``) can be added later without changing callers.
+same few queries however many rows match. The same SQL works on SQLite and PostgreSQL; no search
+server. On PostgreSQL a trigram index (``pg_trgm``, migration 0002) answers the ``LIKE``; SQLite
+scans the folded column, with the same results.
 
 Only what every reader of the row may see is indexed, so the rule per row stays simple:
 

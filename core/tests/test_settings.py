@@ -123,3 +123,15 @@ def test_cache_url_names_the_backend():
         "LOCATION": "redis://r:6379/1",
     }
     assert cache_from_url("dummy://")["BACKEND"].endswith("DummyCache")
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """The JIT compiled the dashboard's aggregates afresh on each request (issue 12)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

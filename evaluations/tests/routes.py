@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from conftest import World
 from tests import scenarios
-from tests.matrix import MANAGES_MEETING, SEES_CELL, Route, rule
+from tests.matrix import MANAGES_MEETING, SEES_CELL, SEES_PARTY, Route, rule
 from tests.scenarios import record
 
 YEAR = timezone.localdate().year
@@ -78,6 +78,16 @@ ROUTES = [
         changes_state=True,
     ),
     Route("evaluations:lessons", "cell", SEES_CELL, kwargs=cell_pk),
+    # the year-end archive of a whole Đảng bộ: its officers; sending the form starts the job
+    Route("evaluations:party_archive", "party", SEES_PARTY, kwargs=lambda w: {"party_pk": w.party.pk}),
+    Route(
+        "evaluations:party_archive",
+        "party",
+        SEES_PARTY,
+        "POST",
+        kwargs=lambda w: {"party_pk": w.party.pk},
+        data=lambda w: {"nam": "2026"},
+    ),
     Route("evaluations:cell_records", "cell", READS_CELL_RECORDS, kwargs=cell_pk),
     Route("evaluations:cell_records_xlsx", "cell", READS_CELL_RECORDS, kwargs=cell_pk),
     Route("evaluations:review", "cell", READS_CELL_RECORDS, kwargs=cell_pk),

@@ -26,7 +26,40 @@ def own_notification(world: World) -> dict[str, Any]:
     return {"pk": notice.pk}
 
 
+def cell_announcement(world: World) -> dict[str, Any]:
+    """An announcement of the Đảng ủy officer to world.cell, delivered to its members."""
+    from notifications import announcements
+    from notifications.models import Announcement
+
+    job = announcements.announce(
+        actor=world.officer, organization=world.cell, title="Họp chi bộ", body="Nội dung"
+    )
+    announcements.deliver(Announcement.objects.get(pk=job.params["announcement"]))
+    return {"pk": job.params["announcement"]}
+
+
+def announcement_data(world: World) -> dict[str, Any]:
+    return {"organization": world.cell.pk, "title": "Thông báo", "body": "Kính gửi các đồng chí.", "link": ""}
+
+
+# Officers at or above the cell, its secretaries, the administrator; a foreign officer may write
+# announcements to their own tree, so the page exists for them, but not world.cell (the form refuses).
+ANNOUNCES = rule(ok=("secretary", "deputy", "officer", "foreign_officer", "admin"))
+# The announcement: its recipients (world.cell's members with an account) and its author.
+READS_ANNOUNCEMENT = rule(ok=("secretary", "deputy", "member", "probationary", "officer"))
+
 ROUTES = [
+    # announcements to every member under an organisation
+    Route("notifications:announce", "form", ANNOUNCES),
+    Route(
+        "notifications:announce",
+        "cell",
+        {**ANNOUNCES, "foreign_officer": 200},
+        "POST",
+        data=announcement_data,
+        changes_state=True,
+    ),
+    Route("notifications:announcement", "cell", READS_ANNOUNCEMENT, kwargs=cell_announcement),
     # calendars
     Route("notifications:calendar", "page", ANYONE_SIGNED_IN),
     Route("notifications:calendar_renew", "self", ANYONE_SIGNED_IN, "POST", changes_state=True),

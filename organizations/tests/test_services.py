@@ -9,7 +9,7 @@ from core.errors import DomainError, PermissionDenied
 from core.models import AuditEntry
 from organizations import selectors, services
 from organizations.models import Member, Membership, Organization, Position
-from tests.factories import CellFactory, ExemptionFactory, TermFactory, member_in
+from tests.factories import CellFactory, ExemptionFactory, OrganizationFactory, TermFactory, member_in
 
 FULL = {
     "full_name": "Hoàng Văn Nam",
@@ -305,3 +305,26 @@ def test_positions_must_start_within_the_term(world):
             role=Position.Role.SECRETARY,
             start_date=date(2025, 1, 1),
         )
+
+
+def test_rule_set_is_the_nearest_ancestors_in_one_query_at_any_depth(db, django_assert_num_queries):
+    """A province tree is four levels deep: the rule set is read from the path, not parent by parent."""
+    from core.models import RuleSet
+
+    province = OrganizationFactory(name="Đảng bộ Tỉnh")
+    district = OrganizationFactory(name="Đảng bộ Huyện", parent=province)
+    grassroots = OrganizationFactory(name="Đảng bộ Xã", parent=district)
+    deep = Organization.objects.get(pk=CellFactory(parent=grassroots).pk)
+    shallow = Organization.objects.get(pk=CellFactory(parent=province).pk)
+    outer, inner = (
+        RuleSet.objects.create(
+            code=code, name=code, legal_basis="-", effective_date=date(2020, 1, 1), params={"x": 1}
+        )
+        for code in ("outer", "inner")
+    )
+    Organization.objects.filter(pk=province.pk).update(rule_set=outer)
+    Organization.objects.filter(pk=district.pk).update(rule_set=inner)
+    with django_assert_num_queries(1):
+        assert deep.effective_rule_set() == inner  # the district's, nearer than the province's
+    with django_assert_num_queries(1):
+        assert shallow.effective_rule_set() == outer

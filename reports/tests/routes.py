@@ -10,6 +10,7 @@ Every target starts with "bao-cao" so that ``pytest -k bao`` selects these rows.
 * The dashboard of a Đảng bộ is its officers' (and the administrator's).
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -52,6 +53,25 @@ def report_file(stage: str) -> Any:
 
 def party(world: World) -> dict[str, Any]:
     return {"party_pk": world.party.pk}
+
+
+def sub_party(world: World) -> dict[str, Any]:
+    """A Đảng bộ under world.party: the dashboard one level down (its officers are world.party's)."""
+    from tests.factories import CellFactory, OrganizationFactory
+
+    below = OrganizationFactory.create(parent=world.party, name="Đảng ủy Xã Phong An")
+    CellFactory.create(parent=below, name="Chi bộ An")
+    return {"party_pk": below.pk}
+
+
+@dataclass(frozen=True)
+class QueryRoute(Route):
+    """A route asked with a query string (the dashboard's level, filter, sort, search)."""
+
+    query: str = ""
+
+    def url(self, world: World) -> str:
+        return super().url(world) + self.query
 
 
 ROUTES = [
@@ -104,6 +124,21 @@ ROUTES = [
     Route("reports:file", "bao-cao-submitted", SEES_CELL, kwargs=report_file("submitted")),
     Route("reports:file", "bao-cao-draft-preview", DRAFT_REPORT, kwargs=report_file("draft")),
     Route("reports:dashboard", "bao-cao-party", SEES_PARTY, kwargs=party),
+    QueryRoute(
+        "reports:dashboard",
+        "bao-cao-party-cells",
+        SEES_PARTY,
+        kwargs=party,
+        query="?cap=chi-bo&loc=chua-sinh-hoat&sap=-du-hop&q=chi&trang=2",
+    ),
+    Route("reports:dashboard", "bao-cao-sub-party", SEES_PARTY, kwargs=sub_party),
+    QueryRoute(
+        "reports:dashboard",
+        "bao-cao-other-party-cells",
+        SEES_FOREIGN_PARTY,
+        kwargs=lambda w: {"party_pk": w.other_party.pk},
+        query="?cap=chi-bo",
+    ),
     Route(
         "reports:dashboard",
         "bao-cao-other-party",
@@ -113,5 +148,6 @@ ROUTES = [
     Route(
         "reports:dashboard", "bao-cao-a-cell-is-no-party", NOBODY, kwargs=lambda w: {"party_pk": w.cell.pk}
     ),
-    Route("reports:dashboard_xlsx", "bao-cao-party", SEES_PARTY, kwargs=party),
+    # starts the table in the background and goes to its progress page
+    Route("reports:dashboard_xlsx", "bao-cao-party", SEES_PARTY, "POST", kwargs=party),
 ]
