@@ -161,7 +161,11 @@ def mark_all_read(*, actor: Any) -> int:
 
 def bell_version(user: Any) -> str | None:
     """The version token of the user's unread notifications (None when the frame is not cached)."""
-    return versions.current([f"bell:{user.pk}"])
+    return versions.current([f"bell:{user.pk}", EVERYONE])
+
+
+# An announcement reaches thousands at once: one token for every bell rather than one per recipient.
+EVERYONE = "bell:all"
 
 
 def bump_bell(user_ids: Iterable[int]) -> None:

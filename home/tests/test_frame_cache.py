@@ -135,6 +135,20 @@ def test_a_new_notification_raises_the_bell(client, world):
     assert bell(client) == before + 1
 
 
+def test_an_announcement_to_the_whole_party_raises_every_bell(
+    client, world, django_capture_on_commit_callbacks
+):
+    from notifications import announcements
+
+    client.force_login(world.probationary)
+    before = bell(client)
+    with django_capture_on_commit_callbacks(execute=True):  # delivered by a job once committed
+        announcements.announce(
+            actor=world.officer, organization=world.party, title="Thông báo", body="Họp toàn Đảng bộ."
+        )
+    assert bell(client) == before + 1
+
+
 def test_a_change_is_not_hidden_by_a_queue_another_server_cached_before_it_committed(
     world, django_capture_on_commit_callbacks
 ):
