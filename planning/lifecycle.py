@@ -27,8 +27,7 @@ from core import workkeys
 from core.audit import log_action
 from core.errors import InvalidTransition
 from core.permissions import can, require
-from organizations.models import Position
-from organizations.permissions import APPROVING_ROLES, active_q, scope_for
+from organizations.permissions import scope_for
 from planning import rules
 from planning.models import Session
 
@@ -433,13 +432,7 @@ def waiting_for(user: Any) -> list[Waiting]:
     number of sessions; postponed dates count, cancelled sessions wait for nothing."""
     scope = scope_for(user)
     offered = [t for t in TRANSITIONS if t.todo is not None and t.page is not None]
-    approving: set[int] = set()
-    if scope.member_id is not None:
-        approving = set(
-            Position.objects.filter(
-                active_q(), active_q("term__"), member_id=scope.member_id, role__in=APPROVING_ROLES
-            ).values_list("term__organization_id", flat=True)
-        )
+    approving = set(scope.approving_cell_ids)
     mine = Q(cell_id__in=approving | set(scope.managed_cell_ids))
     if scope.member_id is not None:
         mine |= Q(presenters__id=scope.member_id)
