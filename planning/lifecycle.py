@@ -29,7 +29,7 @@ from core.errors import InvalidTransition
 from core.permissions import can, require
 from organizations.permissions import scope_for
 from planning import rules
-from planning.models import Session
+from planning.models import Assignment, Session
 
 S = Session.Status
 
@@ -413,9 +413,13 @@ MANAGER = ("session.manage", "session.cancel", "resolution.issue", "minutes.appr
 
 
 def _takes(
-    permission: str, session: Session, member_id: int | None, approving: set[int], managed: Any
+    permission: str,
+    presenters: set[int],
+    session: Session,
+    member_id: int | None,
+    approving: set[int],
+    managed: Any,
 ) -> bool:
-    presenters = {p.pk for p in session.presenters.all()}
     if permission in PRESENTER:
         return member_id is not None and member_id in presenters
     if permission in APPROVER:  # the cell's approvers, not on their own draft
@@ -441,17 +445,30 @@ def waiting_for(user: Any) -> list[Waiting]:
     sessions = (
         Session.objects.filter(mine, status__in=states, plan__year__gte=timezone.localdate().year - 1)
         .select_related("cell__rule_set", "cell__parent__rule_set", "meeting")
-        .prefetch_related("presenters")
         .distinct()
         .order_by("planned_date", "pk")
     )
+    # The presenters of those sessions, in one query that runs even when none waits (a prefetch is
+    # skipped for an empty list: a page's query count would then depend on whether work waits).
+    presenters: dict[int, set[int]] = {}
+    for session_id, member_id in Assignment.objects.filter(
+        session_id__in=sessions.order_by().values("pk")
+    ).values_list("session_id", "member_id"):
+        presenters.setdefault(session_id, set()).add(member_id)
     found: list[Waiting] = []
     params: dict[int, dict[str, Any]] = {}
     for session in sessions:
         for transition in offered:
             if session.status not in transition.sources or session.status == transition.target:
                 continue
-            if not _takes(transition.permission, session, scope.member_id, approving, scope.managed_cell_ids):
+            if not _takes(
+                transition.permission,
+                presenters.get(session.pk, set()),
+                session,
+                scope.member_id,
+                approving,
+                scope.managed_cell_ids,
+            ):
                 continue
             target = getattr(session, "meeting", None) if transition.on_meeting else session
             if target is None:
