@@ -29,7 +29,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -671,6 +671,12 @@ class Generator:
         with transaction.atomic():
             counts["search.SearchEntry"] = reindex_all()
         self.log("search index", counts["search.SearchEntry"])
+        # The planner's statistics, as after a restore: without them PostgreSQL takes every table for
+        # the few rows it had before the load and picks nested loops over 3,000 cells (the dashboard
+        # measured 5.5 s before, 2 s after). SQLite's ANALYZE does the same for its planner.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.log("statistics (ANALYZE)", sum(counts.values()))
         return counts
 
     def publish_models(self) -> None:

@@ -33,19 +33,35 @@ def _about_me(user: Any) -> dict[str, Any]:
     return dict(context)
 
 
+# A Đảng ủy over sixty cells may have a hundred plans and reports waiting at the start of a year: the
+# page shows the first ones of each list (the oldest first) and a link to all of them (``?tat-ca=1``).
+SHOWN = 20
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("tat-ca") == "1"
+
+    def first(items: list[Any]) -> list[Any]:
+        return items if show_all else items[:SHOWN]
+
+    work = work_for(request.user, request)
+    plans = plan_selectors.plans_to_acknowledge(request.user)
+    reports = report_selectors.reports_to_acknowledge(request.user)
     context = _about_me(request.user)
     context.update(
-        work=work_for(request.user, request),
+        work=first(work),
+        work_total=len(work),
         today=timezone.localdate(),
         my_sessions=plan_selectors.my_sessions(request.user),
         upcoming=plan_selectors.upcoming_cell_sessions(request.user),
         pending_registrations=plan_selectors.pending_registrations(request.user),
-        plans_to_acknowledge=plan_selectors.plans_to_acknowledge(request.user),
+        plans_to_acknowledge=first(plans),
+        plans_total=len(plans),
         drafts_to_read=draft_selectors.drafts_to_read(request.user),
         my_tasks=meeting_selectors.my_tasks(request.user),
         meetings=meeting_selectors.upcoming_meetings(request.user),
         models_to_approve=library_selectors.to_approve(request.user),
-        reports_to_acknowledge=report_selectors.reports_to_acknowledge(request.user),
+        reports_to_acknowledge=first(reports),
+        reports_total=len(reports),
     )
     return render(request, "home/home.html", context)

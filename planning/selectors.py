@@ -471,16 +471,18 @@ def oversight(party: Organization, year: int, user: Any) -> list[OversightRow]:
 
 
 def plans_to_acknowledge(user: Any) -> list[AnnualPlan]:
-    """Submitted plans of the cells under the Đảng bộ the user serves as officer (home page)."""
+    """Submitted plans of the cells directly under a Đảng bộ the user serves as officer (home page).
+
+    The committee directly above a cell receives its plan (cấp ủy cấp trên trực tiếp); officers higher
+    up may still open and acknowledge it, but it is not their work: a province's officers would
+    otherwise have every plan of 3,000 cells in their queue. They follow the roll-ups instead."""
     scope = scope_for(user)
     if not scope.officer_paths:
         return []
-    query = Q(pk__in=[])
-    for prefix in scope.officer_paths:
-        query |= Q(cell__path__startswith=prefix)
     return list(
-        AnnualPlan.objects.filter(query, status=AnnualPlan.Status.SUBMITTED)
-        .exclude(cell__path__in=scope.officer_paths)
+        AnnualPlan.objects.filter(
+            cell__parent__path__in=scope.officer_paths, status=AnnualPlan.Status.SUBMITTED
+        )
         .select_related("cell")
         .order_by("submitted_at")
     )

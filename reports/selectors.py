@@ -870,17 +870,16 @@ def _counts(grouping: Grouping, year: int, quarter: int | None, today: date) -> 
 
 
 def reports_to_acknowledge(user: Any) -> list[Report]:
-    """Submitted reports of the cells under the Đảng bộ the user serves as officer (home page)."""
+    """Submitted reports of the cells directly under a Đảng bộ the user serves as officer (home
+    page): the committee directly above a cell receives its report, as with plans
+    (planning.selectors.plans_to_acknowledge)."""
     from organizations.permissions import scope_for
 
     scope = scope_for(user)
     if not scope.officer_paths:
         return []
-    query = Q(pk__in=[])
-    for prefix in scope.officer_paths:
-        query |= Q(cell__path__startswith=prefix)
     return list(
-        Report.objects.filter(query, status=Report.Status.SUBMITTED)
+        Report.objects.filter(cell__parent__path__in=scope.officer_paths, status=Report.Status.SUBMITTED)
         .select_related("cell", "document")
         .order_by("submitted_at")
     )
