@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from drafts.models import Comment, Distribution, Reading, Response
@@ -177,27 +178,84 @@ def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
     return received
 
 
+def _item_case() -> Case:
+    """:func:`_item` as an SQL expression over attendance rows (NULL: in no figure)."""
+    return Case(
+        When(status__in=rules.ATTENDED, then=Value("present")),
+        When(exempted=True, then=Value("exempted")),
+        When(attached_elsewhere=True, then=Value("elsewhere")),
+        When(status__in=rules.NOT_EXPECTED, then=Value(None)),
+        When(status=rules.EXCUSED, then=Value("excused")),
+        When(status=rules.UNEXCUSED, then=Value("unexcused")),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def _meeting_figures(member_ids: list[int], year: int) -> list[tuple[int, ...]]:
+    """Per member with a recorded meeting in ``year``: (member, present, late arrivals, excused,
+    unexcused, exempted, elsewhere, longest run of absences), aggregated by the database in one query.
+
+    The longest run is the "gaps and islands" method: over the member's meetings in date order that
+    count in a run (attended, excused, unexcused: exempted, attached elsewhere and suspended neither
+    count nor break it), a running count of the meetings attended numbers the islands of absences
+    between two attendances; the longest run is the largest island's count of absences."""
+    # Named columns (the query's aliases), not positions: Django orders annotations after fields.
+    rows, params = (
+        _attendance(member_ids, year)
+        .annotate(item=_item_case(), meeting_day=F("meeting__date"), meeting_start=F("meeting__start_time"))
+        .order_by()
+        .values_list("member_id", "item", "status", "meeting_day", "meeting_start", "meeting_id")
+        .query.sql_with_params()
+    )
+    absent = "item IN ('excused', 'unexcused')"
+    sql = f"""
+        WITH marks AS ({rows}),
+        islands AS (
+            SELECT member_id, item, SUM(CASE WHEN item = 'present' THEN 1 ELSE 0 END) OVER (
+                PARTITION BY member_id ORDER BY meeting_day, meeting_start, meeting_id
+                ROWS UNBOUNDED PRECEDING
+            ) AS island
+            FROM marks WHERE item IN ('present', 'excused', 'unexcused')
+        ),
+        runs AS (
+            SELECT member_id, island, SUM(CASE WHEN {absent} THEN 1 ELSE 0 END) AS length
+            FROM islands GROUP BY member_id, island
+        ),
+        longest AS (SELECT member_id, MAX(length) AS length FROM runs GROUP BY member_id)
+        SELECT marks.member_id,
+            SUM(CASE WHEN item = 'present' THEN 1 ELSE 0 END),
+            SUM(CASE WHEN status = %s THEN 1 ELSE 0 END),
+            SUM(CASE WHEN item = 'excused' THEN 1 ELSE 0 END),
+            SUM(CASE WHEN item = 'unexcused' THEN 1 ELSE 0 END),
+            SUM(CASE WHEN item = 'exempted' THEN 1 ELSE 0 END),
+            SUM(CASE WHEN item = 'elsewhere' THEN 1 ELSE 0 END),
+            MAX(COALESCE(longest.length, 0))
+        FROM marks LEFT JOIN longest ON longest.member_id = marks.member_id
+        GROUP BY marks.member_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, rules.LATE])
+        return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]
+
+
 def records(members: list[Member], year: int) -> dict[int, Record]:
-    """The record of each member for ``year``, in a fixed number of queries whatever their number."""
+    """The record of each member for ``year``, in a fixed number of queries whatever their number: the
+    figures are counted by the database (aggregates per member), only the drafts received are
+    decided in Python, over the batch's distributions and memberships."""
     ids = [m.pk for m in members]
     result = {m.pk: Record(member=m, year=year) for m in members}
-    # Meetings: statuses in date order, for the counts and the longest run.
-    statuses: dict[int, list[str]] = defaultdict(list)
-    for member_id, status, exempted, elsewhere in (
-        _attendance(ids, year)
-        .order_by("meeting__date", "meeting__start_time", "meeting_id")
-        .values_list("member_id", "status", "exempted", "attached_elsewhere")
+    for member_id, present, late, excused, unexcused, exempted, elsewhere, longest in _meeting_figures(
+        ids, year
     ):
         record = result[member_id]
-        item = _item(status, exempted, elsewhere)
-        if item:
-            setattr(record, item, getattr(record, item) + 1)
-        if status == rules.LATE:
-            record.late_arrivals += 1
-        # Exempted, attached-elsewhere, suspended: neither count in a run of absences nor break it.
-        statuses[member_id].append(status if item in ("present", "excused", "unexcused") else rules.EXEMPTED)
-    for member_id, history in statuses.items():
-        result[member_id].longest_absence = rules.longest_absence_run(history)
+        record.present, record.late_arrivals, record.excused, record.unexcused = (
+            present,
+            late,
+            excused,
+            unexcused,
+        )
+        record.exempted, record.elsewhere, record.longest_absence = exempted, elsewhere, longest
     # Drafts sent to them and opened.
     received = _received(ids, year)
     for member_id, sessions in received.items():
@@ -209,21 +267,31 @@ def records(members: list[Member], year: int) -> dict[int, Record]:
         if session_id in received.get(member_id, ()):
             result[member_id].opened += 1
     # Comments, on time or late (the flag set when it was written), and how they were answered.
-    for author_id, late, decision in _comments(ids, year).values_list(
-        "author_id", "late", "response__decision"
+    for author_id, comments, late, accepted, partly in (
+        _comments(ids, year)
+        .order_by()
+        .values("author_id")
+        .annotate(
+            n=Count("pk"),
+            late_n=Count("pk", filter=Q(late=True)),
+            accepted_n=Count("pk", filter=Q(response__decision=Response.Decision.ACCEPTED)),
+            partly_n=Count("pk", filter=Q(response__decision=Response.Decision.PARTLY)),
+        )
+        .values_list("author_id", "n", "late_n", "accepted_n", "partly_n")
     ):
         record = result[author_id]
-        record.comments += 1
-        record.late += int(late)
-        if decision == Response.Decision.ACCEPTED:
-            record.accepted += 1
-        elif decision == Response.Decision.PARTLY:
-            record.partly += 1
+        record.comments, record.late, record.accepted, record.partly = comments, late, accepted, partly
     # Speeches, and the sessions they presented once held.
-    for (member_id,) in Speech.objects.filter(
-        member_id__in=ids, meeting__date__year=year, meeting__status__in=RECORDED, kind=Speech.Kind.SPEECH
-    ).values_list("member_id"):
-        result[member_id].speeches += 1
+    for member_id, speeches in (
+        Speech.objects.filter(
+            member_id__in=ids, meeting__date__year=year, meeting__status__in=RECORDED, kind=Speech.Kind.SPEECH
+        )
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    ):
+        result[member_id].speeches = speeches
     for assignment in (
         Assignment.objects.filter(
             member_id__in=ids, session__planned_date__year=year, session__status__in=PRESENTED
