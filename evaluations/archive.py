@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl.styles import Font
@@ -38,7 +39,7 @@ from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q
 from organizations.selectors import vietnamese_name_key
 
-BATCH_CELLS = 50
+BATCH_CELLS = 100
 SUMMARY = "tong-hop.xlsx"
 MANIFEST = "manifest.csv"
 SUMMARY_COLUMNS = (
@@ -96,14 +97,18 @@ def _batches(cells: list[CellEntry], size: int) -> Iterator[list[CellEntry]]:
         yield cells[start : start + size]
 
 
+def _roster_memberships(cell_ids: list[int], year: int) -> QuerySet[Membership]:
+    on = min(date(year, 12, 31), timezone.localdate())
+    return Membership.objects.filter(
+        active_q(on=on), organization_id__in=cell_ids, kind=Membership.Kind.REGULAR
+    )
+
+
 def rosters(cell_ids: list[int], year: int) -> dict[int, list[Member]]:
     """Each cell's own members at the end of ``year`` (today during the year), in name order: the
     roster evaluations.review.roster gives one cell, for a batch of cells in one query."""
-    on = min(date(year, 12, 31), timezone.localdate())
     result: dict[int, list[Member]] = {pk: [] for pk in cell_ids}
-    for membership in Membership.objects.filter(
-        active_q(on=on), organization_id__in=cell_ids, kind=Membership.Kind.REGULAR
-    ).select_related("member"):
+    for membership in _roster_memberships(cell_ids, year).select_related("member"):
         result[membership.organization_id].append(membership.member)
     for members in result.values():
         members.sort(key=lambda m: vietnamese_name_key(m.full_name))
@@ -228,8 +233,12 @@ def write_archive(
         if progress:
             progress(0, len(cells))
         for batch in _batches(cells, BATCH_CELLS):
-            by_cell = rosters([c.pk for c in batch], year)
-            records = participation.records([m for members in by_cell.values() for m in members], year)
+            ids = [c.pk for c in batch]
+            by_cell = rosters(ids, year)
+            # The batch's members as a subquery in each query, not a list of thousands of ids.
+            among = _roster_memberships(ids, year).values("member_id")
+            members = [m for members in by_cell.values() for m in members]
+            records = participation.records(members, year, among=among)
             for cell in batch:
                 rows = [records[m.pk] for m in by_cell[cell.pk]]
                 name = f"{cell.folder}/{_slug(cell.name, cell.pk)}.xlsx".lstrip("/")

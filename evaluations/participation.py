@@ -118,24 +118,26 @@ def _item(status: str, exempted: bool, elsewhere: bool) -> str | None:
     return {rules.EXCUSED: "excused", rules.UNEXCUSED: "unexcused"}.get(status)
 
 
-def _attendance(member_ids: list[int], year: int) -> Any:
+def _attendance(member_ids: Any, year: int) -> Any:
     return Attendance.objects.filter(
         member_id__in=member_ids, meeting__date__year=year, meeting__status__in=RECORDED
     ).exclude(status="")
 
 
-def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
+def _received(member_ids: list[int], year: int, among: Any = None) -> dict[int, list[int]]:
     """The drafts sent to each member in ``year`` (session ids in order), by the rule the sending
     follows (drafts.services.recipients_of): a member of the session's cell on its date, not exempted
-    unless the draft was sent to exempted members too, and not one of its presenters. Four queries."""
+    unless the draft was sent to exempted members too, and not one of its presenters. Four queries
+    (``among``: the same members as a subquery, see :func:`records`)."""
+    among = member_ids if among is None else among
     start, end = date(year, 1, 1), date(year, 12, 31)
     periods: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
     for member_id, cell_id, since, until in Membership.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start), member_id__in=member_ids, start_date__lte=end
+        Q(end_date__isnull=True) | Q(end_date__gte=start), member_id__in=among, start_date__lte=end
     ).values_list("member_id", "organization_id", "start_date", "end_date"):
         periods[member_id].append((cell_id, since, until))
     exemptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for member_id, since, until in Exemption.objects.filter(member_id__in=member_ids).values_list(
+    for member_id, since, until in Exemption.objects.filter(member_id__in=among).values_list(
         "member_id", "start_date", "end_date"
     ):
         exemptions[member_id].append((since, until))
@@ -149,7 +151,7 @@ def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
     )
     presenters: dict[int, set[int]] = defaultdict(set)
     for session_id, member_id in Assignment.objects.filter(
-        session_id__in=[d[0] for d in distributions], member_id__in=member_ids
+        session_id__in=[d[0] for d in distributions], member_id__in=among
     ).values_list("session_id", "member_id"):
         presenters[session_id].add(member_id)
 
@@ -192,7 +194,7 @@ def _item_case() -> Case:
     )
 
 
-def _meeting_figures(member_ids: list[int], year: int) -> list[tuple[int, ...]]:
+def _meeting_figures(member_ids: Any, year: int) -> list[tuple[int, ...]]:
     """Per member with a recorded meeting in ``year``: (member, present, late arrivals, excused,
     unexcused, exempted, elsewhere, longest run of absences), aggregated by the database in one query.
 
@@ -239,14 +241,19 @@ def _meeting_figures(member_ids: list[int], year: int) -> list[tuple[int, ...]]:
         return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]
 
 
-def records(members: list[Member], year: int) -> dict[int, Record]:
+def records(members: list[Member], year: int, among: Any = None) -> dict[int, Record]:
     """The record of each member for ``year``, in a fixed number of queries whatever their number: the
     figures are counted by the database (aggregates per member), only the drafts received are
-    decided in Python, over the batch's distributions and memberships."""
+    decided in Python, over the batch's distributions and memberships.
+
+    ``among``: a subquery of exactly these members' ids (``values("member_id")``), used in the queries
+    instead of the list of their ids: with thousands of members a batch, building, sending and
+    parsing the lists cost more than the database's work (the year-end archive)."""
     ids = [m.pk for m in members]
+    among = ids if among is None else among
     result = {m.pk: Record(member=m, year=year) for m in members}
     for member_id, present, late, excused, unexcused, exempted, elsewhere, longest in _meeting_figures(
-        ids, year
+        among, year
     ):
         record = result[member_id]
         record.present, record.late_arrivals, record.excused, record.unexcused = (
@@ -257,18 +264,18 @@ def records(members: list[Member], year: int) -> dict[int, Record]:
         )
         record.exempted, record.elsewhere, record.longest_absence = exempted, elsewhere, longest
     # Drafts sent to them and opened.
-    received = _received(ids, year)
+    received = _received(ids, year, among)
     for member_id, sessions in received.items():
         result[member_id].drafts = len(sessions)
     sent = {session_id for sessions in received.values() for session_id in sessions}
-    for member_id, session_id in Reading.objects.filter(member_id__in=ids, session_id__in=sent).values_list(
+    for member_id, session_id in Reading.objects.filter(member_id__in=among, session_id__in=sent).values_list(
         "member_id", "session_id"
     ):
         if session_id in received.get(member_id, ()):
             result[member_id].opened += 1
     # Comments, on time or late (the flag set when it was written), and how they were answered.
     for author_id, comments, late, accepted, partly in (
-        _comments(ids, year)
+        _comments(among, year)
         .order_by()
         .values("author_id")
         .annotate(
@@ -284,7 +291,10 @@ def records(members: list[Member], year: int) -> dict[int, Record]:
     # Speeches, and the sessions they presented once held.
     for member_id, speeches in (
         Speech.objects.filter(
-            member_id__in=ids, meeting__date__year=year, meeting__status__in=RECORDED, kind=Speech.Kind.SPEECH
+            member_id__in=among,
+            meeting__date__year=year,
+            meeting__status__in=RECORDED,
+            kind=Speech.Kind.SPEECH,
         )
         .order_by()
         .values("member_id")
@@ -294,7 +304,7 @@ def records(members: list[Member], year: int) -> dict[int, Record]:
         result[member_id].speeches = speeches
     for assignment in (
         Assignment.objects.filter(
-            member_id__in=ids, session__planned_date__year=year, session__status__in=PRESENTED
+            member_id__in=among, session__planned_date__year=year, session__status__in=PRESENTED
         )
         .select_related("session__evaluation", "session__cell")
         .order_by("session__planned_date")
@@ -304,7 +314,7 @@ def records(members: list[Member], year: int) -> dict[int, Record]:
     return result
 
 
-def _comments(member_ids: list[int], year: int) -> Any:
+def _comments(member_ids: Any, year: int) -> Any:
     return Comment.objects.filter(
         author_id__in=member_ids, parent=None, deleted_at=None, created_at__year=year
     ).order_by("created_at")

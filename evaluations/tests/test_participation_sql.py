@@ -45,10 +45,13 @@ def python_figures(member_ids: list[int], year: int) -> dict[int, tuple[int, ...
             counts[member_id]["late"] += 1
         history[member_id].append(status if item in ("present", "excused", "unexcused") else rules.EXEMPTED)
     return {
-        member_id: tuple(
-            counts[member_id][k] for k in ("present", "late", "excused", "unexcused", "exempted", "elsewhere")
+        member_id: (
+            *(
+                counts[member_id][k]
+                for k in ("present", "late", "excused", "unexcused", "exempted", "elsewhere")
+            ),
+            rules.longest_absence_run(history[member_id]),
         )
-        + (rules.longest_absence_run(history[member_id]),)
         for member_id in history
     }
 
