@@ -1,4 +1,4 @@
-"""The meeting figures the database aggregates (evaluations.participation._meeting_figures: counts by
+"""The figures the database aggregates (evaluations.participation._meeting_figures: counts by
 item and the longest run of absences by "gaps and islands") against the Python computation they
 replaced, on varied random histories: exempted and attached-elsewhere flags, suspended, detained,
 late, unmarked, meetings not yet recorded and of other years, two meetings on one day (ordered by
@@ -6,11 +6,15 @@ start time, then id), members whose meetings are in two cells (a change of cell 
 
 import random
 from collections import defaultdict
-from datetime import date, time
+from datetime import date, time, timedelta
 
+from django.utils import timezone
+
+from drafts.models import Comment, Response
 from evaluations import participation
+from evaluations.tests.test_participation import _distributed, member
 from meetings import rules
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, Speech
 from tests.factories import CellFactory, member_in
 
 YEAR = 2026
@@ -119,3 +123,82 @@ def test_the_database_figures_equal_the_python_ones_on_random_histories(world):
             elsewhere,
         )
         assert r.longest_absence == longest
+
+
+def test_comment_and_speech_counts_equal_the_python_ones(world):
+    """Comments: replies, deleted ones and last year's left out; late, accepted, partly accepted,
+    rejected and unanswered. Speeches: presentations and other years' meetings left out."""
+    rng = random.Random(7)
+    today = timezone.localdate()
+    sessions = [_distributed(world, f"Chuyên đề {n}", today + timedelta(days=10 + n)) for n in range(2)]
+    authors = [member(world.member), member(world.secretary), member(world.deputy), member(world.probationary)]
+    comments = []
+    for n in range(60):
+        session = rng.choice(sessions)
+        version = session.draft_versions.order_by("-number").first()
+        comments.append(
+            Comment(
+                session=session,
+                version=version,
+                current_version=version,
+                author=rng.choice(authors),
+                body=f"Góp ý {n}",
+                late=rng.random() < 0.3,
+                deleted_at=timezone.now() if rng.random() < 0.1 else None,
+            )
+        )
+    Comment.objects.bulk_create(comments)
+    for c in comments[::3]:  # replies: not counted
+        Comment.objects.filter(pk=c.pk).update(parent=rng.choice(comments[1::3]))
+    Comment.objects.filter(pk__in=[c.pk for c in comments[1::7]]).update(
+        created_at=timezone.now() - timedelta(days=400)
+    )
+    decisions = [*Response.Decision.values, None]
+    Response.objects.bulk_create(
+        Response(comment=c, decision=d) for c in comments if (d := rng.choice(decisions)) is not None
+    )
+    meetings = []
+    for n, year in enumerate([today.year] * 5 + [today.year - 1] * 2):
+        meetings.append(
+            Meeting.objects.create(
+                cell=world.cell,
+                kind="regular",
+                date=date(year, n + 1, 5),
+                start_time=time(7, 30),
+                place="Phòng họp",
+                status=rng.choice([*participation.RECORDED, Meeting.Status.SCHEDULED]),
+            )
+        )
+    Speech.objects.bulk_create(
+        Speech(
+            meeting=rng.choice(meetings),
+            member=rng.choice(authors),
+            kind=rng.choice(Speech.Kind.values),
+            summary="…",
+        )
+        for _n in range(40)
+    )
+
+    expected: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    ids = [a.pk for a in authors]
+    for author_id, late, decision in participation._comments(ids, today.year).values_list(
+        "author_id", "late", "response__decision"
+    ):
+        figures = expected[author_id]
+        figures[0] += 1
+        figures[1] += int(late)
+        figures[2] += decision == Response.Decision.ACCEPTED
+        figures[3] += decision == Response.Decision.PARTLY
+    for (member_id,) in Speech.objects.filter(
+        member_id__in=ids,
+        meeting__date__year=today.year,
+        meeting__status__in=participation.RECORDED,
+        kind=Speech.Kind.SPEECH,
+    ).values_list("member_id"):
+        expected[member_id][4] += 1
+    records = participation.records(authors, today.year)
+    got = {pk: [r.comments, r.late, r.accepted, r.partly, r.speeches] for pk, r in records.items()}
+    assert got == {pk: expected[pk] for pk in ids}
+    # Varied enough to test something: every figure used, and some comments and speeches left out.
+    assert all(sum(f[i] for f in got.values()) > 0 for i in range(5))
+    assert sum(f[0] for f in got.values()) < len(comments) and sum(f[4] for f in got.values()) < 40
