@@ -464,8 +464,8 @@ def background_rows(background: dict[str, Any]) -> list[str]:
         lines.append(
             f"| year-end archive of {made['organization']}, {made['year']}: {made['cells']:,} cells, "
             f"{made['members']:,} members, {made['bytes'] / 2**20:,.1f} MB ZIP | {made['seconds']:,.1f} "
-            f"| {made['peak_rss_mb']:,.0f} MB ({made['rss_first_batch_mb']:,.0f} MB after the first of "
-            f"{made['batches']} batches) | {'; '.join(c.target for c in own)} "
+            f"| {made['peak_rss_mb']:,.0f} MB ({made['rss_first_batch_mb']:,.0f} MB after batch 1 of "
+            f"{made['batches']}) | {'; '.join(c.target for c in own)} "
             f"| {_verdict(all(c.passed for c in own))} |"
         )
     sent = background.get("announcement")
