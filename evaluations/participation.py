@@ -210,34 +210,38 @@ def _meeting_figures(member_ids: Any, year: int) -> list[tuple[int, ...]]:
         .values_list("member_id", "item", "status", "meeting_day", "meeting_start", "meeting_id")
         .query.sql_with_params()
     )
-    absent = "item IN ('excused', 'unexcused')"
+
+    def count(condition: str) -> str:
+        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+    # One pipeline, no join back: each meeting's island (the member's meetings attended so far), the
+    # figures summed per island, then per member with the longest island's absences. Rows outside
+    # runs (exempted, attached elsewhere, suspended) fall in an island but neither count nor break it.
     sql = f"""
-        WITH marks AS ({rows}),
-        islands AS (
-            SELECT member_id, item, SUM(CASE WHEN item = 'present' THEN 1 ELSE 0 END) OVER (
-                PARTITION BY member_id ORDER BY meeting_day, meeting_start, meeting_id
-                ROWS UNBOUNDED PRECEDING
-            ) AS island
-            FROM marks WHERE item IN ('present', 'excused', 'unexcused')
-        ),
-        runs AS (
-            SELECT member_id, island, SUM(CASE WHEN {absent} THEN 1 ELSE 0 END) AS length
-            FROM islands GROUP BY member_id, island
-        ),
-        longest AS (SELECT member_id, MAX(length) AS length FROM runs GROUP BY member_id)
-        SELECT marks.member_id,
-            SUM(CASE WHEN item = 'present' THEN 1 ELSE 0 END),
-            SUM(CASE WHEN status = %s THEN 1 ELSE 0 END),
-            SUM(CASE WHEN item = 'excused' THEN 1 ELSE 0 END),
-            SUM(CASE WHEN item = 'unexcused' THEN 1 ELSE 0 END),
-            SUM(CASE WHEN item = 'exempted' THEN 1 ELSE 0 END),
-            SUM(CASE WHEN item = 'elsewhere' THEN 1 ELSE 0 END),
-            MAX(COALESCE(longest.length, 0))
-        FROM marks LEFT JOIN longest ON longest.member_id = marks.member_id
-        GROUP BY marks.member_id
+        SELECT member_id, SUM(present), SUM(late), SUM(excused), SUM(unexcused), SUM(exempted),
+            SUM(elsewhere), MAX(absences)
+        FROM (
+            SELECT member_id, island,
+                {count("item = 'present'")} AS present,
+                {count("status = %s")} AS late,
+                {count("item = 'excused'")} AS excused,
+                {count("item = 'unexcused'")} AS unexcused,
+                {count("item = 'exempted'")} AS exempted,
+                {count("item = 'elsewhere'")} AS elsewhere,
+                {count("item IN ('excused', 'unexcused')")} AS absences
+            FROM (
+                SELECT member_id, item, status, {count("item = 'present'")} OVER (
+                    PARTITION BY member_id ORDER BY meeting_day, meeting_start, meeting_id
+                    ROWS UNBOUNDED PRECEDING
+                ) AS island
+                FROM ({rows}) marks
+            ) islands
+            GROUP BY member_id, island
+        ) runs
+        GROUP BY member_id
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, rules.LATE])
+        cursor.execute(sql, [rules.LATE, *params])
         return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]
 
 

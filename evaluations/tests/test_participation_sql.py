@@ -131,7 +131,12 @@ def test_comment_and_speech_counts_equal_the_python_ones(world):
     rng = random.Random(7)
     today = timezone.localdate()
     sessions = [_distributed(world, f"Chuyên đề {n}", today + timedelta(days=10 + n)) for n in range(2)]
-    authors = [member(world.member), member(world.secretary), member(world.deputy), member(world.probationary)]
+    authors = [
+        member(world.member),
+        member(world.secretary),
+        member(world.deputy),
+        member(world.probationary),
+    ]
     comments = []
     for n in range(60):
         session = rng.choice(sessions)
