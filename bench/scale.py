@@ -63,14 +63,11 @@ SCALES: dict[str, list[str]] = {
     "district": ["--preset", "district"],
     "province": ["--preset", "province"],
 }
-# --ci: two small sizes whose counts must be equal (the second has more cells, members and history).
-# Both are two levels deep (a Đảng bộ over cells): with the province's four levels, pages still find
-# a cell's rule set parent by parent (Organization.effective_rule_set: a query a level, twice on the
-# member's home), so deeper data counts more; when that is fixed, "--preset province --cells 10" and
-# "--cells 20" here also check the officers of every level.
+# --ci: two small sizes whose counts must be equal (the second has more cells, members and history),
+# both of the province's shape (four levels), so the officers of every level are measured too.
 CI_SIZES = {
-    "ci_small": ["--preset", "tiny", "--years", "3"],
-    "ci_large": ["--preset", "tiny", "--cells", "12", "--members-per-cell", "18", "--years", "3"],
+    "ci_small": ["--preset", "province", "--cells", "12", "--members-per-cell", "12", "--years", "2"],
+    "ci_large": ["--preset", "province", "--cells", "24", "--members-per-cell", "18", "--years", "3"],
 }
 THROUGHPUT_PAGES = ("member home", "session page")
 
@@ -336,8 +333,29 @@ def throughput(env: dict[str, str], pages: list[dict[str, str]], seconds: float)
         log.close()
 
 
+def redis_cache(url: str) -> str:
+    """``url`` when a Redis server answers there (emptied for this run), else "" (each process's own
+    memory: the frame cache stays off, as in a single-server install without CACHE_URL)."""
+    if not url:
+        return ""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+    except Exception as exc:  # no server, refused, bad URL: measure without the shared cache
+        say(f"no shared cache ({exc}); measuring with each process's own memory")
+        return ""
+    return url
+
+
 def run_scale(name: str, args: argparse.Namespace) -> dict[str, Any]:
     env = prepare_postgres(f"{args.db_prefix}_{name}", SCALES[name], args.seed, args.regenerate)
+    # As production runs several app servers: a shared Redis cache (CACHE_URL), which turns on the
+    # frame cache (home/invalidation.py); docs/architecture.md.
+    cache = redis_cache(args.cache_url)
+    if cache:
+        env = {**env, "CACHE_URL": cache}
+    args.cache_used = cache or "none (each process's memory; frame cache off)"
     say(f"{name}: measuring {args.runs} requests per page")
     result = measure(env, args.runs)
     pages = [row for row in result.pop("throughput") if row["name"].startswith(THROUGHPUT_PAGES)]
@@ -401,7 +419,8 @@ def render(results: list[dict[str, Any]], checks: list[Check], args: argparse.Na
         f"Commit `{info['commit']}`; {info['cores']} cores ({info['cpu']}), {info['ram']} RAM, "
         f"PostgreSQL {info['postgresql']}, Python {info['python']}, load average {info['load']} over the "
         f"last 5 minutes at the end (other work on the machine slows every figure); {args.runs} requests "
-        f"per page after one warm-up; throughput {args.seconds:g} s per page. Command: `{command}`.",
+        f"per page after one warm-up; throughput {args.seconds:g} s per page; cache "
+        f"`{getattr(args, 'cache_used', 'none')}`. Command: `{command}`.",
         "",
     ]
     for result in results:
@@ -575,6 +594,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10, help="throughput: seconds per page")
     parser.add_argument("--regenerate", action="store_true", help="generate the data even if it is there")
     parser.add_argument("--report-only", action="store_true", help="exit 0 even when a target fails")
+    parser.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/13",
+        help="the shared cache the pages are measured with, as in production ('' for none)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the section, leave BENCHMARKS.md")
     parser.add_argument("--db-prefix", default="chuyende_bench", help="databases are <prefix>_<scale>")
     parser.add_argument("--ci", action="store_true", help="fast: fail if a query count grows between sizes")

@@ -227,6 +227,10 @@ def cache_from_url(url: str) -> dict[str, Any]:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# The frame of every page (the user's scope, the work queue, the bell) cached across requests, dropped
+# on change (core.versions, home.invalidation). Only correct when every app server shares the cache: on
+# by default with Redis; with the per-process default, only for a single process (FRAME_CACHE=true).
+FRAME_CACHE = envbool("FRAME_CACHE", CACHES["default"]["BACKEND"].endswith("RedisCache"))
 
 # Background jobs: run at once in the embedded default; a db_worker process in production.
 TASKS = {

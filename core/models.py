@@ -5,11 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import versions
 from core.sentences import describe
 
 
@@ -80,8 +82,22 @@ class RuleSet(models.Model):
 
     @classmethod
     def current(cls, on: date | None = None) -> "RuleSet":
-        """The newest rule set already in effect on ``on`` (today by default)."""
+        """The newest rule set already in effect on ``on`` (today by default). Asked for by most pages
+        (every deadline of a cell without a rule set of its own): kept in the shared cache while no rule
+        set changes (core.versions; a change to one bumps ``all``, see home.invalidation)."""
         on = on or timezone.localdate()
+        version = versions.current(["all"])
+        key = f"ruleset:current:{on.isoformat()}:{version}"
+        cached = cache.get(key) if version else None
+        if cached is not None:
+            return cached
+        found = cls._current(on)
+        if version:
+            cache.set(key, found, versions.TIMEOUT)
+        return found
+
+    @classmethod
+    def _current(cls, on: date) -> "RuleSet":
         found = cls.objects.filter(effective_date__lte=on).order_by("-effective_date").first()
         if found is None:
             found = cls.objects.order_by("effective_date").first()

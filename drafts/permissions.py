@@ -33,6 +33,8 @@ def approver_ids(session: Session) -> set[int]:
 
 
 def presenter_ids(session: Session) -> set[int]:
+    if "presenters" in getattr(session, "_prefetched_objects_cache", {}):  # a page that prefetched them
+        return {member.pk for member in session.presenters.all()}
     return set(session.presenters.values_list("id", flat=True))
 
 

@@ -31,8 +31,13 @@ from planning.models import Session
 
 
 def _session(request: HttpRequest, pk: int) -> Session:
+    # The rule sets: deadlines are read from them on most of these pages; the presenters: every
+    # permission check asks (drafts.permissions.presenter_ids reads the prefetched list).
     return get_visible_or_404(
-        permissions.readable_sessions(request.user).select_related("cell__parent", "plan"), pk=pk
+        permissions.readable_sessions(request.user)
+        .select_related("cell__rule_set", "cell__parent__rule_set", "plan")
+        .prefetch_related("presenters"),
+        pk=pk,
     )
 
 
@@ -249,8 +254,10 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Reading and comments --------------------------------------------------------------------
 
 
-def _pick_version(request: HttpRequest, session: Session) -> DraftVersion:
-    versions = _versions_for(request.user, session)
+def _pick_version(
+    request: HttpRequest, session: Session, versions: list[DraftVersion] | None = None
+) -> DraftVersion:
+    versions = _versions_for(request.user, session) if versions is None else versions
     wanted = request.GET.get("v")
     if wanted:
         chosen = next((v for v in versions if str(v.number) == wanted), None)
@@ -267,7 +274,8 @@ def _pick_version(request: HttpRequest, session: Session) -> DraftVersion:
 
 def read(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    version = _pick_version(request, session)
+    versions = _versions_for(request.user, session)
+    version = _pick_version(request, session, versions)
     member = permissions.member_of(request.user)
     if (
         member is not None
@@ -300,6 +308,8 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     # A comment on an anchor no block shows (should not happen) still appears with the whole-draft ones.
     whole = by_anchor.get("", []) + [c for a, cs in by_anchor.items() if a and a not in placed for c in cs]
     distribution = Distribution.objects.filter(session=session).first()
+    if distribution is not None:
+        distribution.session = session  # its deadline is read from the session's cell, loaded above
     can_comment = (
         permissions.can(request.user, "comment.add", session)
         and session.status in services.COMMENTABLE
@@ -308,7 +318,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "session": session,
         "version": version,
-        "versions": _versions_for(request.user, session),
+        "versions": versions,
         "blocks": [
             (block.anchor, block.html, [c for a in sorted(block.anchors) for c in by_anchor.get(a, [])])
             for block in blocks

@@ -11,8 +11,15 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self) -> None:
-        from home import work
+        from core.audit import register_actions
+        from home import invalidation, work
         from notifications.services import set_open_work
 
+        # The mark of a tree made by ``manage.py generate_scale_data`` (home/scale.py).
+        register_actions(
+            {"home.scale.generated": _("%(actor)s generated “%(object)s” for benchmarks (seed %(seed)s).")}
+        )
+        # The frame cached across requests is dropped when what it was read from changes.
+        invalidation.connect()
         # The notification list and the bell ask the work queue whether a step still waits.
         set_open_work(work.open_keys)

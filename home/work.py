@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core import workkeys
+from core import versions, workkeys
 from drafts import selectors as draft_selectors
 from drafts.rules import comments_due
 from library import selectors as library_selectors
 from meetings import selectors as meeting_selectors
+from organizations.permissions import STRUCTURE, scope_for
 from planning import lifecycle
 from planning import selectors as plan_selectors
 from reports import selectors as report_selectors
@@ -152,15 +155,45 @@ def _gather(user: Any) -> list[WorkItem]:
     return sorted(items, key=lambda item: (item.due is None, item.due or date.max))
 
 
+# Besides the changes that replace its version tokens (home.invalidation), the queue changes with the
+# clock: a meeting that has begun asks for its record to be started. A cached queue is kept this long.
+CACHE_SECONDS = 60
+
+
+def cache_key(user: Any) -> str | None:
+    """Where the user's queue is cached: it holds the version tokens of everything the queue is read
+    from (the cells the user belongs to or leads, the organisations they oversee, themself as a member
+    and as a user, the organisations at large), the day and the language its texts are in.
+    None when the frame is not cached across requests (settings.FRAME_CACHE)."""
+    scope = scope_for(user)
+    if scope.is_admin:  # an administrator's reach has no cells to name: not cached
+        return None
+    names = [STRUCTURE, f"user:{user.pk}"]
+    if scope.member_id is not None:
+        names.append(f"member:{scope.member_id}")
+    names += [f"cell:{pk}" for pk in scope.cell_ids | scope.managed_cell_ids | scope.approving_cell_ids]
+    names += [f"path:{path}" for path in scope.officer_paths]
+    version = versions.current(names)
+    if version is None:
+        return None
+    return f"work:{user.pk}:{timezone.localdate().isoformat()}:{translation.get_language()}:{version}"
+
+
 def work_for(user: Any, request: Any = None) -> list[WorkItem]:
-    """The user's work queue, gathered once per request (the menu's count and the home page share it)."""
+    """The user's work queue, gathered once per request (the menu's count and the home page share it)
+    and kept in the shared cache until something it is read from changes (home.invalidation)."""
     if not getattr(user, "is_authenticated", False):
         return []
     if request is not None:
         cached = getattr(request, "_work_items", None)
         if cached is not None:
             return cached
-    items = _gather(user)
+    key = cache_key(user)
+    items = cache.get(key) if key else None
+    if items is None:
+        items = _gather(user)
+        if key:
+            cache.set(key, items, CACHE_SECONDS)
     if request is not None:
         request._work_items = items
     return items

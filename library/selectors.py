@@ -65,15 +65,15 @@ def overseen_parties(user: Any) -> list[Organization]:
 
 
 def to_approve(user: Any) -> list[ModelSession]:
-    """Registrations waiting for the Đảng ủy the user serves (for their home page)."""
+    """Registrations waiting for the Đảng ủy the user serves (for their home page): those registered
+    with that Đảng bộ itself, not with the Đảng bộ below it (theirs decide those)."""
     scope = scope_for(user)
     if not scope.officer_paths:
         return []
-    condition = Q(pk__in=[])
-    for prefix in scope.officer_paths:
-        condition |= Q(party__path__startswith=prefix)
     return list(
-        ModelSession.objects.filter(condition, status=ModelSession.Status.REGISTERED)
+        ModelSession.objects.filter(
+            party__path__in=scope.officer_paths, status=ModelSession.Status.REGISTERED
+        )
         .select_related("cell", "session")
         .order_by("registered_at", "id")
     )

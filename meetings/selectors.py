@@ -184,26 +184,41 @@ def cell_meetings(cell_id: int) -> QuerySet[Meeting]:
     )
 
 
-def resolutions_under(party: Any, year: int) -> list[Any]:
-    """Resolutions issued in ``year`` by the cells under ``party`` (the Đảng ủy's page), with their
-    tasks counted: one query."""
-    from django.db.models import Count, Q
-
+def _issued_under(party: Any, year: int) -> QuerySet[Any]:
     from meetings.models import Resolution
 
-    return list(
-        Resolution.objects.filter(
-            meeting__cell__path__startswith=party.path,
-            issued_at__isnull=False,
-            document__issued_on__year=year,
+    return Resolution.objects.filter(
+        meeting__cell__path__startswith=party.path,
+        issued_at__isnull=False,
+        document__issued_on__year=year,
+    )
+
+
+def resolutions_under(party: Any, year: int, limit: int | None = None) -> list[Any]:
+    """Resolutions issued in ``year`` by the cells under ``party`` (the Đảng ủy's page), the latest
+    first (the first ``limit`` of them), with their tasks counted: one query."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from meetings.models import ResolutionTask
+
+    def tasks(**done: Any) -> Any:  # correlated counts: the latest few are sorted before any counting
+        counted = (
+            ResolutionTask.objects.filter(resolution=OuterRef("pk"), **done)
+            .order_by()
+            .values("resolution")
+            .annotate(n=Count("id"))
+            .values("n")
         )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    issued = (
+        _issued_under(party, year)
         .select_related("document", "meeting__cell", "meeting__session")
-        .annotate(
-            tasks_total=Count("tasks"),
-            tasks_done=Count("tasks", filter=Q(tasks__done_at__isnull=False)),
-        )
+        .annotate(tasks_total=tasks(), tasks_done=tasks(done_at__isnull=False))
         .order_by("-document__issued_on", "-id")
     )
+    return list(issued[:limit] if limit is not None else issued)
 
 
 def session_page(user: Any, session: Any) -> dict[str, Any]:
@@ -212,9 +227,24 @@ def session_page(user: Any, session: Any) -> dict[str, Any]:
     return {"meeting": Meeting.objects.filter(session=session).first()}
 
 
-def oversight_page(party: Any, year: int) -> dict[str, Any]:
-    """The meetings' part of the Đảng ủy's oversight page (registered with planning.hooks)."""
-    return {"resolutions": resolutions_under(party, year)}
+OVERSIGHT_RESOLUTIONS = 10
+
+
+def oversight_page(node: Any, year: int) -> dict[str, Any]:
+    """The meetings' part of the Đảng ủy's oversight page at ``node`` (registered with planning.hooks):
+    the latest resolutions issued in ``year`` under it, how many in all, and how many under each
+    organisation directly below it (``{child path: n}``, for the rows). Three queries, whatever the
+    number of cells."""
+    from django.db.models import Count
+
+    from organizations.rollup import by_child
+
+    counts = by_child(node, _issued_under(node, year), "meeting__cell__path", n=Count("id"))
+    return {
+        "resolutions": resolutions_under(node, year, limit=OVERSIGHT_RESOLUTIONS),
+        "resolutions_total": sum(row["n"] for row in counts.values()),
+        "resolutions_by_child": {path: row["n"] for path, row in counts.items()},
+    }
 
 
 def records_to_finish(user: Any) -> list[Meeting]:

@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import jobs
+from core import jobs, versions
 from core.audit import log_action
 from core.errors import PermissionDenied
 from core.models import Job
 from core.text import nfc, shorten
-from notifications import outbox
+from notifications import outbox, services
 from notifications.models import Announcement, Notification
 from notifications.tasks import deliver_outbox
 from organizations.models import Member, Membership, Organization
@@ -141,6 +141,7 @@ def deliver(announcement: Announcement, progress: jobs.Progress | None = None) -
                 [title, body, url, connection.ops.adapt_datetimefield_value(now), "", *params],
             )
             reached = cursor.rowcount
+            versions.bump([services.EVERYONE])  # every bell counts again (FRAME_CACHE)
             emailed = outbox.queue_copies(
                 url=url, recipient_ids=(batch[0], batch[-1]), now=now, sample=sample
             )

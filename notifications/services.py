@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from core import versions
 from core.audit import log_action
 from core.errors import PermissionDenied
 from core.text import nfc, shorten
@@ -105,6 +106,7 @@ def _notify_users(
             )
             for user in active
         )
+        bump_bell([user.pk for user in active])
         # The e-mails are rows of the outbox, committed with the notifications or not at all.
         if email and created and outbox.queue(created):
             # robust: the rows are committed by then; a queue that cannot take the job is logged (the
@@ -144,14 +146,31 @@ def mark_read(*, actor: Any, notification: Notification) -> Notification:
         # Conditional, so two tabs opening it at once keep the first time.
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
+        bump_bell([actor.pk])
     return notification
 
 
 def mark_all_read(*, actor: Any) -> int:
     """Mark all the actor's unread notifications as read; returns how many there were."""
-    return Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
+    count = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    bump_bell([actor.pk])
+    return count
+
+
+def bell_version(user: Any) -> str | None:
+    """The version token of the user's unread notifications (None when the frame is not cached)."""
+    return versions.current([f"bell:{user.pk}", EVERYONE])
+
+
+# An announcement reaches thousands at once: one token for every bell rather than one per recipient.
+EVERYONE = "bell:all"
+
+
+def bump_bell(user_ids: Iterable[int]) -> None:
+    """The unread notifications of these users changed (created, read): their bell counts again."""
+    versions.bump(f"bell:{pk}" for pk in user_ids)
 
 
 def create_or_renew_feed(*, actor: Any) -> CalendarFeed:

@@ -7,6 +7,7 @@ docs/domain.md §1. The organisation tree (Đảng bộ → … → Chi bộ) ke
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import versions
 from core.models import RuleSet
 
 
@@ -101,6 +103,22 @@ class Organization(models.Model):
         """This organisation's rule set, else the nearest ancestor's, else the newest in effect."""
         if self.rule_set_id:
             return self.rule_set  # type: ignore[return-value]
+        # Asked for several times by one page (each deadline): remembered on the instance for the
+        # request, and in the shared cache (FRAME_CACHE) until an organisation or a rule set changes.
+        remembered = getattr(self, "_effective_rule_set", None)
+        if remembered is not None:
+            return remembered
+        version = versions.current(["all"])
+        key = f"ruleset:org:{self.pk}:{timezone.localdate().isoformat()}:{version}"
+        found = cache.get(key) if version else None
+        if found is None:
+            found = self._nearest_rule_set()
+            if version:
+                cache.set(key, found, versions.TIMEOUT)
+        self._effective_rule_set = found
+        return found
+
+    def _nearest_rule_set(self) -> RuleSet:
         # The nearest ancestor's, in one query whatever the depth (read from the path, not by walking
         # up one parent at a time: a province tree is four levels deep).
         nearest = (

@@ -18,9 +18,11 @@ The rules (docs/domain.md §1, §5 "least privilege"):
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core import versions
 from organizations.models import Member, Membership, OfficerAssignment, Organization, Position
 
 MANAGING_ROLES = (Position.Role.SECRETARY, Position.Role.DEPUTY_SECRETARY)
@@ -36,6 +38,8 @@ class Scope:
     member_id: int | None = None
     cell_ids: frozenset[int] = field(default_factory=frozenset)
     managed_cell_ids: frozenset[int] = field(default_factory=frozenset)
+    # The cells whose drafts the user approves (secretaries and, where there is a chi ủy, its members).
+    approving_cell_ids: frozenset[int] = field(default_factory=frozenset)
     officer_paths: tuple[str, ...] = ()
 
     def reaches_path(self, path: str) -> bool:
@@ -50,8 +54,15 @@ def active_q(prefix: str = "", on: Any = None) -> Q:
     )
 
 
+# Every change to the organisations app (memberships, positions, terms, officers, the tree) replaces
+# this version token (home.invalidation): such changes are rare, and any of them may change a scope.
+STRUCTURE = "all"
+
+
 def scope_for(user: Any) -> Scope:
-    """The user's scope, cached on the user object for the rest of the request."""
+    """The user's scope, cached on the user object for the rest of the request, and across requests in
+    the shared cache (settings.FRAME_CACHE) until the organisations change or the day does (memberships
+    and positions begin and end on dates)."""
     if not getattr(user, "is_authenticated", False):
         return Scope()
     cached = getattr(user, "_chuyende_scope", None)
@@ -60,31 +71,44 @@ def scope_for(user: Any) -> Scope:
     if user.is_superuser:
         scope = Scope(is_admin=True)
     else:
-        member_id = Member.objects.filter(user=user).values_list("id", flat=True).first()
-        cell_ids: set[int] = set()
-        managed: set[int] = set()
-        if member_id is not None:
-            cell_ids = set(
-                Membership.objects.filter(active_q(), member_id=member_id).values_list(
-                    "organization_id", flat=True
-                )
-            )
-            managed = set(
-                Position.objects.filter(
-                    active_q(), active_q("term__"), member_id=member_id, role__in=MANAGING_ROLES
-                ).values_list("term__organization_id", flat=True)
-            )
-        paths = tuple(
-            OfficerAssignment.objects.filter(user=user).values_list("organization__path", flat=True)
-        )
-        scope = Scope(
-            member_id=member_id,
-            cell_ids=frozenset(cell_ids),
-            managed_cell_ids=frozenset(managed),
-            officer_paths=paths,
-        )
+        version = versions.current([STRUCTURE])
+        key = f"scope:{user.pk}:{timezone.localdate().isoformat()}:{version}"
+        found: Scope | None = cache.get(key) if version else None
+        if found is None:
+            found = _compute_scope(user)
+            if version:
+                cache.set(key, found, versions.TIMEOUT)
+        scope = found
     user._chuyende_scope = scope
     return scope
+
+
+def _compute_scope(user: Any) -> Scope:
+    """Three small queries (four with the member's id)."""
+    member_id = Member.objects.filter(user=user).values_list("id", flat=True).first()
+    cell_ids: set[int] = set()
+    managed: set[int] = set()
+    approving: set[int] = set()
+    if member_id is not None:
+        cell_ids = set(
+            Membership.objects.filter(active_q(), member_id=member_id).values_list(
+                "organization_id", flat=True
+            )
+        )
+        for cell_id, role in Position.objects.filter(
+            active_q(), active_q("term__"), member_id=member_id, role__in=APPROVING_ROLES
+        ).values_list("term__organization_id", "role"):
+            approving.add(cell_id)
+            if role in MANAGING_ROLES:
+                managed.add(cell_id)
+    paths = tuple(OfficerAssignment.objects.filter(user=user).values_list("organization__path", flat=True))
+    return Scope(
+        member_id=member_id,
+        cell_ids=frozenset(cell_ids),
+        managed_cell_ids=frozenset(managed),
+        approving_cell_ids=frozenset(approving),
+        officer_paths=paths,
+    )
 
 
 def _paths_q(scope: Scope, field_name: str = "path") -> Q:

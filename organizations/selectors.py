@@ -3,11 +3,13 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.text import fold
+from organizations import rollup
 from organizations.models import (
     Exemption,
     Member,
@@ -16,6 +18,7 @@ from organizations.models import (
     Organization,
     Position,
     Term,
+    path_ids,
 )
 from organizations.permissions import MANAGING_ROLES, active_q, scope_for, visible_organizations
 
@@ -166,40 +169,98 @@ def cell_warnings(cell: Organization, roster: list[Membership]) -> list[str]:
     return warnings
 
 
-def child_summaries(org: Organization, user: Any) -> list[Organization]:
-    """Organisations directly under ``org`` that ``user`` may see, with member counts, in one query."""
-    today = timezone.localdate()
-    active = (
-        Q(memberships__start_date__lte=today)
-        & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today))
-        & Q(memberships__kind=Membership.Kind.REGULAR)
-    )
-    return list(
-        visible_organizations(user)
-        .filter(parent=org)
-        .annotate(
-            member_count=Count("memberships", filter=active, distinct=True),
-            probationary_count=Count(
-                "memberships", filter=active & Q(memberships__member__status="probationary"), distinct=True
-            ),
-        )
-        .order_by("kind", "name")
-    )
+# --- The organisation tree, one level at a time --------------------------------------------------
+#
+# A province holds thousands of organisations: the tree page never builds the whole tree. It shows one
+# level (the user's top organisations, or the children of the one opened), each with counts from
+# grouped SQL aggregates (organizations.rollup), and a search by name across what the user may see.
 
 
-def organization_tree(user: Any) -> list[dict[str, Any]]:
-    """The visible organisations as nested nodes, built from one query over the ordered paths.
+def tree_level(user: Any, parent: Organization | None = None) -> QuerySet[Organization]:
+    """The organisations of one level of ``user``'s tree, Đảng bộ before cells, then by name: the
+    children of ``parent`` the user may see, or (no ``parent``) the user's top organisations, those
+    whose parent the user cannot see."""
+    visible = visible_organizations(user)
+    level = visible.filter(parent=parent) if parent is not None else visible.exclude(parent__in=visible)
+    cells_last = Case(When(kind=Organization.Kind.CELL, then=Value(1)), default=Value(0))
+    return level.order_by(cells_last, Lower("name"), "pk")
 
-    An organisation whose parent the user cannot see becomes a root of the user's tree."""
-    orgs = list(visible_organizations(user).order_by("path"))
-    nodes: dict[int, dict[str, Any]] = {}
-    roots: list[dict[str, Any]] = []
+
+def _grouped(
+    orgs: list[Organization],
+    parent: Organization | None,
+    rows: QuerySet[Any],
+    path_lookup: str,
+    **aggregates: Any,
+) -> dict[str, dict[str, Any]]:
+    """``rows`` in the subtrees of ``orgs`` grouped by the one of ``orgs`` that holds them (one query).
+    Siblings (``parent`` given) group by a prefix of the path (organizations.rollup); the top
+    organisations of a user, at different depths, by the first of their paths that matches."""
+    if parent is not None:
+        return rollup.by_child(parent, rows, path_lookup, **aggregates)
+    if not orgs:
+        return {}
+    within = Q(pk__in=[])
     for org in orgs:
-        node = {"org": org, "children": []}
-        nodes[org.pk] = node
-        parent = nodes.get(org.parent_id) if org.parent_id else None
-        (parent["children"] if parent else roots).append(node)
-    return roots
+        within |= Q(**{f"{path_lookup}__startswith": org.path})
+    key = Case(
+        *[When(**{f"{path_lookup}__startswith": org.path}, then=Value(org.path)) for org in orgs],
+        output_field=CharField(),
+    )
+    grouped = rows.filter(within).annotate(_key=key).values("_key").order_by().annotate(**aggregates)
+    return {row.pop("_key"): row for row in grouped}
+
+
+def count_below(orgs: list[Organization], parent: Organization | None = None) -> list[Organization]:
+    """Set on each of ``orgs`` (siblings under ``parent``, or a user's top organisations) how many
+    organisations sit directly under it (``sub_count``), the cells (``cell_count``) and the members
+    (regular memberships in force, ``member_count``, of which ``probationary_count``) in its whole
+    subtree. Three queries whatever the size of the subtrees."""
+    today = timezone.localdate()
+    subs = dict(
+        Organization.objects.filter(parent__in=orgs)
+        .values("parent")
+        .order_by()
+        .annotate(n=Count("id"))
+        .values_list("parent", "n")
+    )
+    cells = _grouped(
+        orgs, parent, Organization.objects.filter(kind=Organization.Kind.CELL), "path", n=Count("id")
+    )
+    members = _grouped(
+        orgs,
+        parent,
+        Membership.objects.filter(active_q(on=today), kind=Membership.Kind.REGULAR),
+        "organization__path",
+        n=Count("id"),
+        probationary=Count("id", filter=Q(member__status=Member.Status.PROBATIONARY)),
+    )
+    for org in orgs:
+        org.sub_count = subs.get(org.pk, 0)  # type: ignore[attr-defined]
+        org.cell_count = cells.get(org.path, {}).get("n", 0)  # type: ignore[attr-defined]
+        org.member_count = members.get(org.path, {}).get("n", 0)  # type: ignore[attr-defined]
+        org.probationary_count = members.get(org.path, {}).get("probationary", 0)  # type: ignore[attr-defined]
+    return orgs
+
+
+def visible_trail(user: Any, org: Organization, *, include_self: bool = False) -> list[Organization]:
+    """The organisations above ``org`` (and ``org`` itself with ``include_self``) that ``user`` may
+    see, from the top down (one query)."""
+    ids = path_ids(org.path) if include_self else path_ids(org.path)[:-1]
+    return list(visible_organizations(user).filter(pk__in=ids).order_by("path"))
+
+
+def search_tree(user: Any, query: str) -> QuerySet[Organization]:
+    """The organisations ``user`` may see whose name holds ``query`` (case-insensitive), by name."""
+    return visible_organizations(user).filter(name__icontains=query).order_by(Lower("name"), "pk")
+
+
+def with_trails(user: Any, orgs: list[Organization]) -> list[tuple[Organization, list[Organization]]]:
+    """Each of ``orgs`` with the organisations above it that ``user`` may see, from the top down: the
+    path shown beside a search result (one query for the whole page)."""
+    ids = {pk for org in orgs for pk in path_ids(org.path)[:-1]}
+    above = {o.pk: o for o in visible_organizations(user).filter(pk__in=ids)} if ids else {}
+    return [(org, [above[pk] for pk in path_ids(org.path)[:-1] if pk in above]) for org in orgs]
 
 
 def home_context(user: Any) -> dict[str, Any]:

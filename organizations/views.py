@@ -2,8 +2,11 @@
 
 Thin views: fetch through ``permissions``, validate a form, call one service, redirect or render."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,8 +34,28 @@ def _member(request: HttpRequest, pk: int, action: str = "member.view") -> Membe
     return member
 
 
+PAGE_SIZE = 50
+
+
 def tree(request: HttpRequest) -> HttpResponse:
-    return render(request, "organizations/tree.html", {"roots": selectors.organization_tree(request.user)})
+    """The organisation tree one level at a time: the user's top organisations, or (``?mo=<id>``) the
+    children of the one opened with the way back up; or (``?q=``) the organisations found by name,
+    each with its path. Pages of 50, counts from SQL: the same queries for a school and a province."""
+    query = request.GET.get("q", "").strip()[:100]
+    context: dict[str, Any] = {"query": query, "opened": None, "trail": []}
+    if query:
+        page = Paginator(selectors.search_tree(request.user, query), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context.update(page=page, found=selectors.with_trails(request.user, list(page.object_list)))
+        return render(request, "organizations/tree.html", context)
+    opened = None
+    if request.GET.get("mo", "").isdigit():
+        opened = get_visible_or_404(visible_organizations(request.user), pk=int(request.GET["mo"]))
+        context.update(opened=opened, trail=selectors.visible_trail(request.user, opened))
+    page = Paginator(selectors.tree_level(request.user, opened), PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(page=page, nodes=selectors.count_below(list(page.object_list), opened))
+    return render(request, "organizations/tree.html", context)
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -47,8 +70,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             warnings=selectors.cell_warnings(org, roster) if can_manage else [],
             term=selectors.current_term(org),
         )
-    else:
-        context["children"] = selectors.child_summaries(org, request.user)
+    else:  # the organisations under it, 50 a page with their counts (a Đảng bộ may hold thousands)
+        page = Paginator(selectors.tree_level(request.user, org), PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, children=selectors.count_below(list(page.object_list), org))
     return render(request, "organizations/detail.html", context)
 
 

@@ -26,7 +26,9 @@ def add_to_session_page(part: SessionPart) -> None:
 
 
 def add_to_oversight_page(part: OversightPart) -> None:
-    """``part(party, year)`` returns context for planning/oversight.html."""
+    """``part(node, year)`` returns context for planning/oversight.html at the level ``node`` (a Đảng
+    bộ); a ``{child path: n}`` under ``"resolutions_by_child"`` fills the rows' resolutions column.
+    Its queries must not grow with the number of cells."""
     if part not in _OVERSIGHT_PAGE:
         _OVERSIGHT_PAGE.append(part)
 

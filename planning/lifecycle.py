@@ -27,10 +27,9 @@ from core import workkeys
 from core.audit import log_action
 from core.errors import InvalidTransition
 from core.permissions import can, require
-from organizations.models import Position
-from organizations.permissions import APPROVING_ROLES, active_q, scope_for
+from organizations.permissions import scope_for
 from planning import rules
-from planning.models import Session
+from planning.models import Assignment, Session
 
 S = Session.Status
 
@@ -414,9 +413,13 @@ MANAGER = ("session.manage", "session.cancel", "resolution.issue", "minutes.appr
 
 
 def _takes(
-    permission: str, session: Session, member_id: int | None, approving: set[int], managed: Any
+    permission: str,
+    presenters: set[int],
+    session: Session,
+    member_id: int | None,
+    approving: set[int],
+    managed: Any,
 ) -> bool:
-    presenters = {p.pk for p in session.presenters.all()}
     if permission in PRESENTER:
         return member_id is not None and member_id in presenters
     if permission in APPROVER:  # the cell's approvers, not on their own draft
@@ -433,13 +436,7 @@ def waiting_for(user: Any) -> list[Waiting]:
     number of sessions; postponed dates count, cancelled sessions wait for nothing."""
     scope = scope_for(user)
     offered = [t for t in TRANSITIONS if t.todo is not None and t.page is not None]
-    approving: set[int] = set()
-    if scope.member_id is not None:
-        approving = set(
-            Position.objects.filter(
-                active_q(), active_q("term__"), member_id=scope.member_id, role__in=APPROVING_ROLES
-            ).values_list("term__organization_id", flat=True)
-        )
+    approving = set(scope.approving_cell_ids)
     mine = Q(cell_id__in=approving | set(scope.managed_cell_ids))
     if scope.member_id is not None:
         mine |= Q(presenters__id=scope.member_id)
@@ -448,17 +445,30 @@ def waiting_for(user: Any) -> list[Waiting]:
     sessions = (
         Session.objects.filter(mine, status__in=states, plan__year__gte=timezone.localdate().year - 1)
         .select_related("cell__rule_set", "cell__parent__rule_set", "meeting")
-        .prefetch_related("presenters")
         .distinct()
         .order_by("planned_date", "pk")
     )
+    # The presenters of those sessions, in one query that runs even when none waits (a prefetch is
+    # skipped for an empty list: a page's query count would then depend on whether work waits).
+    presenters: dict[int, set[int]] = {}
+    for session_id, member_id in Assignment.objects.filter(
+        session_id__in=sessions.order_by().values("pk")
+    ).values_list("session_id", "member_id"):
+        presenters.setdefault(session_id, set()).add(member_id)
     found: list[Waiting] = []
     params: dict[int, dict[str, Any]] = {}
     for session in sessions:
         for transition in offered:
             if session.status not in transition.sources or session.status == transition.target:
                 continue
-            if not _takes(transition.permission, session, scope.member_id, approving, scope.managed_cell_ids):
+            if not _takes(
+                transition.permission,
+                presenters.get(session.pk, set()),
+                session,
+                scope.member_id,
+                approving,
+                scope.managed_cell_ids,
+            ):
                 continue
             target = getattr(session, "meeting", None) if transition.on_meeting else session
             if target is None:

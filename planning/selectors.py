@@ -1,11 +1,23 @@
 """Reading plans and sessions for pages, in a fixed number of queries whatever the data size."""
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from organizations.models import Exemption, Member, Membership, Organization
@@ -196,59 +208,281 @@ def pending_registrations(user: Any) -> list[Registration]:
     )
 
 
-@dataclass
-class OversightRow:
-    cell: Organization
-    plan: AnnualPlan | None
-    per_quarter: list[int]
-    late: bool
+# --- Oversight: the Đảng ủy's view of its cells' plans, one level at a time --------------------
+#
+# Every figure is an SQL aggregate over the cells of a subtree (organizations.rollup groups them by
+# the child of the level shown), so the page costs the same queries and the same HTML for a school's
+# six cells as for a province's 3,000: only the rows of one level (or one page of cells) reach Python.
+
+NEEDS = ("chua-nop", "tre", "thieu")  # plan not submitted · plan late · below the minimum this quarter
 
 
-def oversight(party: Organization, year: int, user: Any) -> list[OversightRow]:
-    """Every cell under ``party`` with its plan for ``year`` and sessions per quarter (two queries)."""
-    from organizations.permissions import visible_organizations
+@dataclass(frozen=True)
+class OversightTerms:
+    """What the figures of one year are measured against: the Đảng bộ's orientation (its ``plans_due``)
+    and rule set (the minimum of thematic sessions per quarter), and the quarter that is "this quarter"
+    (the current one for this year, the last for a past year, the first for a coming year)."""
+
+    year: int
+    today: date
+    due: date | None
+    minimum: int
+    quarter: int
+    orientation: Any = None
+
+    @property
+    def late_q(self) -> Q:
+        """Cells (annotated by :func:`cell_figures`) whose plan came after the due date, or not yet
+        though the date has passed."""
+        if self.due is None:
+            return Q(pk__in=[])
+        limit = timezone.make_aware(datetime.combine(self.due + timedelta(days=1), time.min))
+        late = Q(first_submitted__gte=limit)
+        if self.today > self.due:
+            late |= Q(first_submitted__isnull=True)
+        return late
+
+    @property
+    def late_sent_q(self) -> Q:
+        """Plans first sent after the due date."""
+        if self.due is None:
+            return Q(pk__in=[])
+        return Q(
+            first_submitted_at__gte=timezone.make_aware(
+                datetime.combine(self.due + timedelta(days=1), time.min)
+            )
+        )
+
+    @property
+    def below_q(self) -> Q:
+        return Q(**{f"q{self.quarter}__lt": self.minimum})
+
+    def need_q(self, need: str) -> Q:
+        return {
+            "chua-nop": Q(first_submitted__isnull=True),
+            "tre": self.late_q,
+            "thieu": self.below_q,
+        }[need]
+
+
+def oversight_terms(party: Organization, year: int) -> OversightTerms:
+    """The terms of ``party``'s oversight page for ``year`` (two queries: orientation, rule set)."""
     from planning.models import Orientation
 
-    cells = list(
-        visible_organizations(user)
-        .filter(path__startswith=party.path, kind=Organization.Kind.CELL)
-        .order_by("name")
-    )
-    plans = {
-        p.cell_id: p
-        for p in AnnualPlan.objects.filter(cell__in=cells, year=year).annotate(
-            q1=Count("sessions", filter=Q(sessions__quarter=1) & ~Q(sessions__status="cancelled")),
-            q2=Count("sessions", filter=Q(sessions__quarter=2) & ~Q(sessions__status="cancelled")),
-            q3=Count("sessions", filter=Q(sessions__quarter=3) & ~Q(sessions__status="cancelled")),
-            q4=Count("sessions", filter=Q(sessions__quarter=4) & ~Q(sessions__status="cancelled")),
-        )
-    }
-    orientation = Orientation.objects.filter(organization=party, year=year).first()
-    due = orientation.plans_due if orientation else None
     today = timezone.localdate()
-    rows = []
-    for cell in cells:
-        plan: Any = plans.get(cell.pk)
-        per_quarter = [plan.q1, plan.q2, plan.q3, plan.q4] if plan else [0, 0, 0, 0]
-        first = plan.first_submitted_at if plan else None
-        late = due is not None and (
-            (first is None and today > due) or (first is not None and timezone.localtime(first).date() > due)
+    orientation = Orientation.objects.filter(organization=party, year=year).first()
+    quarter = (today.month - 1) // 3 + 1 if year == today.year else (4 if year < today.year else 1)
+    return OversightTerms(
+        year=year,
+        today=today,
+        due=orientation.plans_due if orientation else None,
+        minimum=party.effective_rule_set().param("min_thematic_sessions_per_quarter"),
+        quarter=quarter,
+        orientation=orientation,
+    )
+
+
+def cell_figures(node: Organization, year: int) -> QuerySet[Organization]:
+    """The cells of ``node``'s subtree (``node`` itself when it is a cell), each with its plan for
+    ``year`` (``plan_id``, ``plan_status``, ``first_submitted``: one plan per cell and year) and its
+    sessions planned per quarter, cancelled ones left out (``q1``…``q4``): one query grouped by cell
+    over a left join, to filter, sort and paginate in SQL."""
+    live = ~Q(p__sessions__status=Session.Status.CANCELLED)
+    return (
+        Organization.objects.filter(path__startswith=node.path, kind=Organization.Kind.CELL)
+        .annotate(p=FilteredRelation("plans", condition=Q(plans__year=year)))
+        .annotate(
+            plan_id=F("p__id"),
+            plan_status=F("p__status"),
+            first_submitted=F("p__first_submitted_at"),
+            **{f"q{q}": Count("p__sessions", filter=Q(p__sessions__quarter=q) & live) for q in (1, 2, 3, 4)},
         )
-        rows.append(OversightRow(cell, plan, per_quarter, bool(late)))
+    )
+
+
+def _rollup(node: Organization, terms: OversightTerms) -> dict[str, dict[str, int]]:
+    """The figures of every cell below ``node`` summed per organisation directly under it: three
+    aggregate queries grouped by the child's path (organizations.rollup), none per cell."""
+    from organizations.rollup import by_child
+
+    status = AnnualPlan.Status
+    year = terms.year
+    live = Session.objects.filter(plan__year=year).exclude(status=Session.Status.CANCELLED)
+    enough: dict[str, Any] = {}
+    for q in (1, 2, 3, 4):  # cells holding the minimum in the quarter: a set, computed once by the database
+        held = (
+            live.filter(quarter=q)
+            .order_by()
+            .values("cell")
+            .annotate(n=Count("id"))
+            .filter(n__gte=terms.minimum)
+        )
+        enough[f"ok{q}"] = Count("id", filter=Q(pk__in=held.values("cell")))
+    cells = by_child(
+        node, Organization.objects.filter(kind=Organization.Kind.CELL), "path", cells=Count("id"), **enough
+    )
+    plans = by_child(
+        node,
+        AnnualPlan.objects.filter(year=year, cell__kind=Organization.Kind.CELL).order_by(),
+        "cell__path",
+        submitted=Count("id", filter=Q(status=status.SUBMITTED)),
+        acknowledged=Count("id", filter=Q(status=status.ACKNOWLEDGED)),
+        returned=Count("id", filter=Q(status=status.RETURNED)),
+        sent=Count("id", filter=Q(first_submitted_at__isnull=False)),
+        sent_late=Count("id", filter=terms.late_sent_q),
+    )
+    sessions = by_child(
+        node,
+        live.filter(cell__kind=Organization.Kind.CELL).order_by(),
+        "cell__path",
+        **{f"s{q}": Count("id", filter=Q(quarter=q)) for q in (1, 2, 3, 4)},
+    )
+    figures = {}
+    for path, got in cells.items():
+        plan = plans.get(path, {})
+        planned = sessions.get(path, {})
+        not_submitted = got["cells"] - plan.get("sent", 0)
+        overdue = terms.due is not None and terms.today > terms.due
+        figures[path] = {
+            "cells": got["cells"],
+            "submitted": plan.get("submitted", 0),
+            "acknowledged": plan.get("acknowledged", 0),
+            "returned": plan.get("returned", 0),
+            "not_submitted": not_submitted,
+            "late": plan.get("sent_late", 0) + (not_submitted if overdue else 0),
+            **{f"s{q}": planned.get(f"s{q}", 0) for q in (1, 2, 3, 4)},
+            **{f"b{q}": 0 if terms.minimum <= 0 else got["cells"] - got[f"ok{q}"] for q in (1, 2, 3, 4)},
+        }
+    return figures
+
+
+@dataclass
+class OversightRow:
+    """One organisation directly under the level shown, with the figures of every cell below it (a
+    cell's own row has ``cells == 1`` and its ``plan``)."""
+
+    org: Organization
+    cells: int = 0
+    submitted: int = 0
+    acknowledged: int = 0
+    returned: int = 0
+    not_submitted: int = 0
+    late: int = 0
+    per_quarter: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    below: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+    below_now: int = 0
+    resolutions: int = 0
+    plan: AnnualPlan | None = None
+
+    @property
+    def cell(self) -> Organization:
+        return self.org
+
+    @property
+    def quarters(self) -> list[tuple[int, int]]:
+        """(sessions planned, cells below the minimum) per quarter."""
+        return list(zip(self.per_quarter, self.below, strict=True))
+
+    def needs(self, need: str) -> bool:
+        return {"chua-nop": self.not_submitted, "tre": self.late, "thieu": self.below_now}[need] > 0
+
+
+SORTS = {  # Đảng bộ before cells at equal figures, as in the tree
+    "ten": lambda row: (row.org.is_cell, row.org.name.casefold()),
+    "chua-nop": lambda row: (-row.not_submitted, row.org.is_cell, row.org.name.casefold()),
+    "tre": lambda row: (-row.late, row.org.is_cell, row.org.name.casefold()),
+    "thieu": lambda row: (-row.below_now, row.org.is_cell, row.org.name.casefold()),
+}
+
+
+def oversight_rows(node: Organization, terms: OversightTerms) -> list[OversightRow]:
+    """The organisations directly under ``node`` with their rolled-up figures (four queries, whatever
+    the number of cells below: the children, then :func:`_rollup`)."""
+    figures = _rollup(node, terms)
+    rows = []
+    for org in Organization.objects.filter(parent=node):
+        got = figures.get(org.path)
+        row = OversightRow(org)
+        if got:
+            for name in ("cells", "submitted", "acknowledged", "returned", "not_submitted", "late"):
+                setattr(row, name, got[name])
+            row.per_quarter = [got[f"s{q}"] for q in (1, 2, 3, 4)]
+            row.below = [got[f"b{q}"] for q in (1, 2, 3, 4)]
+            row.below_now = row.below[terms.quarter - 1]
+        rows.append(row)
     return rows
 
 
+def attach_plans(rows: list[OversightRow], year: int) -> None:
+    """Load the plan of each cell among ``rows`` (one query for the page shown, not for every row)."""
+    cells = [row.org.pk for row in rows if row.org.is_cell]
+    plans = {p.cell_id: p for p in AnnualPlan.objects.filter(cell_id__in=cells, year=year)} if cells else {}
+    for row in rows:
+        row.plan = plans.get(row.org.pk)
+
+
+def oversight_cells(
+    node: Organization, terms: OversightTerms, *, need: str = "", query: str = "", sort: str = "ten"
+) -> QuerySet[Organization]:
+    """The cells of ``node``'s subtree with their figures (:func:`cell_figures`, plus ``is_late``),
+    narrowed to what needs action and to a name, in a stable order: a queryset to paginate."""
+    cells = cell_figures(node, terms.year).annotate(
+        is_late=Case(When(terms.late_q, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    if need in NEEDS:
+        cells = cells.filter(terms.need_q(need))
+    if query:
+        cells = cells.filter(name__icontains=query)
+    first: Any = {
+        "chua-nop": F("first_submitted").asc(nulls_first=True),
+        "tre": F("is_late").desc(),
+        "thieu": F(f"q{terms.quarter}").asc(),
+    }.get(sort)
+    return cells.order_by(*([first] if first is not None else []), Lower("name"), "pk")
+
+
+def cell_rows(cells: Any, terms: OversightTerms) -> list[OversightRow]:
+    """Rows for a page of :func:`oversight_cells`, with their plans (one query)."""
+    rows = []
+    for cell in cells:
+        per_quarter = [cell.q1, cell.q2, cell.q3, cell.q4]
+        below = [int(n < terms.minimum) for n in per_quarter]
+        rows.append(
+            OversightRow(
+                cell,
+                cells=1,
+                not_submitted=int(cell.first_submitted is None),
+                late=cell.is_late,
+                per_quarter=per_quarter,
+                below=below,
+                below_now=below[terms.quarter - 1],
+            )
+        )
+    attach_plans(rows, terms.year)
+    return rows
+
+
+def oversight(party: Organization, year: int, user: Any) -> list[OversightRow]:
+    """The organisations directly under ``party`` with their figures for ``year`` and, for the cells
+    among them, their plan (four queries)."""
+    rows = oversight_rows(party, oversight_terms(party, year))
+    attach_plans(rows, year)
+    return sorted(rows, key=SORTS["ten"])
+
+
 def plans_to_acknowledge(user: Any) -> list[AnnualPlan]:
-    """Submitted plans of the cells under the Đảng bộ the user serves as officer (home page)."""
+    """Submitted plans of the cells directly under a Đảng bộ the user serves as officer (home page).
+
+    The committee directly above a cell receives its plan (cấp ủy cấp trên trực tiếp); officers higher
+    up may still open and acknowledge it, but it is not their work: a province's officers would
+    otherwise have every plan of 3,000 cells in their queue. They follow the roll-ups instead."""
     scope = scope_for(user)
     if not scope.officer_paths:
         return []
-    query = Q(pk__in=[])
-    for prefix in scope.officer_paths:
-        query |= Q(cell__path__startswith=prefix)
     return list(
-        AnnualPlan.objects.filter(query, status=AnnualPlan.Status.SUBMITTED)
-        .exclude(cell__path__in=scope.officer_paths)
+        AnnualPlan.objects.filter(
+            cell__parent__path__in=scope.officer_paths, status=AnnualPlan.Status.SUBMITTED
+        )
         .select_related("cell")
         .order_by("submitted_at")
     )

@@ -7,16 +7,19 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from core.audit import history
 from core.web import attachment, deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
-from organizations.models import Member, Membership, Organization
+from organizations.models import Member, Membership, Organization, path_ids
 from organizations.permissions import active_q, scope_for, visible_organizations
 from planning import hooks, lifecycle, permissions, rules, selectors, services
 from planning.forms import (
@@ -31,6 +34,8 @@ from planning.forms import (
     TopicForm,
 )
 from planning.models import AnnualPlan, Registration, Session, Topic, TopicGroup
+
+PAGE_SIZE = 50  # rows of a list page (issue 12: no officer page grows with the number of cells)
 
 
 def _plan(request: HttpRequest, pk: int) -> AnnualPlan:
@@ -64,15 +69,47 @@ def _topics_for(cell: Organization) -> Any:
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
-    plans = permissions.visible_plans(request.user).select_related("cell").order_by("-year", "cell__name")
+    """The plans the user may open, 50 a page in a stable order (newest year, then cell name),
+    narrowed by year, state and cell name; the cells the user may start a plan for; the Đảng bộ
+    whose oversight page they open (only the top ones they serve: the page drills down from there)."""
+    plans = permissions.visible_plans(request.user).select_related("cell")
+    years = list(plans.order_by("-year").values_list("year", flat=True).distinct())
+    year = request.GET.get("nam", "")
+    if year.isdigit():
+        plans = plans.filter(year=int(year))
+    state = request.GET.get("trang-thai", "")
+    if state in AnnualPlan.Status.values:
+        plans = plans.filter(status=state)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        plans = plans.filter(cell__name__icontains=query)
+    page = Paginator(plans.order_by("-year", Lower("cell__name"), "pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     scope = scope_for(request.user)
     managed = Organization.objects.filter(pk__in=scope.managed_cell_ids, kind=Organization.Kind.CELL)
-    parties = visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE)
-    overseen = [p for p in parties if permissions.can(request.user, "orientation.edit", p)]
+    parties = Organization.objects.filter(kind=Organization.Kind.PARTY_COMMITTEE)
+    overseen = (
+        parties.filter(parent__isnull=True)
+        if scope.is_admin
+        else parties.filter(path__in=scope.officer_paths)
+    )
     return render(
         request,
         "planning/plan_list.html",
-        {"plans": plans, "managed": managed, "overseen": overseen, "year": timezone.localdate().year},
+        {
+            "page": page,
+            "plans": page.object_list,
+            "years": years,
+            "year": year,
+            "states": AnnualPlan.Status.choices,
+            "state": state,
+            "query": query,
+            "filtered": bool(year or state or query),
+            "managed": managed,
+            "overseen": overseen.order_by("path"),
+            "this_year": timezone.localdate().year,
+        },
     )
 
 
@@ -535,26 +572,88 @@ def topic_propose(request: HttpRequest, cell_pk: int) -> HttpResponse:
 
 
 def oversight(request: HttpRequest, party_pk: int) -> HttpResponse:
+    """The Đảng ủy's oversight of its cells' plans for a year, one level of the tree at a time: the
+    organisations directly under the level (``?cap=``, the Đảng bộ itself by default) with their
+    rolled-up figures, or (``?xem=chi-bo``) the matching cells of the whole subtree; both narrowed to
+    what needs action (``?loc=``), searched by name (``?q=``), sorted (``?sap=``) and paginated."""
     party = get_visible_or_404(
         visible_organizations(request.user).filter(kind=Organization.Kind.PARTY_COMMITTEE), pk=party_pk
     )
     deny_unless(request.user, "orientation.edit", party)
+    today = timezone.localdate()
     try:
-        year = int(request.GET.get("nam", timezone.localdate().year))
+        year = int(request.GET.get("nam", today.year))
     except ValueError:
-        year = timezone.localdate().year
-    rows = selectors.oversight(party, year, request.user)
-    from planning.models import Orientation
+        year = today.year
+    node = party
+    if request.GET.get("cap", "").isdigit():
+        node = get_visible_or_404(
+            Organization.objects.filter(path__startswith=party.path).exclude(kind=Organization.Kind.CELL),
+            pk=int(request.GET["cap"]),
+        )
+    need = request.GET.get("loc", "")
+    need = need if need in selectors.NEEDS else ""
+    sort = request.GET.get("sap", "ten")
+    sort = sort if sort in selectors.SORTS else "ten"
+    query = request.GET.get("q", "").strip()[:100]
+    cells_view = request.GET.get("xem") == "chi-bo"
+    terms = selectors.oversight_terms(party, year)
 
-    context = {
-        "party": party,
-        "year": year,
-        "rows": rows,
-        "orientation": Orientation.objects.filter(organization=party, year=year).first(),
-        "years": range(timezone.localdate().year + 1, timezone.localdate().year - 4, -1),
-        "minimum": party.effective_rule_set().param("min_thematic_sessions_per_quarter"),
-    }
-    context.update(hooks.oversight_page(party, year))  # the cells' resolutions (meetings)
+    children = selectors.oversight_rows(node, terms)
+    context: dict[str, Any] = hooks.oversight_page(node, year)  # the cells' resolutions (meetings)
+    by_child = context.get("resolutions_by_child", {})
+    for row in children:
+        row.resolutions = by_child.get(row.org.path, 0)
+    page: Page[Any]
+    if cells_view:
+        page = Paginator(
+            selectors.oversight_cells(node, terms, need=need, query=query, sort=sort), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        rows = selectors.cell_rows(page.object_list, terms)
+    else:
+        shown = [
+            row
+            for row in children
+            if (not need or row.needs(need)) and (not query or query.casefold() in row.org.name.casefold())
+        ]
+        page = Paginator(sorted(shown, key=selectors.SORTS[sort]), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rows = list(page.object_list)
+        selectors.attach_plans(rows, year)
+    context.update(
+        party=party,
+        node=node,
+        trail=Organization.objects.filter(pk__in=path_ids(node.path), path__startswith=party.path).order_by(
+            "path"
+        ),
+        year=year,
+        terms=terms,
+        totals={
+            name: sum(getattr(row, name) for row in children)
+            for name in ("cells", "not_submitted", "late", "below_now")
+        },
+        rows=rows,
+        page=page,
+        cells_view=cells_view,
+        need=need,
+        sort=sort,
+        query=query,
+        needs=[
+            ("chua-nop", _("Plan not submitted")),
+            ("tre", _("Plan late")),
+            ("thieu", _("Below the minimum in quarter %(q)s") % {"q": terms.quarter}),
+        ],
+        sorts=[
+            ("ten", pgettext("sort", "Name")),
+            ("chua-nop", _("Most plans not submitted")),
+            ("tre", _("Most plans late")),
+            ("thieu", _("Most below the minimum")),
+        ],
+        orientation=terms.orientation,
+        years=range(today.year + 1, today.year - 4, -1),
+        minimum=terms.minimum,
+    )
     return render(request, "planning/oversight.html", context)
 
 

@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
@@ -758,8 +759,7 @@ def level(
     from reports.permissions import can, visible_reports
 
     grouping = Grouping(party=party, by_cell=by_cell)
-    figures = grouped_figures(grouping, year, quarter, today)
-    counts = _counts(grouping, year, quarter, today)
+    figures, counts = _level_figures(grouping, party, year, quarter, today)
     candidates = (
         Organization.objects.filter(**rollup.under(party), kind=Organization.Kind.CELL)
         if by_cell
@@ -826,6 +826,28 @@ def level(
     )
 
 
+def _level_figures(
+    grouping: Grouping, party: Organization, year: int, quarter: int | None, today: date
+) -> tuple[dict[Any, Figures], dict[Any, Counts]]:
+    """The level's figures and counts, kept in the shared cache (settings.FRAME_CACHE) until a row of
+    any cell below ``party`` changes (its ``path:`` token: home.invalidation bumps the tokens of every
+    organisation above a changed row) or the tree does (``all``), or the day turns. At province scale
+    the aggregates take seconds; an officer going back and forth between levels, filters and pages
+    reads them again for nothing."""
+    from core import versions
+    from organizations.permissions import STRUCTURE
+
+    version = versions.current([f"path:{party.path}", STRUCTURE])
+    if version is None:
+        return grouped_figures(grouping, year, quarter, today), _counts(grouping, year, quarter, today)
+    key = f"dashboard:{party.pk}:{int(grouping.by_cell)}:{year}:{quarter or 0}:{today.isoformat()}:{version}"
+    found = cache.get(key)
+    if found is None:
+        found = (grouped_figures(grouping, year, quarter, today), _counts(grouping, year, quarter, today))
+        cache.set(key, found, versions.TIMEOUT)
+    return found
+
+
 def _name_parents(rows: list[LevelRow]) -> None:
     """Each cell's Đảng bộ (the organisation one segment up its path), one query for the page."""
     parent_paths = {row.path[: -rollup.SEGMENT] for row in rows}
@@ -870,17 +892,16 @@ def _counts(grouping: Grouping, year: int, quarter: int | None, today: date) -> 
 
 
 def reports_to_acknowledge(user: Any) -> list[Report]:
-    """Submitted reports of the cells under the Đảng bộ the user serves as officer (home page)."""
+    """Submitted reports of the cells directly under a Đảng bộ the user serves as officer (home
+    page): the committee directly above a cell receives its report, as with plans
+    (planning.selectors.plans_to_acknowledge)."""
     from organizations.permissions import scope_for
 
     scope = scope_for(user)
     if not scope.officer_paths:
         return []
-    query = Q(pk__in=[])
-    for prefix in scope.officer_paths:
-        query |= Q(cell__path__startswith=prefix)
     return list(
-        Report.objects.filter(query, status=Report.Status.SUBMITTED)
+        Report.objects.filter(cell__parent__path__in=scope.officer_paths, status=Report.Status.SUBMITTED)
         .select_related("cell", "document")
         .order_by("submitted_at")
     )

@@ -81,3 +81,25 @@ def test_the_oversight_page_reads_for_the_officer(client, school):
     page = client.get(reverse("planning:oversight", args=[school.pk])).content.decode()
     assert page.count('class="tag tag-late"') >= 1
     assert ARTICLE_CELL in page
+
+
+def test_the_oversight_page_counts_the_resolutions_of_each_cell(client, school):
+    """meetings adds them through planning.hooks: per row, and the latest ones listed."""
+    from meetings.models import Resolution
+
+    year = timezone.localdate().year
+    issued = Resolution.objects.filter(
+        meeting__cell__path__startswith=school.path, issued_at__isnull=False, document__issued_on__year=year
+    )
+    article = issued.filter(meeting__cell__name=ARTICLE_CELL).count()
+    assert article >= 1
+    client.force_login(User.objects.get(username="danguy"))
+    response = client.get(reverse("planning:oversight", args=[school.pk]))
+    rows = {row.org.name: row for row in response.context["rows"]}
+    assert rows[ARTICLE_CELL].resolutions == article
+    assert (
+        sum(row.resolutions for row in rows.values())
+        == issued.count()
+        == response.context["resolutions_total"]
+    )
+    assert len(response.context["resolutions"]) == min(issued.count(), 10)

@@ -368,3 +368,55 @@ def test_the_attendance_aggregate_reads_the_periods_meetings_through_indexes(wor
         cursor.execute("RESET enable_seqscan")
     assert "meeting_date_idx" in plan, plan
     assert "Seq Scan on meetings_attendance" not in plan, plan
+
+
+# --- The figures kept in the shared cache ------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_cache(settings):
+    from django.core.cache import cache
+
+    settings.FRAME_CACHE = True
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard-tests"}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_cached_figures_are_read_again_until_a_cell_below_changes(world, tree, shared_cache):
+    """A second look costs none of the aggregates; a comment in a cell two levels down, a new cell and
+    the next day each show at once."""
+    first = _level(world.party, world.officer)
+    district = _figures(_row(first, tree["district"]).figures)
+    with CaptureQueriesContext(connection) as again:
+        assert _figures(_row(_level(world.party, world.officer), tree["district"]).figures) == district
+    # Only the page's own rows are read: no aggregate grouped by the path of a child.
+    assert not any("SUBSTR" in q["sql"].upper() for q in again.captured_queries)
+
+    # A comment in Chi bộ Bình (district → grassroots → cell): the district's comment count moves.
+    session = tree["binh"].sessions.get(title="Chuyên đề")
+    version = drafts.distributed_version(session)
+    author = session.cell.memberships.exclude(member__in=session.presenters.all()).last().member
+    Comment.objects.create(
+        session=session, version=version, current_version=version, author=author, body="Góp ý thêm"
+    )
+    after = _row(_level(world.party, world.officer), tree["district"]).figures
+    assert after.comments == _row(first, tree["district"]).figures.comments + 1
+
+    # A new cell under the district (the tree changed): it counts at once.
+    CellFactory.create(parent=tree["district"], name="Chi bộ Mới")
+    assert _row(_level(world.party, world.officer), tree["district"]).counts.cells == 4
+
+
+def test_without_the_shared_cache_nothing_is_kept(world, tree, settings):
+    from django.core.cache import cache
+
+    settings.FRAME_CACHE = False
+    cache.clear()
+    _level(world.party, world.officer)
+    with CaptureQueriesContext(connection) as again:
+        _level(world.party, world.officer)
+    assert any("SUBSTR" in q["sql"].upper() for q in again.captured_queries)
