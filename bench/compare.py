@@ -15,6 +15,12 @@ SEARCH_MAX_P95_MS = 100.0
 SESSION_MIN_THROUGHPUT = 0.40
 DOCX_MAX_MS = 150.0
 PDF_MAX_MS = 1500.0
+# Item 6: the province's year-end archive and an announcement to every member.
+ARCHIVE_MAX_S = 30.0
+# "Memory flat": the archive's peak may exceed its memory after the first batch by this much at most,
+# whatever the number of batches (one batch's members, rosters and files are in memory at a time).
+ARCHIVE_MAX_GROWTH_MB = 64.0
+ANNOUNCEMENT_MAX_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -115,11 +121,49 @@ def scale_checks(result: dict[str, Any]) -> list[Check]:
                     ratio >= SESSION_MIN_THROUGHPUT,
                 )
             )
+    checks += background_checks(result.get("background", {}))
     for name, limit in (("minutes DOCX", DOCX_MAX_MS), ("minutes PDF", PDF_MAX_MS)):
         output = result.get("outputs", {}).get(name)
         if output is not None:
             value = output["p50_ms"]
             checks.append(Check(f"{name}: render (median)", f"≤ {_ms(limit)}", _ms(value), value <= limit))
+    return checks
+
+
+def background_checks(background: dict[str, Any]) -> list[Check]:
+    """The archive within its time with memory flat, the announcement within its time."""
+    checks = []
+    made = background.get("archive")
+    if made:
+        seconds = made["seconds"]
+        checks.append(
+            Check(
+                "year-end archive: time",
+                f"≤ {ARCHIVE_MAX_S:g} s",
+                f"{seconds:.1f} s",
+                seconds <= ARCHIVE_MAX_S,
+            )
+        )
+        growth = made["peak_rss_mb"] - made["rss_first_batch_mb"]
+        checks.append(
+            Check(
+                "year-end archive: memory",
+                f"peak ≤ first batch + {ARCHIVE_MAX_GROWTH_MB:g} MB",
+                f"+{growth:.0f} MB",
+                growth <= ARCHIVE_MAX_GROWTH_MB,
+            )
+        )
+    sent = background.get("announcement")
+    if sent:
+        seconds = sent["seconds"]
+        checks.append(
+            Check(
+                "announcement: time",
+                f"≤ {ANNOUNCEMENT_MAX_S:g} s",
+                f"{seconds:.1f} s",
+                seconds <= ANNOUNCEMENT_MAX_S,
+            )
+        )
     return checks
 
 

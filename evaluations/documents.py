@@ -108,6 +108,26 @@ COLUMNS = (
 )
 
 
+def record_row(r: Record) -> list[Any]:
+    """One member's row of the participation table, under :data:`COLUMNS`."""
+    return [
+        r.member.full_name,
+        r.meetings,
+        r.present,
+        r.excused,
+        r.unexcused,
+        r.exempted,
+        r.longest_absence,
+        r.drafts,
+        r.opened,
+        r.comments,
+        r.late,
+        r.accepted,
+        r.speeches,
+        len(r.presented),
+    ]
+
+
 def write_records(records: Iterable[Record], title: str, out: BinaryIO) -> None:
     """The cell's participation table, one row per member (figures as numbers, for sorting and sums),
     written to ``out`` in openpyxl's write-only mode (rows stream: the year-end archive writes
@@ -119,27 +139,7 @@ def write_records(records: Iterable[Record], title: str, out: BinaryIO) -> None:
     sheet.append(safe_row(sheet, [title], font=Font(bold=True, size=13)))
     sheet.append(safe_row(sheet, [str(text) for text in COLUMNS], font=Font(bold=True)))
     for r in records:
-        sheet.append(
-            safe_row(
-                sheet,
-                [
-                    r.member.full_name,
-                    r.meetings,
-                    r.present,
-                    r.excused,
-                    r.unexcused,
-                    r.exempted,
-                    r.longest_absence,
-                    r.drafts,
-                    r.opened,
-                    r.comments,
-                    r.late,
-                    r.accepted,
-                    r.speeches,
-                    len(r.presented),
-                ],
-            )
-        )
+        sheet.append(safe_row(sheet, record_row(r)))
     book.save(out)
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from drafts.models import Comment, Distribution, Reading, Response
@@ -117,24 +118,26 @@ def _item(status: str, exempted: bool, elsewhere: bool) -> str | None:
     return {rules.EXCUSED: "excused", rules.UNEXCUSED: "unexcused"}.get(status)
 
 
-def _attendance(member_ids: list[int], year: int) -> Any:
+def _attendance(member_ids: Any, year: int) -> Any:
     return Attendance.objects.filter(
         member_id__in=member_ids, meeting__date__year=year, meeting__status__in=RECORDED
     ).exclude(status="")
 
 
-def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
+def _received(member_ids: list[int], year: int, among: Any = None) -> dict[int, list[int]]:
     """The drafts sent to each member in ``year`` (session ids in order), by the rule the sending
     follows (drafts.services.recipients_of): a member of the session's cell on its date, not exempted
-    unless the draft was sent to exempted members too, and not one of its presenters. Four queries."""
+    unless the draft was sent to exempted members too, and not one of its presenters. Four queries
+    (``among``: the same members as a subquery, see :func:`records`)."""
+    among = member_ids if among is None else among
     start, end = date(year, 1, 1), date(year, 12, 31)
     periods: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
     for member_id, cell_id, since, until in Membership.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start), member_id__in=member_ids, start_date__lte=end
+        Q(end_date__isnull=True) | Q(end_date__gte=start), member_id__in=among, start_date__lte=end
     ).values_list("member_id", "organization_id", "start_date", "end_date"):
         periods[member_id].append((cell_id, since, until))
     exemptions: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for member_id, since, until in Exemption.objects.filter(member_id__in=member_ids).values_list(
+    for member_id, since, until in Exemption.objects.filter(member_id__in=among).values_list(
         "member_id", "start_date", "end_date"
     ):
         exemptions[member_id].append((since, until))
@@ -148,7 +151,7 @@ def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
     )
     presenters: dict[int, set[int]] = defaultdict(set)
     for session_id, member_id in Assignment.objects.filter(
-        session_id__in=[d[0] for d in distributions], member_id__in=member_ids
+        session_id__in=[d[0] for d in distributions], member_id__in=among
     ).values_list("session_id", "member_id"):
         presenters[session_id].add(member_id)
 
@@ -177,56 +180,135 @@ def _received(member_ids: list[int], year: int) -> dict[int, list[int]]:
     return received
 
 
-def records(members: list[Member], year: int) -> dict[int, Record]:
-    """The record of each member for ``year``, in a fixed number of queries whatever their number."""
+def _item_case() -> Case:
+    """:func:`_item` as an SQL expression over attendance rows (NULL: in no figure)."""
+    return Case(
+        When(status__in=rules.ATTENDED, then=Value("present")),
+        When(exempted=True, then=Value("exempted")),
+        When(attached_elsewhere=True, then=Value("elsewhere")),
+        When(status__in=rules.NOT_EXPECTED, then=Value(None)),
+        When(status=rules.EXCUSED, then=Value("excused")),
+        When(status=rules.UNEXCUSED, then=Value("unexcused")),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def _meeting_figures(member_ids: Any, year: int) -> list[tuple[int, ...]]:
+    """Per member with a recorded meeting in ``year``: (member, present, late arrivals, excused,
+    unexcused, exempted, elsewhere, longest run of absences), aggregated by the database in one query.
+
+    The longest run is the "gaps and islands" method: over the member's meetings in date order that
+    count in a run (attended, excused, unexcused: exempted, attached elsewhere and suspended neither
+    count nor break it), a running count of the meetings attended numbers the islands of absences
+    between two attendances; the longest run is the largest island's count of absences."""
+    # Named columns (the query's aliases), not positions: Django orders annotations after fields.
+    rows, params = (
+        _attendance(member_ids, year)
+        .annotate(item=_item_case(), meeting_day=F("meeting__date"), meeting_start=F("meeting__start_time"))
+        .order_by()
+        .values_list("member_id", "item", "status", "meeting_day", "meeting_start", "meeting_id")
+        .query.sql_with_params()
+    )
+
+    def count(condition: str) -> str:
+        return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+    # One pipeline, no join back: each meeting's island (the member's meetings attended so far), the
+    # figures summed per island, then per member with the longest island's absences. Rows outside
+    # runs (exempted, attached elsewhere, suspended) fall in an island but neither count nor break it.
+    sql = f"""
+        SELECT member_id, SUM(present), SUM(late), SUM(excused), SUM(unexcused), SUM(exempted),
+            SUM(elsewhere), MAX(absences)
+        FROM (
+            SELECT member_id, island,
+                {count("item = 'present'")} AS present,
+                {count("status = %s")} AS late,
+                {count("item = 'excused'")} AS excused,
+                {count("item = 'unexcused'")} AS unexcused,
+                {count("item = 'exempted'")} AS exempted,
+                {count("item = 'elsewhere'")} AS elsewhere,
+                {count("item IN ('excused', 'unexcused')")} AS absences
+            FROM (
+                SELECT member_id, item, status, {count("item = 'present'")} OVER (
+                    PARTITION BY member_id ORDER BY meeting_day, meeting_start, meeting_id
+                    ROWS UNBOUNDED PRECEDING
+                ) AS island
+                FROM ({rows}) marks
+            ) islands
+            GROUP BY member_id, island
+        ) runs
+        GROUP BY member_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [rules.LATE, *params])
+        return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]
+
+
+def records(members: list[Member], year: int, among: Any = None) -> dict[int, Record]:
+    """The record of each member for ``year``, in a fixed number of queries whatever their number: the
+    figures are counted by the database (aggregates per member), only the drafts received are
+    decided in Python, over the batch's distributions and memberships.
+
+    ``among``: a subquery of exactly these members' ids (``values("member_id")``), used in the queries
+    instead of the list of their ids: with thousands of members a batch, building, sending and
+    parsing the lists cost more than the database's work (the year-end archive)."""
     ids = [m.pk for m in members]
+    among = ids if among is None else among
     result = {m.pk: Record(member=m, year=year) for m in members}
-    # Meetings: statuses in date order, for the counts and the longest run.
-    statuses: dict[int, list[str]] = defaultdict(list)
-    for member_id, status, exempted, elsewhere in (
-        _attendance(ids, year)
-        .order_by("meeting__date", "meeting__start_time", "meeting_id")
-        .values_list("member_id", "status", "exempted", "attached_elsewhere")
+    for member_id, present, late, excused, unexcused, exempted, elsewhere, longest in _meeting_figures(
+        among, year
     ):
         record = result[member_id]
-        item = _item(status, exempted, elsewhere)
-        if item:
-            setattr(record, item, getattr(record, item) + 1)
-        if status == rules.LATE:
-            record.late_arrivals += 1
-        # Exempted, attached-elsewhere, suspended: neither count in a run of absences nor break it.
-        statuses[member_id].append(status if item in ("present", "excused", "unexcused") else rules.EXEMPTED)
-    for member_id, history in statuses.items():
-        result[member_id].longest_absence = rules.longest_absence_run(history)
+        record.present, record.late_arrivals, record.excused, record.unexcused = (
+            present,
+            late,
+            excused,
+            unexcused,
+        )
+        record.exempted, record.elsewhere, record.longest_absence = exempted, elsewhere, longest
     # Drafts sent to them and opened.
-    received = _received(ids, year)
+    received = _received(ids, year, among)
     for member_id, sessions in received.items():
         result[member_id].drafts = len(sessions)
     sent = {session_id for sessions in received.values() for session_id in sessions}
-    for member_id, session_id in Reading.objects.filter(member_id__in=ids, session_id__in=sent).values_list(
+    for member_id, session_id in Reading.objects.filter(member_id__in=among, session_id__in=sent).values_list(
         "member_id", "session_id"
     ):
         if session_id in received.get(member_id, ()):
             result[member_id].opened += 1
     # Comments, on time or late (the flag set when it was written), and how they were answered.
-    for author_id, late, decision in _comments(ids, year).values_list(
-        "author_id", "late", "response__decision"
+    for author_id, comments, late, accepted, partly in (
+        _comments(among, year)
+        .order_by()
+        .values("author_id")
+        .annotate(
+            n=Count("pk"),
+            late_n=Count("pk", filter=Q(late=True)),
+            accepted_n=Count("pk", filter=Q(response__decision=Response.Decision.ACCEPTED)),
+            partly_n=Count("pk", filter=Q(response__decision=Response.Decision.PARTLY)),
+        )
+        .values_list("author_id", "n", "late_n", "accepted_n", "partly_n")
     ):
         record = result[author_id]
-        record.comments += 1
-        record.late += int(late)
-        if decision == Response.Decision.ACCEPTED:
-            record.accepted += 1
-        elif decision == Response.Decision.PARTLY:
-            record.partly += 1
+        record.comments, record.late, record.accepted, record.partly = comments, late, accepted, partly
     # Speeches, and the sessions they presented once held.
-    for (member_id,) in Speech.objects.filter(
-        member_id__in=ids, meeting__date__year=year, meeting__status__in=RECORDED, kind=Speech.Kind.SPEECH
-    ).values_list("member_id"):
-        result[member_id].speeches += 1
+    for member_id, speeches in (
+        Speech.objects.filter(
+            member_id__in=among,
+            meeting__date__year=year,
+            meeting__status__in=RECORDED,
+            kind=Speech.Kind.SPEECH,
+        )
+        .order_by()
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .values_list("member_id", "n")
+    ):
+        result[member_id].speeches = speeches
     for assignment in (
         Assignment.objects.filter(
-            member_id__in=ids, session__planned_date__year=year, session__status__in=PRESENTED
+            member_id__in=among, session__planned_date__year=year, session__status__in=PRESENTED
         )
         .select_related("session__evaluation", "session__cell")
         .order_by("session__planned_date")
@@ -236,7 +318,7 @@ def records(members: list[Member], year: int) -> dict[int, Record]:
     return result
 
 
-def _comments(member_ids: list[int], year: int) -> Any:
+def _comments(member_ids: Any, year: int) -> Any:
     return Comment.objects.filter(
         author_id__in=member_ids, parent=None, deleted_at=None, created_at__year=year
     ).order_by("created_at")

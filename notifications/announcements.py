@@ -118,6 +118,8 @@ def deliver(announcement: Announcement, progress: jobs.Progress | None = None) -
     url = reverse("notifications:announcement", args=[announcement.pk])
     title = shorten(announcement.title, 255)
     body = shorten(announcement.body, 300)
+    # The text every notice gets, for the e-mails' text (not read back from the table each batch).
+    sample = Notification(title=title, body=body, url=url)
     notices = connection.ops.quote_name(Notification._meta.db_table)
     users_table = connection.ops.quote_name(users.model._meta.db_table)
     while True:
@@ -140,7 +142,9 @@ def deliver(announcement: Announcement, progress: jobs.Progress | None = None) -
             )
             reached = cursor.rowcount
             versions.bump([services.EVERYONE])  # every bell counts again (FRAME_CACHE)
-            emailed = outbox.queue_copies(url=url, recipient_ids=(batch[0], batch[-1]), now=now)
+            emailed = outbox.queue_copies(
+                url=url, recipient_ids=(batch[0], batch[-1]), now=now, sample=sample
+            )
             Announcement.objects.filter(pk=announcement.pk).update(
                 cursor=batch[-1], reached=F("reached") + reached, emailed=F("emailed") + emailed
             )

@@ -188,13 +188,17 @@ def retry_failed() -> int:
     )
 
 
-def queue_copies(*, url: str, recipient_ids: tuple[int, int], now: datetime) -> int:
+def queue_copies(
+    *, url: str, recipient_ids: tuple[int, int], now: datetime, sample: Notification | None = None
+) -> int:
     """One e-mail for each notification of ``url`` whose recipient's id is within ``recipient_ids``
     (first, last) and who has an address, all of the same text, written by the database in one
     ``INSERT … SELECT`` (an announcement to many people: no object per message). The Message-ID is made
     of the notification's id and a random part, so it is unique and fixed like any other. In the
-    caller's transaction; returns how many e-mails were queued."""
-    sample = Notification.objects.filter(url=url).only("title", "body", "url").first()
+    caller's transaction; returns how many e-mails were queued. ``sample``: the notifications' text,
+    when the caller has it (else one of them is read: with no index on ``url``, a scan of the table)."""
+    if sample is None:
+        sample = Notification.objects.filter(url=url).only("title", "body", "url").first()
     if sample is None:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -75,3 +75,28 @@ def test_each_group_is_held_to_its_target():
         "minutes PDF: render (median)",
     }
     assert len(scale_checks(result)) == 9  # 2 per officer page, 1 per other judged page, 3 more
+
+
+def _background(archive_s: float, first_mb: float, peak_mb: float, announcement_s: float) -> dict:
+    return {
+        "archive": {"seconds": archive_s, "rss_first_batch_mb": first_mb, "peak_rss_mb": peak_mb},
+        "announcement": {"seconds": announcement_s},
+    }
+
+
+def test_the_archive_and_the_announcement_are_held_to_their_targets():
+    met = {
+        c.what: c.passed for c in scale_checks({"pages": [], "background": _background(25.2, 85, 95, 7.3)})
+    }
+    assert met == {
+        "year-end archive: time": True,
+        "year-end archive: memory": True,
+        "announcement: time": True,
+    }
+    failed = scale_checks({"pages": [], "background": _background(30.5, 85, 160, 10.2)})
+    assert [(c.what, c.value) for c in failed if not c.passed] == [
+        ("year-end archive: time", "30.5 s"),
+        ("year-end archive: memory", "+75 MB"),
+        ("announcement: time", "10.2 s"),
+    ]
+    assert scale_checks({"pages": []}) == []  # not measured: nothing judged

@@ -114,3 +114,30 @@ def test_queries_do_not_grow_with_members_only_with_batches_of_cells(world, monk
     five_batches = _archive_queries(world)
     per_batch = (five_batches - three_batches) // 2
     assert 0 < per_batch <= 12 and five_batches - three_batches == 2 * per_batch
+
+
+def test_the_archive_writes_each_cell_table_as_write_records_does(world):
+    """archive.cell_table writes the XLSX itself (openpyxl's fixed cost per workbook was most of the
+    province's archive): the same cells, values, types, fonts, column width, frozen panes and sheet."""
+    from types import SimpleNamespace
+
+    from evaluations.documents import write_records
+    from evaluations.participation import Record
+
+    names = ["Nguyễn Văn Ánh", "=SUM(A1:A9)", "<b>Lê & Trần</b>", " Hồ  Thị 'Hà' \"Xuân\" "]
+    rows = [
+        Record(member=SimpleNamespace(full_name=n), year=YEAR, present=i, excused=2, longest_absence=i % 3)
+        for i, n in enumerate(names)
+    ]
+    rows[1].comments, rows[2].speeches = 7, 4
+
+    def sheet(content: bytes) -> tuple:
+        ws = load_workbook(io.BytesIO(content)).worksheets[0]
+        cells = [[(c.value, c.data_type, c.font.b, c.font.sz) for c in row] for row in ws.iter_rows()]
+        return ws.title, ws.freeze_panes, ws.column_dimensions["A"].width, cells
+
+    expected = io.BytesIO()
+    write_records(rows, "Chi bộ Ánh Dương · 2026", expected)
+    ours = sheet(archive.cell_table(rows, "Chi bộ Ánh Dương · 2026"))
+    assert ours == sheet(expected.getvalue())
+    assert ours[3][3][0] == ("=SUM(A1:A9)", "s", False, 11)
