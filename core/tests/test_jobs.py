@@ -61,6 +61,7 @@ def test_a_job_waits_then_runs_with_progress_then_is_done_with_its_file(
     assert job.file_name == "mau.txt" and job.message == "3 dòng"
     assert jobs.path_of(job).read_bytes() == "dòng 1\ndòng 2\ndòng 3\n".encode()
     assert job.file_size == len("dòng 1\ndòng 2\ndòng 3\n".encode())
+    assert job.expires_at is not None and job.finished_at is not None
     assert job.expires_at > job.finished_at
 
 
@@ -143,6 +144,7 @@ def test_expired_files_are_removed_and_no_longer_served(client, world):
     jobs.run(job.pk)
     job.refresh_from_db()
     path = jobs.path_of(job)
+    assert job.expires_at is not None
     assert jobs.expire(now=job.expires_at - timedelta(minutes=1)) == 0 and path.exists()
 
     assert jobs.expire(now=job.expires_at + timedelta(minutes=1)) == 1
