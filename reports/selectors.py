@@ -788,6 +788,10 @@ def level(
     rows.sort(key=SORTS["ten"], reverse=descending and code == "ten")
     if code != "ten":
         rows.sort(key=key, reverse=descending)  # stable either way: equal figures stay in name order
+    else:
+        # By name, the Đảng bộ under the level come first (an officer drills down through them),
+        # then the level's own cells.
+        rows.sort(key=lambda row: row.is_cell)
     page = Paginator(rows, PAGE_SIZE).get_page(page_number)
     shown: list[LevelRow] = list(page.object_list)
 

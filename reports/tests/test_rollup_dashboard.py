@@ -136,7 +136,8 @@ def test_a_grassroots_party_shows_its_cells_with_their_own_figures(world, tree):
 def test_a_district_sums_the_cells_of_every_level_below_it(world, tree):
     board = _level(tree["district"], world.officer)
 
-    assert [row.name for row in board.rows] == ["Chi bộ Trống", "Đảng ủy Xã Phong An"]
+    # The Đảng bộ under the level first, then its own cells.
+    assert [row.name for row in board.rows] == ["Đảng ủy Xã Phong An", "Chi bộ Trống"]
     grassroots = _row(board, tree["grassroots"])
     assert not grassroots.is_cell
     assert _figures(grassroots.figures) == ((4, 0, 0, 2, 2, 6, 6), (2, 4, 2, 2, 0, 2), (0, 0, 0))
@@ -154,9 +155,9 @@ def test_the_province_rolls_up_the_district_beside_its_own_cells(world, history,
     board = _level(world.party, world.officer)
 
     assert [row.name for row in board.rows] == [
+        "Đảng bộ Huyện Phong Điền",
         "Chi bộ Khoa Lý luận cơ sở",
         "Chi bộ Khoa Xây dựng Đảng",
-        "Đảng bộ Huyện Phong Điền",
     ]
     district = _row(board, tree["district"])
     assert _figures(district.figures) == ((4, 0, 0, 2, 2, 6, 6), (2, 4, 2, 2, 0, 2), (0, 0, 0))
@@ -205,8 +206,8 @@ def test_each_filter_keeps_the_rows_holding_such_a_cell_and_says_how_many(world,
 
     no_plan = _level(tree["district"], world.officer, filter_code="chua-nop-ke-hoach")
     assert [(row.name, row.counts.no_plan) for row in no_plan.rows] == [
-        ("Chi bộ Trống", 1),
         ("Đảng ủy Xã Phong An", 1),
+        ("Chi bộ Trống", 1),
     ]
     no_report = _level(tree["grassroots"], world.officer, filter_code="thieu-bao-cao")
     assert [row.name for row in no_report.rows] == ["Chi bộ Bình"]
