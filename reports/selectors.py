@@ -889,7 +889,11 @@ def _counts(grouping: Grouping, year: int, quarter: int | None, today: date) -> 
         counts = result[row["_key"]]
         counts.cells, counts.no_session = row["n"], row["n_no_session"]
         counts.no_plan, counts.no_report = row["n_no_plan"], row["n_no_report"]
-    members = Membership.objects.filter(_active_on(today), organization__kind=Organization.Kind.CELL)
+    # Regular memberships only: a member temporarily attached to another cell is counted once, in
+    # their own cell (as the organisation tree counts them), whichever level the figures roll up to.
+    members = Membership.objects.filter(
+        _active_on(today), organization__kind=Organization.Kind.CELL, kind=Membership.Kind.REGULAR
+    )
     for row in grouping.group(members, "organization").annotate(n=Count("member_id", distinct=True)):
         result[row["_key"]].members = row["n"]
     return dict(result)

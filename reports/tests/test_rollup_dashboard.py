@@ -421,3 +421,20 @@ def test_without_the_shared_cache_nothing_is_kept(world, tree, settings):
     with CaptureQueriesContext(connection) as again:
         _level(world.party, world.officer)
     assert any("SUBSTR" in q["sql"].upper() for q in again.captured_queries)
+
+
+def test_a_member_attached_to_another_cell_counts_once_at_every_level(world, history, tree):
+    """Temporarily attached to a cell of the grassroots Đảng bộ, a member of Chi bộ Trống stays one
+    member: in their own cell, in the level's rows and in the summary of either view."""
+    from organizations.models import Membership
+    from tests.factories import MembershipFactory
+
+    visitor = member_in(tree["empty"])
+    MembershipFactory(member=visitor, organization=tree["an"], kind=Membership.Kind.TEMPORARY)
+
+    by_child = _level(tree["district"], world.officer)
+    by_cell = _level(tree["district"], world.officer, by_cell=True)
+    assert _row(by_child, tree["empty"]).counts.members == 1
+    assert _row(by_child, tree["grassroots"]).counts.members == 6  # An's three and Bình's three
+    assert by_child.counts.members == by_cell.counts.members == 7
+    assert _row(by_cell, tree["an"]).counts.members == 3
