@@ -58,6 +58,7 @@ from organizations.models import (
 from planning.models import AnnualPlan, Assignment, Orientation, Registration, Session, Topic, TopicGroup
 from planning.seed import TOPIC_GROUPS
 from reports.models import Report, period_bounds
+from reports.selectors import Figures
 from search.services import reindex_all
 
 PASSWORD = "chuyende-demo"
@@ -450,33 +451,6 @@ class CellInfo:
     # The first cell of each Đảng bộ has a draft out for comment now, with a long discussion (40+ comments).
     showcase: bool = False
     meeting_day: int = 5  # the day of the month of the regular meeting
-
-
-@dataclass
-class Figures:
-    """What a quarter's report counts, gathered while the quarter's rows are made."""
-
-    planned: int = 0
-    held: int = 0
-    cancelled: int = 0
-    meetings: int = 0
-    regular: int = 0
-    thematic: int = 0
-    combined: int = 0
-    expected: int = 0
-    attended: int = 0
-    late: int = 0
-    excused: int = 0
-    unexcused: int = 0
-    drafts: int = 0
-    readers: int = 0
-    commented: int = 0
-    comments: int = 0
-    answered: int = 0
-    resolutions: int = 0
-    tasks: int = 0
-    tasks_done: int = 0
-    quality: dict[str, int] = field(default_factory=dict)
 
 
 # --- The generator ----------------------------------------------------------------------------------
@@ -1912,12 +1886,7 @@ class Generator:
                 "year": year,
                 "quarter": quarter,
                 "as_of": submitted.isoformat(),
-                "figures": {
-                    **{k: v for k, v in vars(fig).items() if k != "quality"},
-                    "tasks_overdue": 0,
-                    "overdue_drafts": 0,
-                    "quality": fig.quality,
-                },
+                "figures": fig.to_dict(),
                 "sessions": [],
                 "resolutions": [],
                 "levels": [["tot", "Tốt"], ["kha", "Khá"], ["trung_binh", "Trung bình"], ["kem", "Kém"]],
@@ -1958,15 +1927,8 @@ class Generator:
             return figures.get((year, quarter), Figures())
         total = Figures()
         for q in (1, 2, 3, 4):
-            part = figures.get((year, q))
-            if part is None:
-                continue
-            for key, value in vars(part).items():
-                if key == "quality":
-                    for level, n in value.items():
-                        total.quality[level] = total.quality.get(level, 0) + n
-                else:
-                    setattr(total, key, getattr(total, key) + value)
+            if (year, q) in figures:
+                total.add(figures[(year, q)])
         return total
 
 
