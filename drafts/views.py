@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pages
 from core.audit import history
 from core.web import attachment, deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
 from drafts import exports, permissions, selectors, services
@@ -282,7 +283,19 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
         and version.approved_at is not None
         and permissions.is_cell_member(request.user, session)
     ):
-        services.record_open(member=member, session=session)
+        services.record_open(member=member, session=session)  # before the key: a first open bumps it
+    # The draft, its comments, replies, answers and distribution are the session's cell's.
+    return pages.render(
+        request,
+        "drafts/read.html",
+        [f"cell:{session.cell_id}"],
+        lambda: _read_context(request, session, versions, version, member),
+    )
+
+
+def _read_context(
+    request: HttpRequest, session: Session, versions: list[DraftVersion], version: DraftVersion, member: Any
+) -> dict[str, Any]:
     comments = list(
         Comment.objects.filter(session=session, parent=None)
         .select_related("author", "response")
@@ -331,7 +344,7 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
         "past_deadline": distribution is not None and services.comments_closed(session),
         "is_presenter": permissions.is_presenter(request.user, session),
     }
-    return render(request, "drafts/read.html", context)
+    return context
 
 
 def version_file(request: HttpRequest, pk: int, number: int) -> FileResponse:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import jobs
+from core import jobs, pages
 from core.web import action_form, attachment, deny_unless, form_errors, get_visible_or_404, run_service
 from documents.render import export
 from evaluations import documents, participation, permissions, review, services
@@ -95,24 +95,32 @@ def record_page(request: HttpRequest, member_pk: int) -> HttpResponse:
     member = get_visible_or_404(visible_members(request.user), pk=member_pk)
     deny_unless(request.user, "record.view", member)
     year = _year(request)
+    # The record is read from the member's rows (which bump member:<id>) and from the meetings,
+    # sessions and drafts of every cell they have belonged to (cell:<id>).
+    cells = set(member.memberships.values_list("organization_id", flat=True))
+    return pages.render(
+        request,
+        "evaluations/record.html",
+        [f"member:{member.pk}", *(f"cell:{pk}" for pk in cells)],
+        lambda: _record_context(request, member, year),
+    )
+
+
+def _record_context(request: HttpRequest, member: Member, year: int) -> dict[str, Any]:
     record = participation.record(member, year)
     item = request.GET.get("muc", "")
     lines = participation.details(member, year, item) if item in participation.ITEMS else None
     this_year = timezone.localdate().year
-    return render(
-        request,
-        "evaluations/record.html",
-        {
-            "member": member,
-            "year": year,
-            "years": range(this_year, this_year - 5, -1),
-            "record": record,
-            "item": item,
-            "item_label": participation.ITEMS.get(item, ""),
-            "lines": lines,
-            "mine": permissions.member_of(request.user) == member,
-        },
-    )
+    return {
+        "member": member,
+        "year": year,
+        "years": range(this_year, this_year - 5, -1),
+        "record": record,
+        "item": item,
+        "item_label": participation.ITEMS.get(item, ""),
+        "lines": lines,
+        "mine": permissions.member_of(request.user) == member,
+    }
 
 
 def _member_cell(member: Member) -> Organization:

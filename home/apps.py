@@ -11,6 +11,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self) -> None:
+        from core import pages
         from core.audit import register_actions
         from home import invalidation, work
         from notifications.services import set_open_work
@@ -23,3 +24,6 @@ class HomeConfig(AppConfig):
         invalidation.connect()
         # The notification list and the bell ask the work queue whether a step still waits.
         set_open_work(work.open_keys)
+        # The member and session pages kept rendered (core.pages) carry the frame: its tokens are the
+        # queue's and the bell's.
+        pages.register_frame(work.frame_names)

@@ -25,6 +25,7 @@ from drafts import selectors as draft_selectors
 from drafts.rules import comments_due
 from library import selectors as library_selectors
 from meetings import selectors as meeting_selectors
+from notifications.services import EVERYONE as BELL_EVERYONE
 from organizations.permissions import STRUCTURE, scope_for
 from planning import lifecycle
 from planning import selectors as plan_selectors
@@ -160,19 +161,37 @@ def _gather(user: Any) -> list[WorkItem]:
 CACHE_SECONDS = 60
 
 
-def cache_key(user: Any) -> str | None:
-    """Where the user's queue is cached: it holds the version tokens of everything the queue is read
-    from (the cells the user belongs to or leads, the organisations they oversee, themself as a member
-    and as a user, the organisations at large), the day and the language its texts are in.
-    None when the frame is not cached across requests (settings.FRAME_CACHE)."""
+def queue_names(user: Any) -> list[str] | None:
+    """The version tokens of everything the user's queue is read from: the cells the user belongs to
+    or leads, the organisations they oversee, themself as a member and as a user, the organisations at
+    large. None for an administrator, whose reach names no cells (not cached)."""
     scope = scope_for(user)
-    if scope.is_admin:  # an administrator's reach has no cells to name: not cached
+    if scope.is_admin:
         return None
     names = [STRUCTURE, f"user:{user.pk}"]
     if scope.member_id is not None:
         names.append(f"member:{scope.member_id}")
     names += [f"cell:{pk}" for pk in scope.cell_ids | scope.managed_cell_ids | scope.approving_cell_ids]
     names += [f"path:{path}" for path in scope.officer_paths]
+    return names
+
+
+def frame_names(request: Any) -> list[str] | None:
+    """The tokens of the frame of every page (the menu's count, the bell), for core.pages."""
+    names = queue_names(request.user)
+    if names is None:
+        return None
+    return [*names, f"bell:{request.user.pk}", BELL_EVERYONE]
+
+
+def cache_key(user: Any) -> str | None:
+    """Where the user's queue is cached: it holds the version tokens of everything the queue is read
+    from (the cells the user belongs to or leads, the organisations they oversee, themself as a member
+    and as a user, the organisations at large), the day and the language its texts are in.
+    None when the frame is not cached across requests (settings.FRAME_CACHE)."""
+    names = queue_names(user)
+    if names is None:
+        return None
     version = versions.current(names)
     if version is None:
         return None

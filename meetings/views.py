@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pages
 from core.audit import history
 from core.errors import DomainError
 from core.web import (
@@ -164,6 +165,16 @@ def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
+    # All of it is the meeting's cell's (kept rendered per viewer until a row of the cell changes).
+    return pages.render(
+        request,
+        "meetings/detail.html",
+        [f"cell:{meeting.cell_id}"],
+        lambda: _detail_context(request, meeting),
+    )
+
+
+def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     manages = permissions.can(request.user, "meeting.manage", meeting)
     rows = selectors.attendances(meeting) if meeting.status != Meeting.Status.SCHEDULED else []
     context: dict[str, Any] = {
@@ -181,7 +192,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history(meeting) if manages else [],
         "correct_form": ReasonForm(),
     }
-    return render(request, "meetings/detail.html", context)
+    return context
 
 
 @require_POST

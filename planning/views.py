@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from core import pages
 from core.audit import history
 from core.web import attachment, deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
 from organizations.models import Member, Membership, Organization, path_ids
@@ -285,6 +286,17 @@ def session_restore(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    # Everything the page shows belongs to the session's cell (its meeting, evaluation, lessons,
+    # history) or to the organisations and rule sets (the frame's tokens): kept rendered per viewer.
+    return pages.render(
+        request,
+        "planning/session_detail.html",
+        [f"cell:{session.cell_id}"],
+        lambda: _session_context(request, session),
+    )
+
+
+def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
     can_manage = permissions.can(request.user, "session.manage", session)
     scope = scope_for(request.user)
     params = session.cell.effective_rule_set().params
@@ -329,7 +341,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             postpone_form=PostponeForm(),
             cancel_form=ReasonForm(),
         )
-    return render(request, "planning/session_detail.html", context)
+    return context
 
 
 @require_POST
