@@ -285,14 +285,20 @@ def session_restore(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespons
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
     # Everything the page shows belongs to the session's cell (its meeting, evaluation, lessons,
     # history) or to the organisations and rule sets (the frame's tokens): kept rendered per viewer.
+    # Answering from the cache needs only the cell, through the same visibility check; the session
+    # and all it joins are read when the page is rendered.
+    cell_id = (
+        permissions.visible_sessions(request.user).filter(pk=pk).values_list("cell_id", flat=True).first()
+    )
+    if cell_id is None:
+        raise Http404
     return pages.render(
         request,
         "planning/session_detail.html",
-        [f"cell:{session.cell_id}"],
-        lambda: _session_context(request, session),
+        [f"cell:{cell_id}"],
+        lambda: _session_context(request, _session(request, pk)),
     )
 
 

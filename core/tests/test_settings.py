@@ -135,3 +135,16 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [("redis://127.0.0.1:6379/15", "cached_db"), ("locmem://", "backends.db")],
+)
+def test_sign_in_sessions_are_read_through_the_cache_only_when_every_server_shares_it(cache_url, engine):
+    """A sign-out on one app server must end the session on all: a cache in each process's memory
+    would keep it alive on the others."""
+    code = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+    result = start({"DEBUG": "true", "CACHE_URL": cache_url}, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].endswith(engine)
