@@ -24,6 +24,7 @@ rendered afresh, as before.
 """
 
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -39,9 +40,13 @@ from core import versions
 
 # As long as a cached work queue (home.work.CACHE_SECONDS): what changes with the clock alone.
 TIMEOUT = 60
-# Stands for the CSRF token in a stored page. A NUL cannot come from any text we store
-# (core.hygiene removes control characters), so no user text can turn into someone's token.
+# Stand for the CSRF token and for each fresh id ({% new_uuid %}, a comment form's client_id) in a
+# stored page. A NUL cannot come from any text we store (core.hygiene removes control characters), so
+# no user text can turn into someone's token.
 PLACEHOLDER = "\x00csrf\x00"
+UUID_PLACEHOLDER = "\x00uuid\x00"
+# Set in the context of a page rendered to be stored: {% new_uuid %} then writes the placeholder.
+FRESH_IDS = "_fresh_ids_per_answer"
 
 # The tokens of the frame of every page (the work queue, the bell), from the app that owns it; None
 # from it means "do not cache this viewer's pages" (an administrator, whose reach names no cells).
@@ -115,17 +120,26 @@ def render(
     stored = cache.get(key)
     if stored is not None and etag in _if_none_match(request):
         response: HttpResponse = HttpResponseNotModified()
-    elif stored is not None:
-        response = HttpResponse(stored.replace(PLACEHOLDER, token))
     else:
-        values = context()
-        values["csrf_token"] = token  # every {% csrf_token %} of this render shows this one string
-        html = render_to_string(template_name, values, request)
-        cache.set(key, html.replace(token, PLACEHOLDER), TIMEOUT)
-        response = HttpResponse(html)
+        if stored is None:
+            values = context()
+            values["csrf_token"] = token  # every {% csrf_token %} of this render shows this one string
+            values[FRESH_IDS] = True
+            stored = render_to_string(template_name, values, request).replace(token, PLACEHOLDER)
+            cache.set(key, stored, TIMEOUT)
+        response = HttpResponse(_personal(stored, token))
     response["ETag"] = etag
     patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+def _personal(stored: str, token: str) -> str:
+    """A stored page made this answer's: its CSRF token, and new ids where the page wants fresh ones."""
+    html = stored.replace(PLACEHOLDER, token)
+    if UUID_PLACEHOLDER in html:
+        parts = html.split(UUID_PLACEHOLDER)
+        html = parts[0] + "".join(str(uuid.uuid4()) + part for part in parts[1:])
+    return html
 
 
 def _if_none_match(request: HttpRequest) -> list[str]:

@@ -2,10 +2,11 @@
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from django import template
 
-from core import text
+from core import pages, text
 
 register = template.Library()
 
@@ -25,8 +26,12 @@ def shorten(value: object, limit: int) -> str:
     return text.shorten(str(value), int(limit))
 
 
-@register.simple_tag
-def new_uuid() -> str:
+@register.simple_tag(takes_context=True)
+def new_uuid(context: Any) -> str:
     """A fresh random id, e.g. for a form's ``client_id``: the server stores what it carries once,
-    however often it is sent (a double tap, a retry after the signal came back)."""
+    however often it is sent (a double tap, a retry after the signal came back). In a page kept
+    rendered (core.pages), a placeholder that each answer replaces with ids of its own: two answers
+    of one cached page must never share an id, or the second comment would be taken for the first."""
+    if context.get(pages.FRESH_IDS):
+        return pages.UUID_PLACEHOLDER
     return str(uuid.uuid4())

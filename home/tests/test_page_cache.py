@@ -22,6 +22,12 @@ from meetings.models import Attendance
 from tests import scenarios
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CLIENT_ID = re.compile(r'name="client_id" value="([0-9a-f-]{36})"')
+
+
+def same(page: str) -> str:
+    """A page without what every answer makes its own (the CSRF token, the comment forms' ids)."""
+    return CLIENT_ID.sub("", TOKEN.sub("", page))
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +84,7 @@ def test_a_second_visit_is_answered_from_the_cache_without_rendering(world):
         # reading page records a first open): nothing the page shows is read again.
         assert second <= 8, (url, second)
         assert second < first, url
-        assert TOKEN.sub("", again) == TOKEN.sub("", rendered), url
+        assert same(again) == same(rendered), url
 
 
 # --- Every change shows at once to every viewer ------------------------------------------------
@@ -151,12 +157,12 @@ def test_a_draft_approved_and_distributed_shows_on_the_session_page_of_every_mem
     session = scenarios.session_at(world, "submitted")
     url = reverse("planning:session", args=[session.pk])
     readers = [signed_in(world.probationary), signed_in(world.deputy)]
-    before = [TOKEN.sub("", html(reader, url)) for reader in readers]
-    assert [TOKEN.sub("", html(reader, url)) for reader in readers] == before  # from the cache now
+    before = [same(html(reader, url)) for reader in readers]
+    assert [same(html(reader, url)) for reader in readers] == before  # from the cache now
     drafts.approve_draft(actor=world.secretary, session=session)
     for reader, old in zip(readers, before, strict=True):
         new = html(reader, url)
-        assert TOKEN.sub("", new) != old
+        assert same(new) != old
         assert reverse("drafts:read", args=[session.pk]) in new
 
 
@@ -182,19 +188,19 @@ def test_attendance_and_approved_minutes_show_at_once_on_the_minutes_and_the_rec
     for reader in readers:
         for url in (minutes, record):
             html(reader, url)
-            seen[reader, url] = TOKEN.sub("", html(reader, url))
+            seen[reader, url] = same(html(reader, url))
 
     meetings.set_attendance(
         actor=world.secretary, meeting=meeting, member_id=member.pk, status=Attendance.Status.UNEXCUSED
     )
     for reader in readers:
-        assert TOKEN.sub("", html(reader, minutes)) != seen[reader, minutes]
-        seen[reader, minutes] = TOKEN.sub("", html(reader, minutes))
+        assert same(html(reader, minutes)) != seen[reader, minutes]
+        seen[reader, minutes] = same(html(reader, minutes))
 
     meetings.approve_minutes(actor=world.secretary, meeting=meeting)
     for reader in readers:
-        assert TOKEN.sub("", html(reader, minutes)) != seen[reader, minutes]
-        assert TOKEN.sub("", html(reader, record)) != seen[reader, record]
+        assert same(html(reader, minutes)) != seen[reader, minutes]
+        assert same(html(reader, record)) != seen[reader, record]
 
 
 # --- Nothing personal reaches another person ---------------------------------------------------
@@ -260,3 +266,24 @@ def test_an_unchanged_page_answers_304_to_its_etag_and_a_changed_one_answers_in_
     again = reader.get(url, headers={"if-none-match": etag})
     assert again.status_code == 200
     assert "Góp ý sau lần xem trước." in again.content.decode()
+
+
+def test_two_answers_of_one_cached_page_never_share_a_comment_id(world):
+    """A comment form's client_id makes a resent comment count once: two tabs opened on one cached
+    page must not carry the same id, or the second comment would be taken for the first and lost."""
+    session = scenarios.session_at(world, "distributed")
+    _comment(world, session)  # a reply form too
+    url = reverse("drafts:read", args=[session.pk])
+    reader = signed_in(world.probationary)
+    html(reader, url)
+    first, second = CLIENT_ID.findall(html(reader, url)), CLIENT_ID.findall(html(reader, url))
+    assert len(first) == len(second) > 1
+    assert len(set(first)) == len(first)  # one id per form
+    assert not set(first) & set(second)
+    for client_id, body in ((first[-1], "Góp ý từ thẻ thứ nhất."), (second[-1], "Góp ý từ thẻ thứ hai.")):
+        response = reader.post(
+            reverse("drafts:comment_add", args=[session.pk]),
+            {"body": body, "anchor": "", "client_id": client_id},
+        )
+        assert response.status_code == 302
+    assert Comment.objects.filter(body__startswith="Góp ý từ thẻ").count() == 2
