@@ -7,6 +7,8 @@ Every test runs with the frame cache on, in local memory, emptied before each te
 """
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -94,7 +96,8 @@ def _comment(world, session, body="Đề nghị bổ sung ví dụ thực tế."
     return drafts.add_comment(actor=world.secretary, session=session, body=body)
 
 
-CHANGES = {
+Change = tuple[Callable[..., Any], Callable[..., Any], str]
+CHANGES: dict[str, Change] = {
     # name: (prepare, change, what the page shows after it)
     "a new comment": (
         lambda world, session: None,
