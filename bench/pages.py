@@ -198,13 +198,38 @@ def find_pages() -> Found:
                         MEMBER,
                     )
                 )
+            comments = reading.comment_count  # type: ignore[attr-defined]
             pages.append(
                 Page(
-                    f"reading page ({reading.comment_count} comments)",  # type: ignore[attr-defined]
+                    f"reading page ({comments} comments)",
                     "member",
                     reader.pk,
                     reverse("drafts:read", args=[reading.pk]),
                     MEMBER,
+                )
+            )
+            # The member pages are kept rendered per viewer (core.pages): the requests above, one
+            # persona asking again and again, are repeat visits. The first look after a change renders
+            # the page and the frame afresh; these say what it costs.
+            if held is not None:
+                pages.append(
+                    Page(
+                        "first look at the session page (cache emptied)",
+                        "member",
+                        reader.pk,
+                        reverse("planning:session", args=[held.pk]),
+                        MEMBER,
+                        cold=True,
+                    )
+                )
+            pages.append(
+                Page(
+                    f"first look at the reading page ({comments} comments, cache emptied)",
+                    "member",
+                    reader.pk,
+                    reverse("drafts:read", args=[reading.pk]),
+                    MEMBER,
+                    cold=True,
                 )
             )
             minutes = (
