@@ -343,6 +343,8 @@ def _read_context(
         "me": member,
         "past_deadline": distribution is not None and services.comments_closed(session),
         "is_presenter": permissions.is_presenter(request.user, session),
+        # Every reply form and comment form posts here: reversed once, not once per comment and block.
+        "comment_add_url": reverse("drafts:comment_add", args=[session.pk]),
     }
     return context
 
@@ -409,6 +411,7 @@ def _comment_html(request: HttpRequest, session: Session, comment: Comment) -> d
         {
             "c": shown,
             "session": session,
+            "comment_add_url": reverse("drafts:comment_add", args=[session.pk]),
             "can_comment": True,
             "me": comment.author,
             "past_deadline": services.comments_closed(session),

@@ -290,3 +290,12 @@ def test_two_answers_of_one_cached_page_never_share_a_comment_id(world):
         )
         assert response.status_code == 302
     assert Comment.objects.filter(body__startswith="Góp ý từ thẻ").count() == 2
+
+
+def test_every_comment_form_of_the_reading_page_posts_to_the_comment_address(world):
+    session = scenarios.session_at(world, "distributed")
+    _comment(world, session)
+    page = html(signed_in(world.probationary), reverse("drafts:read", args=[session.pk]))
+    forms = re.findall(r'<form method="post" action="([^"]*)"[^>]*data-queue', page)
+    assert len(forms) > 2  # the reply form, a form per paragraph, the whole-draft form
+    assert set(forms) == {reverse("drafts:comment_add", args=[session.pk])}
