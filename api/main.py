@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 
 from api import errors
 from api.auth import AUTH
-from api.routers import organizations
+from api.routers import account, drafts, meetings, organizations, planning, records
 
 DESCRIPTION = """API của chuyende: mọi việc làm được trên trang đều làm được qua API, với cùng quyền hạn và
 cùng quy tắc. Xác thực bằng phiên đăng nhập của trình duyệt (kèm CSRF) hoặc mã truy cập cá nhân
@@ -29,7 +29,9 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-api.add_router("/", organizations.router)
+# One router per area, each owning its paths (see the module's docstring).
+for area in (organizations, planning, drafts, meetings, records, account):
+    api.add_router("/", area.router)
 
 
 def urls() -> list[URLPattern | URLResolver]:

@@ -4,6 +4,7 @@ the same action as a page, its row uses the page's rule (tests/matrix.py), anony
 
 from typing import Any
 
+from api.tests import routes_account, routes_drafts, routes_meetings, routes_planning, routes_records
 from conftest import World
 from tests.matrix import ANONYMOUS, PERSONAS, SIGNED_IN, UNAUTHENTICATED, Route, api_rule
 from tests.scenarios import record
@@ -22,7 +23,7 @@ def cell_mate(world: World) -> dict[str, Any]:
     return {"member_id": record(world.member).pk}
 
 
-ROUTES = [
+ORGANIZATIONS = [
     # /api/v1/ itself is no operation: the documentation is at /api/v1/docs/.
     Route("api-v1:api-root", "api", dict.fromkeys(PERSONAS, 404)),
     Route("api-v1:openapi-json", "schema", DOCUMENTATION),
@@ -37,4 +38,15 @@ ROUTES = [
         kwargs=cell_mate,
         api=True,
     ),
+]
+
+
+# Each area's rows live beside its tests (api/tests/routes_<area>.py).
+ROUTES = [
+    *ORGANIZATIONS,
+    *routes_planning.ROUTES,
+    *routes_drafts.ROUTES,
+    *routes_meetings.ROUTES,
+    *routes_records.ROUTES,
+    *routes_account.ROUTES,
 ]
