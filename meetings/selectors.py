@@ -15,6 +15,7 @@ from meetings import rules
 from meetings.models import Attendance, Meeting, ResolutionTask
 from organizations.permissions import scope_for
 from organizations.selectors import vietnamese_name_key
+from planning import lifecycle
 from planning.models import Session
 
 
@@ -172,6 +173,16 @@ def upcoming_meetings(user: Any) -> list[Meeting]:
         .exclude(status=Meeting.Status.APPROVED)
         .select_related("cell", "session")
         .order_by("date", "start_time")[:10]
+    )
+
+
+def sessions_for_meeting(cell: Any) -> QuerySet[Session]:
+    """The sessions of ``cell`` a new meeting may hold (the choices of the meeting form, on the page and
+    in the API): not finished, and without a meeting yet."""
+    return (
+        Session.objects.filter(cell=cell, meeting__isnull=True)
+        .exclude(status__in=lifecycle.FINISHED)
+        .order_by("planned_date", "id")
     )
 
 

@@ -47,7 +47,6 @@ from meetings.forms import (
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask, Speech
 from organizations.models import Organization
 from organizations.permissions import scope_for, visible_organizations
-from planning import lifecycle
 from planning.models import Session
 
 
@@ -102,18 +101,10 @@ def meeting_list(request: HttpRequest, cell_pk: int) -> HttpResponse:
     )
 
 
-def _sessions_for_meeting(cell: Organization) -> Any:
-    return (
-        Session.objects.filter(cell=cell, meeting__isnull=True)
-        .exclude(status__in=lifecycle.FINISHED)
-        .order_by("planned_date", "id")
-    )
-
-
 def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk, kind=Organization.Kind.CELL)
     deny_unless(request.user, "meeting.create", cell)
-    sessions = _sessions_for_meeting(cell)
+    sessions = selectors.sessions_for_meeting(cell)
     if request.method == "POST":
         form = MeetingForm(request.POST, sessions=sessions)
         if form.is_valid():
