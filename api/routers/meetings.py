@@ -759,7 +759,7 @@ def _attendance_out(attendance: Attendance) -> AttendanceOut:
 
 def _attendance_list(request: HttpRequest, meeting: Meeting) -> AttendanceListOut:
     if meeting.status == Meeting.Status.SCHEDULED:
-        return AttendanceListOut(meeting_id=meeting.pk, rows=[], summary=None)
+        return AttendanceListOut(meeting_id=meeting.pk, rows=[], summary=None, checks=None)
     rows = selectors.attendances(meeting)
     summary = selectors.summary(rows)
     checks = None
@@ -772,7 +772,8 @@ def _attendance_list(request: HttpRequest, meeting: Meeting) -> AttendanceListOu
         meeting_id=meeting.pk,
         rows=[_attendance_out(a) for a in rows],
         summary=AttendanceSummaryOut(
-            **{k: v for k, v in vars(summary).items() if k != "basis"}, basis=_basis_out(summary.basis)
+            **{k: v for k, v in vars(summary).items() if k != "basis"},
+            basis=VoteBasisOut(**vars(summary.basis)),
         ),
         checks=checks,
     )

@@ -5,6 +5,8 @@ import uuid
 from datetime import date, time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from core.models import AuditEntry
 from meetings import services
 from meetings.models import Attendance, Meeting, MinutesVersion, Resolution, ResolutionTask, Speech
 from tests import scenarios
+from tests.factories import member_in
 from tests.scenarios import record
 
 API = "/api/v1"
@@ -556,3 +559,45 @@ class TestTasks:
         with django_assert_max_num_queries(8):
             body = client.get(f"{API}/tasks?page_size=100").json()
         assert body["count"] == 31 and all(len(t["owners"]) == 2 for t in body["items"][1:])
+
+
+@pytest.mark.django_db
+class TestShape:
+    def test_the_attendance_and_the_meeting_cost_as_many_queries_for_a_larger_cell(self, client, world):
+        def queries(meeting):
+            counts = []
+            for url in (f"{API}/meetings/{meeting.pk}/attendance", f"{API}/meetings/{meeting.pk}"):
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(url).status_code == 200
+                counts.append(len(captured.captured_queries))
+            return counts
+
+        client.force_login(world.secretary)
+        small = scenarios.regular_meeting(world, "marked")
+        client.get(f"{API}/meetings/{small.pk}")  # fill the process-wide caches first
+        few = queries(small)
+        for _ in range(20):
+            member_in(world.cell)
+        large = services.create_meeting(
+            actor=None, cell=world.cell, kind="regular", date=yesterday(), start_time=time(15), place="P"
+        )
+        services.open_record(actor=None, meeting=large, confirmed_without_notice=True)
+        services.mark_all_present(actor=None, meeting=large)
+        body = client.get(f"{API}/meetings/{large.pk}/attendance").json()
+        assert len(body["rows"]) == 24 and body["summary"]["present"] == 24
+        assert queries(large) == few
+
+    def test_every_operation_is_documented_in_vietnamese_with_its_tag(self, client, world):
+        client.force_login(world.member)
+        schema = client.get(f"{API}/openapi.json").json()
+        operations = [
+            operation
+            for path, item in schema["paths"].items()
+            if path.startswith(
+                ("/api/v1/meetings", "/api/v1/resolutions", "/api/v1/tasks", "/api/v1/speeches")
+            )
+            for operation in item.values()
+        ]
+        assert len(operations) == 26
+        assert all(op["tags"] == ["meetings"] and op["summary"] for op in operations)
+        assert all("404" in op["responses"] and "403" in op["responses"] for op in operations)
