@@ -994,11 +994,12 @@ def _quality_detail(meeting: Meeting) -> QualityDetailOut:
     "/meetings/{int:meeting_id}/quality",
     response={200: QualityDetailOut, **ERRORS},
     summary="Chất lượng sinh hoạt: bộ tiêu chí và điểm đã chấm",
-    description="Cho người ghi biên bản, như trang ghi biên bản.",
+    description="Cho bí thư, phó bí thư, như phần “Chất lượng” của trang ghi biên bản; mức đã chấm có trong "
+    "cuộc họp cho mọi người xem được nó.",
 )
 def get_quality(request: HttpRequest, meeting_id: int) -> QualityDetailOut:
     meeting = _meeting(request, meeting_id)
-    deny_unless(request.user, "meeting.record", meeting)
+    deny_unless(request.user, "meeting.manage", meeting)
     return _quality_detail(meeting)
 
 
