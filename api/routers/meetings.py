@@ -133,6 +133,24 @@ class MinutesVersionOut(Schema):
     reason: str = Field(description="Lý do đính chính (phiên bản từ 2).", examples=[""])
 
 
+class MinutesDocumentOut(MinutesVersionOut):
+    """One approved version of the minutes as printed (the PDF and DOCX of the page are made from it)."""
+
+    symbol: str = Field(examples=["05-BB/CB"])
+    title: str = Field(examples=["BIÊN BẢN"])
+    summary: str = Field(examples=["sinh hoạt chi bộ tháng 3 năm 2026"])
+    date: dt.date | None
+    body: list[dict[str, Any]] = Field(
+        description="Các khối nội dung theo thứ tự: `heading` và `paragraph` (`text`), `list` (`items`), "
+        "`table` (`header`, `rows`).",
+        examples=[[{"kind": "paragraph", "text": "Thời gian: 14 giờ 00, ngày 06 tháng 3 năm 2026."}]],
+    )
+    signer_title: str = Field(examples=["CHỦ TRÌ"])
+    signer_name: str = Field(examples=["Nguyễn Văn Bình"])
+    cosigner_title: str = Field(examples=["THƯ KÝ"])
+    cosigner_name: str = Field(examples=["Trần Thị Hoa"])
+
+
 class ResolutionRefOut(Schema):
     id: int = Field(examples=[9])
     kind: str = Field(description="`NQ` (nghị quyết) hoặc `KL` (kết luận).", examples=["NQ"])
@@ -1018,6 +1036,33 @@ def score_quality(request: HttpRequest, meeting_id: int, payload: QualityIn) -> 
 
 
 # --- The minutes ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/meetings/{int:meeting_id}/minutes/{int:number}",
+    response={200: MinutesDocumentOut, **ERRORS},
+    summary="Một phiên bản biên bản đã thông qua",
+    description="Nội dung như khi được thông qua (điểm danh với lý do vắng, ý kiến phát biểu, kết luận, biểu "
+    "quyết với tổng số đã điều chỉnh, chữ ký); phiên bản đính chính không thay phiên bản cũ.",
+)
+def get_minutes(request: HttpRequest, meeting_id: int, number: int) -> MinutesDocumentOut:
+    meeting = _meeting(request, meeting_id)
+    version = get_visible_or_404(meeting.minutes_versions.all(), number=number)
+    frame = version.frame
+    return MinutesDocumentOut(
+        number=version.number,
+        approved_at=version.approved_at,
+        reason=version.reason,
+        symbol=frame.symbol,
+        title=frame.title,
+        summary=frame.summary,
+        date=frame.date,
+        body=frame.body,
+        signer_title=frame.signer_title,
+        signer_name=frame.signer_name,
+        cosigner_title=frame.cosigner_title,
+        cosigner_name=frame.cosigner_name,
+    )
 
 
 @router.post(

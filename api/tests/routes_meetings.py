@@ -204,6 +204,13 @@ ROUTES = [
         ok_status=200,
     ),
     Route(
+        "api-v1:get_minutes",
+        "approved",
+        SEES_CELL,
+        kwargs=lambda w: {**meeting_at("approved")(w), "number": 1},
+        api=True,
+    ),
+    Route(
         "api-v1:approve_minutes",
         "ready",
         MANAGES_MEETING,

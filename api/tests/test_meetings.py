@@ -413,6 +413,14 @@ class TestMinutes:
             (2, "Sai giờ kết thúc"),
         ]
         assert MinutesVersion.objects.filter(meeting=meeting).count() == 2
+        client.force_login(world.member)
+        first, second = (client.get(f"{API}/meetings/{meeting.pk}/minutes/{n}").json() for n in (1, 2))
+        assert first["symbol"] == second["symbol"] and first["symbol"].endswith("-BB/CB")
+        assert first["title"] == "BIÊN BẢN" and first["signer_name"] == "Nguyễn Văn Bình"
+        text = " ".join(str(block) for block in second["body"])
+        assert "10 giờ 00 phút" in text and "09 giờ 30 phút" not in text
+        assert " ".join(str(block) for block in first["body"]) != text
+        assert client.get(f"{API}/meetings/{meeting.pk}/minutes/3").status_code == 404
         assert audited("meetings.minutes.correcting") == 1 and audited("meetings.minutes.approved") == 2
 
     def test_members_may_not_approve(self, client, world):
@@ -598,6 +606,6 @@ class TestShape:
             )
             for operation in item.values()
         ]
-        assert len(operations) == 26
+        assert len(operations) == 27
         assert all(op["tags"] == ["meetings"] and op["summary"] for op in operations)
         assert all("404" in op["responses"] and "403" in op["responses"] for op in operations)
