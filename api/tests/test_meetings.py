@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.models import AuditEntry
 from meetings import services
@@ -350,6 +351,12 @@ class TestVoteAndQuality:
         services.mark_all_present(actor=None, meeting=meeting)
         response = send(client, "POST", f"/meetings/{meeting.pk}/vote", {**data, "votes_for": 4})
         assert response.status_code == 400 and response.json()["code"] == "refused"
+        assert response.json()["message"] == (
+            "Đã đếm 4 phiếu nhưng chỉ có 3 đảng viên chính thức có quyền biểu quyết có mặt "
+            "(đảng viên dự bị không biểu quyết)."
+        )
+        page = client.post(reverse("meetings:vote", args=[meeting.pk]), {**data, "votes_for": 4})
+        assert page.status_code == 400 and escape(response.json()["message"]) in page.content.decode()
         negative = send(client, "POST", f"/meetings/{meeting.pk}/vote", {**data, "votes_for": -1})
         assert negative.status_code == 422
 
