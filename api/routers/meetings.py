@@ -167,7 +167,11 @@ class MeetingDetailOut(MeetingOut):
     vote_subject: str = Field(examples=["Thông qua nghị quyết chuyên đề"])
     vote: VoteOut | None = Field(description="Khi đã biểu quyết.")
     quality: QualityOut | None = Field(description="Khi đã chấm chất lượng sinh hoạt.")
-    correction_reason: str = Field(description="Lý do, khi biên bản đang được đính chính.", examples=[""])
+    correction_reason: str | None = Field(
+        description="Lý do, khi biên bản đang được đính chính (cho người ghi biên bản, như trang ghi "
+        "biên bản).",
+        examples=["Sai giờ kết thúc"],
+    )
     minutes: list[MinutesVersionOut] = Field(description="Các phiên bản biên bản đã thông qua.")
     resolution: ResolutionRefOut | None = Field(
         description="Nghị quyết của buổi sinh hoạt, nếu đồng chí xem được."
@@ -569,7 +573,7 @@ def _detail(request: HttpRequest, meeting: Meeting) -> MeetingDetailOut:
         vote_subject=meeting.vote_subject,
         vote=_vote_out(meeting, named=records),
         quality=_quality_out(meeting),
-        correction_reason=meeting.correction_reason,
+        correction_reason=meeting.correction_reason if records else None,
         minutes=[
             MinutesVersionOut(number=v.number, approved_at=v.approved_at, reason=v.reason)
             for v in meeting.minutes_versions.order_by("number")

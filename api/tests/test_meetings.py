@@ -413,6 +413,9 @@ class TestMinutes:
         )
         assert response.status_code == 200 and response.json()["status"] == "correcting"
         assert response.json()["correction_reason"] == "Sai giờ kết thúc"
+        client.force_login(world.member)
+        assert client.get(f"{API}/meetings/{meeting.pk}").json()["correction_reason"] is None
+        client.force_login(world.secretary)
         assert send(client, "PATCH", f"/meetings/{meeting.pk}", {"end_time": "10:00"}).status_code == 200
         response = send(client, "POST", f"/meetings/{meeting.pk}/minutes/approve")
         assert [(v["number"], v["reason"]) for v in response.json()["minutes"]] == [
