@@ -186,7 +186,9 @@ class MeetingDetailOut(MeetingOut):
 
 class MeetingFilter(Schema):
     year: int | None = Field(None, description="Năm của cuộc họp.", examples=[2026])
+    quarter: int | None = Field(None, ge=1, le=4, description="Quý của cuộc họp (1–4).", examples=[1])
     cell: int | None = Field(None, description="Mã chi bộ.", examples=[3])
+    session: int | None = Field(None, description="Buổi sinh hoạt chuyên đề của kế hoạch.", examples=[7])
     kind: Meeting.Kind | None = Field(None, description="`regular`, `thematic` hoặc `combined`.")
     status: Meeting.Status | None = Field(
         None, description="`scheduled`, `in_progress`, `approved`, `correcting`."
@@ -603,8 +605,12 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilter]) -> QueryS
     meetings = _visible_meetings(request).order_by("-date", "-start_time")
     if filters.year is not None:
         meetings = meetings.filter(date__year=filters.year)
+    if filters.quarter is not None:
+        meetings = meetings.filter(date__quarter=filters.quarter)
     if filters.cell is not None:
         meetings = meetings.filter(cell_id=filters.cell)
+    if filters.session is not None:
+        meetings = meetings.filter(session_id=filters.session)
     if filters.kind is not None:
         meetings = meetings.filter(kind=filters.kind)
     if filters.status is not None:

@@ -49,6 +49,18 @@ class TestReading:
         assert client.get(f"{API}/meetings?kind=thematic").json()["count"] == 0
         assert client.get(f"{API}/meetings?year={mine.date.year - 1}").json()["count"] == 0
         assert client.get(f"{API}/meetings?year={mine.date.year}&cell={world.cell.pk}").json()["count"] == 1
+        quarter = (mine.date.month - 1) // 3 + 1
+        assert client.get(f"{API}/meetings?quarter={quarter}").json()["count"] == 1
+        assert client.get(f"{API}/meetings?quarter={quarter % 4 + 1}").json()["count"] == 0
+        assert client.get(f"{API}/meetings?quarter=5").status_code == 422
+
+    def test_the_meeting_of_a_session(self, client, world):
+        meeting = scenarios.thematic_meeting(world, "held")
+        scenarios.regular_meeting(world, "scheduled")
+        client.force_login(world.member)
+        body = client.get(f"{API}/meetings?session={meeting.session_id}").json()
+        assert [m["id"] for m in body["items"]] == [meeting.pk]
+        assert client.get(f"{API}/meetings?kind=thematic").json()["count"] == 1
 
     def test_the_officer_lists_every_cell_below_in_few_queries(
         self, client, world, django_assert_max_num_queries
