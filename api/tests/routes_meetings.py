@@ -9,22 +9,20 @@ from typing import Any
 from django.utils import timezone
 
 from conftest import World
+from meetings.tests import routes as meeting_routes
 from tests import scenarios
-from tests.matrix import SIGNED_IN, Route, api_rule
+from tests.matrix import ANYONE_SIGNED_IN, MANAGES_MEETING, SEES_CELL, Route, for_api
 from tests.scenarios import record
 
-ANYONE_SIGNED_IN = api_rule(ok=SIGNED_IN)
-SEES_CELL = api_rule(ok=("secretary", "deputy", "member", "probationary", "officer", "admin"))
+# The pages' rules (tests/matrix.py, meetings/tests/routes.py), with 401 for an anonymous caller.
+READS_ANY = for_api(ANYONE_SIGNED_IN)
+SEES_MEETING = for_api(SEES_CELL)
 # meetings: the cell's secretaries record and approve; members and the Đảng ủy read.
-MANAGES_MEETING = api_rule(
-    ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer")
-)
+RECORDS_MEETING = for_api(MANAGES_MEETING)
 # Until it is issued, a resolution is the secretaries' draft: nobody else sees it.
-DRAFTS_RESOLUTION = api_rule(ok=("secretary", "deputy", "admin"))
+DRAFTS_RESOLUTION = for_api(meeting_routes.DRAFTS_RESOLUTION)
 # A task of a resolution: its owner (world.member) and the secretaries mark it done.
-COMPLETES_TASK = api_rule(
-    ok=("secretary", "deputy", "member", "admin"), forbidden=("probationary", "officer")
-)
+COMPLETES_TASK = for_api(meeting_routes.COMPLETES_TASK)
 
 
 def meeting_at(stage: str) -> Callable[[World], dict[str, Any]]:
@@ -75,12 +73,12 @@ def quality_scores(world: World) -> dict[str, Any]:
 
 
 ROUTES = [
-    Route("api-v1:list_meetings", "any", ANYONE_SIGNED_IN, api=True),
-    Route("api-v1:get_meeting", "approved", SEES_CELL, kwargs=meeting_at("approved"), api=True),
+    Route("api-v1:list_meetings", "any", READS_ANY, api=True),
+    Route("api-v1:get_meeting", "approved", SEES_MEETING, kwargs=meeting_at("approved"), api=True),
     Route(
         "api-v1:create_meeting",
         "cell",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         data=new_meeting,
         changes_state=True,
@@ -90,7 +88,7 @@ ROUTES = [
     Route(
         "api-v1:issue_notice",
         "scheduled",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("scheduled"),
         changes_state=True,
@@ -100,7 +98,7 @@ ROUTES = [
     Route(
         "api-v1:open_record",
         "scheduled",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("scheduled"),
         data=lambda w: {"confirmed_without_notice": True},
@@ -111,18 +109,18 @@ ROUTES = [
     Route(
         "api-v1:update_meeting_record",
         "open",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "PATCH",
         kwargs=meeting_at("open"),
         data=lambda w: {"guests": "Đ/c Hà"},
         api=True,
         ok_status=200,
     ),
-    Route("api-v1:get_attendance", "open", SEES_CELL, kwargs=meeting_at("open"), api=True),
+    Route("api-v1:get_attendance", "open", SEES_MEETING, kwargs=meeting_at("open"), api=True),
     Route(
         "api-v1:set_attendance",
         "open",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "PUT",
         kwargs=open_meeting_member,
         data=lambda w: {"status": "present"},
@@ -132,7 +130,7 @@ ROUTES = [
     Route(
         "api-v1:set_attendances",
         "open",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("open"),
         data=lambda w: {"marks": [{"member_id": record(w.member).pk, "status": "present"}]},
@@ -142,18 +140,18 @@ ROUTES = [
     Route(
         "api-v1:mark_all_present",
         "open",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("open"),
         changes_state=True,
         api=True,
         ok_status=200,
     ),
-    Route("api-v1:list_speeches", "open", SEES_CELL, kwargs=meeting_at("open"), api=True),
+    Route("api-v1:list_speeches", "open", SEES_MEETING, kwargs=meeting_at("open"), api=True),
     Route(
         "api-v1:add_speech",
         "open",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("open"),
         data=lambda w: {"member_id": record(w.deputy).pk, "kind": "speech", "summary": "Nhất trí"},
@@ -163,7 +161,7 @@ ROUTES = [
     Route(
         "api-v1:delete_speech",
         "open",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "DELETE",
         kwargs=open_meeting_speech,
         changes_state=True,
@@ -173,7 +171,7 @@ ROUTES = [
     Route(
         "api-v1:record_vote",
         "marked",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("marked"),
         data=lambda w: {"mode": "counts", "votes_for": 3, "against": 0, "other": 0},
@@ -184,18 +182,18 @@ ROUTES = [
     Route(
         "api-v1:clear_vote",
         "voted",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "DELETE",
         kwargs=meeting_at("voted"),
         changes_state=True,
         api=True,
         ok_status=204,
     ),
-    Route("api-v1:get_quality", "open", MANAGES_MEETING, kwargs=meeting_at("open"), api=True),
+    Route("api-v1:get_quality", "open", RECORDS_MEETING, kwargs=meeting_at("open"), api=True),
     Route(
         "api-v1:score_quality",
         "open",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("open"),
         data=quality_scores,
@@ -206,14 +204,14 @@ ROUTES = [
     Route(
         "api-v1:get_minutes",
         "approved",
-        SEES_CELL,
+        SEES_MEETING,
         kwargs=lambda w: {**meeting_at("approved")(w), "number": 1},
         api=True,
     ),
     Route(
         "api-v1:approve_minutes",
         "ready",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("ready"),
         changes_state=True,
@@ -223,7 +221,7 @@ ROUTES = [
     Route(
         "api-v1:correct_minutes",
         "approved",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=meeting_at("approved"),
         data=lambda w: {"reason": "Sai giờ kết thúc"},
@@ -231,11 +229,11 @@ ROUTES = [
         api=True,
         ok_status=200,
     ),
-    Route("api-v1:list_resolutions", "any", ANYONE_SIGNED_IN, api=True),
+    Route("api-v1:list_resolutions", "any", READS_ANY, api=True),
     Route(
         "api-v1:get_resolution", "draft", DRAFTS_RESOLUTION, kwargs=thematic_at("resolution-draft"), api=True
     ),
-    Route("api-v1:get_resolution", "issued", SEES_CELL, kwargs=thematic_at("resolution-issued"), api=True),
+    Route("api-v1:get_resolution", "issued", SEES_MEETING, kwargs=thematic_at("resolution-issued"), api=True),
     Route(
         "api-v1:save_resolution",
         "draft",
@@ -250,15 +248,15 @@ ROUTES = [
     Route(
         "api-v1:issue_resolution",
         "draft",
-        MANAGES_MEETING,
+        RECORDS_MEETING,
         "POST",
         kwargs=thematic_at("resolution-draft"),
         changes_state=True,
         api=True,
         ok_status=200,
     ),
-    Route("api-v1:list_tasks", "any", ANYONE_SIGNED_IN, api=True),
-    Route("api-v1:get_task", "issued", SEES_CELL, kwargs=issued_task, api=True),
+    Route("api-v1:list_tasks", "any", READS_ANY, api=True),
+    Route("api-v1:get_task", "issued", SEES_MEETING, kwargs=issued_task, api=True),
     Route(
         "api-v1:complete_task",
         "member-task",
