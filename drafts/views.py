@@ -258,8 +258,8 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     version = _pick_version(request, session, versions)
     member = permissions.member_of(request.user)
     services.record_reading(user=request.user, member=member, session=session, version=version)
-    placed = selectors.placed_comments(session, version)
-    by_anchor, unmatched = placed.by_anchor, placed.unmatched
+    sitting = selectors.placed_comments(session, version)
+    by_anchor, unmatched = sitting.by_anchor, sitting.unmatched
     if version.kind == DraftVersion.Kind.PDF:
         blocks = [Block(f"page-{n}", "", {f"page-{n}"}) for n in range(1, (version.pages or 0) + 1)]
     else:
