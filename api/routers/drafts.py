@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
@@ -23,6 +23,7 @@ from core.web import deny_unless, get_visible_or_404
 from drafts import permissions, selectors, services
 from drafts.blocks import split_blocks
 from drafts.forms import (
+    DOCX_MIME,
     CommentForm,
     EditCommentForm,
     EditorForm,
@@ -456,6 +457,41 @@ def get_draft_version(request: HttpRequest, session_id: int, number: int) -> Ver
     return _opened(request, session, version)
 
 
+@router.get(
+    "/sessions/{int:session_id}/draft/versions/{int:number}/file",
+    response={200: None, **ERRORS},
+    summary="Tải tệp gốc của một phiên bản (Word hay PDF)",
+    description="Như nút “Tải về” trên trang; phiên bản soạn trên trang không có tệp (404).",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Tệp .docx hay .pdf đã tải lên.",
+                "content": {
+                    mime: {"schema": {"type": "string", "format": "binary"}}
+                    for mime in ("application/pdf", "application/" + DOCX_MIME)
+                },
+            }
+        }
+    },
+)
+def download_draft_version(request: HttpRequest, session_id: int, number: int) -> FileResponse:
+    session = _session(request, session_id)
+    version = selectors.pick_version(selectors.visible_versions(request.user, session), number)
+    if version is None or not version.file:
+        raise Http404
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_name or version.file.name.rsplit("/", 1)[-1],
+        content_type="application/pdf"
+        if version.kind == DraftVersion.Kind.PDF
+        else "application/octet-stream",
+    )
+    # As on the page: whatever opens it gets nothing it can run or reach.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
 @router.post(
     "/sessions/{int:session_id}/draft/versions",
     response={201: VersionOut, **ERRORS},
@@ -619,7 +655,10 @@ def list_comments(request: HttpRequest, session_id: int, filters: Query[CommentF
     shown = set(anchors)
     # A comment on an anchor the version does not show goes with the whole-draft ones, as on the page.
     rows = [(a, c) for a in anchors for c in placed.by_anchor.get(a, [])]
-    rows += [("", c) for a, cs in placed.by_anchor.items() if a not in shown for c in cs]
+    whole = placed.by_anchor.get("", [])
+    rows += [
+        ("", c) for c in whole + [c for a, cs in placed.by_anchor.items() if a and a not in shown for c in cs]
+    ]
     rows += [(c.current_anchor, c) for c in placed.unmatched]
     if filters.anchor == "whole":
         rows = [(a, c) for a, c in rows if not a]

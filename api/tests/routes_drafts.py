@@ -53,6 +53,13 @@ ROUTES = [
         kwargs=lambda w: {**session_at("distributed")(w), "number": 1},
         api=True,
     ),
+    Route(
+        "api-v1:download_draft_version",
+        "distributed-v1",
+        READS_DRAFT,
+        kwargs=lambda w: {**session_at("distributed")(w), "number": 1},
+        api=True,
+    ),
     # The matrix sends JSON, not a multipart file: whoever may write the draft passes the permission
     # checks and is answered by the page's form ("this field is required", 400); the others get the
     # page's 403/404. The upload itself is tested in api/tests/test_drafts.py.

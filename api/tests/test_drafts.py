@@ -77,6 +77,18 @@ class TestDraft:
         assert session.status == Session.Status.DRAFTING
         assert logged("drafts.version.added") == 1
 
+    def test_the_uploaded_file_is_downloaded_by_who_sees_the_version(self, client, world, session):
+        content = docx_bytes("Nội dung chính.")
+        services.add_version(actor=world.member, session=session, upload=("du-thao.docx", content))
+        url = f"{API}/sessions/{session.pk}/draft/versions/1/file"
+        client.force_login(world.probationary)
+        assert client.get(url).status_code == 404  # not approved: not theirs to see yet
+        client.force_login(world.secretary)
+        response = client.get(url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == content
+        assert 'filename="du-thao.docx"' in response["Content-Disposition"]
+        assert response["Content-Security-Policy"].startswith("sandbox")
+
     def test_a_bad_file_is_refused_with_the_pages_message(self, client, world, session):
         client.force_login(world.member)
         url = f"{API}/sessions/{session.pk}/draft/versions"
@@ -347,6 +359,38 @@ class TestResponses:
         assert first["quote"].startswith("Văn hóa Hồ Chí Minh") and first["response"]["decision"] == "partly"
         waiting = client.get(f"{API}/sessions/{distributed.pk}/responses", {"answered": "false"}).json()
         assert [row["number"] for row in waiting["items"]] == [2] and waiting["count"] == 1
+
+    def test_the_table_and_the_draft_cost_the_same_queries_for_2_comments_and_40(
+        self, client, world, distributed
+    ):
+        client.force_login(world.member)
+        urls = [
+            f"{API}/sessions/{distributed.pk}/responses?page_size=100",
+            f"{API}/sessions/{distributed.pk}/draft",
+        ]
+
+        def add(count: int) -> None:
+            for index in range(count):
+                comment = services.add_comment(
+                    actor=world.probationary, session=distributed, body=f"Góp ý {index}", anchor="p-2"
+                )
+                if index % 2:
+                    services.respond(actor=world.member, comment=comment, decision="accepted")
+
+        def counts() -> list[int]:
+            found = []
+            for url in urls:
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(url).status_code == 200
+                found.append(len(captured))
+            return found
+
+        add(2)
+        counts()
+        few = counts()
+        add(38)
+        assert client.get(urls[0]).json()["count"] == 40
+        assert counts() == few
 
     def test_the_final_text_is_submitted_once_every_comment_is_answered_then_approved(
         self, client, world, distributed
