@@ -9,9 +9,9 @@ Approving the draft IS sending it to the members (drafts.services.approve_draft)
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
@@ -19,8 +19,8 @@ from ninja.pagination import paginate
 from api.errors import ERRORS
 from api.forms import validated
 from api.pagination import Pages
-from core.web import deny_unless, get_visible_or_404
-from drafts import permissions, selectors, services
+from core.web import attachment, deny_unless, get_visible_or_404
+from drafts import exports, permissions, selectors, services
 from drafts.blocks import split_blocks
 from drafts.forms import (
     DOCX_MIME,
@@ -773,6 +773,34 @@ def list_responses(
             )
         )
     return rows
+
+
+class ExportFormat(Schema):
+    format: Literal["docx", "pdf"] = Field(
+        "docx", description="`docx` (mặc định) hay `pdf`.", examples=["pdf"]
+    )
+
+
+@router.get(
+    "/sessions/{int:session_id}/responses/file",
+    response={200: None, **ERRORS},
+    summary="Bảng tổng hợp tiếp thu, giải trình thành văn bản (DOCX hay PDF)",
+    description="Cùng văn bản theo thể thức của Đảng như nút PDF/DOCX trên trang.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Văn bản.",
+                "content": {
+                    mime: {"schema": {"type": "string", "format": "binary"}}
+                    for mime in ("application/pdf", "application/" + DOCX_MIME)
+                },
+            }
+        }
+    },
+)
+def export_responses(request: HttpRequest, session_id: int, query: Query[ExportFormat]) -> HttpResponse:
+    session = _session(request, session_id)
+    return attachment(*exports.export_responses(session, query.format))
 
 
 @router.put(

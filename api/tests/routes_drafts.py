@@ -175,6 +175,13 @@ ROUTES = [
     ),
     Route("api-v1:list_responses", "distributed", READS_DRAFT, kwargs=session_at("distributed"), api=True),
     Route(
+        "api-v1:export_responses",
+        "distributed-docx",
+        READS_DRAFT,
+        kwargs=session_at("distributed"),
+        api=True,
+    ),
+    Route(
         "api-v1:record_response",
         "probationary-comment",
         ANSWERS_COMMENTS,

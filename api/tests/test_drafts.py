@@ -392,6 +392,16 @@ class TestResponses:
         assert client.get(urls[0]).json()["count"] == 40
         assert counts() == few
 
+    def test_the_table_comes_as_a_party_document(self, client, world, distributed):
+        services.add_comment(actor=world.probationary, session=distributed, body="Bổ sung", anchor="")
+        client.force_login(world.officer)
+        url = f"{API}/sessions/{distributed.pk}/responses/file"
+        pdf = client.get(url, {"format": "pdf"})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        docx = client.get(url)
+        assert docx.status_code == 200 and docx.content.startswith(b"PK")
+        assert client.get(url, {"format": "odt"}).status_code == 422
+
     def test_the_final_text_is_submitted_once_every_comment_is_answered_then_approved(
         self, client, world, distributed
     ):
