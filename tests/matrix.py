@@ -59,6 +59,12 @@ def api_rule(*, ok: Iterable[str], forbidden: Iterable[str] = ()) -> dict[str, A
     return rule(ok=ok, forbidden=forbidden, anonymous=UNAUTHENTICATED)
 
 
+def for_api(expected: dict[str, Any]) -> dict[str, Any]:
+    """A page's rule for the API operation that is the same action: the same answers, but 401 for an
+    anonymous caller."""
+    return {**expected, ANONYMOUS: UNAUTHENTICATED}
+
+
 PUBLIC = rule(ok=SIGNED_IN, anonymous=OK)
 ANYONE_SIGNED_IN = rule(ok=SIGNED_IN)
 # world.cell and the people in it: its members see it, its secretaries and the Đảng ủy manage it.
