@@ -8,23 +8,15 @@ from typing import Any
 from conftest import World
 from drafts.tests import routes as pages
 from tests import scenarios
-from tests.matrix import SEES_CELL, Route, api_rule
+from tests.matrix import SEES_CELL, Route, for_api
 
-
-def _api(rule: dict[str, Any]) -> dict[str, Any]:
-    """The page's rule for the API: the same answers, 401 for an anonymous caller."""
-    ok = [persona for persona, answer in rule.items() if answer == "ok"]
-    forbidden = [persona for persona, answer in rule.items() if answer == 403]
-    return api_rule(ok=ok, forbidden=forbidden)
-
-
-READS_DRAFT = _api(SEES_CELL)
-WRITES_DRAFT = _api(pages.WRITES_DRAFT)
-APPROVES_DRAFT = _api(pages.APPROVES_DRAFT)
-COMMENTS_ON_DRAFT = _api(pages.COMMENTS_ON_DRAFT)
-OWNS_COMMENT = _api(pages.OWNS_COMMENT)
-TRACKS_DRAFT = _api(pages.MANAGES_DRAFT_TRACKING)
-ANSWERS_COMMENTS = _api(pages.ANSWERS_COMMENTS)
+READS_DRAFT = for_api(SEES_CELL)
+WRITES_DRAFT = for_api(pages.WRITES_DRAFT)
+APPROVES_DRAFT = for_api(pages.APPROVES_DRAFT)
+COMMENTS_ON_DRAFT = for_api(pages.COMMENTS_ON_DRAFT)
+OWNS_COMMENT = for_api(pages.OWNS_COMMENT)
+TRACKS_DRAFT = for_api(pages.MANAGES_DRAFT_TRACKING)
+ANSWERS_COMMENTS = for_api(pages.ANSWERS_COMMENTS)
 
 
 def session_at(stage: str) -> Callable[[World], dict[str, Any]]:
