@@ -98,6 +98,20 @@ def pick_version(versions: list[DraftVersion], wanted: int | str | None = None) 
     return versions[-1] if versions else None
 
 
+def compared_pair(
+    versions: list[DraftVersion], a: int | None, b: int | None
+) -> tuple[DraftVersion, DraftVersion] | None:
+    """The two versions the comparison page shows: ``a`` and ``b`` when both are among ``versions``,
+    else the last two; None when there are fewer than two."""
+    by_number = {v.number: v for v in versions}
+    if a in by_number and b in by_number:
+        return by_number[a], by_number[b]
+    numbers = sorted(by_number)
+    if len(numbers) < 2:
+        return None
+    return by_number[numbers[-2]], by_number[numbers[-1]]
+
+
 @dataclass
 class Placed:
     """The comments of a session as they sit on one version: by anchor ("" for the whole draft), and

@@ -471,11 +471,10 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
     except ValueError:
         raise Http404 from None
-    if a not in versions or b not in versions:
-        numbers = sorted(versions)
-        if len(numbers) < 2:
-            raise Http404
-        a, b = numbers[-2], numbers[-1]
+    pair = selectors.compared_pair(list(versions.values()), a, b)
+    if pair is None:
+        raise Http404
+    a, b = pair[0].number, pair[1].number
     from drafts.textdiff import diff_versions
 
     rows = diff_versions(versions[a].paragraphs, versions[b].paragraphs)

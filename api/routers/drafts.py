@@ -600,6 +600,48 @@ def return_draft(request: HttpRequest, session_id: int, payload: ReturnIn) -> Dr
     return _after(request, session)
 
 
+class CompareFilter(Schema):
+    a: int | None = Field(None, description="Phiên bản cũ; mặc định phiên bản áp chót.", examples=[1])
+    b: int | None = Field(None, description="Phiên bản mới; mặc định phiên bản mới nhất.", examples=[2])
+
+
+class DiffRowOut(Schema):
+    anchor_old: str | None = Field(description="Mã đoạn ở phiên bản cũ.", examples=["p-2"])
+    anchor_new: str | None = Field(description="Mã đoạn ở phiên bản mới.", examples=["p-2"])
+    status: str = Field(description="`unchanged`, `changed`, `added` hay `removed`.", examples=["changed"])
+    html: str = Field(
+        description="Đoạn văn với phần bị xóa trong `<del>`, phần thêm trong `<ins>`.",
+        examples=["<p>Học tập <del>suốt đời</del><ins>thường xuyên</ins>.</p>"],
+    )
+
+
+class ComparisonOut(Schema):
+    a: int = Field(examples=[1])
+    b: int = Field(examples=[2])
+    rows: list[DiffRowOut]
+
+
+@router.get(
+    "/sessions/{int:session_id}/draft/compare",
+    response={200: ComparisonOut, **ERRORS},
+    summary="So sánh hai phiên bản từng chữ",
+    description="Như trang so sánh: hai phiên bản người gọi thấy được (mặc định hai bản mới nhất); chưa có "
+    "đủ hai phiên bản thì 404.",
+)
+def compare_draft_versions(
+    request: HttpRequest, session_id: int, query: Query[CompareFilter]
+) -> ComparisonOut:
+    from drafts.textdiff import diff_versions
+
+    session = _session(request, session_id)
+    pair = selectors.compared_pair(selectors.visible_versions(request.user, session), query.a, query.b)
+    if pair is None:
+        raise Http404
+    old, new = pair
+    rows = diff_versions(old.paragraphs, new.paragraphs)
+    return ComparisonOut(a=old.number, b=new.number, rows=[DiffRowOut(**row) for row in rows])
+
+
 @router.get(
     "/sessions/{int:session_id}/draft/readers",
     response={200: list[ReaderOut], **ERRORS},

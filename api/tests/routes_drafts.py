@@ -52,6 +52,14 @@ ROUTES = [
         kwargs=lambda w: {**session_at("distributed")(w), "number": 1},
         api=True,
     ),
+    # Only the presenter and the approvers see versions before approval (two are needed to compare).
+    Route(
+        "api-v1:compare_draft_versions",
+        "two-unapproved",
+        for_api(pages.SEES_UNAPPROVED),
+        kwargs=session_at("two-versions"),
+        api=True,
+    ),
     # The matrix sends JSON, not a multipart file: whoever may write the draft passes the permission
     # checks and is answered by the page's form ("this field is required", 400); the others get the
     # page's 403/404. The upload itself is tested in api/tests/test_drafts.py.

@@ -126,6 +126,17 @@ class TestDraft:
         assert [v["number"] for v in draft["versions"]] == [1]
         assert draft["current_version"]["number"] == 1
 
+    def test_two_versions_compare_word_by_word(self, client, world, session):
+        services.add_version(actor=world.member, session=session, text="Học tập suốt đời.")
+        services.add_version(actor=world.member, session=session, text="Học tập suốt đời và sáng tạo.")
+        client.force_login(world.secretary)
+        compared = client.get(f"{API}/sessions/{session.pk}/draft/compare").json()
+        assert (compared["a"], compared["b"]) == (1, 2)
+        assert [row["status"] for row in compared["rows"]] == ["changed"]
+        assert "<ins>" in compared["rows"][0]["html"] and "sáng tạo" in compared["rows"][0]["html"]
+        client.force_login(world.probationary)
+        assert client.get(f"{API}/sessions/{session.pk}/draft/compare").status_code == 404
+
     def test_submit_approve_and_distribute_with_the_recipients_counted(self, client, world, session):
         services.add_version(actor=world.member, session=session, text=TEXT)
         client.force_login(world.member)
