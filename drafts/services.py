@@ -355,6 +355,14 @@ def record_open(*, member: Member, session: Session) -> bool:
     return created
 
 
+def record_reading(*, user: Any, member: Member | None, session: Session, version: DraftVersion) -> bool:
+    """``user`` (whose member record is ``member``) opened ``version``: the first time a member of the
+    cell opens an approved version counts as reading the distributed draft. True if this was the first."""
+    if member is None or version.approved_at is None or not permissions.is_cell_member(user, session):
+        return False
+    return record_open(member=member, session=session)
+
+
 def _comment_target(session: Session) -> DraftVersion:
     # Read the state afresh: the caller's object may predate the approval.
     status = Session.objects.filter(pk=session.pk).values_list("status", flat=True).get()
