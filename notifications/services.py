@@ -19,7 +19,7 @@ from core.permissions import require
 from core.text import nfc, shorten
 from notifications import outbox, webhooks
 from notifications.models import CalendarFeed, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from notifications.tasks import deliver_outbox, deliver_webhooks
+from notifications.tasks import deliver_outbox
 
 if TYPE_CHECKING:
     from organizations.models import Member
@@ -261,7 +261,7 @@ def set_webhook_active(*, actor: Any, endpoint: WebhookEndpoint, active: bool) -
         code = "notifications.webhook.activated" if active else "notifications.webhook.deactivated"
         log_action(actor, code, endpoint)
         if active:
-            transaction.on_commit(deliver_webhooks.enqueue, robust=True)
+            transaction.on_commit(webhooks.deliver_webhooks.enqueue, robust=True)
     return endpoint
 
 
@@ -285,5 +285,5 @@ def resend_delivery(*, actor: Any, delivery: WebhookDelivery) -> WebhookDelivery
         delivery.claimed_at = None
         delivery.save(update_fields=["state", "attempts", "next_attempt_at", "claimed_at"])
         log_action(actor, "notifications.webhook.resent", delivery.endpoint, {"delivery": delivery.pk})
-        transaction.on_commit(deliver_webhooks.enqueue, robust=True)
+        transaction.on_commit(webhooks.deliver_webhooks.enqueue, robust=True)
     return delivery

@@ -35,13 +35,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from core.errors import DomainError
 from notifications import outbox
 from notifications.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from notifications.tasks import deliver_webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +194,9 @@ def headers_for(delivery: WebhookDelivery, body: bytes, timestamp: str) -> dict[
 def emit(event: str, organization: Any, payload: Mapping[str, Any]) -> list[WebhookDelivery]:
     """Tell the endpoints of ``organization`` and of the organisations above it that ``event`` happened.
 
-    ``payload`` describes the object: ``id``, ``kind``, ``title``, ``url`` (a path on this site) and the
-    natural keys ``year`` and ``quarter`` where it has them. Call it inside the transaction of the
+    ``payload`` describes the object: ``id``, ``kind``, ``title`` (a text, or an object whose ``str`` is
+    its title, made in the site's language), ``url`` (a path on this site) and the natural keys
+    ``year`` and ``quarter`` where it has them. Call it inside the transaction of the
     change (one query when no endpoint wants the event); the deliveries go after the commit."""
     if event not in WebhookEvent.values:
         raise ValueError(f"Unknown webhook event {event!r}")  # a programming error
@@ -211,6 +212,8 @@ def emit(event: str, organization: Any, payload: Mapping[str, Any]) -> list[Webh
     now = timezone.now()
     event_id = uuid.uuid4()
     path = str(payload["url"])
+    with translation.override(settings.LANGUAGE_CODE):  # the site's language, as in the notifications
+        title = str(payload["title"])
     body = {
         "event": event,
         "id": str(event_id),
@@ -219,7 +222,7 @@ def emit(event: str, organization: Any, payload: Mapping[str, Any]) -> list[Webh
         "object": {
             "id": payload["id"],
             "kind": payload["kind"],
-            "title": str(payload["title"]),
+            "title": title,
             "url": settings.SITE_URL + path if path.startswith("/") else path,
         },
         "year": payload.get("year"),
@@ -324,3 +327,13 @@ def drain() -> Outcome:
             else:
                 total.retrying += 1
     return total
+
+
+@task()
+def deliver_webhooks() -> dict[str, int]:
+    """The background job: send every due delivery; returns how many were delivered, are to be retried,
+    failed. Like the e-mail job it carries no data: the deliveries are the queue, so running it twice,
+    or in several workers at once, sends each delivery once (barring a crash: then twice, with the same
+    ``X-Chuyende-Delivery`` id)."""
+    done = drain()
+    return {"delivered": done.delivered, "retrying": done.retrying, "failed": done.failed}
