@@ -488,3 +488,42 @@ def test_send_again_from_the_log(client, world):
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == (State.PENDING, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_never_take_the_same_delivery(world, settings):
+    """SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL): two workers in their own transactions at once."""
+    import threading
+
+    from django.db import connections, transaction
+
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("row locks (SELECT … FOR UPDATE SKIP LOCKED) are what is tested")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not sent
+    for n in range(4):
+        services.register_webhook(
+            actor=None,
+            organization=world.party,
+            url=f"https://hooks.example.vn/{n}",
+            events=["plan.submitted"],
+        )
+    scenarios.plan(world, "submitted")
+    assert WebhookDelivery.objects.count() == 4
+    barrier = threading.Barrier(2)
+    taken: list[list[int]] = []
+
+    def worker() -> None:
+        try:
+            with transaction.atomic():
+                barrier.wait()
+                taken.append([row.pk for row in webhooks.claim(batch=2)])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first, second = taken
+    assert len(first) == len(second) == 2 and not set(first) & set(second)
