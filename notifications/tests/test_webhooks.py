@@ -167,6 +167,7 @@ def test_a_failed_delivery_is_retried_after_the_backoff(world, receiver):
     delivery = WebhookDelivery.objects.get()
     assert (delivery.state, delivery.attempts, delivery.response_code) == (State.PENDING, 1, 500)
     assert delivery.last_error == "HTTP 500"
+    assert delivery.last_attempt_at is not None
     assert delivery.next_attempt_at - delivery.last_attempt_at == outbox.backoff(1)
 
     assert webhooks.drain().delivered == 0  # not due yet
