@@ -2,20 +2,15 @@
 HMAC and timestamp the way docs/webhooks.md tells an integrator to; retries, giving up and sending
 again; the addresses refused; the pages."""
 
-import hashlib
-import hmac
 import json
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -23,63 +18,17 @@ from django.utils import timezone
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from notifications import outbox, services, webhooks
 from notifications.models import WebhookDelivery, WebhookEndpoint
+from notifications.tests.receiver import TOLERANCE, Receiver, serve
 from tests import scenarios
 
 State = WebhookDelivery.State
-TOLERANCE = 300  # seconds: how old a timestamp the receiver accepts, as docs/webhooks.md advises
-
-
-@dataclass
-class Receiver:
-    """What an integrator writes: check the signature over "<timestamp>.<body>" and the timestamp's age,
-    answer with the next scripted status (200 once the script is spent)."""
-
-    secret: str = ""
-    answers: list[int] = field(default_factory=list)
-    received: list[dict[str, Any]] = field(default_factory=list)
-    url: str = ""
-
-    def verify(self, headers: Any, body: bytes) -> bool:
-        timestamp = headers.get("X-Chuyende-Timestamp", "")
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > TOLERANCE:
-            return False
-        expected = hmac.new(
-            self.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
-        ).hexdigest()
-        return hmac.compare_digest(headers.get("X-Chuyende-Signature", ""), f"sha256={expected}")
 
 
 @pytest.fixture
 def receiver(settings: Any) -> Iterator[Receiver]:
     settings.WEBHOOKS_ALLOW_PRIVATE = True
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.received.append(
-                {"headers": dict(self.headers), "body": body, "verified": state.verify(self.headers, body)}
-            )
-            status = state.answers.pop(0) if state.answers else 200
-            self.send_response(status)
-            if 300 <= status < 400:
-                self.send_header("Location", state.url + "elsewhere")
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.end_headers()
-            self.wfile.write("đã nhận".encode() if status == 200 else b"server error")
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep the test output clean
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook/"
-    try:
+    with serve() as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _endpoint(
@@ -494,10 +443,6 @@ def test_send_again_from_the_log(client, world):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_claiming_at_once_never_take_the_same_delivery(world, settings):
     """SELECT … FOR UPDATE SKIP LOCKED (PostgreSQL): two workers in their own transactions at once."""
-    import threading
-
-    from django.db import connections, transaction
-
     if not connection.features.has_select_for_update_skip_locked:
         pytest.skip("row locks (SELECT … FOR UPDATE SKIP LOCKED) are what is tested")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not sent
