@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "library",
     "search",
     "home",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
