@@ -27,10 +27,12 @@ from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
 from drafts.rules import comments_due
 from notifications.services import notify_members, site_text
+from notifications.webhooks import emit
 from organizations.models import Member
 from organizations.selectors import cell_members
 from planning import lifecycle
 from planning.models import Session
+from planning.services import session_event
 
 # Before approval, and after the meeting while the presenter revises the text (a "final" version).
 WRITABLE = lifecycle.WRITING
@@ -264,6 +266,11 @@ def approve_draft(
         presenters = permissions.presenter_ids(session)
         lifecycle.advance(
             session, "distribute", actor=actor, data={"number": version.number, "count": len(recipients)}
+        )
+        emit(
+            "draft.distributed",
+            session.cell,
+            session_event(session, reverse("drafts:read", args=[session.pk])),
         )
         due_date = comments_due(session)
         body = (
