@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from meetings import rules
@@ -136,29 +136,47 @@ def quality_shortfall(meeting: Meeting) -> Shortfall | None:
 
 
 def open_tasks(cell_id: int) -> QuerySet[ResolutionTask]:
-    """Tasks of the cell's issued resolutions not done yet, oldest deadline first, owners loaded."""
+    """Tasks of the cell's issued resolutions not done yet, oldest deadline first (owners: see
+    :func:`with_owners`)."""
     return (
         ResolutionTask.objects.filter(
             resolution__meeting__cell_id=cell_id, resolution__issued_at__isnull=False, done_at__isnull=True
         )
         .select_related("resolution__document", "resolution__meeting__session")
-        .prefetch_related("owners")
         .order_by("deadline", "id")
     )
 
 
+def with_owners(tasks: QuerySet[ResolutionTask]) -> list[ResolutionTask]:
+    """``tasks`` in their order, each with ``owner_names`` (its owners' names, in name order), in one
+    query whether there are tasks or not: a ``prefetch_related`` would add a second query only when
+    some task is found, so a page's query count would depend on the data."""
+    rows = (
+        ResolutionTask.objects.filter(pk__in=tasks.values("pk"))
+        .select_related("resolution__document", "resolution__meeting__session")
+        .annotate(owner_name=F("owners__full_name"))
+        .order_by(*tasks.query.order_by, "owners__full_name")
+    )
+    found: dict[int, ResolutionTask] = {}
+    names: dict[int, list[str]] = defaultdict(list)
+    for row in rows:  # one row per task and owner (a task without owners: one row, no name)
+        found.setdefault(row.pk, row)
+        if row.owner_name:
+            names[row.pk].append(row.owner_name)
+    for pk, task in found.items():
+        task.owner_names = names[pk]  # type: ignore[attr-defined]
+    return list(found.values())
+
+
 def my_tasks(user: Any) -> list[ResolutionTask]:
-    """The open tasks the user carries out, for the home page."""
+    """The open tasks the user carries out, for the home page (one query)."""
     scope = scope_for(user)
     if scope.member_id is None:
         return []
-    return list(
+    return with_owners(
         ResolutionTask.objects.filter(
             owners__id=scope.member_id, resolution__issued_at__isnull=False, done_at__isnull=True
-        )
-        .select_related("resolution__document", "resolution__meeting__session")
-        .prefetch_related("owners")
-        .order_by("deadline", "id")
+        ).order_by("deadline", "id")
     )
 
 
