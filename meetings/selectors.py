@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from meetings import rules
@@ -150,13 +150,9 @@ def open_tasks(cell_id: int) -> QuerySet[ResolutionTask]:
 def with_owners(tasks: QuerySet[ResolutionTask]) -> list[ResolutionTask]:
     """``tasks`` in their order, each with ``owner_names`` (its owners' names, in name order), in one
     query whether there are tasks or not: a ``prefetch_related`` would add a second query only when
-    some task is found, so a page's query count would depend on the data."""
-    rows = (
-        ResolutionTask.objects.filter(pk__in=tasks.values("pk"))
-        .select_related("resolution__document", "resolution__meeting__session")
-        .annotate(owner_name=F("owners__full_name"))
-        .order_by(*tasks.query.order_by, "owners__full_name")
-    )
+    some task is found, so a page's query count would depend on the data. ``tasks`` must not filter
+    on the owners (the join would be shared, and only the owners filtered for would be named)."""
+    rows = tasks.annotate(owner_name=F("owners__full_name")).order_by(*tasks.query.order_by, "owner_name")
     found: dict[int, ResolutionTask] = {}
     names: dict[int, list[str]] = defaultdict(list)
     for row in rows:  # one row per task and owner (a task without owners: one row, no name)
@@ -173,10 +169,13 @@ def my_tasks(user: Any) -> list[ResolutionTask]:
     scope = scope_for(user)
     if scope.member_id is None:
         return []
+    mine = ResolutionTask.owners.through.objects.filter(
+        resolutiontask_id=OuterRef("pk"), member_id=scope.member_id
+    )
     return with_owners(
-        ResolutionTask.objects.filter(
-            owners__id=scope.member_id, resolution__issued_at__isnull=False, done_at__isnull=True
-        ).order_by("deadline", "id")
+        ResolutionTask.objects.filter(Exists(mine), resolution__issued_at__isnull=False, done_at__isnull=True)
+        .select_related("resolution__document", "resolution__meeting__session")
+        .order_by("deadline", "id")
     )
 
 
