@@ -208,6 +208,26 @@ def test_the_home_and_cell_pages_list_open_tasks_with_their_owners_at_the_same_q
     assert [t.owner_names for t in mine] == [owners.split(", "), [secretary.full_name]]
 
 
+@pytest.mark.new_year
+def test_the_oversight_counts_a_resolution_once_issued_in_the_year_of_its_date(world, held):
+    """The officers' oversight counts issued resolutions through their issued documents: under the
+    cell's branch, in the year the resolution is dated, not before it is issued."""
+
+    def counted(on_year: int) -> tuple[int, dict[str, int]]:
+        figures = selectors.oversight_page(world.party, on_year)
+        return figures["resolutions_total"], figures["resolutions_by_child"]
+
+    save_resolution(world, held, [one_task(world)])
+    finalize(world, held.session)
+    assert counted(held.date.year) == (0, {}) and counted(timezone.localdate().year) == (0, {})
+    resolution = services.issue_resolution(actor=world.secretary, meeting=held)
+    year = resolution.document.issued_on.year
+    branch = world.cell.path[: len(world.party.path) + 7]
+    assert counted(year) == (1, {branch: 1})
+    assert counted(year + 1) == (0, {}) and counted(year - 1) == (0, {})
+    assert [r.pk for r in selectors.resolutions_under(world.party, year)] == [resolution.pk]
+
+
 def test_a_resolution_is_not_dated_before_its_meeting(world, held):
     finalize(world, held.session)
     save_resolution(world, held, [one_task(world)])
