@@ -95,7 +95,7 @@ def meeting_list(request: HttpRequest, cell_pk: int) -> HttpResponse:
             "cell": cell,
             "meetings": meetings,
             "can_create": permissions.can(request.user, "meeting.create", cell),
-            "tasks": list(selectors.open_tasks(cell.pk)),
+            "tasks": selectors.with_owners(selectors.open_tasks(cell.pk)),
             "today": timezone.localdate(),
         },
     )
@@ -254,7 +254,7 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "shortfall": selectors.quality_shortfall(meeting),
         "problems": services.minutes_problems(meeting),
         "statuses": Attendance.Status.choices,
-        "tasks": list(selectors.open_tasks(meeting.cell_id)),
+        "tasks": selectors.with_owners(selectors.open_tasks(meeting.cell_id)),
         "manages": permissions.can(request.user, "meeting.manage", meeting),
         "votes": Attendance.Vote.choices,
         # What the page shows, sent back with the plain "Save" so a change made meanwhile is caught.

@@ -62,6 +62,9 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notifications",
+        # notification_inbox_idx begins with the recipient and serves every lookup by recipient (and
+        # the cascade): a second index on it only slowed the writing of 90,000 notices at a time.
+        db_index=False,
     )
     # "title" alone is already a job title (chức danh) in the catalogue.
     title = models.CharField(pgettext_lazy("heading", "title"), max_length=255)
