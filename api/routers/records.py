@@ -548,27 +548,35 @@ class SearchHitOut(Schema):
     tags=["search"],
     summary="Tìm trong những gì đồng chí xem được",
     description="Như trang tìm kiếm: chủ đề, dự thảo đã duyệt, nghị quyết đã ban hành, bài học; mỗi văn bản "
-    "một kết quả, xếp theo mức liên quan.",
+    "một kết quả, xếp theo mức liên quan. Như trang, chỉ đếm và phân trang 1.000 kết quả tốt nhất: "
+    "`count` là 1000 khi có thể còn nhiều hơn.",
 )
 @paginate(Pages)
 def search(request: HttpRequest, params: Query[SearchIn]) -> list[SearchHitOut]:
     query = search_selectors.parse_query(params.q)
-    found = search_selectors.search(request.user, query) if query.words else SearchEntry.objects.none()
+    matches = search_selectors.matching(request.user, query)
+    found = search_selectors.search(request.user, query)
     if params.kind is not None:
         found = found.filter(kind=params.kind)
-    return _SearchPage(found, query)  # type: ignore[return-value]
+        counted = search_selectors.count_of_kind(matches, params.kind)
+    else:
+        counted = search_selectors.counts_by_kind(matches).counted
+    counted = min(counted, search_selectors.MAX_COUNTED)
+    return _SearchPage(search_selectors.Ranked(found, query), query, counted)  # type: ignore[return-value]
 
 
 class _SearchPage:
-    """The matches, sliced by the paginator, each page turned into hits with their snippets."""
+    """The best matches as the search page reads them (ranked ids, then the page's rows), counted up to
+    the page's cap; each slice the paginator takes is turned into hits with their snippets."""
 
-    def __init__(self, found: QuerySet[SearchEntry], query: search_selectors.Query):
-        self.found, self.query = found, query
+    def __init__(self, ranked: search_selectors.Ranked, query: search_selectors.Query, count: int):
+        self.ranked, self.query, self.count = ranked, query, count
 
     def __len__(self) -> int:
-        return self.found.count()
+        return self.count
 
     def __getitem__(self, window: slice) -> list[SearchHitOut]:
+        stop = min(window.stop or self.count, self.count)
         return [
             SearchHitOut(
                 kind=hit.entry.kind,
@@ -577,7 +585,7 @@ class _SearchPage:
                 url=hit.entry.url,
                 dated=hit.entry.dated,
             )
-            for hit in search_selectors.results(self.found[window], self.query)
+            for hit in search_selectors.results(self.ranked[window.start : stop], self.query)
         ]
 
 

@@ -228,3 +228,16 @@ def test_notifications_are_each_persons_own(client, world):
     assert client.get("/api/v1/notifications?unread=true").json()["count"] == 1
     assert call(client, "POST", "/notifications/read").json() == {"count": 1}
     assert not Notification.objects.filter(recipient=world.member, read_at__isnull=True).exists()
+
+
+def test_search_counts_and_pages_the_best_matches_only_as_the_page_does(client, world, monkeypatch):
+    from search import selectors
+
+    scenarios.evaluated_session(world)  # a topic, an approved draft, a resolution, lessons: several hits
+    client.force_login(world.member)
+    everything = client.get("/api/v1/search?q=van%20hoa").json()
+    assert everything["count"] >= 2
+    monkeypatch.setattr(selectors, "MAX_COUNTED", 1)
+    capped = client.get("/api/v1/search?q=van%20hoa").json()
+    assert capped["count"] == 1
+    assert [hit["title"] for hit in capped["items"]] == [everything["items"][0]["title"]]
