@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "library",
     "search",
     "home",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -297,6 +299,11 @@ EMAIL_BACKEND = os.environ.get(
 # How long an e-mail claimed by a worker may stay "sending" before another worker takes it over (the
 # first one died): notifications/outbox.py.
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", 300, minimum=1)
+# Webhooks (notifications/webhooks.py) go to HTTPS addresses on the public Internet only: an endpoint on
+# this machine or the local network (http://127.0.0.1 for the tests and the demo's receiver) is allowed
+# only with this on. Never in production: anyone who may register a webhook could then reach the
+# services behind the firewall.
+WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", False)
 # Background jobs (core/jobs.py): a running job silent this long belonged to a worker that died and is
 # taken up again; its file is kept this many days, then `manage.py jobs` removes it.
 JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 120, minimum=1)

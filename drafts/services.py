@@ -27,10 +27,12 @@ from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
 from drafts.rules import comments_due
 from notifications.services import notify_members, site_text
+from notifications.webhooks import emit
 from organizations.models import Member
 from organizations.selectors import cell_members
 from planning import lifecycle
 from planning.models import Session
+from planning.services import session_event
 
 # Before approval, and after the meeting while the presenter revises the text (a "final" version).
 WRITABLE = lifecycle.WRITING
@@ -265,6 +267,11 @@ def approve_draft(
         lifecycle.advance(
             session, "distribute", actor=actor, data={"number": version.number, "count": len(recipients)}
         )
+        emit(
+            "draft.distributed",
+            session.cell,
+            session_event(session, reverse("drafts:read", args=[session.pk])),
+        )
         due_date = comments_due(session)
         body = (
             site_text(
@@ -353,6 +360,14 @@ def record_open(*, member: Member, session: Session) -> bool:
         session=session, member=member, defaults={"version": version}
     )
     return created
+
+
+def record_reading(*, user: Any, member: Member | None, session: Session, version: DraftVersion) -> bool:
+    """``user`` (whose member record is ``member``) opened ``version``: the first time a member of the
+    cell opens an approved version counts as reading the distributed draft. True if this was the first."""
+    if member is None or version.approved_at is None or not permissions.is_cell_member(user, session):
+        return False
+    return record_open(member=member, session=session)
 
 
 def _comment_target(session: Session) -> DraftVersion:

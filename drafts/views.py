@@ -1,11 +1,9 @@
 """The draft pages: the workspace (versions, approval, who has read), the reading page with comments,
 version comparison, the response table. Thin views over drafts.services."""
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -32,21 +30,11 @@ from planning.models import Session
 
 
 def _session(request: HttpRequest, pk: int) -> Session:
-    # The rule sets: deadlines are read from them on most of these pages; the presenters: every
-    # permission check asks (drafts.permissions.presenter_ids reads the prefetched list).
-    return get_visible_or_404(
-        permissions.readable_sessions(request.user)
-        .select_related("cell__rule_set", "cell__parent__rule_set", "plan")
-        .prefetch_related("presenters"),
-        pk=pk,
-    )
+    return get_visible_or_404(selectors.draft_sessions(request.user), pk=pk)
 
 
 def _versions_for(user: Any, session: Session) -> list[DraftVersion]:
-    versions = list(session.draft_versions.select_related("created_by").order_by("number"))
-    if permissions.sees_unapproved(user, session):
-        return versions
-    return [v for v in versions if v.approved_at is not None]
+    return selectors.visible_versions(user, session)
 
 
 def _latest_number(session: Session) -> int:
@@ -259,18 +247,10 @@ def _pick_version(
     request: HttpRequest, session: Session, versions: list[DraftVersion] | None = None
 ) -> DraftVersion:
     versions = _versions_for(request.user, session) if versions is None else versions
-    wanted = request.GET.get("v")
-    if wanted:
-        chosen = next((v for v in versions if str(v.number) == wanted), None)
-        if chosen is None:
-            raise Http404
-        return chosen
-    approved = [v for v in versions if v.approved_at is not None]
-    if approved:
-        return approved[-1]
-    if versions:
-        return versions[-1]
-    raise Http404
+    version = selectors.pick_version(versions, request.GET.get("v"))
+    if version is None:
+        raise Http404
+    return version
 
 
 def read(request: HttpRequest, pk: int) -> HttpResponse:
@@ -278,12 +258,8 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
     versions = _versions_for(request.user, session)
     version = _pick_version(request, session, versions)
     member = permissions.member_of(request.user)
-    if (
-        member is not None
-        and version.approved_at is not None
-        and permissions.is_cell_member(request.user, session)
-    ):
-        services.record_open(member=member, session=session)  # before the key: a first open bumps it
+    # Before the key: a first open bumps the cell's token.
+    services.record_reading(user=request.user, member=member, session=session, version=version)
     # The draft, its comments, replies, answers and distribution are the session's cell's.
     return pages.render(
         request,
@@ -296,23 +272,8 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
 def _read_context(
     request: HttpRequest, session: Session, versions: list[DraftVersion], version: DraftVersion, member: Any
 ) -> dict[str, Any]:
-    comments = list(
-        Comment.objects.filter(session=session, parent=None)
-        .select_related("author", "response")
-        .prefetch_related(
-            Prefetch("replies", queryset=Comment.objects.select_related("author").order_by("created_at"))
-        )
-        .order_by("created_at", "id")
-    )
-    # A comment sits where it is now in the newest version (unmatched ones apart, never dropped); read on
-    # an older version, it sits where it was written.
-    by_anchor: dict[str, list[Comment]] = defaultdict(list)
-    unmatched: list[Comment] = []
-    for comment in comments:
-        if comment.current_version_id == version.pk:
-            (unmatched if comment.unmatched else by_anchor[comment.current_anchor]).append(comment)
-        elif comment.version_id == version.pk:
-            by_anchor[comment.anchor].append(comment)
+    sitting = selectors.placed_comments(session, version)
+    by_anchor, unmatched = sitting.by_anchor, sitting.unmatched
     if version.kind == DraftVersion.Kind.PDF:
         blocks = [Block(f"page-{n}", "", {f"page-{n}"}) for n in range(1, (version.pages or 0) + 1)]
     else:
@@ -422,12 +383,7 @@ def _comment_html(request: HttpRequest, session: Session, comment: Comment) -> d
 
 
 def _comment(request: HttpRequest, pk: int) -> Comment:
-    return get_visible_or_404(
-        Comment.objects.filter(session__in=permissions.readable_sessions(request.user)).select_related(
-            "session"
-        ),
-        pk=pk,
-    )
+    return get_visible_or_404(selectors.readable_comments(request.user), pk=pk)
 
 
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -532,11 +488,10 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
         a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
     except ValueError:
         raise Http404 from None
-    if a not in versions or b not in versions:
-        numbers = sorted(versions)
-        if len(numbers) < 2:
-            raise Http404
-        a, b = numbers[-2], numbers[-1]
+    pair = selectors.compared_pair(list(versions.values()), a, b)
+    if pair is None:
+        raise Http404
+    a, b = pair[0].number, pair[1].number
     from drafts.textdiff import diff_versions
 
     rows = diff_versions(versions[a].paragraphs, versions[b].paragraphs)

@@ -20,6 +20,7 @@ from core.permissions import require
 from library import package, permissions
 from library.models import Adoption, ModelSession
 from notifications.services import notify, notify_members, site_text
+from notifications.webhooks import emit
 from organizations.models import Member, Organization
 from organizations.selectors import cell_leader_members, leader_members_under, officers_above
 from planning import services as planning
@@ -229,6 +230,18 @@ def publish_model(*, actor: Any, model: ModelSession) -> ModelSession:
         model.save(update_fields=["package", "status", "published_by", "published_at"])
         log_action(actor, "library.model.published", model)
         log_action(actor, "library.session.published", session)
+        emit(
+            "model_session.published",
+            model.cell,
+            {
+                "id": model.pk,
+                "kind": "model_session",
+                "title": model.title,
+                "url": _model_url(model),
+                "year": session.plan.year,
+                "quarter": session.quarter,
+            },
+        )
         notify_members(
             members=_but_actor(leader_members_under(model.party), actor),
             title=site_text(_("New model session in the library: %(title)s"), {"title": model.title}),

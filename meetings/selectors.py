@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from meetings import rules
 from meetings.models import Attendance, Meeting, ResolutionTask
 from organizations.permissions import scope_for
 from organizations.selectors import vietnamese_name_key
+from planning import lifecycle
 from planning.models import Session
 
 
@@ -136,28 +137,46 @@ def quality_shortfall(meeting: Meeting) -> Shortfall | None:
 
 
 def open_tasks(cell_id: int) -> QuerySet[ResolutionTask]:
-    """Tasks of the cell's issued resolutions not done yet, oldest deadline first, owners loaded."""
+    """Tasks of the cell's issued resolutions not done yet, oldest deadline first (owners: see
+    :func:`with_owners`)."""
     return (
         ResolutionTask.objects.filter(
             resolution__meeting__cell_id=cell_id, resolution__issued_at__isnull=False, done_at__isnull=True
         )
         .select_related("resolution__document", "resolution__meeting__session")
-        .prefetch_related("owners")
         .order_by("deadline", "id")
     )
 
 
+def with_owners(tasks: QuerySet[ResolutionTask]) -> list[ResolutionTask]:
+    """``tasks`` in their order, each with ``owner_names`` (its owners' names, in name order), in one
+    query whether there are tasks or not: a ``prefetch_related`` would add a second query only when
+    some task is found, so a page's query count would depend on the data. ``tasks`` must not filter
+    on the owners (the join would be shared, and only the owners filtered for would be named)."""
+    rows = tasks.annotate(owner_name=F("owners__full_name")).order_by(*tasks.query.order_by, "owner_name")
+    found: dict[int, ResolutionTask] = {}
+    names: dict[int, list[str]] = defaultdict(list)
+    for row in rows:  # one row per task and owner (a task without owners: one row, no name)
+        found.setdefault(row.pk, row)
+        if row.owner_name:
+            names[row.pk].append(row.owner_name)
+    for pk, task in found.items():
+        task.owner_names = names[pk]  # type: ignore[attr-defined]
+    return list(found.values())
+
+
 def my_tasks(user: Any) -> list[ResolutionTask]:
-    """The open tasks the user carries out, for the home page."""
+    """The open tasks the user carries out, for the home page (one query)."""
     scope = scope_for(user)
     if scope.member_id is None:
         return []
-    return list(
-        ResolutionTask.objects.filter(
-            owners__id=scope.member_id, resolution__issued_at__isnull=False, done_at__isnull=True
-        )
+    # EXISTS on the person's owner rows: with ``pk IN (…)`` PostgreSQL hashed every task of the
+    # province first (0.45 s at province scale, against 0.5 ms).
+    owners = ResolutionTask.owners.through._default_manager
+    mine = owners.filter(resolutiontask_id=OuterRef("pk"), member_id=scope.member_id)
+    return with_owners(
+        ResolutionTask.objects.filter(Exists(mine), resolution__issued_at__isnull=False, done_at__isnull=True)
         .select_related("resolution__document", "resolution__meeting__session")
-        .prefetch_related("owners")
         .order_by("deadline", "id")
     )
 
@@ -172,6 +191,16 @@ def upcoming_meetings(user: Any) -> list[Meeting]:
         .exclude(status=Meeting.Status.APPROVED)
         .select_related("cell", "session")
         .order_by("date", "start_time")[:10]
+    )
+
+
+def sessions_for_meeting(cell: Any) -> QuerySet[Session]:
+    """The sessions of ``cell`` a new meeting may hold (the choices of the meeting form, on the page and
+    in the API): not finished, and without a meeting yet."""
+    return (
+        Session.objects.filter(cell=cell, meeting__isnull=True)
+        .exclude(status__in=lifecycle.FINISHED)
+        .order_by("planned_date", "id")
     )
 
 
@@ -191,6 +220,22 @@ def _issued_under(party: Any, year: int) -> QuerySet[Any]:
         meeting__cell__path__startswith=party.path,
         issued_at__isnull=False,
         document__issued_on__year=year,
+    )
+
+
+def _issued_documents(year: int) -> QuerySet[Any]:
+    """The issued documents of the resolutions (and conclusions) issued in ``year``: one per issued
+    resolution, issued by its meeting's cell on the resolution's date (services.issue_resolution), so
+    counting them counts the resolutions. Counted this way, a province's year is read from the
+    documents alone (their source and date indexes), not joined to every resolution and meeting:
+    4,700 pages read instead of 55,000 at province scale."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from documents.models import IssuedDocument
+    from meetings.models import Resolution
+
+    return IssuedDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(Resolution), issued_on__year=year
     )
 
 
@@ -239,7 +284,7 @@ def oversight_page(node: Any, year: int) -> dict[str, Any]:
 
     from organizations.rollup import by_child
 
-    counts = by_child(node, _issued_under(node, year), "meeting__cell__path", n=Count("id"))
+    counts = by_child(node, _issued_documents(year), "organization__path", n=Count("id"))
     return {
         "resolutions": resolutions_under(node, year, limit=OVERSIGHT_RESOLUTIONS),
         "resolutions_total": sum(row["n"] for row in counts.values()),

@@ -48,7 +48,6 @@ from meetings.forms import (
 from meetings.models import Attendance, Meeting, Resolution, ResolutionTask, Speech
 from organizations.models import Organization
 from organizations.permissions import scope_for, visible_organizations
-from planning import lifecycle
 from planning.models import Session
 
 
@@ -97,24 +96,16 @@ def meeting_list(request: HttpRequest, cell_pk: int) -> HttpResponse:
             "cell": cell,
             "meetings": meetings,
             "can_create": permissions.can(request.user, "meeting.create", cell),
-            "tasks": list(selectors.open_tasks(cell.pk)),
+            "tasks": selectors.with_owners(selectors.open_tasks(cell.pk)),
             "today": timezone.localdate(),
         },
-    )
-
-
-def _sessions_for_meeting(cell: Organization) -> Any:
-    return (
-        Session.objects.filter(cell=cell, meeting__isnull=True)
-        .exclude(status__in=lifecycle.FINISHED)
-        .order_by("planned_date", "id")
     )
 
 
 def meeting_create(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk, kind=Organization.Kind.CELL)
     deny_unless(request.user, "meeting.create", cell)
-    sessions = _sessions_for_meeting(cell)
+    sessions = selectors.sessions_for_meeting(cell)
     if request.method == "POST":
         form = MeetingForm(request.POST, sessions=sessions)
         if form.is_valid():
@@ -274,7 +265,7 @@ def _record_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "shortfall": selectors.quality_shortfall(meeting),
         "problems": services.minutes_problems(meeting),
         "statuses": Attendance.Status.choices,
-        "tasks": list(selectors.open_tasks(meeting.cell_id)),
+        "tasks": selectors.with_owners(selectors.open_tasks(meeting.cell_id)),
         "manages": permissions.can(request.user, "meeting.manage", meeting),
         "votes": Attendance.Vote.choices,
         # What the page shows, sent back with the plain "Save" so a change made meanwhile is caught.

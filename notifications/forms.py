@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from notifications.announcements import targets
+from notifications.models import WebhookEvent
 from organizations.models import Organization
 
 
@@ -36,3 +37,22 @@ class AnnouncementForm(forms.Form):
         if link and not link.lower().startswith(("https://", "http://")):
             raise forms.ValidationError(_("Enter an address that starts with https://."))
         return link
+
+
+class WebhookForm(forms.Form):
+    """Register a webhook: where to send, and which events."""
+
+    url = forms.URLField(
+        label=_("Address (URL)"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_(
+            "The HTTPS address of the receiving system, e.g. https://cong-thong-tin.example.vn/hook."
+        ),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events to send"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Those of this organisation and of every cell under it."),
+    )

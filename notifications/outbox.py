@@ -191,12 +191,17 @@ def retry_failed() -> int:
 def queue_copies(
     *, url: str, recipient_ids: tuple[int, int], now: datetime, sample: Notification | None = None
 ) -> int:
-    """One e-mail for each notification of ``url`` whose recipient's id is within ``recipient_ids``
-    (first, last) and who has an address, all of the same text, written by the database in one
-    ``INSERT … SELECT`` (an announcement to many people: no object per message). The Message-ID is made
-    of the notification's id and a random part, so it is unique and fixed like any other. In the
-    caller's transaction; returns how many e-mails were queued. ``sample``: the notifications' text,
-    when the caller has it (else one of them is read: with no index on ``url``, a scan of the table)."""
+    """One e-mail for each unread notification of ``url`` written at ``now`` whose recipient's id is
+    within ``recipient_ids`` (first, last) and who has an address, all of the same text, written by the
+    database in one ``INSERT … SELECT`` (an announcement to many people: no object per message). The
+    Message-ID is made of the notification's id and a random part, so it is unique and fixed like any
+    other. In the caller's transaction; returns how many e-mails were queued. ``sample``: the
+    notifications' text, when the caller has it (else one of them is read: with no index on ``url``, a
+    scan of the table).
+
+    The notifications are found through the inbox index (recipient, read_at, created_at) with all
+    three columns: by recipient alone, each recipient's whole inbox was read from the table to compare
+    its ``url`` (19 notices a member at province scale: 1.7 M rows read for 90,000 e-mails)."""
     if sample is None:
         sample = Notification.objects.filter(url=url).only("title", "body", "url").first()
     if sample is None:
@@ -214,7 +219,8 @@ def queue_copies(
             "attempts, created_at, next_attempt_at, last_error) "
             f"SELECT n.id, u.email, %s, %s, '<' || n.id || '.' || %s || '@' || %s || '>', %s, 0, %s, %s, '' "
             f"FROM {quote(notices)} n JOIN {quote(users)} u ON u.id = n.recipient_id "
-            "WHERE n.url = %s AND n.recipient_id >= %s AND n.recipient_id <= %s AND u.email <> ''",
-            [subject, body, token, _domain(), State.PENDING, stamp, stamp, url, *recipient_ids],
+            "WHERE n.recipient_id >= %s AND n.recipient_id <= %s AND n.read_at IS NULL AND n.created_at = %s "
+            "AND n.url = %s AND u.email <> ''",
+            [subject, body, token, _domain(), State.PENDING, stamp, stamp, *recipient_ids, stamp, url],
         )
         return cursor.rowcount

@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core import versions
 from core.audit import log_action
-from core.errors import PermissionDenied
+from core.errors import DomainError, InvalidTransition, PermissionDenied
+from core.permissions import require
 from core.text import nfc, shorten
-from notifications import outbox
-from notifications.models import CalendarFeed, Notification
+from notifications import outbox, webhooks
+from notifications.models import CalendarFeed, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from notifications.tasks import deliver_outbox
 
 if TYPE_CHECKING:
@@ -191,3 +192,98 @@ def revoke_feed(*, actor: Any) -> None:
         if feed is not None:
             log_action(actor, "notifications.calendar.revoked", feed)
             feed.delete()
+
+
+# --- Webhooks (notifications/webhooks.py sends them) -----------------------------------------------
+
+
+def _clean_events(events: Iterable[str]) -> list[str]:
+    chosen = set(events)
+    if not chosen:
+        raise DomainError(_("Choose at least one event."), field="events")
+    unknown = chosen - set(WebhookEvent.values)
+    if unknown:
+        raise DomainError(
+            _("Unknown event: %(event)s.") % {"event": ", ".join(sorted(unknown))}, field="events"
+        )
+    return [event for event in WebhookEvent.values if event in chosen]  # in the list's order
+
+
+def register_webhook(*, actor: Any, organization: Any, url: str, events: Iterable[str]) -> WebhookEndpoint:
+    """Register an endpoint for the events of ``organization`` and of every cell under it. The returned
+    endpoint carries its new secret in ``secret_shown``: show it now (it is not shown again)."""
+    require(actor, "webhook.manage", organization)
+    url = webhooks.check_url(url)
+    chosen = _clean_events(events)
+    with transaction.atomic():
+        endpoint = WebhookEndpoint(
+            organization=organization,
+            url=url,
+            events=chosen,
+            secret=webhooks.new_secret(),
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        endpoint.full_clean()
+        endpoint.save()
+        log_action(actor, "notifications.webhook.created", endpoint, {"events": ", ".join(chosen)})
+    endpoint.secret_shown = endpoint.secret
+    return endpoint
+
+
+def rotate_webhook_secret(*, actor: Any, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+    """Give the endpoint a new secret (the old one stops signing at once); shown in ``secret_shown``."""
+    require(actor, "webhook.manage", endpoint.organization)
+    with transaction.atomic():
+        endpoint = (
+            WebhookEndpoint.objects.select_for_update().select_related("organization").get(pk=endpoint.pk)
+        )
+        endpoint.secret = webhooks.new_secret()
+        endpoint.secret_rotated_at = timezone.now()
+        endpoint.save(update_fields=["secret", "secret_rotated_at"])
+        log_action(actor, "notifications.webhook.rotated", endpoint)
+    endpoint.secret_shown = endpoint.secret
+    return endpoint
+
+
+def set_webhook_active(*, actor: Any, endpoint: WebhookEndpoint, active: bool) -> WebhookEndpoint:
+    """Deactivate an endpoint (nothing more is sent to it; what waits stays waiting) or activate it again."""
+    require(actor, "webhook.manage", endpoint.organization)
+    with transaction.atomic():
+        endpoint = (
+            WebhookEndpoint.objects.select_for_update().select_related("organization").get(pk=endpoint.pk)
+        )
+        if endpoint.is_active == active:
+            raise InvalidTransition(
+                _("This webhook is already active.") if active else _("This webhook is already deactivated.")
+            )
+        endpoint.is_active = active
+        endpoint.save(update_fields=["is_active"])
+        code = "notifications.webhook.activated" if active else "notifications.webhook.deactivated"
+        log_action(actor, code, endpoint)
+        if active:
+            transaction.on_commit(webhooks.deliver_webhooks.enqueue, robust=True)
+    return endpoint
+
+
+def resend_delivery(*, actor: Any, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send a delivery again ("Gửi lại"), whatever became of it: same id, same content, a new signature
+    and timestamp; its attempts count from zero."""
+    require(actor, "webhook.manage", delivery.endpoint.organization)
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .select_related("endpoint")
+            .get(pk=delivery.pk)
+        )
+        if delivery.state == WebhookDelivery.State.SENDING:
+            raise InvalidTransition(_("This delivery is being sent right now."))
+        if not delivery.endpoint.is_active:
+            raise InvalidTransition(_("Activate the webhook first."))
+        delivery.state = WebhookDelivery.State.PENDING
+        delivery.attempts = 0
+        delivery.next_attempt_at = timezone.now()
+        delivery.claimed_at = None
+        delivery.save(update_fields=["state", "attempts", "next_attempt_at", "claimed_at"])
+        log_action(actor, "notifications.webhook.resent", delivery.endpoint, {"delivery": delivery.pk})
+        transaction.on_commit(webhooks.deliver_webhooks.enqueue, robust=True)
+    return delivery

@@ -1,4 +1,5 @@
-"""Background jobs: sending what the outbox holds (notifications.outbox).
+"""Background jobs: sending what the outbox holds (notifications.outbox). The webhooks' job,
+``deliver_webhooks``, lives next to what enqueues it (notifications.webhooks.emit).
 
 The job carries no data: the rows are the queue, written with the notifications. Running it twice, or
 in several workers at once, sends each message once (barring a crash, see the outbox).

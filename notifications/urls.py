@@ -16,3 +16,14 @@ urlpatterns = [
     path("lich/<str:token>.ics", views.feed, name="feed"),
     path("lich/buoi/<int:pk>.ics", views.session_ics, name="session_ics"),
 ]
+
+# Webhooks of an organisation (notifications/webhooks.py): its officers and the administrators.
+urlpatterns += [
+    path("webhook/to-chuc/<int:pk>/", views.webhooks, name="webhooks"),
+    path("webhook/to-chuc/<int:pk>/dang-ky/", views.webhook_add, name="webhook_add"),
+    path("webhook/<int:pk>/", views.webhook, name="webhook"),
+    path("webhook/<int:pk>/doi-khoa/", views.webhook_rotate, name="webhook_rotate"),
+    path("webhook/<int:pk>/tat/", views.webhook_deactivate, name="webhook_deactivate"),
+    path("webhook/<int:pk>/bat/", views.webhook_activate, name="webhook_activate"),
+    path("webhook/lan-gui/<int:pk>/gui-lai/", views.delivery_resend, name="delivery_resend"),
+]

@@ -1,21 +1,31 @@
-"""A person's notifications (list, open, mark all read) and the calendar pages: the private feed (by
-secret token, no sign-in), one session's .ics, the link page."""
+"""A person's notifications (list, open, mark all read), the calendar pages (the private feed by secret
+token with no sign-in, one session's .ics, the link page) and an organisation's webhooks."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.web import get_visible_or_404, run_service
+from core.web import action_form, deny_unless, get_visible_or_404, run_service, submit_and_report
 from notifications import announcements, calendar, services
-from notifications.forms import AnnouncementForm
-from notifications.models import Announcement, CalendarFeed, Notification, token_digest
-from notifications.permissions import visible_notifications
+from notifications.forms import AnnouncementForm, WebhookForm
+from notifications.models import (
+    Announcement,
+    CalendarFeed,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    token_digest,
+)
+from notifications.permissions import visible_notifications, visible_webhooks
+from organizations.models import Organization
+from organizations.permissions import visible_organizations
 
 ICS = "text/calendar; charset=utf-8"
 PAGE_SIZE = 30
@@ -119,3 +129,111 @@ def calendar_revoke(request: HttpRequest) -> HttpResponse:
     services.revoke_feed(actor=request.user)
     messages.success(request, _("The calendar link was revoked."))
     return redirect("notifications:calendar")
+
+
+# --- Webhooks ----------------------------------------------------------------------------------------
+
+LOG_PAGE_SIZE = 50
+FRESH_SECRET = "webhook_fresh_secret"
+
+
+def _managed_org(request: HttpRequest, pk: int) -> Organization:
+    """The organisation, if the reader may see it (else 404) and manage its webhooks (else 403)."""
+    org = get_visible_or_404(visible_organizations(request.user), pk=pk)
+    deny_unless(request.user, "webhook.manage", org)
+    return org
+
+
+def _managed_webhook(request: HttpRequest, pk: int) -> WebhookEndpoint:
+    endpoint = get_visible_or_404(visible_webhooks(request.user), pk=pk)
+    deny_unless(request.user, "webhook.manage", endpoint.organization)
+    return endpoint
+
+
+def webhooks(request: HttpRequest, pk: int) -> HttpResponse:
+    """The webhooks of an organisation, with the state of each one's deliveries."""
+    org = _managed_org(request, pk)
+    endpoints = list(
+        WebhookEndpoint.objects.filter(organization=org).annotate(
+            failed=Count("deliveries", filter=Q(deliveries__state=WebhookDelivery.State.FAILED)),
+            waiting=Count("deliveries", filter=Q(deliveries__state=WebhookDelivery.State.PENDING)),
+        )
+    )
+    return render(request, "notifications/webhooks.html", {"org": org, "endpoints": endpoints})
+
+
+def webhook_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _managed_org(request, pk)
+    form = WebhookForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        endpoint = run_service(
+            form, lambda: services.register_webhook(actor=request.user, organization=org, **form.cleaned_data)
+        )
+        if endpoint is not None:
+            request.session[FRESH_SECRET] = [endpoint.pk, endpoint.secret_shown]
+            messages.success(request, _("The webhook is registered. Copy its secret now."))
+            return redirect("notifications:webhook", endpoint.pk)
+    return render(request, "notifications/webhook_add.html", {"org": org, "form": form})
+
+
+def webhook(request: HttpRequest, pk: int) -> HttpResponse:
+    """One webhook: its secret (right after it was made), its actions and its delivery log."""
+    endpoint = _managed_webhook(request, pk)
+    fresh = request.session.get(FRESH_SECRET)
+    secret = None
+    if fresh and fresh[0] == endpoint.pk:  # the secret is shown once, on the page that follows its making
+        secret = fresh[1]
+        del request.session[FRESH_SECRET]
+    log = endpoint.deliveries.order_by("-created_at", "-pk")
+    page = Paginator(log, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"endpoint": endpoint, "org": endpoint.organization, "secret": secret, "page": page}
+    return render(request, "notifications/webhook.html", context)
+
+
+@require_POST
+def webhook_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    endpoint = _managed_webhook(request, pk)
+    endpoint = services.rotate_webhook_secret(actor=request.user, endpoint=endpoint)
+    request.session[FRESH_SECRET] = [endpoint.pk, endpoint.secret_shown]
+    messages.success(request, _("A new secret is made; the old one no longer signs. Copy it now."))
+    return redirect("notifications:webhook", endpoint.pk)
+
+
+def _set_active(request: HttpRequest, pk: int, active: bool, done: str) -> HttpResponse:
+    endpoint = _managed_webhook(request, pk)
+    submit_and_report(
+        request,
+        action_form(),
+        lambda data: services.set_webhook_active(actor=request.user, endpoint=endpoint, active=active),
+        done,
+    )
+    return redirect("notifications:webhook", endpoint.pk)
+
+
+@require_POST
+def webhook_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, False, _("The webhook is deactivated: nothing more is sent to it."))
+
+
+@require_POST
+def webhook_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, True, _("The webhook is active again."))
+
+
+@require_POST
+def delivery_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send one delivery again (the "Gửi lại" button of the log)."""
+    delivery = get_visible_or_404(
+        WebhookDelivery.objects.filter(endpoint__in=visible_webhooks(request.user)).select_related(
+            "endpoint__organization"
+        ),
+        pk=pk,
+    )
+    deny_unless(request.user, "webhook.manage", delivery.endpoint.organization)
+    submit_and_report(
+        request,
+        action_form(),
+        lambda data: services.resend_delivery(actor=request.user, delivery=delivery),
+        _("The delivery is queued to be sent again."),
+    )
+    return redirect("notifications:webhook", delivery.endpoint_id)

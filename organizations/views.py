@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import permissions as registry
 from core.audit import history
 from core.web import get_visible_or_404, run_service, submit_and_report
 from organizations import selectors, services
@@ -62,6 +63,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
     can_manage = can(request.user, "organization.manage", org)
     context = {"org": org, "can_manage": can_manage, "history": history(org) if can_manage else []}
+    # The webhooks page (notifications) is linked for those who may manage it: a rule of that app,
+    # asked through the registry.
+    context["can_webhooks"] = registry.can(request.user, "webhook.manage", org)
     if org.is_cell:
         roster = selectors.cell_roster(org)
         context.update(

@@ -19,6 +19,7 @@ from core.errors import DomainError, InvalidTransition
 from core.models import AuditEntry
 from core.permissions import require
 from notifications.services import notify, notify_members, site_text
+from notifications.webhooks import emit
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q
 from organizations.selectors import cell_leader_members, cell_members, officers_above
@@ -43,6 +44,24 @@ def _session_url(session: Session) -> str:
     from django.urls import reverse
 
     return reverse("planning:session", args=[session.pk])
+
+
+def _plan_event(plan: AnnualPlan) -> dict[str, Any]:
+    """What a webhook says of a plan (notifications.webhooks.emit)."""
+    return {"id": plan.pk, "kind": "plan", "title": plan, "url": _plan_url(plan), "year": plan.year}
+
+
+def session_event(session: Session, url: str = "") -> dict[str, Any]:
+    """What a webhook says of a session (notifications.webhooks.emit); ``url``: a page other than the
+    session's own (the draft, for drafts)."""
+    return {
+        "id": session.pk,
+        "kind": "session",
+        "title": session.title,
+        "url": url or _session_url(session),
+        "year": session.plan.year,
+        "quarter": session.quarter,
+    }
 
 
 def reverse_topics() -> str:
@@ -409,6 +428,7 @@ def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> Annu
             plan,
             {"revision": plan.revision, "symbol": plan.document.symbol if plan.document else ""},
         )
+        emit("plan.submitted", plan.cell, _plan_event(plan))
         notify(
             recipients=officers_above(plan.cell),
             title=site_text(
@@ -436,6 +456,7 @@ def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) ->
         plan.acknowledged_snapshot = {"revision": plan.revision, "sessions": _snapshot(plan)}
         plan.save(update_fields=["status", "acknowledged_at", "acknowledged_snapshot"])
         log_action(actor, "planning.plan.acknowledged", plan, {"revision": plan.revision})
+        emit("plan.acknowledged", plan.cell, _plan_event(plan))
         notify_members(
             members=cell_leader_members(plan.cell),
             title=site_text(_("Plan acknowledged: %(year)s"), {"year": plan.year}),
@@ -459,6 +480,7 @@ def return_plan(*, actor: Any, plan: AnnualPlan, remarks: str) -> AnnualPlan:
         plan.remarks = remarks
         plan.save(update_fields=["status", "remarks"])
         log_action(actor, "planning.plan.returned", plan, {"remarks": remarks})
+        emit("plan.returned", plan.cell, _plan_event(plan))
         notify_members(
             members=cell_leader_members(plan.cell),
             title=site_text(_("Plan returned with remarks: %(year)s"), {"year": plan.year}),
@@ -668,6 +690,7 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
                 "reason": reason,
             },
         )
+        emit("session.postponed", session.cell, session_event(session))
         notify_members(
             members=_told_of_changes(session),
             title=site_text(
@@ -692,6 +715,7 @@ def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
             raise InvalidTransition(_("This session can no longer be cancelled."))
         session.cancelled_reason = reason
         lifecycle.advance(session, "cancel", actor=actor, data={"reason": reason}, also=["cancelled_reason"])
+        emit("session.cancelled", session.cell, session_event(session))
         notify_members(
             members=_told_of_changes(session),
             title=site_text(_("Session cancelled: %(title)s"), {"title": session.title}),

@@ -26,6 +26,7 @@ from core.errors import DomainError, InvalidTransition
 from core.permissions import require
 from documents.services import issue_document
 from notifications.services import notify, notify_members, site_text
+from notifications.webhooks import emit
 from organizations.models import Organization
 from organizations.selectors import cell_leader_members, officers_above
 from reports.models import QUARTERS, Report, period_bounds
@@ -50,6 +51,18 @@ def _moment(on: date | None) -> datetime:
 
 def _url(report: Report) -> str:
     return reverse("reports:detail", args=[report.pk])
+
+
+def _event(report: Report) -> dict[str, Any]:
+    """What a webhook says of a report (notifications.webhooks.emit)."""
+    return {
+        "id": report.pk,
+        "kind": "report",
+        "title": report,
+        "url": _url(report),
+        "year": report.year,
+        "quarter": report.quarter,
+    }
 
 
 def _period(report: Report) -> str:
@@ -162,6 +175,7 @@ def submit_report(*, actor: Any, report: Report, on: date | None = None) -> Repo
             update_fields=["figures", "document", "status", "submitted_at", "submitted_by", "remarks"]
         )
         log_action(actor, "reports.report.submitted", report, {"symbol": document.symbol})
+        emit("report.submitted", report.cell, _event(report))
         notify(
             recipients=officers_above(report.cell),
             title=site_text(
@@ -190,6 +204,7 @@ def acknowledge_report(*, actor: Any, report: Report, remarks: str = "", on: dat
         report.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "remarks"])
         symbol = report.document.symbol if report.document else ""
         log_action(actor, "reports.report.acknowledged", report, {"symbol": symbol})
+        emit("report.acknowledged", report.cell, _event(report))
         notify_members(
             members=cell_leader_members(report.cell),
             title=site_text(_("Report acknowledged: %(period)s"), {"period": _period(report)}),

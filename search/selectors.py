@@ -24,12 +24,16 @@ The same on both databases, in this order (each a plain SQL expression on the ma
 No similarity score or text-search rank: they differ between the databases and are hard to explain to
 the reader; these three are.
 
-One scan per page
------------------
+Two bounded scans per page
+--------------------------
 Visibility is part of the same query (``search.permissions.visible_entries``). A page costs the same
-queries whatever the number of matches, and the matching is run twice, not three times: one ``GROUP BY
-kind`` gives the counts by kind, and also the pager's count (:class:`CountedPaginator`), then one query
-fetches the page's rows.
+queries whatever the number of matches, and reads the matches twice: one query counts them by kind,
+which also gives the pager its count (:class:`CountedPaginator`), and one fetches the page's rows
+(:class:`Ranked`: the ranking sorts ids and sort keys only, then the twenty rows are read by id); a
+page of one kind counts that kind once more. Counting stops at :data:`MAX_COUNTED`: at a province,
+two common syllables ("van hoa") begin words in a tenth of all entries, and an exact count read every
+one of them; past the cap the page says "more than 1,000" and pages through the best 1,000. The
+ranking itself still sorts every match (the best of them may be anywhere), keys only.
 """
 
 import re
@@ -46,6 +50,8 @@ from search.permissions import visible_entries
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
+# Matches are counted up to this number; past it the page says "more than" (counts_by_kind).
+MAX_COUNTED = 1000
 SNIPPET_LENGTH = 200
 
 
@@ -95,25 +101,66 @@ def matching(user: Any, query: Query) -> QuerySet[SearchEntry]:
     return visible_entries(user).filter(_all_words_in("folded", query.words))
 
 
+def _ranked(entries: QuerySet[SearchEntry], query: Query) -> QuerySet[SearchEntry]:
+    return entries.annotate(
+        title_words=_words_in("folded_title", query.words),
+        whole_words=_words_in("folded", query.words, whole=True),
+    ).order_by("-title_words", "-whole_words", "-dated", "-id")
+
+
 def search(user: Any, query: Query) -> QuerySet[SearchEntry]:
     """The entries ``user`` may see that contain every word of ``query``, best first (the module's
-    docstring says what "best" means)."""
-    return (
-        matching(user, query)
-        .annotate(
-            title_words=_words_in("folded_title", query.words),
-            whole_words=_words_in("folded", query.words, whole=True),
-        )
-        .select_related("organization")
-        .defer("folded", "folded_title")
-        .order_by("-title_words", "-whole_words", "-dated", "-id")
-    )
+    docstring says what "best" means); the pager reads it through :class:`Ranked`."""
+    return _ranked(matching(user, query), query)
 
 
-def counts_by_kind(found: QuerySet[SearchEntry]) -> dict[str, int]:
-    """How many of the found entries are of each kind (one query, one scan of the matches)."""
-    rows = found.order_by().values("kind").annotate(n=Count("id"))
-    return {row["kind"]: row["n"] for row in rows}
+class Ranked:
+    """The found entries (:func:`search`, best first) for the pager, a page read in one query: the
+    ranking sorts only the ids and sort keys of the matches, and the page's rows (text, organisation)
+    are then read by id. Sorting the whole rows of thousands of matches to keep twenty cost about as
+    much as finding them (PostgreSQL carries every selected column into the sort)."""
+
+    def __init__(self, found: QuerySet[SearchEntry], query: Query) -> None:
+        self.found, self.query = found, query
+
+    def __getitem__(self, page: slice) -> list[SearchEntry]:
+        ids = self.found.values("pk")[page]
+        rows = SearchEntry.objects.filter(pk__in=ids).select_related("organization")
+        return list(_ranked(rows, self.query).defer("folded", "folded_title"))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many entries were found, of each kind, counted up to :data:`MAX_COUNTED`. ``capped``: more
+    were found, and ``by_kind`` holds only the kinds of those counted, not of all."""
+
+    by_kind: dict[str, int]
+    capped: bool
+
+    @property
+    def counted(self) -> int:
+        return sum(self.by_kind.values())
+
+    @property
+    def total(self) -> int:
+        return min(self.counted, MAX_COUNTED)
+
+
+def counts_by_kind(found: QuerySet[SearchEntry]) -> Counts:
+    """How many of the found entries are of each kind (one query), counting no further than
+    :data:`MAX_COUNTED` + 1. "văn hóa" begins words in a tenth of a province's entries: counting all
+    of them reads every one (the trigram index finds them, each row is read to check it) for a
+    number nobody pages through. Past the cap the scan stops."""
+    first = found.order_by()[: MAX_COUNTED + 1]
+    row = first.aggregate(**{code: Count("id", filter=Q(kind=code)) for code in SearchEntry.Kind.values})
+    by_kind = {code: n for code, n in row.items() if n}
+    return Counts(by_kind, capped=sum(by_kind.values()) > MAX_COUNTED)
+
+
+def count_of_kind(found: QuerySet[SearchEntry], kind: str) -> int:
+    """How many of the found entries are of ``kind``, counting no further than :data:`MAX_COUNTED` + 1
+    (one query)."""
+    return found.filter(kind=kind).order_by()[: MAX_COUNTED + 1].count()
 
 
 class CountedPaginator(Paginator):

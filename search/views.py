@@ -22,20 +22,25 @@ def results(request: HttpRequest) -> HttpResponse:
         "max_length": selectors.MAX_QUERY_LENGTH,
     }
     if query.words:
+        matches = selectors.matching(request.user, query)
+        # Counted up to selectors.MAX_COUNTED, in one scan that stops there; the counts by kind give
+        # the pager its count, but for one kind, counted on its own (the capped counts hold only the
+        # kinds of the first matches). The page's rows are the only other query that matches.
+        counts = selectors.counts_by_kind(matches)
         found = selectors.search(request.user, query)
-        # The counts by kind are one scan of the matches, and give the pager its count: the page's
-        # rows are the only other query that matches (selectors' docstring).
-        counts = selectors.counts_by_kind(selectors.matching(request.user, query))
-        total = sum(counts.values())
+        if kind:
+            found = found.filter(kind=kind)
+        counted = selectors.count_of_kind(matches, kind) if kind else counts.counted
         page = selectors.CountedPaginator(
-            found.filter(kind=kind) if kind else found,
-            PAGE_SIZE,
-            count=counts.get(kind, 0) if kind else total,
+            selectors.Ranked(found, query), PAGE_SIZE, count=min(counted, selectors.MAX_COUNTED)
         ).get_page(request.GET.get("page"))
         context.update(
             page=page,
             results=selectors.results(page.object_list, query),
-            total=total,
-            kinds=[(code, label, counts.get(code, 0)) for code, label in SearchEntry.Kind.choices],
+            total=counts.total,
+            capped=counts.capped,
+            more=counted > selectors.MAX_COUNTED,
+            max_counted=selectors.MAX_COUNTED,
+            kinds=[(code, label, counts.by_kind.get(code, 0)) for code, label in SearchEntry.Kind.choices],
         )
     return render(request, "search/results.html", context)

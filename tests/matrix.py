@@ -50,6 +50,21 @@ def rule(*, ok: Iterable[str], forbidden: Iterable[str] = (), anonymous: str = L
     return expected
 
 
+# The API answers an anonymous caller 401 (it never redirects to the sign-in page).
+UNAUTHENTICATED = 401
+
+
+def api_rule(*, ok: Iterable[str], forbidden: Iterable[str] = ()) -> dict[str, Any]:
+    """Expected answer per persona for an API operation: like :func:`rule`, anonymous callers get 401."""
+    return rule(ok=ok, forbidden=forbidden, anonymous=UNAUTHENTICATED)
+
+
+def for_api(expected: dict[str, Any]) -> dict[str, Any]:
+    """A page's rule for the API operation that is the same action: the same answers, but 401 for an
+    anonymous caller."""
+    return {**expected, ANONYMOUS: UNAUTHENTICATED}
+
+
 PUBLIC = rule(ok=SIGNED_IN, anonymous=OK)
 ANYONE_SIGNED_IN = rule(ok=SIGNED_IN)
 # world.cell and the people in it: its members see it, its secretaries and the Đảng ủy manage it.
@@ -78,6 +93,10 @@ class Route:
     data: Callable[[World], dict[str, Any]] = lambda world: {}
     # A successful POST goes through a service: audit entries and one success message.
     changes_state: bool = False
+    # An API operation (api/): the body is sent as JSON, "ok" is ``ok_status`` (200 for a read, 201 for
+    # a create…), and a change that was made shows in the audit log but leaves no flash message.
+    api: bool = False
+    ok_status: int | None = None
 
     def url(self, world: World) -> str:
         return reverse(self.name, kwargs=self.kwargs(world))
@@ -90,8 +109,15 @@ class Route:
         """The expected answer as a status code where there is one: "200", "302", "403", "login"."""
         expected = self.expected[persona]
         if expected == OK:
-            return "200" if self.method == "GET" else "302"
+            return str(self.ok_code)
         return str(expected)
+
+    @property
+    def ok_code(self) -> int:
+        """The status of an answer that did what was asked."""
+        if self.ok_status is not None:
+            return self.ok_status
+        return 200 if self.method == "GET" else 302
 
 
 def today() -> str:

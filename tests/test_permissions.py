@@ -8,6 +8,7 @@ savepoint rolled back afterwards: what one persona's request changes, the next d
 """
 
 import importlib
+import json
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,7 +95,12 @@ def _problems(route: Route, world: World, url: str, persona: str) -> list[str]:
     sign_in_as(client, world, persona)
     audit_before = AuditEntry.objects.count()
 
-    response = client.post(url, route.data(world)) if route.method == "POST" else client.get(url)
+    if route.method == "GET":
+        response = client.get(url)
+    elif route.api:
+        response = client.generic(route.method, url, json.dumps(route.data(world)), "application/json")
+    else:
+        response = client.post(url, route.data(world))
 
     problems: list[str] = []
     if expected == LOGIN:
@@ -105,11 +111,14 @@ def _problems(route: Route, world: World, url: str, persona: str) -> list[str]:
             and parse_qs(location.query).get("next") == [url]
         )
     elif expected == OK:
-        answered = response.status_code == (200 if route.method == "GET" else 302)
+        answered = response.status_code == route.ok_code
     else:
         answered = response.status_code == expected
     if not answered:
         problems.append(f"got {response.status_code} {response.get('Location', '')}".rstrip())
+    elif expected == OK and route.method != "GET" and route.changes_state and route.api:
+        if AuditEntry.objects.count() <= audit_before:
+            problems.append("no audit entry written")
     elif expected == OK and route.method == "POST" and route.changes_state:
         queued = [(m.level, str(m)) for m in get_messages(response.wsgi_request)]
         if [level for level, _ in queued] != [messages.SUCCESS]:

@@ -16,6 +16,7 @@ from meetings import rules, selectors
 from meetings.models import Meeting, MinutesVersion, Speech
 from meetings.services.common import bump, locked, require_editable, user_of
 from notifications.services import notify_members, site_text
+from notifications.webhooks import emit
 from organizations.selectors import vietnamese_name_key
 from planning import lifecycle
 
@@ -156,6 +157,18 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
                 data={"date": meeting.date.strftime("%d/%m/%Y")},
             )
         log_action(actor, "meetings.minutes.approved", meeting, {"number": number})
+        emit(
+            "minutes.approved",
+            meeting.cell,
+            {
+                "id": meeting.pk,
+                "kind": "meeting",
+                "title": meeting,
+                "url": reverse("meetings:detail", args=[meeting.pk]),
+                "year": meeting.date.year,
+                "quarter": (meeting.date.month + 2) // 3,
+            },
+        )
         if meeting.session is not None and number == 1:
             notify_members(
                 members=meeting.session.presenters.all(),

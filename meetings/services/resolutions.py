@@ -21,6 +21,7 @@ from drafts.services import recipients_of
 from meetings.models import Meeting, Resolution, ResolutionTask
 from meetings.services.common import locked, user_of
 from notifications.services import notify_members, site_text
+from notifications.webhooks import emit
 from organizations.models import Member
 from organizations.selectors import cell_members
 from planning import lifecycle
@@ -167,6 +168,18 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
         resolution.issued_at = timezone.now()
         resolution.save(update_fields=["document", "issued_at"])
         log_action(actor, "meetings.resolution.issued", meeting, {"symbol": document.symbol})
+        emit(
+            "resolution.issued",
+            meeting.cell,
+            {
+                "id": resolution.pk,
+                "kind": "resolution",
+                "title": f"{document.symbol}: {session.title}",
+                "url": reverse("meetings:resolution", args=[meeting.pk]),
+                "year": meeting.date.year,
+                "quarter": (meeting.date.month + 2) // 3,
+            },
+        )
         lifecycle.advance(
             session, "issue_resolution", actor=actor, on=meeting, data={"symbol": document.symbol}
         )

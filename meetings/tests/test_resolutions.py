@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -167,6 +168,64 @@ def test_tasks_are_followed_up_by_their_owners_until_done(world, held):
     services.complete_task(actor=world.deputy, task=early)
     assert list(selectors.open_tasks(world.cell.pk)) == []
     assert selectors.my_tasks(world.member) == [] and selectors.my_tasks(world.deputy) == []
+
+
+@pytest.mark.new_year
+def test_the_home_and_cell_pages_list_open_tasks_with_their_owners_at_the_same_query_cost(
+    client, world, held
+):
+    """The owners come with the tasks in the same query: a page costs as many queries with open tasks
+    as without (the bench compares query counts between sizes of data)."""
+    pages = [reverse("home:home"), reverse("meetings:list", args=[world.cell.pk])]
+    client.force_login(world.secretary)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    before = [queries(url) for url in pages]
+    đức, hoa = member_of(world.member), member_of(world.deputy)
+    secretary = member_of(world.secretary)
+    deadline = timezone.localdate() + timedelta(days=10)
+    save_resolution(
+        world,
+        held,
+        [
+            services.TaskInput("Biên soạn tài liệu tham khảo", [hoa.pk, secretary.pk, đức.pk], deadline),
+            services.TaskInput("Dạy giờ giảng mẫu", [secretary.pk], deadline + timedelta(days=5)),
+        ],
+    )
+    finalize(world, held.session)
+    services.issue_resolution(actor=world.secretary, meeting=held)
+    owners = ", ".join(sorted([hoa.full_name, secretary.full_name, đức.full_name]))
+    for url, count in zip(pages, before, strict=True):
+        assert queries(url) == count
+        html = client.get(url).content.decode()
+        assert "Biên soạn tài liệu tham khảo" in html and owners in html and "Dạy giờ giảng mẫu" in html
+    mine = selectors.my_tasks(world.secretary)
+    assert [t.description for t in mine] == ["Biên soạn tài liệu tham khảo", "Dạy giờ giảng mẫu"]
+    assert [t.owner_names for t in mine] == [owners.split(", "), [secretary.full_name]]
+
+
+@pytest.mark.new_year
+def test_the_oversight_counts_a_resolution_once_issued_in_the_year_of_its_date(world, held):
+    """The officers' oversight counts issued resolutions through their issued documents: under the
+    cell's branch, in the year the resolution is dated, not before it is issued."""
+
+    def counted(on_year: int) -> tuple[int, dict[str, int]]:
+        figures = selectors.oversight_page(world.party, on_year)
+        return figures["resolutions_total"], figures["resolutions_by_child"]
+
+    save_resolution(world, held, [one_task(world)])
+    finalize(world, held.session)
+    assert counted(held.date.year) == (0, {}) and counted(timezone.localdate().year) == (0, {})
+    resolution = services.issue_resolution(actor=world.secretary, meeting=held)
+    year = resolution.document.issued_on.year
+    branch = world.cell.path[: len(world.party.path) + 7]
+    assert counted(year) == (1, {branch: 1})
+    assert counted(year + 1) == (0, {}) and counted(year - 1) == (0, {})
+    assert [r.pk for r in selectors.resolutions_under(world.party, year)] == [resolution.pk]
 
 
 def test_a_resolution_is_not_dated_before_its_meeting(world, held):

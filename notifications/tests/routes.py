@@ -1,11 +1,11 @@
 """Permission rows of the notifications URLs (loaded by tests/test_permissions.py): calendars and
-their feeds, and everyone's own notifications."""
+their feeds, everyone's own notifications, and an organisation's webhooks."""
 
 from typing import Any
 
 from conftest import World
 from tests import scenarios
-from tests.matrix import ANYONE_SIGNED_IN, PUBLIC, SEES_CELL, Route, rule
+from tests.matrix import ANYONE_SIGNED_IN, PUBLIC, SEES_CELL, SEES_PARTY, Route, rule
 
 
 def calendar_token(world: World) -> dict[str, Any]:
@@ -42,6 +42,47 @@ def announcement_data(world: World) -> dict[str, Any]:
     return {"organization": world.cell.pk, "title": "Thông báo", "body": "Kính gửi các đồng chí.", "link": ""}
 
 
+def cell_webhook(world: World, active: bool = True) -> Any:
+    """A webhook of world.cell (registered by the system), active or deactivated."""
+    from notifications.services import register_webhook, set_webhook_active
+
+    endpoint = register_webhook(
+        actor=None,
+        organization=world.cell,
+        url="https://hooks.example.vn/chuyende",
+        events=["plan.submitted"],
+    )
+    if not active:
+        set_webhook_active(actor=None, endpoint=endpoint, active=False)
+    return endpoint
+
+
+def failed_delivery(world: World) -> dict[str, Any]:
+    """A delivery of world.cell's webhook that failed after every attempt."""
+    import uuid
+
+    from notifications.models import WebhookDelivery
+
+    delivery = WebhookDelivery.objects.create(
+        endpoint=cell_webhook(world),
+        event="plan.submitted",
+        event_id=uuid.uuid4(),
+        payload={"event": "plan.submitted"},
+        state=WebhookDelivery.State.FAILED,
+        attempts=8,
+        response_code=500,
+    )
+    return {"pk": delivery.pk}
+
+
+def webhook_data(world: World) -> dict[str, Any]:
+    return {"url": "https://cong-thong-tin.example.vn/hook", "events": ["plan.submitted", "report.submitted"]}
+
+
+# Webhooks send an organisation's events out of the app: the officers of its Đảng ủy (or above) and
+# the administrators decide; the cell's own people see the cell, so they are refused, not left in the dark.
+MANAGES_WEBHOOKS = rule(ok=("officer", "admin"), forbidden=("secretary", "deputy", "member", "probationary"))
+
 # Officers at or above the cell, its secretaries, the administrator; a foreign officer may write
 # announcements to their own tree, so the page exists for them, but not world.cell (the form refuses).
 ANNOUNCES = rule(ok=("secretary", "deputy", "officer", "foreign_officer", "admin"))
@@ -60,6 +101,54 @@ ROUTES = [
         changes_state=True,
     ),
     Route("notifications:announcement", "cell", READS_ANNOUNCEMENT, kwargs=cell_announcement),
+    # webhooks of an organisation: of the cell, and of the Đảng bộ (which the cell's people cannot see)
+    Route("notifications:webhooks", "cell", MANAGES_WEBHOOKS, kwargs=lambda world: {"pk": world.cell.pk}),
+    Route("notifications:webhooks", "party", SEES_PARTY, kwargs=lambda world: {"pk": world.party.pk}),
+    Route("notifications:webhook_add", "form", MANAGES_WEBHOOKS, kwargs=lambda world: {"pk": world.cell.pk}),
+    Route(
+        "notifications:webhook_add",
+        "cell",
+        MANAGES_WEBHOOKS,
+        "POST",
+        kwargs=lambda world: {"pk": world.cell.pk},
+        data=webhook_data,
+        changes_state=True,
+    ),
+    Route(
+        "notifications:webhook", "cell", MANAGES_WEBHOOKS, kwargs=lambda world: {"pk": cell_webhook(world).pk}
+    ),
+    Route(
+        "notifications:webhook_rotate",
+        "cell",
+        MANAGES_WEBHOOKS,
+        "POST",
+        kwargs=lambda world: {"pk": cell_webhook(world).pk},
+        changes_state=True,
+    ),
+    Route(
+        "notifications:webhook_deactivate",
+        "cell",
+        MANAGES_WEBHOOKS,
+        "POST",
+        kwargs=lambda world: {"pk": cell_webhook(world).pk},
+        changes_state=True,
+    ),
+    Route(
+        "notifications:webhook_activate",
+        "cell",
+        MANAGES_WEBHOOKS,
+        "POST",
+        kwargs=lambda world: {"pk": cell_webhook(world, active=False).pk},
+        changes_state=True,
+    ),
+    Route(
+        "notifications:delivery_resend",
+        "cell",
+        MANAGES_WEBHOOKS,
+        "POST",
+        kwargs=failed_delivery,
+        changes_state=True,
+    ),
     # calendars
     Route("notifications:calendar", "page", ANYONE_SIGNED_IN),
     Route("notifications:calendar_renew", "self", ANYONE_SIGNED_IN, "POST", changes_state=True),

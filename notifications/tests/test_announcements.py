@@ -168,3 +168,20 @@ def test_the_link_is_a_web_address(client, world, link):
         {"organization": world.cell.pk, "title": "Họp", "body": "Họp", "link": link},
     )
     assert response.status_code == 200 and "link" in response.context["form"].errors
+
+
+def test_the_copies_by_email_are_those_of_the_notices_just_written(world):
+    """queue_copies e-mails the notifications of the batch (unread, written at its moment), not an
+    older one of the same link, nor one already read."""
+    now = timezone.now()
+    users = [world.member, world.deputy, world.probationary]
+    url = "/thong-bao/chung/1/"
+    older = Notification.objects.create(recipient=users[0], title="T", url=url, created_at=now - timedelta(1))
+    read = Notification.objects.create(recipient=users[1], title="T", url=url, created_at=now, read_at=now)
+    fresh = [Notification.objects.create(recipient=u, title="T", url=url, created_at=now) for u in users]
+    ids = sorted(u.pk for u in users)
+    queued = outbox.queue_copies(url=url, recipient_ids=(ids[0], ids[-1]), now=now)
+    emailed = set(OutboundEmail.objects.values_list("notification_id", flat=True))
+    assert queued == len(emailed) == sum(1 for u in users if u.email) >= 2
+    assert emailed == {n.pk for n in fresh if n.recipient.email}
+    assert older.pk not in emailed and read.pk not in emailed

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -84,7 +83,8 @@ def test_a_page_matches_twice_whatever_the_number_of_matches(client, world, kind
     bulk_entries([world.cell, world.other_cell], 800, start=80)
     many, response = page_queries(client, query)
     assert len(many) == len(few), "\n".join(many)
-    assert len(matching_queries(many)) == 2, "\n".join(many)  # the counts by kind, the page's rows
+    # The counts by kind, the page's rows, and for one kind its own count.
+    assert len(matching_queries(many)) == (3 if kind else 2), "\n".join(many)
     assert response.context["total"] == 88
 
 
@@ -138,9 +138,11 @@ def test_the_trigram_index_answers_the_match_on_postgresql(world, persona):
     user = world.persona(persona)
     query = selectors.parse_query("van hoa")
 
-    page = selectors.search(user, query)[:PAGE_SIZE]
-    counts = selectors.matching(user, query).order_by().values("kind").annotate(n=Count("id"))
-    for plan in (_explain(*page.query.sql_with_params()), _explain(*counts.query.sql_with_params())):
+    page = selectors.search(user, query).values("pk")[:PAGE_SIZE]  # what selectors.Ranked sorts
+    with CaptureQueriesContext(connection) as counting:
+        selectors.counts_by_kind(selectors.matching(user, query))
+    (counts,) = [q["sql"] for q in counting.captured_queries if "search_searchentry" in q["sql"]]
+    for plan in (_explain(*page.query.sql_with_params()), _explain(counts, None)):
         assert "Seq Scan on search_searchentry" not in plan, plan
         if persona == "officer":  # the whole Đảng bộ: the words narrow the rows down
             assert "Bitmap Index Scan on searchentry_folded_trgm" in plan, plan
@@ -150,11 +152,40 @@ def test_the_trigram_index_answers_the_match_on_postgresql(world, persona):
     # And the indexes find what a scan of the table finds.
     with_index = selectors.counts_by_kind(selectors.matching(user, query))
     if persona == "officer":
-        assert with_index == {code: 10 for code in Kind.values}  # 40 speak of văn hóa
+        assert with_index.by_kind == {code: 10 for code in Kind.values}  # 40 speak of văn hóa
     with connection.cursor() as cursor:
         cursor.execute("SET enable_bitmapscan = off; SET enable_indexscan = off")
         try:
-            assert "Seq Scan on search_searchentry" in _explain(*counts.query.sql_with_params())
+            assert "Seq Scan on search_searchentry" in _explain(counts, None)
             assert selectors.counts_by_kind(selectors.matching(user, query)) == with_index
         finally:
             cursor.execute("RESET enable_bitmapscan; RESET enable_indexscan")
+
+
+def test_matches_are_counted_up_to_a_cap_and_the_best_of_them_paged_through(client, world, monkeypatch):
+    """Past selectors.MAX_COUNTED the page says "more than", pages through that many, best first,
+    and shows the kinds without counting them; a kind with fewer matches is still counted exactly."""
+    monkeypatch.setattr(selectors, "MAX_COUNTED", 50)
+    bulk_entries([world.cell], 880)  # 88 speak of văn hóa: 22 of each kind
+    client.force_login(world.member)
+    response = client.get(URL, {"q": "van hoa"})
+    html = response.content.decode()
+    assert response.context["more"] and response.context["capped"] and response.context["total"] == 50
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages) == (50, 3)
+    assert "Tất cả (hơn 50)" in html and "Hơn 50 kết quả" in html
+    assert "Dự thảo (" not in html and "Dự thảo</a>" in html  # each kind offered, not counted
+    best = list(selectors.search(world.member, selectors.parse_query("van hoa")).values_list("pk", flat=True))
+    assert len(best) == 88
+    assert [r.entry.pk for r in response.context["results"]] == best[:PAGE_SIZE]
+    last = client.get(URL, {"q": "van hoa", "page": 3})
+    assert [r.entry.pk for r in last.context["results"]] == best[2 * PAGE_SIZE : 50]
+
+    drafts = client.get(URL, {"q": "van hoa", "loai": Kind.DRAFT})
+    assert not drafts.context["more"] and drafts.context["page"].paginator.count == 22
+    assert "22 kết quả" in drafts.content.decode()
+
+    monkeypatch.setattr(selectors, "MAX_COUNTED", 88)  # exactly as many as there are: not "more"
+    exact = client.get(URL, {"q": "van hoa"})
+    assert not exact.context["more"] and not exact.context["capped"] and exact.context["total"] == 88
+    assert {code: n for code, _label, n in exact.context["kinds"]} == {code: 22 for code in Kind.values}

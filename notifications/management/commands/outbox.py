@@ -1,12 +1,15 @@
-"""``manage.py outbox``: what the e-mail outbox holds, and sending or retrying it by hand.
+"""``manage.py outbox``: what the e-mail outbox and the webhook deliveries hold, and sending or
+retrying them by hand.
 
     manage.py outbox                  counts by state, and the failed messages with their last error
-    manage.py outbox --send           send every due message now (what the background job does)
+    manage.py outbox --send           send every due message and webhook delivery now (what the
+                                      background jobs do)
     manage.py outbox --retry          put the failed messages back in the queue, then send
     manage.py outbox --requeue-tasks  put back background jobs left running by a worker that died
 
 Run ``outbox --requeue-tasks --send`` from cron every few minutes in production: a worker killed
 mid-batch leaves its job "running" for ever and its messages "sending"; this takes both over.
+Failed webhook deliveries are sent again one by one from their endpoint's page ("Gửi lại").
 """
 
 from datetime import timedelta
@@ -18,12 +21,15 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from notifications import outbox
-from notifications.models import OutboundEmail
+from notifications import outbox, webhooks
+from notifications.models import OutboundEmail, WebhookDelivery
 
 
 class Command(BaseCommand):
-    help = "Show the e-mail outbox; --send sends what is due, --retry requeues failed messages."
+    help = (
+        "Show the e-mail outbox and the webhook deliveries; --send sends what is due, --retry requeues "
+        "failed messages."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--send", action="store_true", help="send every due message now")
@@ -45,6 +51,12 @@ class Command(BaseCommand):
         if send or retry:
             done = outbox.drain()
             self.stdout.write(f"Sent: {done.sent}, to retry later: {done.retrying}, failed: {done.failed}")
+        if send:
+            hooks = webhooks.drain()
+            self.stdout.write(
+                f"Webhooks delivered: {hooks.delivered}, to retry later: {hooks.retrying}, "
+                f"failed: {hooks.failed}"
+            )
         counts = dict(
             OutboundEmail.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
         )
@@ -58,3 +70,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Oldest waiting: {age // timedelta(minutes=1)} min")
         for row in OutboundEmail.objects.filter(state=OutboundEmail.State.FAILED).order_by("-pk")[:20]:
             self.stdout.write(f"  #{row.pk} {row.to} ({row.attempts} attempts): {row.last_error}")
+        hooks_by_state = dict(
+            WebhookDelivery.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+        )
+        self.stdout.write(
+            "Webhooks: "
+            + ", ".join(
+                f"{label}: {hooks_by_state.get(state, 0)}" for state, label in WebhookDelivery.State.choices
+            )
+        )

@@ -1,0 +1,116 @@
+"""One shape for every refusal the API answers (issue 14, item 3).
+
+``{"code": "...", "message": "...", "fields": {"field": ["message", ...]}}``: ``code`` is stable and
+meant for programs, ``message`` is the sentence the page would show, in the reader's language, and
+``fields`` names what to correct when the input is at fault. The services' refusals
+(``core.errors``) become the same messages the pages show, so the page and the API never disagree.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+
+from core.errors import DomainError, InvalidTransition, PermissionDenied
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+# The answers every operation may give besides its own; operations list them in ``response=``.
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def answer(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": str(message), "fields": fields or {}}, status=status
+    )
+
+
+def _validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Ninja's validation errors by field: the last part of each error's location names the field."""
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+        name = ".".join(location[-1:]) or "__all__"
+        fields.setdefault(name, []).append(str(error.get("msg", "")))
+    return fields
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers that turn every refusal into :class:`ErrorOut`."""
+
+    @api.exception_handler(PermissionDenied)
+    def refused(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+        return answer(api, request, 403, "forbidden", str(error.message))
+
+    @api.exception_handler(InvalidTransition)
+    def wrong_state(request: HttpRequest, error: InvalidTransition) -> HttpResponse:
+        return answer(api, request, 409, "invalid_state", str(error.message))
+
+    @api.exception_handler(DomainError)
+    def domain(request: HttpRequest, error: DomainError) -> HttpResponse:
+        fields = {error.field: [str(error.message)]} if error.field else None
+        return answer(api, request, 400, "refused", str(error.message), fields)
+
+    @api.exception_handler(DjangoValidationError)
+    def invalid(request: HttpRequest, error: DjangoValidationError) -> HttpResponse:
+        fields = (
+            {name: [str(m) for m in messages] for name, messages in error.message_dict.items()}
+            if hasattr(error, "error_dict")
+            else None
+        )
+        return answer(api, request, 400, "invalid", " ".join(error.messages), fields)
+
+    @api.exception_handler(ValidationError)
+    def malformed(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        return answer(
+            api,
+            request,
+            422,
+            "validation_error",
+            _("The request is not valid: see the fields."),
+            _validation_fields(error.errors),
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+        response = answer(api, request, 401, "unauthenticated", _("Sign in or send a valid access token."))
+        response["WWW-Authenticate"] = 'Bearer realm="chuyende"'
+        return response
+
+    @api.exception_handler(AuthorizationError)
+    def scope(request: HttpRequest, error: AuthorizationError) -> HttpResponse:
+        return answer(api, request, 403, "forbidden", str(error.message))
+
+    @api.exception_handler(DjangoPermissionDenied)
+    def denied(request: HttpRequest, error: DjangoPermissionDenied) -> HttpResponse:
+        return answer(api, request, 403, "forbidden", _("You may not do this."))
+
+    @api.exception_handler(Http404)
+    def missing(request: HttpRequest, error: Http404) -> HttpResponse:
+        return answer(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def missing_object(request: HttpRequest, error: ObjectDoesNotExist) -> HttpResponse:
+        return answer(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(HttpError)
+    def http(request: HttpRequest, error: HttpError) -> HttpResponse:
+        code = {413: "too_large", 429: "too_many_requests"}.get(error.status_code, "error")
+        return answer(api, request, error.status_code, code, str(error.message))

@@ -1,0 +1,43 @@
+"""The REST API, version 1 (issue 14): ``/api/v1/``, documented at ``/api/v1/docs/``.
+
+Every operation finds its object through the same permission-aware querysets as the pages (what the
+caller may not see is a 404), asks the same permission question (a 403 otherwise), and calls the same
+service function, whose refusals come back in one shape (api/errors.py). One router per area, in
+api/routers/.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+
+from api import errors
+from api.auth import AUTH
+from api.routers import account, drafts, meetings, organizations, planning, records
+
+DESCRIPTION = """API của chuyende: mọi việc làm được trên trang đều làm được qua API, với cùng quyền hạn và
+cùng quy tắc. Xác thực bằng phiên đăng nhập của trình duyệt (kèm CSRF) hoặc mã truy cập cá nhân
+(`Authorization: Bearer …`) tạo ở trang tài khoản. Xem docs/api.md."""
+
+api = NinjaAPI(
+    title="chuyende API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    auth=AUTH,
+    docs_url="/docs/",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+# One router per area, each owning its paths (see the module's docstring).
+for area in (organizations, planning, drafts, meetings, records, account):
+    api.add_router("/", area.router)
+
+
+def urls() -> list[URLPattern | URLResolver]:
+    """The API's URL patterns, each answering 401 itself rather than redirecting to the sign-in page."""
+    patterns, _app_name, _namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns

@@ -1,0 +1,40 @@
+"""Pages of at most 100 items in a stable order (issue 14, item 3).
+
+``?page=2&page_size=50`` (50 by default, 100 at most); the answer holds ``items`` and ``count``. The
+order is the operation's own with the primary key last, so that two rows equal in every other key keep
+their places from one page to the next and no row is served twice or skipped.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+MAX_PAGE_SIZE = 100
+PAGE_SIZE = 50
+
+
+def stable(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """``queryset`` ordered as it is, then by primary key (unless the key already decides)."""
+    order = list(queryset.query.order_by) or list(queryset.model._meta.ordering or [])
+    if not any(isinstance(key, str) and key.lstrip("-") in ("pk", "id") for key in order):
+        order.append("pk")
+    return queryset.order_by(*order)
+
+
+class Pages(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="Trang, từ 1.")
+        page_size: int | None = Field(
+            None, ge=1, le=MAX_PAGE_SIZE, description="Số mục mỗi trang (mặc định 50, tối đa 100)."
+        )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        if isinstance(queryset, QuerySet):
+            queryset = stable(queryset)
+        return super().paginate_queryset(queryset, pagination, request, **params)

@@ -1,0 +1,5 @@
+"""Permission rows of the API's account operations (gathered by api/tests/routes.py)."""
+
+from tests.matrix import Route
+
+ROUTES: list[Route] = []

@@ -1,0 +1,5 @@
+from api.main import api, urls
+
+app_name = api.urls_namespace
+
+urlpatterns = urls()
