@@ -6,11 +6,12 @@ service function, whose refusals come back in one shape (api/errors.py). One rou
 api/routers/.
 """
 
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
-from api import errors
+from api import errors, http
 from api.auth import AUTH
 from api.routers import account, drafts, meetings, organizations, planning, records
 
@@ -24,14 +25,23 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=AUTH,
+    throttle=[http.CallerThrottle()],
     docs_url="/docs/",
     openapi_url="/openapi.json",
 )
 errors.install(api)
+# Language, body cap, Idempotency-Key, ETag and Vary around every operation (api/http.py).
+http.install(api)
 
 # One router per area, each owning its paths (see the module's docstring).
 for area in (organizations, planning, drafts, meetings, records, account):
     api.add_router("/", area.router)
+
+
+# Swagger UI (ninja's own copy, served from /static/ninja/, no CDN) writes style attributes into the
+# page as it draws it, which the site's policy ("style-src 'self'") refuses; on this one page styles may
+# also be inline. Scripts stay 'self' only (its settings are a JSON block, not a script).
+DOCS_POLICY = csp_update({"style-src": ["'unsafe-inline'"]})
 
 
 def urls() -> list[URLPattern | URLResolver]:
@@ -40,4 +50,6 @@ def urls() -> list[URLPattern | URLResolver]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
             pattern.callback = login_not_required(pattern.callback)
+            if pattern.name == "openapi-view":
+                pattern.callback = DOCS_POLICY(pattern.callback)
     return patterns
