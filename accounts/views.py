@@ -35,7 +35,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "accounts/tokens.html",
         {
             "form": form,
-            "tokens": AccessToken.objects.filter(user=request.user),
+            "tokens": AccessToken.objects.filter(user_id=request.user.pk or 0),
             "new_token_id": new_secret[0] if new_secret else None,
             "new_secret": new_secret[1] if new_secret else None,
             "now": timezone.now(),
@@ -45,7 +45,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = AccessToken.objects.filter(user=request.user, pk=pk).first()
+    token = AccessToken.objects.filter(user_id=request.user.pk or 0, pk=pk).first()
     if token is None:
         raise Http404
     form = TokenForm()
@@ -53,5 +53,5 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     else:
         for error in form.non_field_errors():
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("accounts:tokens")

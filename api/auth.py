@@ -57,6 +57,11 @@ class Session(SessionAuth):
     """The signed-in browser. On an unsafe method the CSRF token is checked, as on the pages; a caller
     who is not signed in is simply not this one (401 rather than a CSRF refusal)."""
 
+    openapi_description = (
+        "Phiên đăng nhập của trình duyệt (cookie `sessionid`); POST, PATCH, DELETE cần thêm tiêu đề "
+        "`X-CSRFToken` lấy từ cookie `csrftoken`."
+    )
+
     def __call__(self, request: HttpRequest) -> Any:
         if not request.user.is_authenticated:
             return None
@@ -72,6 +77,11 @@ class Token(HttpBearer):
     revoked, expired or its user disabled; a read token may only call safe methods. Its use is recorded
     (at most once a minute) and its user becomes ``request.user``; ``request.access_token`` tells an
     operation the caller came with a token rather than the session."""
+
+    openapi_description = (
+        "Mã truy cập cá nhân, tạo ở trang tài khoản (/tai-khoan/ma-truy-cap/): "
+        "`Authorization: Bearer cd_…`. Mã chỉ đọc (`read`) chỉ gọi được GET."
+    )
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         credentials = {"username": TOKEN_LOGIN}

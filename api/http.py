@@ -133,7 +133,7 @@ class CallerThrottle(SimpleRateThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         if not settings.API_RATE_LIMIT:
             return True
-        if settings.API_RATE_LIMIT != self.rate:
+        if self.rate != settings.API_RATE_LIMIT:
             self.rate = settings.API_RATE_LIMIT
             self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request)

@@ -31,7 +31,7 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 
 
-class Replay(Exception):  # noqa: N818 - not an error: the operation's first answer, given again
+class Replay(Exception):  # not an error: the operation's first answer, given again
     def __init__(self, record: IdempotencyKey):
         self.record = record
         super().__init__(record.key)
@@ -62,19 +62,21 @@ def fingerprint(request: HttpRequest) -> str:
 def _claim(request: HttpRequest, key: str) -> None:
     """Claim ``key`` for this request, or raise what the caller must be answered instead."""
     if len(key) > MAX_KEY_LENGTH:
-        raise Refusal(400, "idempotency_key_invalid", _("The Idempotency-Key header is longer than 255 characters."))
+        raise Refusal(
+            400, "idempotency_key_invalid", _("The Idempotency-Key header is longer than 255 characters.")
+        )
     print_ = fingerprint(request)
-    user = request.user
+    user_id = request.user.pk or 0  # signed in: claimed after authentication
     for _attempt in range(2):
         try:
             with transaction.atomic():
                 request._idempotency_claim = IdempotencyKey.objects.create(  # type: ignore[attr-defined]
-                    user=user, key=key, fingerprint=print_
+                    user_id=user_id, key=key, fingerprint=print_
                 )
             return
         except IntegrityError:
             # The key is taken (on PostgreSQL, after the claim holding it was committed or rolled back).
-            found = IdempotencyKey.objects.filter(user=user, key=key).first()
+            found = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
             if found is None:
                 continue  # given back meanwhile: claim it again
             if found.created_at < timezone.now() - lifetime():

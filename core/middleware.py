@@ -49,7 +49,9 @@ class UploadLimitMiddleware:
             if request.path.startswith("/api/"):
                 # The API's error shape (api/errors.py), in the language the API would answer in.
                 with translation.override(translation.get_language_from_request(request)):
-                    message = _("The request is larger than %(limit)s MB.") % {"limit": settings.UPLOAD_MAX_MB}
+                    message = _("The request is larger than %(limit)s MB.") % {
+                        "limit": settings.UPLOAD_MAX_MB
+                    }
                 body = {"code": "too_large", "message": message, "fields": {}}
                 return JsonResponse(body, status=413)
             page = render_to_string("413.html", {"limit": settings.UPLOAD_MAX_MB})

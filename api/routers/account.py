@@ -6,6 +6,7 @@ revocation through a child of its own).
 """
 
 from datetime import datetime
+from typing import cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -14,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from accounts import services
-from accounts.models import AccessToken
+from accounts.models import AccessToken, User
 from api.errors import ERRORS, Refusal
 from api.pagination import Pages
 from organizations.models import Organization
@@ -88,12 +89,15 @@ def _cell_out(org: Organization, member: bool, manages: bool, approves: bool) ->
     description="Người gọi, các chi bộ của họ và vai trò ở đó, các đảng bộ họ là cán bộ đảng ủy.",
 )
 def get_me(request: HttpRequest) -> MeOut:
-    user = request.user
+    user = cast(User, request.user)  # authenticated: the operation requires it
     scope = scope_for(user)
     ids = scope.cell_ids | scope.managed_cell_ids | scope.approving_cell_ids
     cells = [
         _cell_out(
-            org, org.pk in scope.cell_ids, org.pk in scope.managed_cell_ids, org.pk in scope.approving_cell_ids
+            org,
+            org.pk in scope.cell_ids,
+            org.pk in scope.managed_cell_ids,
+            org.pk in scope.approving_cell_ids,
         )
         for org in Organization.objects.filter(pk__in=ids).order_by("path")
     ]
@@ -123,7 +127,7 @@ def get_me(request: HttpRequest) -> MeOut:
 )
 @paginate(Pages)
 def list_tokens(request: HttpRequest) -> QuerySet[AccessToken]:
-    return AccessToken.objects.filter(user=request.user)
+    return AccessToken.objects.filter(user_id=request.user.pk or 0)
 
 
 @router.post(
@@ -138,7 +142,9 @@ def create_token(request: HttpRequest, data: TokenIn) -> Status[NewTokenOut]:
         raise Refusal(
             403, "forbidden", _("A token cannot create tokens: create one on the account page instead.")
         )
-    token, secret = services.create_token(actor=request.user, name=data.name, days=data.days, scope=data.scope)
+    token, secret = services.create_token(
+        actor=request.user, name=data.name, days=data.days, scope=data.scope
+    )
     return Status(201, NewTokenOut(**TokenOut.model_validate(token).model_dump(), secret=secret))
 
 
@@ -149,7 +155,7 @@ def create_token(request: HttpRequest, data: TokenIn) -> Status[NewTokenOut]:
     description="Mã thôi hiệu lực ngay. Một mã có thể tự thu hồi chính nó.",
 )
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
-    token = AccessToken.objects.filter(user=request.user, pk=token_id).first()
+    token = AccessToken.objects.filter(user_id=request.user.pk or 0, pk=token_id).first()
     if token is None:
         raise Refusal(404, "not_found", _("Not found."))
     services.revoke_token(actor=request.user, token=token)

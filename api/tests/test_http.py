@@ -33,9 +33,7 @@ class TestETag:
         first = client.get("/api/v1/organizations")
         etag = first["ETag"]
         assert etag.startswith('"') and first["Cache-Control"] == "private, no-cache"
-        assert {"Authorization", "Cookie", "Accept-Language"} <= {
-            v.strip() for v in first["Vary"].split(",")
-        }
+        assert {"Authorization", "Cookie", "Accept-Language"} <= {v.strip() for v in first["Vary"].split(",")}
         again = client.get("/api/v1/organizations", headers={"If-None-Match": etag})
         assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
         # The gzip middleware makes compressed answers' tags weak; they still match.
@@ -216,8 +214,12 @@ class TestSessionAndLanguage:
     def test_the_choice_made_on_the_pages_wins(self, client, world):
         client.cookies["django_language"] = "en"
         client.force_login(world.member)
-        response = client.get(f"/api/v1/organizations/{world.foreign_cell.pk}", headers={"Accept-Language": "vi"})
+        response = client.get(
+            f"/api/v1/organizations/{world.foreign_cell.pk}", headers={"Accept-Language": "vi"}
+        )
         assert response.json()["message"] == "Not found."
         client.cookies["django_language"] = "vi"
-        response = client.get(f"/api/v1/organizations/{world.foreign_cell.pk}", headers={"Accept-Language": "en"})
+        response = client.get(
+            f"/api/v1/organizations/{world.foreign_cell.pk}", headers={"Accept-Language": "en"}
+        )
         assert response.json()["message"] == "Không tìm thấy."

@@ -75,7 +75,9 @@ class TestUsingAToken:
         assert [cell["id"] for cell in body["cells"]] == [world.cell.pk]
         assert body["cells"][0]["member"] is True and body["cells"][0]["manages"] is False
 
-    def test_its_use_is_recorded_at_most_once_a_minute(self, client, world, read_token, django_assert_num_queries):
+    def test_its_use_is_recorded_at_most_once_a_minute(
+        self, client, world, read_token, django_assert_num_queries
+    ):
         token, secret = read_token
         client.get("/api/v1/tokens", headers=bearer(secret), REMOTE_ADDR="203.0.113.7")
         token.refresh_from_db()
@@ -159,7 +161,9 @@ class TestTokenOperations:
     def test_a_session_makes_a_token_and_sees_its_secret_once(self, client, world):
         client.force_login(world.member)
         response = client.post(
-            "/api/v1/tokens", {"name": "Script", "days": 90, "scope": "write"}, content_type="application/json"
+            "/api/v1/tokens",
+            {"name": "Script", "days": 90, "scope": "write"},
+            content_type="application/json",
         )
         assert response.status_code == 201
         body = response.json()
