@@ -7,8 +7,8 @@ caller is known and the input is valid, before the operation runs, in a transact
 answer is stored on the row once the operation has answered. A repeat finds the row: with the same
 request it gets the stored answer (``Idempotent-Replayed: true``); with another body, 422; while the
 first is still running, 409. A failure of the server (5xx or an exception) gives the key back, so the
-client may try again. Keys are kept ``API_IDEMPOTENCY_HOURS`` (24); ``manage.py purge_idempotency_keys``
-deletes older ones.
+client may try again; a claim left unanswered for ten minutes (its process died) is taken over. Keys
+are kept ``API_IDEMPOTENCY_HOURS`` (24); ``manage.py purge_idempotency_keys`` deletes older ones.
 """
 
 import hashlib
@@ -29,6 +29,8 @@ from api.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# A claim still unanswered after this long belonged to a process that died mid-request: taken over.
+ABANDONED_AFTER = timedelta(minutes=10)
 
 
 class Replay(Exception):  # not an error: the operation's first answer, given again
@@ -79,8 +81,12 @@ def _claim(request: HttpRequest, key: str) -> None:
             found = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
             if found is None:
                 continue  # given back meanwhile: claim it again
-            if found.created_at < timezone.now() - lifetime():
-                found.delete()  # a stale key, as if purged
+            now = timezone.now()
+            if found.created_at < now - lifetime() or (
+                found.status is None and found.created_at < now - ABANDONED_AFTER
+            ):
+                # Past its lifetime (as if purged), or abandoned by a process that died: taken over.
+                IdempotencyKey.objects.filter(pk=found.pk, created_at=found.created_at).delete()
                 continue
             if found.fingerprint != print_:
                 raise Refusal(

@@ -103,6 +103,15 @@ class TestIdempotencyKey:
         IdempotencyKey.objects.create(user=world.member, key="k", fingerprint=fingerprint(request))
         response = new_token(client, "k")
         assert response.status_code == 409 and response.json()["code"] == "idempotency_key_in_use"
+        assert AccessToken.objects.count() == 1  # the request sent above without a key
+        # A claim unanswered for ten minutes was left by a process that died: the next repeat runs.
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(minutes=11))
+        assert new_token(client, "k").status_code == 201
+        assert AccessToken.objects.count() == 2
 
     def test_old_keys_are_purged(self, client, world):
         from datetime import timedelta
