@@ -75,9 +75,14 @@ class TestUsingAToken:
         assert [cell["id"] for cell in body["cells"]] == [world.cell.pk]
         assert body["cells"][0]["member"] is True and body["cells"][0]["manages"] is False
 
-    def test_its_use_is_recorded_at_most_once_a_minute(
-        self, client, world, read_token, django_assert_num_queries
-    ):
+    def test_who_am_i_takes_a_fixed_number_of_queries(self, client, world, django_assert_max_num_queries):
+        _token, secret = services.create_token(actor=world.officer, name="t", days=30, scope="read")
+        # The lockout check, the token and its user, its use, the scope (4), the cells, the Đảng bộ.
+        with django_assert_max_num_queries(9):
+            body = client.get("/api/v1/me", headers=bearer(secret)).json()
+        assert [org["id"] for org in body["officer_of"]] == [world.party.pk]
+
+    def test_its_use_is_recorded_at_most_once_a_minute(self, client, world, read_token):
         token, secret = read_token
         client.get("/api/v1/tokens", headers=bearer(secret), REMOTE_ADDR="203.0.113.7")
         token.refresh_from_db()
