@@ -39,6 +39,11 @@ run: $(VENV)/.installed-run messages
 	$(RUN_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	$(RUN_ENV) $(PY) manage.py load_demo
 	@$(RUN_ENV) $(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
+	@echo "Try the API (docs/api.md; documentation at http://$(HOST):$(PORT)/api/v1/docs/): a read token for"
+	@echo "a demo login, shown once, then one call with it (in another terminal, in this folder):"
+	@echo "  TOKEN=\$$(DEBUG=true $(PY) manage.py create_api_token bithu --name demo --scope read --days 30)"
+	@echo "  curl -H \"Authorization: Bearer \$$TOKEN\" http://$(HOST):$(PORT)/api/v1/me"
+	@echo ""
 	$(RUN_ENV) $(PY) manage.py runserver --nostatic $(HOST):$(PORT)
 
 # One pytest process per core (pytest-xdist), each with its own test database (var/test.sqlite3_gw0...,

@@ -29,3 +29,31 @@ class LoginForm(AuthenticationForm):
             code="invalid_login",
             params={"limit": settings.AXES_FAILURE_LIMIT},
         )
+
+
+class TokenForm(forms.Form):
+    """A new personal access token: its name, how long it lives and what it may do."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. “The cell's spreadsheet”."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        choices=[
+            (30, _("30 days")),
+            (90, _("90 days")),
+            (365, _("365 days")),
+        ],
+        initial=90,
+    )
+    scope = forms.ChoiceField(
+        label=_("May"),
+        choices=[
+            ("read", _("Read only")),
+            ("write", _("Read and write (everything you may do on the pages)")),
+        ],
+        initial="read",
+    )

@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import LoginForm
 
 app_name = "accounts"
 
 urlpatterns = [
+    path("ma-truy-cap/", views.tokens, name="tokens"),
+    path("ma-truy-cap/<int:pk>/thu-hoi/", views.token_revoke, name="token_revoke"),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),

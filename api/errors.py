@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 
@@ -26,7 +26,24 @@ class ErrorOut(Schema):
 
 
 # The answers every operation may give besides its own; operations list them in ``response=``.
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
+
+
+class Refusal(HttpError):
+    """A refusal of the API's own (not of a service): its status, its stable ``code`` and its message."""
+
+    def __init__(self, status_code: int, code: str, message: str):
+        super().__init__(status_code, message)
+        self.code = code
 
 
 def answer(
@@ -110,7 +127,19 @@ def install(api: NinjaAPI) -> None:
     def missing_object(request: HttpRequest, error: ObjectDoesNotExist) -> HttpResponse:
         return answer(api, request, 404, "not_found", _("Not found."))
 
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, error: Throttled) -> HttpResponse:
+        # ninja adds Retry-After (whole seconds) to this answer.
+        return answer(
+            api, request, 429, "too_many_requests", _("Too many requests: wait a moment, then try again.")
+        )
+
     @api.exception_handler(HttpError)
     def http(request: HttpRequest, error: HttpError) -> HttpResponse:
-        code = {413: "too_large", 429: "too_many_requests"}.get(error.status_code, "error")
-        return answer(api, request, error.status_code, code, str(error.message))
+        code = getattr(error, "code", None) or {413: "too_large", 429: "too_many_requests"}.get(
+            error.status_code, "error"
+        )
+        response = answer(api, request, error.status_code, code, str(error.message))
+        if retry_after := getattr(error, "retry_after", None):
+            response["Retry-After"] = str(retry_after)
+        return response

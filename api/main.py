@@ -9,8 +9,9 @@ api/routers/.
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
-from api import errors
+from api import errors, http
 from api.auth import AUTH
 from api.routers import account, drafts, meetings, organizations, planning, records
 
@@ -18,16 +19,26 @@ DESCRIPTION = """API của chuyende: mọi việc làm được trên trang đ�
 cùng quy tắc. Xác thực bằng phiên đăng nhập của trình duyệt (kèm CSRF) hoặc mã truy cập cá nhân
 (`Authorization: Bearer …`) tạo ở trang tài khoản. Xem docs/api.md."""
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """The function's name, as in the route's name (``api-v1:<name>``): ``list_organizations``."""
+        return operation.view_func.__name__
+
+
+api = Api(
     title="chuyende API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=AUTH,
+    throttle=[http.CallerThrottle()],
     docs_url="/docs/",
     openapi_url="/openapi.json",
 )
 errors.install(api)
+# Language, body cap, Idempotency-Key, ETag and Vary around every operation (api/http.py).
+http.install(api)
 
 # One router per area, each owning its paths (see the module's docstring).
 for area in (organizations, planning, drafts, meetings, records, account):

@@ -6,6 +6,7 @@ with a message that names the variable, rather than running with a guess.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -341,6 +342,19 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 UPLOAD_MAX_MB = envint("UPLOAD_MAX_MB", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- The REST API (docs/api.md) ------------------------------------------------------------------
+
+# Requests per access token, or per signed-in user, e.g. "600/min", "20/s", "10000/day"; empty: no limit.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/min").strip()
+if API_RATE_LIMIT and not re.fullmatch(r"\d+/\d*(s|sec|m|min|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT={API_RATE_LIMIT!r}: write requests/period, e.g. 600/min, 20/s, 10000/day."
+    )
+# A JSON body larger than this is refused (413); files follow UPLOAD_MAX_MB.
+API_JSON_MAX_KB = envint("API_JSON_MAX_KB", 1024, minimum=1)
+# How long the first answer to an Idempotency-Key is kept (then `manage.py purge_idempotency_keys`).
+API_IDEMPOTENCY_HOURS = envint("API_IDEMPOTENCY_HOURS", 24, minimum=1)
 
 # --- Security in production ------------------------------------------------------------------
 

@@ -10,9 +10,10 @@ language switch (the language cookie) changes it.
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -32,7 +33,8 @@ class ChosenLanguageMiddleware:
 
 class UploadLimitMiddleware:
     """A request body larger than the upload limit (UPLOAD_MAX_MB, plus room for the form's other
-    fields) is refused from its declared length, before anything reads it: 413 with a page saying so."""
+    fields) is refused from its declared length, before anything reads it: 413 with a page saying so
+    (under /api/, the API's JSON error shape)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -44,6 +46,14 @@ class UploadLimitMiddleware:
         except ValueError:
             length = 0
         if length > self.limit:
+            if request.path.startswith("/api/"):
+                # The API's error shape (api/errors.py), in the language the API would answer in.
+                with translation.override(translation.get_language_from_request(request)):
+                    message = _("The request is larger than %(limit)s MB.") % {
+                        "limit": settings.UPLOAD_MAX_MB
+                    }
+                body = {"code": "too_large", "message": message, "fields": {}}
+                return JsonResponse(body, status=413)
             page = render_to_string("413.html", {"limit": settings.UPLOAD_MAX_MB})
             return HttpResponse(page, status=413)
         return self.get_response(request)
