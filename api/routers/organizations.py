@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -126,6 +126,15 @@ class PositionOut(Schema):
     start_date: date = Field(examples=["2025-06-01"])
     end_date: date | None = Field(None, examples=[None])
 
+    # Read from a Position (with its member).
+    @staticmethod
+    def resolve_full_name(position: Position) -> str:
+        return position.member.full_name
+
+    @staticmethod
+    def resolve_role_label(position: Position) -> str:
+        return str(position.get_role_display())
+
 
 class TermOut(Schema):
     id: int
@@ -135,18 +144,10 @@ class TermOut(Schema):
     current: bool = Field(description="Nhiệm kỳ đang có hiệu lực hôm nay.", examples=[True])
     positions: list[PositionOut]
 
-
-def _position_out(position: Position) -> PositionOut:
-    return PositionOut(
-        id=position.pk,
-        term_id=position.term_id,
-        member_id=position.member_id,
-        full_name=position.member.full_name,
-        role=position.role,
-        role_label=position.get_role_display(),
-        start_date=position.start_date,
-        end_date=position.end_date,
-    )
+    # Read from a Term with its positions prefetched and ``current`` set.
+    @staticmethod
+    def resolve_positions(term: Term) -> list[Position]:
+        return list(term.positions.all())
 
 
 @router.get(
@@ -157,27 +158,21 @@ def _position_out(position: Position) -> PositionOut:
     "đã kết thúc. Ai xem được tổ chức thì xem được.",
 )
 @paginate(Pages)
-def list_terms(request: HttpRequest, organization_id: int) -> list[TermOut]:
+def list_terms(request: HttpRequest, organization_id: int) -> list[Term]:
     org = get_visible_or_404(visible_organizations(request.user), pk=organization_id)
     deny_unless(request.user, "organization.view", org)
     current = selectors.current_term(org)
-    terms = org.terms.order_by("-start_date").prefetch_related(
-        Prefetch(
-            "positions",
-            queryset=Position.objects.select_related("member").order_by("role", "start_date", "pk"),
+    terms = list(
+        org.terms.order_by("-start_date", "pk").prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.select_related("member").order_by("role", "start_date", "pk"),
+            )
         )
     )
-    return [
-        TermOut(
-            id=term.pk,
-            name=term.name,
-            start_date=term.start_date,
-            end_date=term.end_date,
-            current=current is not None and term.pk == current.pk,
-            positions=[_position_out(p) for p in term.positions.all()],
-        )
-        for term in terms
-    ]
+    for term in terms:
+        term.current = current is not None and term.pk == current.pk  # type: ignore[attr-defined]
+    return terms
 
 
 class PositionFilter(Schema):
@@ -240,7 +235,7 @@ class ImportRejectedOut(ErrorOut):
 )
 def import_members(
     request: HttpRequest, organization_id: int, file: File[UploadedFile]
-) -> tuple[int, ImportResultOut | ImportRejectedOut]:
+) -> Status[ImportResultOut | ImportRejectedOut]:
     cell = get_visible_or_404(
         visible_organizations(request.user).select_related("parent"), pk=organization_id
     )
@@ -253,11 +248,22 @@ def import_members(
             actor=request.user, cell=cell, uploaded_file=form.cleaned_data["file"]
         )
     except importing.ImportRejected as rejected:
-        return 400, ImportRejectedOut(
-            code="import_rejected",
-            message=str(rejected.message),
-            rows=[RowErrorOut(row=r.row, full_name=r.full_name, reasons=r.reasons) for r in rejected.rows],
+        return Status(
+            400,
+            ImportRejectedOut(
+                code="import_rejected",
+                message=str(rejected.message),
+                rows=[
+                    RowErrorOut(row=r.row, full_name=r.full_name, reasons=r.reasons) for r in rejected.rows
+                ],
+            ),
         )
-    return 200, ImportResultOut(
-        file_name=result.file_name, created=result.created, updated=result.updated, unchanged=result.unchanged
+    return Status(
+        200,
+        ImportResultOut(
+            file_name=result.file_name,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        ),
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from api.errors import ERRORS
@@ -459,7 +459,7 @@ class TopicIn(Schema):
     description="Với một Đảng bộ: cán bộ Đảng ủy thêm chuyên đề vào danh mục. Với một chi bộ: đảng viên hoặc "
     "cấp ủy chi bộ đề xuất chuyên đề vào một nhóm đang dùng của Đảng bộ.",
 )
-def create_topic(request: HttpRequest, organization_id: int, payload: TopicIn) -> tuple[int, TopicOut]:
+def create_topic(request: HttpRequest, organization_id: int, payload: TopicIn) -> Status[TopicOut]:
     org = get_visible_or_404(visible_organizations(request.user), pk=organization_id)
     proposer = None
     if org.kind == Organization.Kind.PARTY_COMMITTEE:
@@ -473,7 +473,7 @@ def create_topic(request: HttpRequest, organization_id: int, payload: TopicIn) -
     topic = services.create_topic(
         actor=request.user, organization=org, proposed_by=proposer, **form.cleaned_data
     )
-    return 201, _topic_out(topic)
+    return Status(201, _topic_out(topic))
 
 
 @router.get(
@@ -558,12 +558,12 @@ class PlanIn(Schema):
     summary="Lập kế hoạch năm của chi bộ",
     description="Bí thư, phó bí thư chi bộ (hoặc quản trị) lập; mỗi chi bộ một kế hoạch mỗi năm.",
 )
-def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, PlanDetailOut]:
+def create_plan(request: HttpRequest, payload: PlanIn) -> Status[PlanDetailOut]:
     cell = get_visible_or_404(visible_organizations(request.user), pk=payload.cell_id)
     deny_unless(request.user, "plan.create", cell)
     form = validated(PlanForm, {"year": payload.year, "purpose": payload.purpose})
     plan = services.create_plan(actor=request.user, cell=cell, **form.cleaned_data)
-    return 201, _plan_detail(request, plan.pk)
+    return Status(201, _plan_detail(request, plan.pk))
 
 
 @router.post(
@@ -635,12 +635,12 @@ def _session_form_data(payload: Schema) -> dict[str, Any]:
     summary="Thêm buổi sinh hoạt chuyên đề vào kế hoạch",
     description="Theo quý, có thể kèm tháng, ngày, giờ; sửa một kế hoạch đã tiếp nhận mở lần điều chỉnh mới.",
 )
-def add_session(request: HttpRequest, plan_id: int, payload: SessionIn) -> tuple[int, SessionDetailOut]:
+def add_session(request: HttpRequest, plan_id: int, payload: SessionIn) -> Status[SessionDetailOut]:
     plan = _plan(request, plan_id)
     deny_unless(request.user, "plan.edit", plan)
     form = validated(SessionForm, _session_form_data(payload), topics=selectors.topics_for(plan.cell))
     session = services.add_session(actor=request.user, plan=plan, **form.cleaned_data)
-    return 201, _session_detail(request, session.pk)
+    return Status(201, _session_detail(request, session.pk))
 
 
 class SessionPatch(Schema):
@@ -687,11 +687,11 @@ def edit_session(request: HttpRequest, session_id: int, payload: SessionPatch) -
     description="Chỉ buổi chưa bắt đầu chuẩn bị (buổi đang chuẩn bị thì hủy kèm lý do). Trong 24 giờ có thể "
     "khôi phục: `removed_sessions` của kế hoạch cho `entry_id`.",
 )
-def remove_session(request: HttpRequest, session_id: int) -> tuple[int, None]:
+def remove_session(request: HttpRequest, session_id: int) -> Status[None]:
     session = _session(request, session_id)
     deny_unless(request.user, "plan.edit", session.plan)
     services.remove_session(actor=request.user, session=session)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -831,7 +831,7 @@ class RegistrationIn(Schema):
 )
 def register_for_session(
     request: HttpRequest, session_id: int, payload: RegistrationIn
-) -> tuple[int, RegistrationOut]:
+) -> Status[RegistrationOut]:
     session = _session(request, session_id)
     deny_unless(request.user, "cell.register", session.cell)
     form = validated(RegistrationForm, payload.model_dump())
@@ -842,7 +842,7 @@ def register_for_session(
         session=session,
         **form.cleaned_data,
     )
-    return 201, _registration_out(registration)
+    return Status(201, _registration_out(registration))
 
 
 @router.post(
@@ -853,7 +853,7 @@ def register_for_session(
 )
 def register_for_topic(
     request: HttpRequest, topic_id: int, payload: RegistrationIn
-) -> tuple[int, RegistrationOut]:
+) -> Status[RegistrationOut]:
     topic = get_visible_or_404(permissions.visible_topics(request.user).select_related("group"), pk=topic_id)
     member = _acting_member(request)
     cell = selectors.registering_cell(member)
@@ -863,7 +863,7 @@ def register_for_topic(
     registration = services.register(
         actor=request.user, member=member, cell=cell, topic=topic, **form.cleaned_data
     )
-    return 201, _registration_out(registration)
+    return Status(201, _registration_out(registration))
 
 
 @router.get(
