@@ -621,9 +621,8 @@ class SessionIn(Schema):
     combined_with_regular: bool = Field(False, examples=[False])
 
 
-def _session_form_data(payload: Schema) -> dict[str, Any]:
-    """A payload as the session form's fields (empty where not given)."""
-    data = payload.model_dump()
+def _session_form_data(data: dict[str, Any]) -> dict[str, Any]:
+    """A session's fields as the session form's data (empty where not given)."""
     return {
         key: "" if value is None else value for key, value in data.items() if key != "combined_with_regular"
     } | ({"combined_with_regular": "on"} if data.get("combined_with_regular") else {})
@@ -638,7 +637,9 @@ def _session_form_data(payload: Schema) -> dict[str, Any]:
 def add_session(request: HttpRequest, plan_id: int, payload: SessionIn) -> Status[SessionDetailOut]:
     plan = _plan(request, plan_id)
     deny_unless(request.user, "plan.edit", plan)
-    form = validated(SessionForm, _session_form_data(payload), topics=selectors.topics_for(plan.cell))
+    form = validated(
+        SessionForm, _session_form_data(payload.model_dump()), topics=selectors.topics_for(plan.cell)
+    )
     session = services.add_session(actor=request.user, plan=plan, **form.cleaned_data)
     return Status(201, _session_detail(request, session.pk))
 
@@ -672,10 +673,15 @@ def edit_session(request: HttpRequest, session_id: int, payload: SessionPatch) -
         "planned_time": session.planned_time,
         "combined_with_regular": session.combined_with_regular,
     }
-    merged = SessionIn(**(current | payload.model_dump(exclude_unset=True)))
-    form = validated(SessionForm, _session_form_data(merged), topics=selectors.topics_for(session.cell))
-    data = dict(form.cleaned_data)
-    data["title"] = data["title"] or (data["topic"].title if data["topic"] else session.title)
+    sent = payload.model_dump(exclude_unset=True)
+    form = validated(
+        SessionForm, _session_form_data(current | sent), topics=selectors.topics_for(session.cell)
+    )
+    # Only what was sent changes: a new date alone carries its month along (the service's rule).
+    data = {key: value for key, value in form.cleaned_data.items() if key in sent}
+    if "title" in data:  # an empty title is the topic's, as on the page
+        topic = form.cleaned_data["topic"]
+        data["title"] = data["title"] or (topic.title if topic else session.title)
     services.update_session(actor=request.user, session=session, data=data)
     return _session_detail(request, session.pk)
 
