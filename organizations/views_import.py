@@ -2,7 +2,6 @@
 
 Thin views: the checking and writing are all in :mod:`organizations.importing`."""
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
