@@ -44,6 +44,15 @@ def visible_topic_groups(user: Any) -> QuerySet[TopicGroup]:
     return TopicGroup.objects.filter(organization_id__in={pk for path in paths for pk in path_ids(path)})
 
 
+def visible_registrations(user: Any) -> QuerySet[Registration]:
+    """Registrations to present: those of the cells the user manages (to decide them) and their own."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Registration.objects.all()
+    mine = Q(member_id=scope.member_id) if scope.member_id is not None else Q(pk__in=[])
+    return Registration.objects.filter(Q(cell_id__in=scope.managed_cell_ids) | mine)
+
+
 def _is_cell_manager(user: Any, cell: Organization) -> bool:
     scope = scope_for(user)
     return scope.is_admin or cell.pk in scope.managed_cell_ids

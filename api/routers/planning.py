@@ -690,8 +690,8 @@ def edit_session(request: HttpRequest, session_id: int, payload: SessionPatch) -
     "/sessions/{int:session_id}",
     response={204: None, **ERRORS},
     summary="Xóa buổi sinh hoạt khỏi kế hoạch",
-    description="Chỉ buổi chưa bắt đầu chuẩn bị (buổi đang chuẩn bị thì hủy kèm lý do). Trong 24 giờ có thể "
-    "khôi phục: `removed_sessions` của kế hoạch cho `entry_id`.",
+    description="Chỉ buổi chưa bắt đầu chuẩn bị (buổi đang chuẩn bị thì hủy kèm lý do). Trong "
+    f"{services.UNDO_REMOVAL_HOURS} giờ có thể khôi phục: `removed_sessions` của kế hoạch cho `entry_id`.",
 )
 def remove_session(request: HttpRequest, session_id: int) -> Status[None]:
     session = _session(request, session_id)
@@ -704,8 +704,8 @@ def remove_session(request: HttpRequest, session_id: int) -> Status[None]:
     "/plans/{int:plan_id}/removed-sessions/{int:entry_id}/restore",
     response={200: SessionDetailOut, **ERRORS},
     summary="Khôi phục buổi vừa xóa khỏi kế hoạch",
-    description="Trong 24 giờ sau khi xóa: buổi trở lại với lịch, chuyên đề và báo cáo viên còn trong "
-    "chi bộ.",
+    description=f"Trong {services.UNDO_REMOVAL_HOURS} giờ sau khi xóa: buổi trở lại với lịch, chuyên đề "
+    "và báo cáo viên còn trong chi bộ.",
 )
 def restore_session(request: HttpRequest, plan_id: int, entry_id: int) -> SessionDetailOut:
     plan = _plan(request, plan_id)
@@ -872,6 +872,31 @@ def register_for_topic(
     return Status(201, _registration_out(registration))
 
 
+class RegistrationFilter(Schema):
+    status: Registration.Status | None = Field(None, description="`pending`, `accepted` hoặc `declined`.")
+    cell: int | None = Field(None, description="Chi bộ (id).")
+    session: int | None = Field(None, description="Buổi sinh hoạt (id).")
+
+
+@router.get(
+    "/registrations",
+    response={200: list[RegistrationOut], **ERRORS},
+    summary="Các đăng ký làm báo cáo viên",
+    description="Của các chi bộ người gọi quản lý (để chấp nhận hoặc từ chối) và của chính người gọi; cũ "
+    "nhất trước. `status=pending`: những đăng ký đang chờ bí thư.",
+)
+@paginate(Pages)
+def list_registrations(request: HttpRequest, filters: Query[RegistrationFilter]) -> Sequence[RegistrationOut]:
+    registrations = permissions.visible_registrations(request.user).select_related("member")
+    if filters.status is not None:
+        registrations = registrations.filter(status=filters.status)
+    if filters.cell is not None:
+        registrations = registrations.filter(cell_id=filters.cell)
+    if filters.session is not None:
+        registrations = registrations.filter(session_id=filters.session)
+    return _Mapped(registrations.order_by("created_at"), _registration_out)
+
+
 @router.get(
     "/registrations/{int:registration_id}",
     response={200: RegistrationOut, **ERRORS},
@@ -879,13 +904,11 @@ def register_for_topic(
     description="Người quản lý chi bộ, hoặc chính người đăng ký.",
 )
 def get_registration(request: HttpRequest, registration_id: int) -> RegistrationOut:
-    registration = _registration(request, registration_id)
-    member = selectors.acting_member(request.user)
-    if not permissions.can(request.user, "registration.decide", registration) and not (
-        member is not None and registration.member_id == member.pk
-    ):
-        raise Http404
-    return _registration_out(registration)
+    return _registration_out(
+        get_visible_or_404(
+            permissions.visible_registrations(request.user).select_related("member"), pk=registration_id
+        )
+    )
 
 
 class AcceptIn(Schema):

@@ -256,6 +256,7 @@ ROUTES = [
         api=True,
         ok_status=201,
     ),
+    Route("api-v1:list_registrations", "any", ANYONE_SIGNED_IN, api=True),
     Route("api-v1:get_registration", "cell", READS_REGISTRATION, kwargs=registration, api=True),
     Route(
         "api-v1:accept_registration",

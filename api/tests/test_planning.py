@@ -496,6 +496,24 @@ class TestRegistrations:
         assert (new.plan, new.quarter, new.topic, new.title) == (this_year, 4, topic, "Văn hóa công sở")
         assert Registration.objects.get(pk=registration_id).status == Registration.Status.ACCEPTED
 
+    def test_the_list_holds_what_the_secretary_decides_and_the_members_own(self, client, world):
+        session = scenarios.session_at(world, "planned")
+        for persona in ("probationary", "member"):
+            services.register(
+                actor=None, member=record(world.persona(persona)), cell=world.cell, session=session
+            )
+        declined = Registration.objects.get(member__user=world.member)
+        services.decline_registration(actor=None, registration=declined, reason="Đã có người")
+        client.force_login(world.secretary)
+        body = client.get("/api/v1/registrations").json()
+        assert [r["member"]["full_name"] for r in body["items"]] == ["Phạm Thị Mai", "Lê Văn Đức"]
+        pending = client.get(f"/api/v1/registrations?status=pending&session={session.pk}").json()["items"]
+        assert [r["member"]["full_name"] for r in pending] == ["Phạm Thị Mai"]
+        client.force_login(world.member)
+        assert [r["status"] for r in client.get("/api/v1/registrations").json()["items"]] == ["declined"]
+        client.force_login(world.officer)
+        assert client.get("/api/v1/registrations").json()["count"] == 0
+
     def test_the_officer_has_no_member_record_to_register_with(self, client, world):
         session = scenarios.session_at(world, "planned")
         client.force_login(world.officer)
