@@ -8,37 +8,26 @@ from typing import Any
 from django.utils import timezone
 
 from conftest import World
-from planning.tests.routes import (
-    catalogue_topic,
-    later_in_plan_year,
-    pending_registration,
-    removed_session,
-    topic_data,
-    topic_group,
-)
-from tests import scenarios
-from tests.matrix import SIGNED_IN, Route, api_rule
+from planning.tests import routes as pages
+from tests import matrix, scenarios
+from tests.matrix import Route, api_rule, for_api
 from tests.scenarios import record
 
-ANYONE_SIGNED_IN = api_rule(ok=SIGNED_IN)
-SEES_CELL = api_rule(ok=("secretary", "deputy", "member", "probationary", "officer", "admin"))
-SEES_PARTY = api_rule(ok=("officer", "admin"))
-PLANS_CELL = api_rule(ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer"))
-REVIEWS_PLAN = api_rule(ok=("officer", "admin"), forbidden=("secretary", "deputy", "member", "probationary"))
-# The Đảng bộ's catalogue is read by everyone in its cells and by its Đảng ủy.
+# The pages' rules (tests/matrix.py, planning/tests/routes.py) for the operations that are their actions.
+ANYONE_SIGNED_IN = for_api(matrix.ANYONE_SIGNED_IN)
+SEES_CELL = for_api(matrix.SEES_CELL)
+SEES_PARTY = for_api(matrix.SEES_PARTY)
+PLANS_CELL = for_api(matrix.PLANS_CELL)
+REVIEWS_PLAN = for_api(matrix.REVIEWS_PLAN)
+REGISTERS_IN_CELL = for_api(pages.REGISTERS_IN_CELL)
+REGISTERS_FOR_TOPIC = for_api(pages.REGISTERS_FOR_TOPIC)
+PROPOSES_TOPIC = for_api(pages.PROPOSES_TOPIC)
+# Reads no page makes on its own: the Đảng bộ's catalogue is read by everyone in its cells and by its
+# Đảng ủy (the topics page lists it); a registration by whoever decides it and by the member who made
+# it (world.probationary), as the session page lists them.
 READS_CATALOGUE = api_rule(
     ok=("secretary", "deputy", "member", "probationary", "other_member", "officer", "admin")
 )
-REGISTERS_IN_CELL = api_rule(
-    ok=("secretary", "deputy", "member", "probationary"), forbidden=("officer", "admin")
-)
-REGISTERS_FOR_TOPIC = api_rule(
-    ok=("secretary", "deputy", "member", "probationary", "other_member"), forbidden=("officer", "admin")
-)
-PROPOSES_TOPIC = api_rule(
-    ok=("secretary", "deputy", "member", "probationary", "admin"), forbidden=("officer",)
-)
-# A registration is read by whoever decides it and by the member who made it (world.probationary).
 READS_REGISTRATION = api_rule(ok=("secretary", "deputy", "probationary", "admin"))
 
 
@@ -55,12 +44,12 @@ def planned_session(world: World) -> dict[str, Any]:
 
 
 def removal(world: World) -> dict[str, Any]:
-    found = removed_session(world)
+    found = pages.removed_session(world)
     return {"plan_id": found["pk"], "entry_id": found["entry_pk"]}
 
 
 def registration(world: World) -> dict[str, Any]:
-    return {"registration_id": pending_registration(world)["pk"]}
+    return {"registration_id": pages.pending_registration(world)["pk"]}
 
 
 def orientation(world: World) -> dict[str, Any]:
@@ -77,7 +66,7 @@ ROUTES = [
         "api-v1:get_topic_group",
         "party-group",
         READS_CATALOGUE,
-        kwargs=lambda w: {"group_id": topic_group(w)["pk"]},
+        kwargs=lambda w: {"group_id": pages.topic_group(w)["pk"]},
         api=True,
     ),
     Route("api-v1:list_topics", "any", ANYONE_SIGNED_IN, api=True),
@@ -85,7 +74,7 @@ ROUTES = [
         "api-v1:get_topic",
         "party-topic",
         READS_CATALOGUE,
-        kwargs=lambda w: {"topic_id": catalogue_topic(w)["pk"]},
+        kwargs=lambda w: {"topic_id": pages.catalogue_topic(w)["pk"]},
         api=True,
     ),
     Route(
@@ -94,7 +83,7 @@ ROUTES = [
         SEES_PARTY,
         "POST",
         kwargs=lambda w: {"organization_id": w.party.pk},
-        data=topic_data,
+        data=pages.topic_data,
         changes_state=True,
         api=True,
         ok_status=201,
@@ -105,7 +94,7 @@ ROUTES = [
         PROPOSES_TOPIC,
         "POST",
         kwargs=lambda w: {"organization_id": w.cell.pk},
-        data=topic_data,
+        data=pages.topic_data,
         changes_state=True,
         api=True,
         ok_status=201,
@@ -115,7 +104,7 @@ ROUTES = [
         "party-topic",
         REGISTERS_FOR_TOPIC,
         "POST",
-        kwargs=lambda w: {"topic_id": catalogue_topic(w)["pk"]},
+        kwargs=lambda w: {"topic_id": pages.catalogue_topic(w)["pk"]},
         data=lambda w: {"note": ""},
         changes_state=True,
         api=True,
@@ -228,7 +217,7 @@ ROUTES = [
         PLANS_CELL,
         "POST",
         kwargs=planned_session,
-        data=later_in_plan_year,
+        data=pages.later_in_plan_year,
         changes_state=True,
         api=True,
         ok_status=200,
