@@ -3,9 +3,12 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.web import XLSX_CONTENT_TYPE
 from organizations.models import Exemption, Member, Position, Term
 from organizations.services import MEMBER_FIELDS
 
@@ -62,3 +65,17 @@ class PositionForm(forms.Form):
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    """A member list to import (organizations.importing checks its size, type and rows): the page's and the
+    API's."""
+
+    file = forms.FileField(
+        label=_("Member list (XLSX or CSV)"),
+        widget=forms.FileInput(attrs={"accept": f".xlsx,.csv,{XLSX_CONTENT_TYPE},text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("At most %(size)s MB.") % {"size": settings.UPLOAD_MAX_MB}

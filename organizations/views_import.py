@@ -2,32 +2,17 @@
 
 Thin views: the checking and writing are all in :mod:`organizations.importing`."""
 
-from typing import Any
-
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.web import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, get_visible_or_404
 from organizations import importing
+from organizations.forms import ImportForm
 from organizations.permissions import can, visible_organizations
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Member list (XLSX or CSV)"),
-        widget=forms.FileInput(attrs={"accept": f".xlsx,.csv,{XLSX_CONTENT_TYPE},text/csv"}),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("At most %(size)s MB.") % {"size": settings.UPLOAD_MAX_MB}
 
 
 def member_import(request: HttpRequest, pk: int) -> HttpResponse:

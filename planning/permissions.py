@@ -35,6 +35,24 @@ def visible_topics(user: Any) -> QuerySet[Topic]:
     return Topic.objects.filter(Q(organization_id__in=ancestor_ids) | Q(organization__in=orgs))
 
 
+def visible_topic_groups(user: Any) -> QuerySet[TopicGroup]:
+    """The topic groups of the catalogues the user reads: those of the Đảng bộ above their organisations
+    (every group for an administrator), as ``visible_topics``."""
+    if scope_for(user).is_admin:
+        return TopicGroup.objects.all()
+    paths = visible_organizations(user).values_list("path", flat=True)
+    return TopicGroup.objects.filter(organization_id__in={pk for path in paths for pk in path_ids(path)})
+
+
+def visible_registrations(user: Any) -> QuerySet[Registration]:
+    """Registrations to present: those of the cells the user manages (to decide them) and their own."""
+    scope = scope_for(user)
+    if scope.is_admin:
+        return Registration.objects.all()
+    mine = Q(member_id=scope.member_id) if scope.member_id is not None else Q(pk__in=[])
+    return Registration.objects.filter(Q(cell_id__in=scope.managed_cell_ids) | mine)
+
+
 def _is_cell_manager(user: Any, cell: Organization) -> bool:
     scope = scope_for(user)
     return scope.is_admin or cell.pk in scope.managed_cell_ids

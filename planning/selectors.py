@@ -23,7 +23,7 @@ from django.utils import timezone
 from organizations.models import Exemption, Member, Membership, Organization
 from organizations.permissions import active_q, scope_for
 from planning import lifecycle, rules
-from planning.models import AnnualPlan, Assignment, Registration, Session
+from planning.models import AnnualPlan, Assignment, Registration, Session, Topic, TopicGroup
 
 
 def plan_sessions(plan: AnnualPlan) -> list[Session]:
@@ -206,6 +206,76 @@ def pending_registrations(user: Any) -> list[Registration]:
         .select_related("member", "session", "topic", "cell")
         .order_by("created_at")
     )
+
+
+# --- What the planning pages and the API both ask ----------------------------------------------
+
+
+def party_of(cell: Organization) -> Organization | None:
+    """The nearest Đảng bộ above a cell (whose catalogue the cell uses)."""
+    node = cell.parent
+    while node is not None and node.kind != Organization.Kind.PARTY_COMMITTEE:
+        node = node.parent
+    return node
+
+
+def topics_for(cell: Organization) -> QuerySet[Topic]:
+    """The topics a cell's session may take: its own and its Đảng bộ's catalogue."""
+    party = party_of(cell)
+    ids = [cell.pk] + ([party.pk] if party else [])
+    return Topic.objects.filter(organization_id__in=ids)
+
+
+def acting_member(user: Any) -> Member | None:
+    """The Party member record of the signed-in user, if they have one."""
+    scope = scope_for(user)
+    return None if scope.member_id is None else Member.objects.get(pk=scope.member_id)
+
+
+def registering_cell(member: Member) -> Organization | None:
+    """The cell a member registers for a catalogue topic in: their own (regular) cell today."""
+    membership = (
+        member.memberships.filter(active_q(), kind=Membership.Kind.REGULAR)
+        .select_related("organization")
+        .first()
+    )
+    return membership.organization if membership is not None else None
+
+
+def topic_proposer(user: Any, cell: Organization) -> Member | None:
+    """Who a topic proposed for ``cell`` is from: the cell (its secretaries, an administrator) or a member."""
+    scope = scope_for(user)
+    return None if scope.is_admin or cell.pk in scope.managed_cell_ids else acting_member(user)
+
+
+def proposable_groups(cell: Organization) -> QuerySet[TopicGroup]:
+    """The topic groups a topic proposed by a cell may go in: its Đảng bộ's groups in use."""
+    party = party_of(cell)
+    return (
+        TopicGroup.objects.filter(organization=party, is_active=True) if party else TopicGroup.objects.none()
+    )
+
+
+def presenter_choices(cell: Organization) -> QuerySet[Member]:
+    """The members a session's presenters are chosen from (the service checks each is in the cell then)."""
+    return Member.objects.filter(memberships__organization=cell).distinct()
+
+
+def sessions_to_accept_into(cell: Organization) -> QuerySet[Session]:
+    """The open sessions of this year's and later plans a registration for a topic may be accepted into."""
+    return Session.objects.filter(
+        cell=cell, status__in=lifecycle.OPEN, plan__year__gte=timezone.localdate().year
+    )
+
+
+def session_registrations(user: Any, session: Session, *, manages: bool) -> list[Registration]:
+    """The registrations the session page lists: all of them for whoever manages the session, the
+    reader's own otherwise; newest first."""
+    registrations = list(session.registrations.select_related("member").order_by("-created_at"))
+    if manages:
+        return registrations
+    member_id = scope_for(user).member_id
+    return [r for r in registrations if r.member_id == member_id]
 
 
 # --- Oversight: the Đảng ủy's view of its cells' plans, one level at a time --------------------

@@ -52,20 +52,6 @@ def _session(request: HttpRequest, pk: int) -> Session:
     )
 
 
-def _party_of(cell: Organization) -> Organization | None:
-    """The nearest Đảng bộ above a cell (whose catalogue the cell uses)."""
-    node = cell.parent
-    while node is not None and node.kind != Organization.Kind.PARTY_COMMITTEE:
-        node = node.parent
-    return node
-
-
-def _topics_for(cell: Organization) -> Any:
-    party = _party_of(cell)
-    ids = [cell.pk] + ([party.pk] if party else [])
-    return Topic.objects.filter(organization_id__in=ids)
-
-
 # --- Plans -----------------------------------------------------------------------------------
 
 
@@ -210,7 +196,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     deny_unless(request.user, "plan.edit", plan)
-    form = SessionForm(request.POST or None, topics=_topics_for(plan.cell))
+    form = SessionForm(request.POST or None, topics=selectors.topics_for(plan.cell))
     if request.method == "POST" and form.is_valid():
         session = run_service(
             form, lambda: services.add_session(actor=request.user, plan=plan, **form.cleaned_data)
@@ -237,7 +223,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "planned_time": session.planned_time,
         "combined_with_regular": session.combined_with_regular,
     }
-    form = SessionForm(request.POST or None, initial=initial, topics=_topics_for(session.cell))
+    form = SessionForm(request.POST or None, initial=initial, topics=selectors.topics_for(session.cell))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["title"] = data["title"] or (data["topic"].title if data["topic"] else session.title)
@@ -306,7 +292,7 @@ def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
     can_manage = permissions.can(request.user, "session.manage", session)
     scope = scope_for(request.user)
     params = session.cell.effective_rule_set().params
-    registrations = list(session.registrations.select_related("member").order_by("-created_at"))
+    registrations = selectors.session_registrations(request.user, session, manages=can_manage)
     context: dict[str, Any] = {
         "session": session,
         "presenters": list(session.presenters.order_by("full_name")),
@@ -316,9 +302,7 @@ def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
         "can_register": permissions.can(request.user, "cell.register", session.cell)
         and session.status == Session.Status.PLANNED
         and not any(r.member_id == scope.member_id and r.status == "pending" for r in registrations),
-        "registrations": registrations
-        if can_manage
-        else [r for r in registrations if r.member_id == scope.member_id],
+        "registrations": registrations,
         "can_postpone": can_manage and session.status not in lifecycle.FINISHED,
         "can_choose_presenters": can_manage and session.status in lifecycle.OPEN,
         "history": history(session),
@@ -354,7 +338,7 @@ def _session_context(request: HttpRequest, session: Session) -> dict[str, Any]:
 def session_presenters(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     deny_unless(request.user, "session.manage", session)
-    members = Member.objects.filter(memberships__organization=session.cell).distinct()
+    members = selectors.presenter_choices(session.cell)
     submit_and_report(
         request,
         PresentersForm(request.POST, members=members),
@@ -396,10 +380,10 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_member(request: HttpRequest) -> Member:
-    scope = scope_for(request.user)
-    if scope.member_id is None:
+    member = selectors.acting_member(request.user)
+    if member is None:
         raise PermissionDenied
-    return Member.objects.get(pk=scope.member_id)
+    return member
 
 
 def session_register(request: HttpRequest, pk: int) -> HttpResponse:
@@ -430,10 +414,7 @@ def session_register(request: HttpRequest, pk: int) -> HttpResponse:
 def topic_register(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_visible_or_404(permissions.visible_topics(request.user).select_related("group"), pk=pk)
     member = _my_member(request)
-    membership = member.memberships.filter(active_q(), kind=Membership.Kind.REGULAR).select_related(
-        "organization"
-    )
-    cell = membership.first().organization if membership.exists() else None  # type: ignore[union-attr]
+    cell = selectors.registering_cell(member)
     if cell is None:
         raise PermissionDenied
     form = RegistrationForm(request.POST or None)
@@ -462,9 +443,7 @@ def registration_accept(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     deny_unless(request.user, "registration.decide", registration)
-    open_sessions = Session.objects.filter(
-        cell=registration.cell, status__in=lifecycle.OPEN, plan__year__gte=timezone.localdate().year
-    )
+    open_sessions = selectors.sessions_to_accept_into(registration.cell)
     # A registration for a session needs no choice; one for a topic needs a session or a quarter.
     # An empty POST is a valid answer here, so bind on the method rather than on "request.POST or None".
     form = AcceptForm(request.POST if request.method == "POST" else None, sessions=open_sessions)
@@ -569,14 +548,9 @@ def topics(request: HttpRequest) -> HttpResponse:
 def topic_propose(request: HttpRequest, cell_pk: int) -> HttpResponse:
     cell = get_visible_or_404(visible_organizations(request.user), pk=cell_pk)
     deny_unless(request.user, "topic.propose", cell)
-    party = _party_of(cell)
-    groups = (
-        TopicGroup.objects.filter(organization=party, is_active=True) if party else TopicGroup.objects.none()
-    )
-    form = TopicForm(request.POST or None, groups=groups)
+    form = TopicForm(request.POST or None, groups=selectors.proposable_groups(cell))
     if request.method == "POST" and form.is_valid():
-        scope = scope_for(request.user)
-        proposer = None if scope.is_admin or cell.pk in scope.managed_cell_ids else _my_member(request)
+        proposer = selectors.topic_proposer(request.user, cell)
         topic = run_service(
             form,
             lambda: services.create_topic(

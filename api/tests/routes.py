@@ -38,6 +38,18 @@ ORGANIZATIONS = [
         kwargs=cell_mate,
         api=True,
     ),
+    Route("api-v1:list_terms", "cell", SEES_CELL, kwargs=cell, api=True),
+    Route("api-v1:list_positions", "cell", SEES_CELL, kwargs=cell, api=True),
+    # A JSON body carries no file: every signed-in caller is told the file is missing (422) before any
+    # permission is asked. Who may import is shown with real uploads in api/tests/test_organizations.py.
+    Route(
+        "api-v1:import_members",
+        "cell",
+        {**dict.fromkeys(SIGNED_IN, 422), ANONYMOUS: UNAUTHENTICATED},
+        "POST",
+        kwargs=cell,
+        api=True,
+    ),
 ]
 
 
