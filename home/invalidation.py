@@ -136,7 +136,10 @@ def connect() -> None:
     post_delete.connect(_on_notification, sender=notification, dispatch_uid="frame-notification-delete")
     for label in QUEUE_APPS:
         for model in apps.get_app_config(label).get_models():
-            _watch(model, _on_change, _on_m2m)
+            # Rows derived from the others and kept under these very tokens (reports'
+            # OrganizationFigures): writing them changes nothing they were read from.
+            if not getattr(model, "derived_data", False):
+                _watch(model, _on_change, _on_m2m)
     for label, model_name in EVERYTHING:
         config = apps.get_app_config(label)
         for model in config.get_models() if model_name is None else [config.get_model(model_name)]:
