@@ -339,3 +339,31 @@ def test_writing_the_rows_makes_nothing_stale(world, tree, shared_cache):
         selectors.stored_figures(world.party, YEAR, 3, AS_OF, by_cell=False)
     assert not [q for q in captured.captured_queries if "planning_session" in q["sql"]]
     assert len(captured) == 4  # the organisations, the rows' versions, the two sums
+
+
+def test_the_daily_command_fills_the_current_periods(world, tree, shared_cache):
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+
+    with time_machine.travel(AS_OF, tick=False):
+        call_command("refresh_dashboard_figures", stdout=StringIO())
+        with CaptureQueriesContext(connection) as captured:
+            selectors.stored_figures(world.party, YEAR, 4, AS_OF, by_cell=False)
+    below = Organization.objects.exclude(pk=world.party.pk).filter(path__startswith=world.party.path)
+    kept = OrganizationFigures.objects.filter(organization__in=below, as_of=AS_OF)
+    assert kept.filter(quarter=4).count() == kept.filter(quarter=0).count() == below.count()
+    assert len(captured) == 4  # nothing left to compute
+
+
+def test_the_daily_command_does_nothing_without_the_shared_cache(world, tree, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.FRAME_CACHE = False
+    out = StringIO()
+    call_command("refresh_dashboard_figures", stdout=out)
+    assert "FRAME_CACHE" in out.getvalue()
+    assert not OrganizationFigures.objects.exists()
