@@ -231,6 +231,9 @@ class OrganizationFigures(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.year} Q{self.quarter} · {self.as_of}"
+
 
 class QualityFigures(models.Model):
     """Meetings of one organisation in one period at one quality level (``Figures.quality``), beside
@@ -250,3 +253,6 @@ class QualityFigures(models.Model):
                 fields=["organization", "year", "quarter", "level"], name="quality_figures_one_per_level"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.year} Q{self.quarter} · {self.level}: {self.meetings}"

@@ -903,7 +903,8 @@ def stored_figures(
     sums = {name: Sum(name) for name in FIGURE_COLUMNS + COUNT_COLUMNS}
     rows = OrganizationFigures.objects.filter(**below, **period).annotate(_key=key).values("_key")
     for row in rows.order_by().annotate(**sums):
-        figures[row["_key"]] = Figures(**{name: int(row[name]) for name in FIGURE_COLUMNS})
+        summed: dict[str, Any] = {name: int(row[name]) for name in FIGURE_COLUMNS}
+        figures[row["_key"]] = Figures(**summed)
         counts[row["_key"]] = Counts(**{name: int(row[name]) for name in COUNT_COLUMNS})
     levels = QualityFigures.objects.filter(**below, **period).annotate(_key=key).values("_key", "level")
     for row in levels.order_by().annotate(n=Sum("meetings")):

@@ -27,11 +27,13 @@ from planning import services as planning
 from planning.models import Session
 from reports import selectors, services
 from reports.models import OrganizationFigures, QualityFigures, Report
+from reports.tests import test_rollup_dashboard
 from reports.tests.conftest import AS_OF, YEAR
-from reports.tests.test_rollup_dashboard import tree  # noqa: F401  (the three-level tree fixture)
 from tests.factories import CellFactory, member_in
 
 pytestmark = pytest.mark.django_db
+
+tree = test_rollup_dashboard.tree  # the three-level tree with hand-computed figures
 
 
 @pytest.fixture(params=[True, False], ids=["shared-cache", "no-shared-cache"])
@@ -148,8 +150,9 @@ def _hold(tree: dict[str, Organization]) -> None:
     meetings.mark_all_present(actor=None, meeting=meeting)
     for name, value in (("chair", people[0].pk), ("minutes_secretary", people[1].pk), ("end_time", "09:30")):
         meetings.save_field(actor=None, meeting=meeting, name=name, value=str(value))
+    presenter = people[0].pk
     meetings.add_speech(
-        actor=None, meeting=meeting, member_id=people[0].pk, kind=Speech.Kind.PRESENTATION, summary="Trình bày."
+        actor=None, meeting=meeting, member_id=presenter, kind=Speech.Kind.PRESENTATION, summary="Trình bày."
     )
     meetings.save_field(actor=None, meeting=meeting, name="conclusion", value="Chi bộ thống nhất.")
     meetings.record_vote(actor=None, meeting=meeting, mode="counts", votes_for=3, against=0, other=0)
