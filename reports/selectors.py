@@ -880,10 +880,10 @@ def stored_figures(
     fixed number of queries whatever the size of the tree: the organisations, the rows' versions, at
     most about twenty to compute and write the stale rows, and the two sums."""
     from core import versions
-    from organizations.permissions import STRUCTURE
+    from organizations.permissions import TREE
 
     orgs = dict(Organization.objects.filter(**rollup.under(party)).values_list("pk", "path"))
-    tokens = versions.current_each({pk: [f"cell:{pk}", STRUCTURE] for pk in orgs})
+    tokens = versions.current_each({pk: [f"cell:{pk}", TREE] for pk in orgs})
     if tokens is None:
         return None
     period = {"year": year, "quarter": quarter or 0}

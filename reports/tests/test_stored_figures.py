@@ -370,3 +370,38 @@ def test_the_daily_command_does_nothing_without_the_shared_cache(world, tree, se
     call_command("refresh_dashboard_figures", stdout=out)
     assert "FRAME_CACHE" in out.getvalue()
     assert not OrganizationFigures.objects.exists()
+
+
+def test_a_membership_computes_only_its_cell_again(world, tree, shared_cache):
+    """A member added to Chi bộ Bình, then moved to Chi bộ An in the back office: each time only the
+    cells concerned are computed again (Chi bộ Trống's row, altered behind the tokens' back, is read as
+    kept), and the members counted follow."""
+    from tests.factories import MembershipFactory
+
+    _shown(world.party, by_cell=False)
+    OrganizationFigures.objects.filter(organization=tree["empty"], quarter=3).update(planned=40)
+    member = member_in(tree["binh"])
+    figures, counts = _shown(tree["district"], by_cell=True)
+    assert figures[tree["empty"].path].planned == 40
+    assert (counts[tree["binh"].path].members, counts[tree["an"].path].members) == (4, 3)
+
+    membership = Membership.objects.get(member=member)
+    membership.organization = tree["an"]
+    membership.save()
+    figures, counts = _shown(tree["district"], by_cell=True)
+    assert figures[tree["empty"].path].planned == 40
+    assert (counts[tree["binh"].path].members, counts[tree["an"].path].members) == (3, 4)
+
+    MembershipFactory(
+        member=member_in(tree["empty"]), organization=tree["an"], kind=Membership.Kind.TEMPORARY
+    )
+    _figures, counts = _shown(tree["district"], by_cell=True)
+    assert counts[tree["empty"].path].members == 1  # the new member's own cell, computed again
+
+
+def test_a_change_to_the_tree_computes_every_row_again(world, tree, shared_cache):
+    _shown(world.party, by_cell=False)
+    OrganizationFigures.objects.filter(organization=tree["empty"], quarter=3).update(planned=40)
+    tree["empty"].name = "Chi bộ Trống (đổi tên)"
+    tree["empty"].save()
+    assert _shown(world.party, by_cell=True) == _fresh(world.party, True)
