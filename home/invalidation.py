@@ -7,7 +7,10 @@ cell and each organisation above it, which officers' queues carry), of the membe
 (``member:<id>``, ``user:<id>``: a presenter, the author of a comment, the owner of a task, who may sit
 in another cell), found by following its foreign keys up to the cell. A row that leads to no cell, and
 every change to the organisations themselves (memberships, positions, terms, officers) or to a rule
-set, bumps ``all``: rare changes after which every frame is computed afresh.
+set, bumps ``all``: rare changes after which every frame is computed afresh. The figures the
+dashboard keeps per cell (reports) read ``tree`` instead, bumped with ``all`` except by members,
+positions, terms, officers and memberships; a membership bumps its cell's tokens (and, moved to
+another cell, the old one's).
 
 What signals cannot see: ``QuerySet.update()`` and ``bulk_create()``. The services that use them on
 rows the queue reads save a row of the same cell in the same transaction (open_record saves the
@@ -20,15 +23,18 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from core import versions
-from organizations.permissions import STRUCTURE
+from organizations.permissions import STRUCTURE, TREE
 
 # The apps whose rows make up the work queue. The organisations and the rule sets change scopes and
 # deadlines everywhere: they bump everything.
 QUEUE_APPS = ("planning", "drafts", "meetings", "reports", "library", "evaluations")
 EVERYTHING = (("organizations", None), ("core", "ruleset"))
+# Rows of the organisations app that change scopes (``all``) but neither the tree nor the rules
+# (``tree``): the figures kept per cell need nothing, or, for a membership, its cell's tokens.
+SCOPE_ONLY = ("member", "membership", "position", "term", "officerassignment")
 # Parents followed from a row towards its cell: Comment → Session → Organization is two steps;
 # ResolutionTask → Resolution → Meeting → Organization three.
 DEPTH = 4
@@ -88,7 +94,7 @@ def changed(instance: Model) -> None:
     if not versions.enabled():  # nothing is cached: no query to find the cell
         return
     names = affected(instance)
-    versions.bump(names if names is not None else [STRUCTURE])
+    versions.bump(names if names is not None else [STRUCTURE, TREE])
 
 
 def _on_change(sender: type[Model], instance: Model, **kwargs: Any) -> None:
@@ -98,8 +104,26 @@ def _on_change(sender: type[Model], instance: Model, **kwargs: Any) -> None:
 
 
 def _on_everything(sender: type[Model], **kwargs: Any) -> None:
-    if not kwargs.get("raw"):
-        versions.bump([STRUCTURE])
+    if kwargs.get("raw") or not versions.enabled():
+        return
+    names = {STRUCTURE}
+    instance = kwargs.get("instance")
+    if sender._meta.model_name not in SCOPE_ONLY:
+        names.add(TREE)
+    elif sender._meta.model_name == "membership" and isinstance(instance, Model):
+        names |= cell_names(instance.organization_id)  # type: ignore[attr-defined]
+        names |= getattr(instance, "_cell_before", set())
+    versions.bump(names)
+
+
+def _before_membership(sender: type[Model], instance: Any, **kwargs: Any) -> None:
+    """A membership moved to another cell (in the back office) changes the figures of the cell it
+    leaves too: its tokens, read before the save, are bumped with the new cell's."""
+    if kwargs.get("raw") or instance.pk is None or not versions.enabled():
+        return
+    before = type(instance).objects.filter(pk=instance.pk).values_list("organization_id", flat=True).first()
+    if before is not None and before != instance.organization_id:
+        instance._cell_before = cell_names(before)
 
 
 def _on_m2m(
@@ -113,7 +137,7 @@ def _on_m2m(
         return
     names = affected(instance)
     if names is None or pk_set is None:  # a cleared set names nobody: everything
-        versions.bump([STRUCTURE])
+        versions.bump([STRUCTURE, TREE])
         return
     if model is Member:
         names |= {f"member:{pk}" for pk in pk_set}
@@ -136,11 +160,16 @@ def connect() -> None:
     post_delete.connect(_on_notification, sender=notification, dispatch_uid="frame-notification-delete")
     for label in QUEUE_APPS:
         for model in apps.get_app_config(label).get_models():
-            _watch(model, _on_change, _on_m2m)
+            # Rows derived from the others and kept under these very tokens (reports'
+            # OrganizationFigures): writing them changes nothing they were read from.
+            if not getattr(model, "derived_data", False):
+                _watch(model, _on_change, _on_m2m)
     for label, model_name in EVERYTHING:
         config = apps.get_app_config(label)
         for model in config.get_models() if model_name is None else [config.get_model(model_name)]:
             _watch(model, _on_everything, _on_everything)
+    membership = apps.get_model("organizations", "Membership")
+    pre_save.connect(_before_membership, sender=membership, dispatch_uid="frame-membership-before")
 
 
 def _watch(model: type[Model], on_change: Any, on_m2m: Any) -> None:

@@ -57,6 +57,10 @@ def active_q(prefix: str = "", on: Any = None) -> Q:
 # Every change to the organisations app (memberships, positions, terms, officers, the tree) replaces
 # this version token (home.invalidation): such changes are rare, and any of them may change a scope.
 STRUCTURE = "all"
+# Replaced with it, except by changes to members, memberships, positions, terms and officers: the
+# tree itself and the rule sets, what the figures kept per cell (reports.models.OrganizationFigures)
+# depend on beyond their cell's own tokens. A membership bumps its cell's tokens instead.
+TREE = "tree"
 
 
 def scope_for(user: Any) -> Scope:

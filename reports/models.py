@@ -172,3 +172,87 @@ class Report(models.Model):
     @property
     def bounds(self) -> tuple[date, date]:
         return period_bounds(self.year, self.quarter)
+
+
+class OrganizationFigures(models.Model):
+    """The figures of one organisation's own records for one period (``quarter`` 0: the year), as the
+    dashboard adds them up (reports.selectors.Figures and Counts), kept so that the dashboard sums
+    stored rows in SQL instead of aggregating the whole subtree after every change (issue 12).
+
+    Derived data, not a record: a row is good while ``version`` is still the organisation's version
+    token (core.versions: ``cell:<id>`` and ``all``, which home.invalidation replaces whenever a row
+    of the organisation changes, or the tree does) and ``as_of`` is today; otherwise
+    reports.selectors computes it again. Only used with the shared cache (settings.FRAME_CACHE), where
+    the tokens live; rows can be deleted any time. Not watched by home.invalidation
+    (``derived_data``): writing them changes nothing they were read from.
+    """
+
+    derived_data = True
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()  # 1–4, or 0 for the year
+    as_of = models.DateField()
+    version = models.CharField(max_length=100)
+    # Figures (reports.selectors.Figures) but quality, which is QualityFigures.
+    planned = models.PositiveIntegerField(default=0)
+    held = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    meetings = models.PositiveIntegerField(default=0)
+    regular = models.PositiveIntegerField(default=0)
+    thematic = models.PositiveIntegerField(default=0)
+    combined = models.PositiveIntegerField(default=0)
+    expected = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    excused = models.PositiveIntegerField(default=0)
+    unexcused = models.PositiveIntegerField(default=0)
+    drafts = models.PositiveIntegerField(default=0)
+    readers = models.PositiveIntegerField(default=0)
+    commented = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    resolutions = models.PositiveIntegerField(default=0)
+    tasks = models.PositiveIntegerField(default=0)
+    tasks_done = models.PositiveIntegerField(default=0)
+    tasks_overdue = models.PositiveIntegerField(default=0)
+    overdue_drafts = models.PositiveIntegerField(default=0)
+    # Counts (reports.selectors.Counts): 1 or 0 for a cell, 0 for a Đảng bộ.
+    cells = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    no_session = models.PositiveIntegerField(default=0)
+    no_plan = models.PositiveIntegerField(default=0)
+    no_report = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "quarter"], name="organization_figures_one_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.year} Q{self.quarter} · {self.as_of}"
+
+
+class QualityFigures(models.Model):
+    """Meetings of one organisation in one period at one quality level (``Figures.quality``), beside
+    its OrganizationFigures row and written with it."""
+
+    derived_data = True
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    level = models.CharField(max_length=40)
+    meetings = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "quarter", "level"], name="quality_figures_one_per_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.year} Q{self.quarter} · {self.level}: {self.meetings}"

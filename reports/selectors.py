@@ -33,6 +33,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -59,7 +60,7 @@ from organizations.models import Exemption, Membership, Organization
 from organizations.selectors import vietnamese_name_key
 from planning import rules as planning_rules
 from planning.models import AnnualPlan, Assignment, Session
-from reports.models import Report, period_bounds
+from reports.models import OrganizationFigures, QualityFigures, Report, period_bounds
 
 # Minutes approved at least once: the official record of the meeting.
 RECORDED = (Meeting.Status.APPROVED, Meeting.Status.CORRECTING)
@@ -599,7 +600,11 @@ def dashboard(party: Organization, year: int, quarter: int | None, user: Any, to
         .filter(**rollup.under(party), kind=Organization.Kind.CELL)
         .order_by("name")
     )
-    by_path = grouped_figures(Grouping(party=party, by_cell=True), year, quarter, today)
+    stored = stored_figures(party, year, quarter, today, by_cell=True)
+    if stored is None:
+        by_path = grouped_figures(Grouping(party=party, by_cell=True), year, quarter, today)
+    else:
+        by_path = stored[0]
     under = rollup.under(party, "cell__path")
     plans = dict(AnnualPlan.objects.filter(**under, year=year).values_list("cell_id", "pk"))
     reports = {
@@ -847,9 +852,125 @@ def _level_figures(
     key = f"dashboard:{party.pk}:{int(grouping.by_cell)}:{year}:{quarter or 0}:{today.isoformat()}:{version}"
     found = cache.get(key)
     if found is None:
-        found = (grouped_figures(grouping, year, quarter, today), _counts(grouping, year, quarter, today))
+        found = stored_figures(party, year, quarter, today, by_cell=grouping.by_cell)
+        if found is None:  # the shared cache was turned off meanwhile
+            found = (grouped_figures(grouping, year, quarter, today), _counts(grouping, year, quarter, today))
         cache.set(key, found, versions.TIMEOUT)
     return found
+
+
+# --- The figures kept per organisation and period (reports.models.OrganizationFigures) ---------------
+
+FIGURE_COLUMNS = tuple(f.name for f in fields(Figures) if f.name != "quality")
+COUNT_COLUMNS = tuple(f.name for f in fields(Counts))
+# Beyond this many organisations out of date (a cold start, a new day, a change to the tree), their
+# figures are computed for the whole Đảng bộ grouped by path, rather than for a list of ids.
+WHOLE_TREE = 200
+
+
+def stored_figures(
+    party: Organization, year: int, quarter: int | None, today: date, *, by_cell: bool
+) -> tuple[dict[str, Figures], dict[str, Counts]] | None:
+    """What ``_level_figures`` computes (by the path of each child of ``party``, or of each
+    organisation ``by_cell``), summed in SQL from the rows kept per organisation; None when the shared
+    cache is off (no version tokens to tell a stale row).
+
+    A row is good while it carries its organisation's current tokens and today's date; the others
+    (after a change, one cell's) are computed again first, with the aggregates restricted to them. A
+    fixed number of queries whatever the size of the tree: the organisations, the rows' versions, at
+    most about twenty to compute and write the stale rows, and the two sums."""
+    from core import versions
+    from organizations.permissions import TREE
+
+    orgs = dict(Organization.objects.filter(**rollup.under(party)).values_list("pk", "path"))
+    tokens = versions.current_each({pk: [f"cell:{pk}", TREE] for pk in orgs})
+    if tokens is None:
+        return None
+    period = {"year": year, "quarter": quarter or 0}
+    below = rollup.under(party, "organization__path")
+    kept = dict(
+        OrganizationFigures.objects.filter(**below, **period, as_of=today).values_list(
+            "organization_id", "version"
+        )
+    )
+    stale = [pk for pk, token in tokens.items() if kept.get(pk) != token]
+    if stale:
+        _store(party, orgs, stale, tokens, year, quarter, today)
+
+    key = F("organization__path") if by_cell else rollup.child_key(party, "organization__path")
+    figures: dict[str, Figures] = {}
+    counts: dict[str, Counts] = {}
+    sums = {name: Sum(name) for name in FIGURE_COLUMNS + COUNT_COLUMNS}
+    rows = OrganizationFigures.objects.filter(**below, **period).annotate(_key=key).values("_key")
+    for row in rows.order_by().annotate(**sums):
+        summed: dict[str, Any] = {name: int(row[name]) for name in FIGURE_COLUMNS}
+        figures[row["_key"]] = Figures(**summed)
+        counts[row["_key"]] = Counts(**{name: int(row[name]) for name in COUNT_COLUMNS})
+    levels = QualityFigures.objects.filter(**below, **period).annotate(_key=key).values("_key", "level")
+    for row in levels.order_by().annotate(n=Sum("meetings")):
+        figures.setdefault(row["_key"], Figures()).quality[row["level"]] = int(row["n"])
+    return figures, counts
+
+
+def _store(
+    party: Organization,
+    orgs: dict[int, str],
+    stale: list[int],
+    tokens: dict[int, str],
+    year: int,
+    quarter: int | None,
+    today: date,
+) -> None:
+    """Compute the rows of the ``stale`` organisations (ids; ``orgs``: every organisation under
+    ``party`` by id, with its path) and write them with the tokens read before computing, so a change
+    made meanwhile leaves them stale."""
+    if len(stale) > WHOLE_TREE:
+        whole = Grouping(party=party, by_cell=True)
+        by_path = grouped_figures(whole, year, quarter, today)
+        counts_by_path = _counts(whole, year, quarter, today)
+        ids = list(orgs)
+        figures = {pk: by_path.get(orgs[pk]) or Figures() for pk in ids}
+        counts = {pk: counts_by_path.get(orgs[pk]) or Counts() for pk in ids}
+    else:
+        some = Grouping(cell_ids=stale)
+        by_id, counts_by_id = grouped_figures(some, year, quarter, today), _counts(some, year, quarter, today)
+        ids = stale
+        figures = {pk: by_id.get(pk) or Figures() for pk in ids}
+        counts = {pk: counts_by_id.get(pk) or Counts() for pk in ids}
+    period = {"year": year, "quarter": quarter or 0}
+    rows = [
+        OrganizationFigures(
+            organization_id=pk,
+            **period,
+            as_of=today,
+            version=tokens[pk],
+            **{name: getattr(figures[pk], name) for name in FIGURE_COLUMNS},
+            **{name: getattr(counts[pk], name) for name in COUNT_COLUMNS},
+        )
+        for pk in ids
+    ]
+    levels = [
+        QualityFigures(organization_id=pk, **period, level=level, meetings=n)
+        for pk in ids
+        for level, n in figures[pk].quality.items()
+        if n
+    ]
+    with transaction.atomic():
+        OrganizationFigures.objects.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["organization", "year", "quarter"],
+            update_fields=["as_of", "version", *FIGURE_COLUMNS, *COUNT_COLUMNS],
+        )
+        gone = QualityFigures.objects.filter(**period)
+        if len(ids) == len(orgs):
+            gone = gone.filter(**rollup.under(party, "organization__path"))
+        else:
+            gone = gone.filter(organization_id__in=ids)
+        gone.delete()
+        # Two requests refreshing the same rows at once write the same figures: keep either.
+        QualityFigures.objects.bulk_create(levels, batch_size=500, ignore_conflicts=True)
 
 
 def _name_parents(rows: list[LevelRow]) -> None:
