@@ -28,6 +28,7 @@ from ninja.pagination import paginate
 from api.errors import ERRORS, ErrorOut
 from api.forms import validated
 from api.pagination import Pages, stable
+from api.types import LocalTime
 from core.errors import DomainError
 from core.permissions import can
 from core.web import deny_unless, get_visible_or_404
@@ -70,8 +71,8 @@ class MeetingOut(Schema):
     session_id: int | None = Field(description="Buổi sinh hoạt chuyên đề của kế hoạch.", examples=[7])
     session_title: str | None = Field(examples=["Văn hóa Hồ Chí Minh"])
     date: dt.date
-    start_time: dt.time = Field(examples=["14:00"])
-    end_time: dt.time | None = Field(examples=["16:00"])
+    start_time: LocalTime = Field(examples=["14:00"])
+    end_time: LocalTime | None = Field(examples=["16:00"])
     place: str = Field(examples=["Phòng họp Khoa"])
     status: str = Field(
         description="`scheduled` (đã lên lịch), `in_progress` (đang ghi biên bản), `approved` (biên bản "
@@ -202,7 +203,7 @@ class MeetingIn(Schema):
         None, description="Buổi sinh hoạt chuyên đề (bắt buộc với `thematic` và `combined`).", examples=[7]
     )
     date: dt.date = Field(examples=["2026-03-06"])
-    start_time: dt.time = Field(examples=["14:00"])
+    start_time: LocalTime = Field(examples=["14:00"])
     place: str = Field(max_length=200, examples=["Phòng họp Khoa"])
     issue_notice: bool = Field(
         False, description="Ban hành luôn thông báo (TB) và báo cho đảng viên, như ô đánh dấu trên trang."
@@ -228,8 +229,8 @@ class RecordIn(Schema):
         None, description="Chủ trì (người trong danh sách điểm danh).", examples=[12]
     )
     minutes_secretary_id: int | None = Field(None, description="Thư ký (người trong danh sách điểm danh).")
-    start_time: dt.time | None = Field(None, examples=["14:00"])
-    end_time: dt.time | None = Field(None, examples=["16:00"])
+    start_time: LocalTime | None = Field(None, examples=["14:00"])
+    end_time: LocalTime | None = Field(None, examples=["16:00"])
     base: dict[str, str] | None = Field(
         None,
         description="Giá trị mỗi trường khi người gọi đọc nó (như `GET` trả về; giờ dạng HH:MM, người bằng "

@@ -3,7 +3,7 @@
 what the matching page does."""
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar, overload
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +16,7 @@ from ninja.pagination import paginate
 from api.errors import ERRORS
 from api.forms import validated
 from api.pagination import Pages, stable
+from api.types import LocalTime
 from core.web import deny_unless, get_visible_or_404
 from organizations.models import Member, Organization
 from organizations.permissions import visible_organizations
@@ -176,7 +177,7 @@ class SessionOut(Schema):
     quarter: int = Field(examples=[1])
     month: int | None = Field(examples=[2])
     planned_date: date | None = Field(examples=["2027-02-10"])
-    planned_time: time | None = Field(examples=["14:00:00"])
+    planned_time: LocalTime | None = Field(examples=["14:00:00"])
     combined_with_regular: bool = Field(
         description="Sinh hoạt cùng buổi với sinh hoạt thường kỳ (ít nhất 120 phút).", examples=[False]
     )
@@ -617,7 +618,7 @@ class SessionIn(Schema):
     quarter: int = Field(examples=[2])
     month: int | None = Field(None, examples=[5])
     planned_date: date | None = Field(None, examples=["2027-05-12"])
-    planned_time: time | None = Field(None, examples=["14:00"])
+    planned_time: LocalTime | None = Field(None, examples=["14:00"])
     combined_with_regular: bool = Field(False, examples=[False])
 
 
@@ -650,7 +651,7 @@ class SessionPatch(Schema):
     quarter: int | None = Field(None, examples=[1])
     month: int | None = Field(None, examples=[2])
     planned_date: date | None = Field(None, examples=["2027-02-10"])
-    planned_time: time | None = Field(None, examples=["14:00"])
+    planned_time: LocalTime | None = Field(None, examples=["14:00"])
     combined_with_regular: bool | None = Field(None, examples=[False])
 
 
