@@ -184,3 +184,47 @@ def test_speeches_and_readers_cost_the_same_queries_for_more(client, world):
             summary=f"Ý {number}",
         )
     assert queries(client, speeches) == few
+
+
+def test_search_costs_the_same_queries_for_a_page_of_many_hits(client, world):
+    from django.utils import timezone
+
+    from search.models import SearchEntry
+    from search.services import folded
+
+    def entry(number: int) -> None:
+        title = f"Văn hóa Hồ Chí Minh {number}"
+        SearchEntry.objects.create(
+            kind=SearchEntry.Kind.TOPIC,
+            object_id=number,
+            organization=world.cell,
+            audience=SearchEntry.Audience.CELL,
+            title=title,
+            text="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.",
+            url="/",
+            dated=timezone.now(),
+            folded_title=folded(title),
+            folded=folded(title + " Học tập và làm theo"),
+        )
+
+    entry(0)
+    client.force_login(world.member)
+    url = f"{API}/search?q=van%20hoa"
+    assert client.get(url).json()["count"] == 1
+    few = queries(client, url)
+    for number in range(1, 30):
+        entry(number)
+    assert client.get(url).json()["count"] == 30
+    assert queries(client, url) == few
+
+
+def test_the_readers_cost_the_same_queries_for_a_larger_cell(client, world):
+    small = scenarios.session_at(world, "distributed")
+    client.force_login(world.secretary)
+    url = f"{API}/sessions/{small.pk}/draft/readers"
+    client.get(url)
+    few = queries(client, url)
+    for _ in range(15):
+        member_in(world.cell)
+    assert len(client.get(url).json()["items"]) > 15
+    assert queries(client, url) == few
