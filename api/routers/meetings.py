@@ -49,6 +49,9 @@ from organizations.permissions import visible_organizations
 
 router = Router(tags=["meetings"])
 
+# The largest id a database holds: a filter on a larger one is a field error (SQLite cannot even compare it).
+ID_MAX = 2**63 - 1
+
 NO_CONTENT: dict[int, Any] = {204: None}
 
 
@@ -186,10 +189,12 @@ class MeetingDetailOut(MeetingOut):
 
 
 class MeetingFilter(Schema):
-    year: int | None = Field(None, description="Năm của cuộc họp.", examples=[2026])
+    year: int | None = Field(None, ge=2000, le=2100, description="Năm của cuộc họp.", examples=[2026])
     quarter: int | None = Field(None, ge=1, le=4, description="Quý của cuộc họp (1–4).", examples=[1])
-    cell: int | None = Field(None, description="Mã chi bộ.", examples=[3])
-    session: int | None = Field(None, description="Buổi sinh hoạt chuyên đề của kế hoạch.", examples=[7])
+    cell: int | None = Field(None, ge=1, le=ID_MAX, description="Mã chi bộ.", examples=[3])
+    session: int | None = Field(
+        None, ge=1, le=ID_MAX, description="Buổi sinh hoạt chuyên đề của kế hoạch.", examples=[7]
+    )
     kind: Meeting.Kind | None = Field(None, description="`regular`, `thematic` hoặc `combined`.")
     status: Meeting.Status | None = Field(
         None, description="`scheduled`, `in_progress`, `approved`, `correcting`."
@@ -429,8 +434,8 @@ class ResolutionSummaryOut(Schema):
 
 
 class ResolutionFilter(Schema):
-    year: int | None = Field(None, description="Năm của cuộc họp.", examples=[2026])
-    cell: int | None = Field(None, description="Mã chi bộ.", examples=[3])
+    year: int | None = Field(None, ge=2000, le=2100, description="Năm của cuộc họp.", examples=[2026])
+    cell: int | None = Field(None, ge=1, le=ID_MAX, description="Mã chi bộ.", examples=[3])
     issued: bool | None = Field(None, description="Chỉ nghị quyết đã (hoặc chưa) ban hành.")
 
 
@@ -449,8 +454,8 @@ class ResolutionIn(Schema):
 
 
 class TaskFilter(Schema):
-    cell: int | None = Field(None, description="Mã chi bộ.", examples=[3])
-    owner: int | None = Field(None, description="Mã đảng viên thực hiện.", examples=[12])
+    cell: int | None = Field(None, ge=1, le=ID_MAX, description="Mã chi bộ.", examples=[3])
+    owner: int | None = Field(None, ge=1, le=ID_MAX, description="Mã đảng viên thực hiện.", examples=[12])
     state: Literal["open", "overdue", "done"] | None = Field(
         None, description="`open` (chưa xong, kể cả quá hạn), `overdue` (quá hạn) hoặc `done`."
     )

@@ -21,6 +21,9 @@ from organizations.permissions import active_q, visible_members, visible_organiz
 
 router = Router(tags=["organizations"])
 
+# The largest id a database holds: a filter on a larger one is a field error (SQLite cannot even compare it).
+ID_MAX = 2**63 - 1
+
 
 class OrganizationOut(Schema):
     id: int
@@ -31,7 +34,7 @@ class OrganizationOut(Schema):
 
 
 class OrganizationFilter(Schema):
-    parent: int | None = Field(None, description="Chỉ các tổ chức trực thuộc tổ chức này.")
+    parent: int | None = Field(None, ge=1, le=ID_MAX, description="Chỉ các tổ chức trực thuộc tổ chức này.")
     kind: Organization.Kind | None = Field(None, description="`party_committee` hoặc `cell`.")
 
 

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from api.errors import ERRORS
 from api.forms import validated
 from api.pagination import Pages
+from core.permissions import can
 from core.web import deny_unless, get_visible_or_404
 from evaluations import participation, review
 from evaluations import services as evaluation_services
@@ -43,6 +44,9 @@ from search.models import SearchEntry
 
 router = Router()
 
+# The largest id a database holds: a filter on a larger one is a field error (SQLite cannot even compare it).
+ID_MAX = 2**63 - 1
+
 
 # --- Evaluations ------------------------------------------------------------------------------------
 
@@ -57,20 +61,21 @@ class EvaluationIn(Schema):
 
 class EvaluationOut(Schema):
     session_id: int
-    presenter_strengths: str
-    presenter_weaknesses: str
-    presenter_rating: str
+    # The presenter's part only for the presenters and who manages the cell, as on the session page.
+    presenter_strengths: str | None
+    presenter_weaknesses: str | None
+    presenter_rating: str | None
     result: str
     lessons: str
     evaluated_at: datetime
 
 
-def _evaluation_out(evaluation: SessionEvaluation) -> EvaluationOut:
+def _evaluation_out(evaluation: SessionEvaluation, presenter: bool = True) -> EvaluationOut:
     return EvaluationOut(
         session_id=evaluation.session_id,
-        presenter_strengths=evaluation.presenter_strengths,
-        presenter_weaknesses=evaluation.presenter_weaknesses,
-        presenter_rating=evaluation.presenter_rating,
+        presenter_strengths=evaluation.presenter_strengths if presenter else None,
+        presenter_weaknesses=evaluation.presenter_weaknesses if presenter else None,
+        presenter_rating=evaluation.presenter_rating if presenter else None,
         result=evaluation.result,
         lessons=evaluation.lessons,
         evaluated_at=evaluation.evaluated_at,
@@ -99,11 +104,13 @@ def evaluate_session(request: HttpRequest, session_id: int, payload: EvaluationI
     response={200: EvaluationOut, **ERRORS},
     tags=["evaluations"],
     summary="Đánh giá của một buổi sinh hoạt",
+    description="Như trang buổi sinh hoạt: phần đánh giá người trình bày (ưu, khuyết điểm, xếp loại) chỉ "
+    "hiện với người trình bày và người quản lý chi bộ; với người khác các trường đó là `null`.",
 )
 def get_session_evaluation(request: HttpRequest, session_id: int) -> EvaluationOut:
     session = get_visible_or_404(visible_sessions(request.user), pk=session_id)
     evaluation = get_visible_or_404(SessionEvaluation.objects.filter(session=session))
-    return _evaluation_out(evaluation)
+    return _evaluation_out(evaluation, can(request.user, "evaluation.presenter", session))
 
 
 class RecordOut(Schema):
@@ -223,7 +230,7 @@ def _report(request: HttpRequest, report_id: int) -> Report:
 
 
 class ReportFilter(Schema):
-    cell: int | None = Field(None, description="Mã chi bộ.")
+    cell: int | None = Field(None, ge=1, le=ID_MAX, description="Mã chi bộ.")
     year: int | None = Field(None, ge=2000, le=2100)
     quarter: int | None = Field(None, ge=1, le=4)
     status: Report.Status | None = None
@@ -388,7 +395,7 @@ def _model(request: HttpRequest, model_id: int) -> ModelSession:
 
 class ModelFilter(Schema):
     status: ModelSession.Status | None = None
-    cell: int | None = None
+    cell: int | None = Field(None, ge=1, le=ID_MAX)
 
 
 @router.get(
