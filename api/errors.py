@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
 
@@ -59,13 +60,61 @@ def answer(
     )
 
 
+# Pydantic's messages are English only: the common ones in the reader's language, by the error's type
+# (https://docs.pydantic.dev/latest/errors/validation_errors/); the rest keep pydantic's words.
+MESSAGES: dict[str, Any] = {
+    "missing": _lazy("This field is required."),
+    "string_type": _lazy("Enter a text."),
+    "string_too_short": _lazy("Enter at least %(min_length)s characters."),
+    "string_too_long": _lazy("Enter at most %(max_length)s characters."),
+    "string_pattern_mismatch": _lazy("Enter a value in the expected format."),
+    "int_type": _lazy("Enter a whole number."),
+    "int_parsing": _lazy("Enter a whole number."),
+    "int_from_float": _lazy("Enter a whole number."),
+    "float_parsing": _lazy("Enter a number."),
+    "bool_parsing": _lazy("Enter true or false."),
+    "bool_type": _lazy("Enter true or false."),
+    "greater_than_equal": _lazy("Enter a value of at least %(ge)s."),
+    "less_than_equal": _lazy("Enter a value of at most %(le)s."),
+    "greater_than": _lazy("Enter a value greater than %(gt)s."),
+    "less_than": _lazy("Enter a value less than %(lt)s."),
+    "enum": _lazy("Choose one of: %(expected)s."),
+    "literal_error": _lazy("Choose one of: %(expected)s."),
+    "date_parsing": _lazy("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": _lazy("Enter a date as YYYY-MM-DD."),
+    "date_type": _lazy("Enter a date as YYYY-MM-DD."),
+    "time_parsing": _lazy("Enter a time as HH:MM."),
+    "time_type": _lazy("Enter a time as HH:MM."),
+    "datetime_parsing": _lazy("Enter a date and time in ISO 8601."),
+    "datetime_from_date_parsing": _lazy("Enter a date and time in ISO 8601."),
+    "list_type": _lazy("Enter a list."),
+    "dict_type": _lazy("Enter an object."),
+    "model_type": _lazy("Enter an object."),
+    "model_attributes_type": _lazy("Enter an object."),
+    "json_invalid": _lazy("The body is not valid JSON."),
+    "too_long": _lazy("Enter at most %(max_length)s items."),
+    "too_short": _lazy("Enter at least %(min_length)s items."),
+    "extra_forbidden": _lazy("This field is not expected."),
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    template = MESSAGES.get(str(error.get("type", "")))
+    if template is None:
+        return str(error.get("msg", ""))
+    try:
+        return str(template) % dict(error.get("ctx") or {})
+    except (KeyError, TypeError, ValueError):
+        return str(error.get("msg", ""))
+
+
 def _validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     """Ninja's validation errors by field: the last part of each error's location names the field."""
     fields: dict[str, list[str]] = {}
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
         name = ".".join(location[-1:]) or "__all__"
-        fields.setdefault(name, []).append(str(error.get("msg", "")))
+        fields.setdefault(name, []).append(_message(error))
     return fields
 
 
@@ -143,3 +192,9 @@ def install(api: NinjaAPI) -> None:
         if retry_after := getattr(error, "retry_after", None):
             response["Retry-After"] = str(retry_after)
         return response
+
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, error: OverflowError) -> HttpResponse:
+        # A number no field bounds (an id in a body, say) too large for SQLite to compare: bad input,
+        # answered as such rather than as a server error. The schemas bound the ones they know.
+        return answer(api, request, 422, "validation_error", _("A number in the request is too large."))

@@ -13,6 +13,9 @@ from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 MAX_PAGE_SIZE = 100
+# Far beyond any list (a province's five years hold about two million comments): a larger page number
+# would overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
 PAGE_SIZE = 50
 
 
@@ -26,7 +29,7 @@ def stable(queryset: QuerySet[Any]) -> QuerySet[Any]:
 
 class Pages(PageNumberPagination):
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Trang, từ 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Trang, từ 1.")
         page_size: int | None = Field(
             None, ge=1, le=MAX_PAGE_SIZE, description="Số mục mỗi trang (mặc định 50, tối đa 100)."
         )

@@ -1,4 +1,4 @@
-"""Types the API's schemas share."""
+"""Types and bounds the API's schemas share."""
 
 import datetime as dt
 from typing import Annotated
@@ -18,3 +18,10 @@ LocalTime = Annotated[
         }
     ),
 ]
+
+
+# The largest id a database row can have (a signed 64-bit integer): a filter or id beyond it is a field
+# error (422), never a number SQLite cannot even compare.
+ID_MAX = 2**63 - 1
+# The years the app plans and reports (the records' own filters keep to these).
+YEAR_MIN, YEAR_MAX = 2000, 2100

@@ -28,7 +28,7 @@ from ninja.pagination import paginate
 from api.errors import ERRORS, ErrorOut
 from api.forms import validated
 from api.pagination import Pages, stable
-from api.types import LocalTime
+from api.types import ID_MAX, LocalTime
 from core.errors import DomainError
 from core.permissions import can
 from core.web import deny_unless, get_visible_or_404
@@ -50,7 +50,6 @@ from organizations.permissions import visible_organizations
 router = Router(tags=["meetings"])
 
 # The largest id a database holds: a filter on a larger one is a field error (SQLite cannot even compare it).
-ID_MAX = 2**63 - 1
 
 NO_CONTENT: dict[int, Any] = {204: None}
 

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from api.errors import ERRORS, ErrorOut
 from api.forms import validated
 from api.pagination import Pages
+from api.types import ID_MAX
 from core.permissions import can
 from core.web import deny_unless, get_visible_or_404
 from organizations import importing, selectors
@@ -22,7 +23,6 @@ from organizations.permissions import active_q, visible_members, visible_organiz
 router = Router(tags=["organizations"])
 
 # The largest id a database holds: a filter on a larger one is a field error (SQLite cannot even compare it).
-ID_MAX = 2**63 - 1
 
 
 class OrganizationOut(Schema):

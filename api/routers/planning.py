@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from api.errors import ERRORS
 from api.forms import validated
 from api.pagination import Pages, stable
-from api.types import LocalTime
+from api.types import ID_MAX, YEAR_MAX, YEAR_MIN, LocalTime
 from core.web import deny_unless, get_visible_or_404
 from organizations.models import Member, Organization
 from organizations.permissions import visible_organizations
@@ -390,7 +390,7 @@ def _plan_detail(request: HttpRequest, plan_id: int) -> PlanDetailOut:
 
 
 class TopicGroupFilter(Schema):
-    organization: int | None = Field(None, description="Chỉ nhóm chuyên đề của Đảng bộ này.")
+    organization: int | None = Field(None, ge=1, le=ID_MAX, description="Chỉ nhóm chuyên đề của Đảng bộ này.")
 
 
 @router.get(
@@ -415,8 +415,10 @@ def get_topic_group(request: HttpRequest, group_id: int) -> TopicGroup:
 
 
 class TopicFilter(Schema):
-    organization: int | None = Field(None, description="Chỉ chuyên đề của Đảng bộ hoặc chi bộ này.")
-    group: int | None = Field(None, description="Chỉ chuyên đề của nhóm này.")
+    organization: int | None = Field(
+        None, ge=1, le=ID_MAX, description="Chỉ chuyên đề của Đảng bộ hoặc chi bộ này."
+    )
+    group: int | None = Field(None, ge=1, le=ID_MAX, description="Chỉ chuyên đề của nhóm này.")
     source: Topic.Source | None = Field(None, description="`orientation`, `cell` hoặc `member`.")
 
 
@@ -511,8 +513,8 @@ def get_orientation(request: HttpRequest, organization_id: int, year: int) -> Or
 
 
 class PlanFilter(Schema):
-    year: int | None = Field(None, description="Năm của kế hoạch.", examples=[2027])
-    cell: int | None = Field(None, description="Chi bộ (id).")
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="Năm của kế hoạch.", examples=[2027])
+    cell: int | None = Field(None, ge=1, le=ID_MAX, description="Chi bộ (id).")
     status: AnnualPlan.Status | None = Field(
         None, description="`draft`, `submitted`, `returned`, `acknowledged`."
     )
@@ -719,9 +721,9 @@ def restore_session(request: HttpRequest, plan_id: int, entry_id: int) -> Sessio
 
 
 class SessionFilter(Schema):
-    year: int | None = Field(None, description="Năm của kế hoạch.", examples=[2027])
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="Năm của kế hoạch.", examples=[2027])
     quarter: int | None = Field(None, ge=1, le=4, description="Quý (1–4).", examples=[1])
-    cell: int | None = Field(None, description="Chi bộ (id).")
+    cell: int | None = Field(None, ge=1, le=ID_MAX, description="Chi bộ (id).")
     status: Session.Status | None = Field(None, description="Bước của vòng đời, ví dụ `distributed`.")
 
 
@@ -875,8 +877,8 @@ def register_for_topic(
 
 class RegistrationFilter(Schema):
     status: Registration.Status | None = Field(None, description="`pending`, `accepted` hoặc `declined`.")
-    cell: int | None = Field(None, description="Chi bộ (id).")
-    session: int | None = Field(None, description="Buổi sinh hoạt (id).")
+    cell: int | None = Field(None, ge=1, le=ID_MAX, description="Chi bộ (id).")
+    session: int | None = Field(None, ge=1, le=ID_MAX, description="Buổi sinh hoạt (id).")
 
 
 @router.get(

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from api.errors import ERRORS
 from api.forms import validated
 from api.pagination import Pages
+from api.types import ID_MAX
 from core.permissions import can
 from core.web import deny_unless, get_visible_or_404
 from evaluations import participation, review
@@ -45,7 +46,6 @@ from search.models import SearchEntry
 router = Router()
 
 # The largest id a database holds: a filter on a larger one is a field error (SQLite cannot even compare it).
-ID_MAX = 2**63 - 1
 
 
 # --- Evaluations ------------------------------------------------------------------------------------

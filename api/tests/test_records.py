@@ -241,3 +241,24 @@ def test_search_counts_and_pages_the_best_matches_only_as_the_page_does(client, 
     capped = client.get("/api/v1/search?q=van%20hoa").json()
     assert capped["count"] == 1
     assert [hit["title"] for hit in capped["items"]] == [everything["items"][0]["title"]]
+
+
+def test_field_errors_are_in_the_readers_language(client, world):
+    client.force_login(world.secretary)
+    body = {"cell": "abc", "year": YEAR, "quarter": 9}
+    vi_answer = call(client, "POST", "/reports", body).json()
+    assert vi_answer["fields"] == {
+        "cell": ["Hãy nhập một số nguyên."],
+        "quarter": ["Hãy nhập giá trị không quá 4."],
+    }
+    en_answer = client.post(
+        "/api/v1/reports", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert en_answer["fields"]["cell"] == ["Enter a whole number."]
+
+
+def test_an_id_beyond_any_row_is_refused_not_a_server_error(client, world):
+    client.force_login(world.secretary)
+    response = call(client, "POST", "/reports", {"cell": 2**70, "year": YEAR, "quarter": 1})
+    assert response.status_code in (404, 422)
+    assert set(response.json()) == {"code", "message", "fields"}

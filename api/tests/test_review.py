@@ -87,11 +87,6 @@ def test_an_id_no_database_can_hold_is_refused_in_the_error_shape(client, world,
     assert body["fields"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/pagination.py (apicore): an unbounded page number overflows the database's OFFSET "
-    "(SQLite OverflowError, PostgreSQL 'bigint out of range'); Pages.Input.page needs an upper bound",
-)
 @pytest.mark.parametrize("page", [2**63, 2**70])
 def test_a_page_number_beyond_any_offset_is_a_field_error(client, world, page):
     client.raise_request_exception = False  # the 500 as the caller gets it
