@@ -19,4 +19,4 @@ def unknown(request: HttpRequest, rest: str) -> HttpResponse:
     )
 
 
-urlpatterns = [*urls(), re_path(r"^(?P<rest>.*)$", unknown)]
+urlpatterns = [*urls(), re_path(r"^(?P<rest>[\s\S]*)$", unknown)]

@@ -183,7 +183,12 @@ class TestImport:
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
 def test_an_address_the_api_does_not_have_answers_404_in_the_error_shape(client, world, method):
     client.force_login(world.secretary)
-    for path in ("/api/v1/sessions/null%2Cnull/postpone", "/api/v1/khong-co", "/api/v1/organizations/-1"):
+    for path in (
+        "/api/v1/sessions/null%2Cnull/postpone",
+        "/api/v1/khong-co",
+        "/api/v1/organizations/-1",
+        "/api/v1/models/%0A%08%F0%A3%A8%BB/approve",  # a line break in the path
+    ):
         response = getattr(client, method)(path, content_type="application/json")
         assert response.status_code == 404, path
         assert response.json() == {"code": "not_found", "message": "Không tìm thấy.", "fields": {}}
