@@ -218,6 +218,7 @@ class OpenRecordIn(Schema):
     confirmed_without_notice: bool = Field(
         False,
         description="Xác nhận họp không có thông báo trong ứng dụng (bắt buộc khi chưa ban hành thông báo).",
+        examples=[False],
     )
 
 

@@ -60,7 +60,7 @@ class EvaluationIn(Schema):
 
 
 class EvaluationOut(Schema):
-    session_id: int
+    session_id: int = Field(examples=[12])
     # The presenter's part only for the presenters and who manages the cell, as on the session page.
     presenter_strengths: str | None
     presenter_weaknesses: str | None
@@ -114,11 +114,11 @@ def get_session_evaluation(request: HttpRequest, session_id: int) -> EvaluationO
 
 
 class RecordOut(Schema):
-    member_id: int
-    full_name: str
-    year: int
-    meetings: int
-    present: int
+    member_id: int = Field(examples=[12])
+    full_name: str = Field(examples=["Lê Văn Đức"])
+    year: int = Field(examples=[2026])
+    meetings: int = Field(description="Số cuộc họp chi bộ trong năm.", examples=[14])
+    present: int = Field(examples=[13])
     late_arrivals: int
     excused: int
     unexcused: int
@@ -237,7 +237,7 @@ class ReportFilter(Schema):
 
 
 class ReportSummaryOut(Schema):
-    id: int
+    id: int = Field(examples=[5])
     cell_id: int
     year: int
     quarter: int | None
@@ -497,7 +497,7 @@ class AdoptIn(Schema):
 
 
 class AdoptionOut(Schema):
-    id: int
+    id: int = Field(examples=[3])
     model_id: int
     cell_id: int
     session_id: int | None
@@ -600,8 +600,8 @@ class _SearchPage:
 
 
 class NotificationOut(Schema):
-    id: int
-    title: str
+    id: int = Field(examples=[120])
+    title: str = Field(examples=["Dự thảo mới: Văn hóa Hồ Chí Minh"])
     body: str
     url: str
     created_at: datetime
@@ -638,7 +638,7 @@ def read_notification(request: HttpRequest, notification_id: int) -> Notificatio
 
 
 class CountOut(Schema):
-    count: int
+    count: int = Field(description="Số thông báo vừa được đánh dấu đã đọc.", examples=[3])
 
 
 @router.post(
