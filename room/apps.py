@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoomConfig(AppConfig):
+    name = "room"
+    verbose_name = _("The meeting room on members' phones")
+
+    def ready(self) -> None:
+        from core.audit import register_actions
+
+        register_actions(
+            {
+                "room.vote.opened": _("%(actor)s opened an electronic vote: %(subject)s"),
+                "room.vote.closed": _(
+                    "%(actor)s closed the electronic vote: %(voted)s of %(eligible)s eligible members voted."
+                ),
+                "room.vote.withdrawn": _(
+                    "%(actor)s withdrew the electronic vote before anyone had voted: %(subject)s"
+                ),
+            }
+        )
