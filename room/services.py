@@ -230,3 +230,30 @@ def withdraw_ballot(*, actor: Any, ballot: Ballot) -> None:
         log_action(
             actor, "room.vote.withdrawn", locked.meeting, {"ballot": locked.pk, "subject": locked.subject}
         )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the vote page shows a member: whether they may cast, why not, and whether they have."""
+
+    may_cast: bool
+    reason: str
+    voted: bool
+
+
+def standing(user: Any, ballot: Ballot) -> Standing:
+    """The reader's standing in ``ballot`` (two queries whatever the size of the meeting)."""
+    attendance = voter_attendance(user, ballot.meeting)
+    if attendance is None:
+        return Standing(False, str(_("Only the members summoned to the meeting may vote.")), False)
+    flags = NamedVote if not ballot.secret else SecretVoter
+    voted = flags.objects.filter(ballot=ballot, member_id=attendance.member_id).exists()
+    if not meetings.may_vote(attendance):
+        return Standing(False, str(_refusal(attendance)), voted)
+    return Standing(not voted and ballot.is_open, "", voted)
+
+
+def eligible_present(meeting: Meeting) -> int:
+    """The full members present who may vote (one query)."""
+    attendances = Attendance.objects.filter(meeting=meeting)
+    return sum(1 for attendance in attendances if meetings.may_vote(attendance))

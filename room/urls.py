@@ -1,0 +1,13 @@
+from django.urls import path
+
+from room import views
+
+app_name = "room"
+
+urlpatterns = [
+    path("<int:pk>/bieu-quyet-dien-tu/", views.vote_page, name="vote"),
+    path("<int:pk>/bieu-quyet-dien-tu/mo/", views.vote_open, name="vote_open"),
+    path("phieu/<int:pk>/bo-phieu/", views.vote_cast, name="vote_cast"),
+    path("phieu/<int:pk>/ket-thuc/", views.vote_close, name="vote_close"),
+    path("phieu/<int:pk>/huy/", views.vote_withdraw, name="vote_withdraw"),
+]

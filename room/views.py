@@ -1,0 +1,140 @@
+"""The electronic vote's page: the member casts from their phone, the chair opens and closes."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import can
+from core.web import action_form, deny_unless, form_errors, get_visible_or_404, run_service
+from meetings import services as meetings
+from meetings.models import Meeting
+from meetings.permissions import visible_meetings
+from room import services
+from room.forms import CastForm, OpenBallotForm
+from room.models import Ballot
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    return get_visible_or_404(visible_meetings(request.user).select_related("cell", "session"), pk=pk)
+
+
+def _ballot(request: HttpRequest, pk: int) -> Ballot:
+    return get_visible_or_404(
+        Ballot.objects.filter(meeting__in=visible_meetings(request.user)).select_related("meeting"), pk=pk
+    )
+
+
+def _back(meeting_id: int) -> HttpResponse:
+    return redirect(reverse("room:vote", args=[meeting_id]))
+
+
+def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    ballot = Ballot.objects.filter(meeting=meeting).order_by("-opened_at", "-id").first()
+    receipt = request.GET.get("receipt", "").strip()
+    context = {
+        "meeting": meeting,
+        "ballot": ballot,
+        "chairs": can(request.user, "meeting.record", meeting) and meeting.is_editable,
+        "open_form": OpenBallotForm(initial={"subject": meeting.vote_subject}),
+        "cast_form": CastForm(),
+        "standing": services.standing(request.user, ballot) if ballot else None,
+        "tally": services.tally(ballot) if ballot else None,
+        "eligible": services.eligible_present(meeting),
+        "basis": meetings.stored_basis(meeting),
+        "receipt": receipt,
+        "receipt_counted": services.receipt_counted(ballot, receipt) if ballot and receipt else None,
+    }
+    return render(request, "room/vote.html", context)
+
+
+@require_POST
+def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    deny_unless(request.user, "meeting.record", meeting)
+    form = OpenBallotForm(request.POST)
+    opened = form.is_valid() and bool(
+        run_service(
+            form,
+            lambda: services.open_ballot(
+                actor=request.user,
+                meeting=meeting,
+                subject=form.cleaned_data["subject"],
+                secret=form.cleaned_data["secret"],
+            ),
+        )
+    )
+    if opened:
+        messages.success(request, _("The vote is open: members can vote on their phones."))
+    else:
+        messages.error(request, form_errors(form))
+    return _back(meeting.pk)
+
+
+@require_POST
+def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    standing = services.standing(request.user, ballot)
+    if standing.reason:
+        raise PermissionDenied(standing.reason)  # not a voter here at all: 403, as for any other page
+    form = CastForm(request.POST)
+    cast = None
+    if form.is_valid():
+        cast = run_service(
+            form,
+            lambda: services.cast_vote(actor=request.user, ballot=ballot, choice=form.cleaned_data["choice"]),
+        )
+    if cast is None:
+        messages.error(request, form_errors(form))
+    elif cast.receipt:
+        messages.success(
+            request,
+            _("Your vote is counted. Your receipt: %(receipt)s. Keep it to check your vote was counted.")
+            % {"receipt": cast.receipt},
+        )
+    else:
+        messages.success(request, _("Your vote is counted."))
+    return _back(ballot.meeting_id)
+
+
+@require_POST
+def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    deny_unless(request.user, "meeting.record", ballot.meeting)
+    form = action_form()
+    result = run_service(form, lambda: services.close_ballot(actor=request.user, ballot=ballot))
+    if result is None:
+        messages.error(request, form_errors(form))
+    else:
+        text = (
+            _("Passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+            if result.passed
+            else _("Not passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+        )
+        messages.success(
+            request,
+            text
+            % {"for": result.votes_for, "needed": result.basis.needed, "total": result.basis.adjusted_total},
+        )
+    return _back(ballot.meeting_id)
+
+
+@require_POST
+def vote_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    deny_unless(request.user, "meeting.record", ballot.meeting)
+    form = action_form()
+
+    def withdraw() -> bool:
+        services.withdraw_ballot(actor=request.user, ballot=ballot)
+        return True
+
+    if run_service(form, withdraw):
+        messages.success(request, _("The vote is withdrawn."))
+    else:
+        messages.error(request, form_errors(form))
+    return _back(ballot.meeting_id)
