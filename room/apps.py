@@ -15,6 +15,7 @@ class RoomConfig(AppConfig):
                 "room.vote.closed": _(
                     "%(actor)s closed the electronic vote: %(voted)s of %(eligible)s eligible members voted."
                 ),
+                "room.checked_in": _("%(actor)s checked in at %(time)s."),
                 "room.vote.withdrawn": _(
                     "%(actor)s withdrew the electronic vote before anyone had voted: %(subject)s"
                 ),

@@ -21,3 +21,12 @@ class CastForm(forms.Form):
     choice = forms.ChoiceField(
         label=_("Your vote"), choices=Attendance.Vote.choices, widget=forms.RadioSelect
     )
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=12,
+        help_text=_("The 6 digits shown on the secretary's phone or the room screen."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

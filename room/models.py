@@ -133,3 +133,31 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CheckIn(models.Model):
+    """A member who checked themselves in from their phone, and when: once per meeting (the unique
+    constraint refuses a second one even when both arrive at once). The attendance itself is written
+    to the meeting's record (present, or late after the start)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="check_ins"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("checked in at"))
+    late = models.BooleanField(_("late"), default=False)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["meeting", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="check_in_once_per_member",
+                violation_error_message=_("You have already checked in."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.at:%H:%M}"

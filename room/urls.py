@@ -5,6 +5,8 @@ from room import views
 app_name = "room"
 
 urlpatterns = [
+    path("<int:pk>/diem-danh-ma/", views.check_in, name="checkin"),
+    path("<int:pk>/ma-diem-danh/", views.checkin_code, name="checkin_code"),
     path("<int:pk>/bieu-quyet-dien-tu/", views.vote_page, name="vote"),
     path("<int:pk>/bieu-quyet-dien-tu/mo/", views.vote_open, name="vote_open"),
     path("phieu/<int:pk>/bo-phieu/", views.vote_cast, name="vote_cast"),

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,9 +15,9 @@ from core.web import action_form, deny_unless, form_errors, get_visible_or_404, 
 from meetings import services as meetings
 from meetings.models import Meeting
 from meetings.permissions import visible_meetings
-from room import services
-from room.forms import CastForm, OpenBallotForm
-from room.models import Ballot
+from room import checkin, services
+from room.forms import CastForm, CheckInForm, OpenBallotForm
+from room.models import Ballot, CheckIn
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -138,3 +140,57 @@ def vote_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, form_errors(form))
     return _back(ballot.meeting_id)
+
+
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's own check-in: the code typed, or brought by the QR code's link (``?ma=``)."""
+    meeting = _meeting(request, pk)
+    attendance = services.voter_attendance(request.user, meeting)
+    if request.method == "POST":
+        if attendance is None:
+            raise PermissionDenied(_("Only the members summoned to the meeting check in."))
+        form = CheckInForm(request.POST)
+        done = None
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            done = run_service(form, lambda: checkin.check_in(actor=request.user, meeting=meeting, code=code))
+        if done is not None:
+            text = _("Checked in at %(time)s, late.") if done.late else _("Checked in at %(time)s.")
+            messages.success(request, text % {"time": timezone.localtime(done.at).strftime("%H:%M")})
+            return redirect(reverse("room:checkin", args=[meeting.pk]))
+    else:
+        form = CheckInForm(initial={"code": request.GET.get("ma", "")[:12]})
+    mine = (
+        CheckIn.objects.filter(meeting=meeting, member_id=attendance.member_id).first()
+        if attendance
+        else None
+    )
+    return render(
+        request,
+        "room/checkin.html",
+        {"meeting": meeting, "form": form, "attendance": attendance, "check_in": mine},
+    )
+
+
+def checkin_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """The code and its QR code, for the secretary's phone (and the room screen, later)."""
+    meeting = _meeting(request, pk)
+    deny_unless(request.user, "meeting.record", meeting)
+    code = checkin.current_code(meeting) if meeting.status == Meeting.Status.IN_PROGRESS else None
+    qr = None
+    if code is not None:
+        url = request.build_absolute_uri(reverse("room:checkin", args=[meeting.pk])) + f"?ma={code.code}"
+        qr = mark_safe(checkin.qr_svg(url))  # segno's SVG of our own URL and the digits: nothing typed
+    return render(
+        request,
+        "room/checkin_code.html",
+        {
+            "meeting": meeting,
+            "code": code,
+            "qr": qr,
+            "checked_in": CheckIn.objects.filter(meeting=meeting).count(),
+            "expected": meeting.attendances.exclude(
+                status__in=("exempted", "attached_elsewhere", "suspended", "detained")
+            ).count(),
+        },
+    )

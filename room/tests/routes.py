@@ -9,7 +9,20 @@ from tests.matrix import MANAGES_MEETING, SEES_CELL, Route, rule
 
 # A vote is cast by the full members present (world.cell's three), never by the probationary member,
 # nor by those who see the meeting without being summoned to it.
+# Every member summoned checks themselves in, the probationary member too; not those who only oversee.
+CHECKS_IN = rule(ok=("secretary", "deputy", "member", "probationary"), forbidden=("officer", "admin"))
 CASTS = rule(ok=("secretary", "deputy", "member"), forbidden=("probationary", "officer", "admin"))
+
+
+def open_meeting(world: World) -> dict[str, Any]:
+    return {"pk": scenarios.regular_meeting(world, "open").pk}
+
+
+def current_code(world: World) -> dict[str, Any]:
+    from meetings.models import Meeting
+    from room import checkin
+
+    return {"code": checkin.current_code(Meeting.objects.get(cell=world.cell)).code}
 
 
 def marked_meeting(world: World) -> dict[str, Any]:
@@ -27,6 +40,11 @@ def open_ballot(world: World, *, voted: bool = False) -> Any:
 
 
 ROUTES = [
+    Route("room:checkin", "open", SEES_CELL, kwargs=open_meeting),
+    Route(
+        "room:checkin", "open", CHECKS_IN, "POST", kwargs=open_meeting, data=current_code, changes_state=True
+    ),
+    Route("room:checkin_code", "open", MANAGES_MEETING, kwargs=open_meeting),
     Route("room:vote", "marked", SEES_CELL, kwargs=marked_meeting),
     Route("room:vote", "ballot", SEES_CELL, kwargs=lambda w: {"pk": open_ballot(w).meeting_id}),
     Route(
