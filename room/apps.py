@@ -16,6 +16,8 @@ class RoomConfig(AppConfig):
                     "%(actor)s closed the electronic vote: %(voted)s of %(eligible)s eligible members voted."
                 ),
                 "room.checked_in": _("%(actor)s checked in at %(time)s."),
+                "room.speech.requested": _("%(actor)s asked to speak."),
+                "room.speech.ended": _("%(actor)s ended the turn of %(member)s (%(start)s–%(end)s)."),
                 "room.vote.withdrawn": _(
                     "%(actor)s withdrew the electronic vote before anyone had voted: %(subject)s"
                 ),

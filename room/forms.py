@@ -30,3 +30,12 @@ class CheckInForm(forms.Form):
         help_text=_("The 6 digits shown on the secretary's phone or the room screen."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class SpeakForm(forms.Form):
+    about = forms.CharField(
+        label=_("About (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("A paragraph of the draft or an agenda line."),
+    )

@@ -13,6 +13,8 @@ through ``meetings.services.record_vote``, as if the secretary had counted the h
   the random code itself, not a sequence. A voter keeps their receipt and can check it was counted.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -161,3 +163,50 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} · {self.at:%H:%M}"
+
+
+class SpeakerRequest(models.Model):
+    """A member's request to speak (đăng ký phát biểu), optionally on a paragraph of the draft or an agenda
+    line; the chair gives the floor and ends it, and the ended turn becomes a speech in the record."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        SPEAKING = "speaking", _("Has the floor")
+        DONE = "done", _("Spoke")
+        WITHDRAWN = "withdrawn", pgettext_lazy("request to speak", "Withdrawn")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="speaker_requests"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="+")
+    about = models.CharField(
+        _("about"), max_length=200, blank=True, help_text=_("A paragraph of the draft or an agenda line.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    requested_at = models.DateTimeField(_("asked at"))
+    started_at = models.DateTimeField(_("floor given at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The speech written to the record when the turn ends (its client id: ending twice saves it once).
+    speech_key = models.UUIDField(_("speech key"), default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("request to speak")
+        verbose_name_plural = _("requests to speak")
+        ordering = ["meeting", "requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=Q(status__in=("waiting", "speaking")),
+                name="speaker_request_one_pending_per_member",
+                violation_error_message=_("You have already asked to speak."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(status="speaking"),
+                name="speaker_request_one_speaking_per_meeting",
+                violation_error_message=_("Someone has the floor; end their turn first."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_status_display()}"

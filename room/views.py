@@ -15,9 +15,9 @@ from core.web import action_form, deny_unless, form_errors, get_visible_or_404, 
 from meetings import services as meetings
 from meetings.models import Meeting
 from meetings.permissions import visible_meetings
-from room import checkin, services
-from room.forms import CastForm, CheckInForm, OpenBallotForm
-from room.models import Ballot, CheckIn
+from room import checkin, services, speakers
+from room.forms import CastForm, CheckInForm, OpenBallotForm, SpeakForm
+from room.models import Ballot, CheckIn, SpeakerRequest
 
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -194,3 +194,103 @@ def checkin_code(request: HttpRequest, pk: int) -> HttpResponse:
             ).count(),
         },
     )
+
+
+def _request(request: HttpRequest, pk: int) -> SpeakerRequest:
+    return get_visible_or_404(
+        SpeakerRequest.objects.filter(meeting__in=visible_meetings(request.user)).select_related("meeting"),
+        pk=pk,
+    )
+
+
+def _to_speakers(meeting_id: int) -> HttpResponse:
+    return redirect(reverse("room:speakers", args=[meeting_id]))
+
+
+def speakers_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    attendance = services.voter_attendance(request.user, meeting)
+    waiting = speakers.queue(meeting)
+    return render(
+        request,
+        "room/speakers.html",
+        {
+            "meeting": meeting,
+            "queue": waiting,
+            "form": SpeakForm(),
+            "attendance": attendance,
+            "mine": next((r for r in waiting if attendance and r.member_id == attendance.member_id), None),
+            "chairs": can(request.user, "meeting.record", meeting)
+            and meeting.status == Meeting.Status.IN_PROGRESS,
+            "speaking": any(r.status == SpeakerRequest.Status.SPEAKING for r in waiting),
+        },
+    )
+
+
+@require_POST
+def speak_request(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if services.voter_attendance(request.user, meeting) is None:
+        raise PermissionDenied(_("Only the members summoned to the meeting ask to speak."))
+    form = SpeakForm(request.POST)
+    done = None
+    if form.is_valid():
+        about = form.cleaned_data["about"]
+        done = run_service(
+            form, lambda: speakers.request_floor(actor=request.user, meeting=meeting, about=about)
+        )
+    if done is not None:
+        messages.success(request, _("You are on the list of speakers."))
+    else:
+        messages.error(request, form_errors(form))
+    return _to_speakers(meeting.pk)
+
+
+def _chair_action(request: HttpRequest, pk: int, call: str) -> HttpResponse:
+    turn = _request(request, pk)
+    deny_unless(request.user, "meeting.record", turn.meeting)
+    form = action_form()
+
+    def act() -> bool:
+        if call == "give":
+            speakers.give_floor(actor=request.user, request=turn)
+        else:
+            speakers.end_floor(actor=request.user, request=turn)
+        return True
+
+    if run_service(form, act):
+        messages.success(
+            request, _("The floor is given.") if call == "give" else _("The speech is in the record.")
+        )
+    else:
+        messages.error(request, form_errors(form))
+    return _to_speakers(turn.meeting_id)
+
+
+@require_POST
+def speak_give(request: HttpRequest, pk: int) -> HttpResponse:
+    return _chair_action(request, pk, "give")
+
+
+@require_POST
+def speak_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _chair_action(request, pk, "end")
+
+
+@require_POST
+def speak_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    turn = _request(request, pk)
+    attendance = services.voter_attendance(request.user, turn.meeting)
+    if attendance is None or attendance.member_id != turn.member_id:
+        raise PermissionDenied
+    form = action_form()
+
+    def withdraw() -> bool:
+        speakers.withdraw_request(actor=request.user, request=turn)
+        return True
+
+    if run_service(form, withdraw):
+        messages.success(request, _("Your request to speak is withdrawn."))
+    else:
+        messages.error(request, form_errors(form))
+    return _to_speakers(turn.meeting_id)

@@ -11,6 +11,8 @@ from tests.matrix import MANAGES_MEETING, SEES_CELL, Route, rule
 # nor by those who see the meeting without being summoned to it.
 # Every member summoned checks themselves in, the probationary member too; not those who only oversee.
 CHECKS_IN = rule(ok=("secretary", "deputy", "member", "probationary"), forbidden=("officer", "admin"))
+# The member withdraws their own request (world.member's here); the chair gives and ends the floor.
+WITHDRAWS = rule(ok=("member",), forbidden=("secretary", "deputy", "probationary", "officer", "admin"))
 CASTS = rule(ok=("secretary", "deputy", "member"), forbidden=("probationary", "officer", "admin"))
 
 
@@ -39,7 +41,39 @@ def open_ballot(world: World, *, voted: bool = False) -> Any:
     return ballot
 
 
+def speaker_request(world: World, *, speaking: bool = False) -> dict[str, Any]:
+    from meetings.models import Meeting
+    from room import speakers
+
+    meeting = Meeting.objects.get(pk=scenarios.regular_meeting(world, "marked").pk)
+    request = speakers.request_floor(actor=world.member, meeting=meeting, about="Đoạn 2")
+    if speaking:
+        speakers.give_floor(actor=None, request=request)
+    return {"pk": request.pk}
+
+
 ROUTES = [
+    Route("room:speakers", "marked", SEES_CELL, kwargs=marked_meeting),
+    Route(
+        "room:speak_request",
+        "marked",
+        CHECKS_IN,
+        "POST",
+        kwargs=marked_meeting,
+        data=lambda w: {"about": "Đoạn 2"},
+        changes_state=True,
+    ),
+    # Withdrawing and giving the floor write no audit entry; the ended turn does, with its times.
+    Route("room:speak_withdraw", "waiting", WITHDRAWS, "POST", kwargs=speaker_request),
+    Route("room:speak_give", "waiting", MANAGES_MEETING, "POST", kwargs=speaker_request),
+    Route(
+        "room:speak_end",
+        "speaking",
+        MANAGES_MEETING,
+        "POST",
+        kwargs=lambda w: speaker_request(w, speaking=True),
+        changes_state=True,
+    ),
     Route("room:checkin", "open", SEES_CELL, kwargs=open_meeting),
     Route(
         "room:checkin", "open", CHECKS_IN, "POST", kwargs=open_meeting, data=current_code, changes_state=True
