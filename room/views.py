@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from meetings import services as meetings
 from meetings.models import Meeting
 from meetings.permissions import visible_meetings
 from room import checkin, services, speakers
+from room import screen as room_screen
 from room.forms import CastForm, CheckInForm, OpenBallotForm, SpeakForm
 from room.models import Ballot, CheckIn, SpeakerRequest
 
@@ -189,9 +190,7 @@ def checkin_code(request: HttpRequest, pk: int) -> HttpResponse:
             "code": code,
             "qr": qr,
             "checked_in": CheckIn.objects.filter(meeting=meeting).count(),
-            "expected": meeting.attendances.exclude(
-                status__in=("exempted", "attached_elsewhere", "suspended", "detained")
-            ).count(),
+            "expected": room_screen.expected_and_present(meeting)[0],
         },
     )
 
@@ -294,3 +293,28 @@ def speak_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, form_errors(form))
     return _to_speakers(turn.meeting_id)
+
+
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The room screen for a projector or a TV: big type, no controls, no personal data beyond names."""
+    meeting = _meeting(request, pk)
+    return render(
+        request,
+        "room/screen.html",
+        {"state": room_screen.state(meeting), "version": room_screen.version(meeting.pk)},
+    )
+
+
+def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screen's content, asked every 2 s with If-None-Match: 304 while nothing changed."""
+    if not visible_meetings(request.user).filter(pk=pk).exists():
+        raise Http404
+    etag = f'"{room_screen.version(pk)}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        meeting = _meeting(request, pk)
+        response = render(request, "room/_screen.html", {"state": room_screen.state(meeting)})
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -53,6 +53,8 @@ def speaker_request(world: World, *, speaking: bool = False) -> dict[str, Any]:
 
 
 ROUTES = [
+    Route("room:screen", "ballot", SEES_CELL, kwargs=lambda w: {"pk": open_ballot(w, voted=True).meeting_id}),
+    Route("room:screen_state", "marked", SEES_CELL, kwargs=marked_meeting),
     Route("room:speakers", "marked", SEES_CELL, kwargs=marked_meeting),
     Route(
         "room:speak_request",
