@@ -8,6 +8,10 @@ class RoomConfig(AppConfig):
 
     def ready(self) -> None:
         from core.audit import register_actions
+        from meetings import hooks
+        from room import links
+
+        hooks.add_to_meeting_page(links.meeting_links)
 
         register_actions(
             {
