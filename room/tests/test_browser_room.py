@@ -15,7 +15,7 @@ from meetings import services as meetings
 from meetings.models import Attendance, Meeting, Speech
 from meetings.tests.helpers import member_of, open_meeting, reload
 from room.models import Ballot, SecretVoter
-from tests.browser import PASSWORD, save_screenshot, vi
+from tests.browser import PASSWORD, assert_accessible, assert_no_horizontal_scroll, save_screenshot, vi
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +74,7 @@ def test_check_in_a_secret_vote_with_a_dropped_connection_speakers_and_the_scree
     secretary.goto(url(live_server, "room:checkin_code", meeting.pk))
     code = secretary.locator(".checkin-code").inner_text().strip()
     expect(secretary.locator("figure svg")).to_be_visible()
+    assert_accessible(secretary)
     member.goto(url(live_server, "room:checkin", meeting.pk))
     member.locator("input[name=code]").fill(code)
     member.get_by_role("button", name=vi("Check in")).click()
@@ -100,6 +101,8 @@ def test_check_in_a_secret_vote_with_a_dropped_connection_speakers_and_the_scree
     expect(member.locator(".messages")).to_contain_text("Mã xác nhận", timeout=15000)
     assert SecretVoter.objects.filter(ballot=ballot).count() == 1
     save_screenshot(member, "room-member-vote.png")
+    assert_accessible(member)
+    assert_no_horizontal_scroll(member)
 
     # The probationary member sees the vote, without a form.
     probationary.goto(url(live_server, "room:vote", meeting.pk))
@@ -117,6 +120,7 @@ def test_check_in_a_secret_vote_with_a_dropped_connection_speakers_and_the_scree
     probationary.locator("input[name=about]").fill("Mục 2 của dự thảo")
     probationary.get_by_role("button", name=vi("Ask to speak")).last.click()
     expect(probationary.locator("#queue")).to_contain_text("Phạm Thị Mai")
+    assert_accessible(probationary)
     expect(screen.locator("#screen-speakers")).to_contain_text("Phạm Thị Mai")
     secretary.goto(url(live_server, "room:speakers", meeting.pk))
     secretary.get_by_role("button", name=vi("Give the floor")).click()
@@ -133,3 +137,4 @@ def test_check_in_a_secret_vote_with_a_dropped_connection_speakers_and_the_scree
     assert stored.vote_basis["adjusted_total"] == 3 and stored.vote_passed is False
     expect(screen.locator("#basis")).to_be_visible()
     save_screenshot(screen, "room-screen-1920.png")
+    assert_accessible(screen)
