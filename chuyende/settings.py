@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "drafts",
     "meetings",
     "evaluations",
+    "room",
     "reports",
     "library",
     "search",

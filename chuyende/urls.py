@@ -14,6 +14,7 @@ urlpatterns = [
     path("ke-hoach/", include("planning.urls")),
     path("du-thao/", include("drafts.urls")),
     path("hop/", include("meetings.urls")),
+    path("hop/", include("room.urls")),
     path("danh-gia/", include("evaluations.urls")),
     path("bao-cao/", include("reports.urls")),
     path("mau/", include("library.urls")),

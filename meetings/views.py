@@ -34,7 +34,7 @@ from core.web import (
     submit_and_report,
 )
 from documents.render import export
-from meetings import documents, permissions, selectors, services
+from meetings import documents, hooks, permissions, selectors, services
 from meetings.forms import (
     MeetingForm,
     OpenRecordForm,
@@ -182,6 +182,8 @@ def _detail_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "basis": services.stored_basis(meeting),
         "history": history(meeting) if manages else [],
         "correct_form": ReasonForm(),
+        # The meeting room's pages (room, through meetings.hooks).
+        "room_links": hooks.meeting_links(request.user, meeting),
     }
     return context
 

@@ -1,0 +1,320 @@
+"""The electronic vote's page: the member casts from their phone, the chair opens and closes."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import can
+from core.web import action_form, deny_unless, form_errors, get_visible_or_404, run_service
+from meetings import services as meetings
+from meetings.models import Meeting
+from meetings.permissions import visible_meetings
+from room import checkin, services, speakers
+from room import screen as room_screen
+from room.forms import CastForm, CheckInForm, OpenBallotForm, SpeakForm
+from room.models import Ballot, CheckIn, SpeakerRequest
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    return get_visible_or_404(visible_meetings(request.user).select_related("cell", "session"), pk=pk)
+
+
+def _ballot(request: HttpRequest, pk: int) -> Ballot:
+    return get_visible_or_404(
+        Ballot.objects.filter(meeting__in=visible_meetings(request.user)).select_related("meeting"), pk=pk
+    )
+
+
+def _back(meeting_id: int) -> HttpResponse:
+    return redirect(reverse("room:vote", args=[meeting_id]))
+
+
+def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    ballot = Ballot.objects.filter(meeting=meeting).order_by("-opened_at", "-id").first()
+    receipt = request.GET.get("receipt", "").strip()
+    context = {
+        "meeting": meeting,
+        "ballot": ballot,
+        "chairs": can(request.user, "meeting.record", meeting) and meeting.is_editable,
+        "open_form": OpenBallotForm(initial={"subject": meeting.vote_subject}),
+        "cast_form": CastForm(),
+        "standing": services.standing(request.user, ballot) if ballot else None,
+        "tally": services.tally(ballot) if ballot else None,
+        "eligible": services.eligible_present(meeting),
+        "basis": meetings.stored_basis(meeting),
+        "receipt": receipt,
+        "receipt_counted": services.receipt_counted(ballot, receipt) if ballot and receipt else None,
+    }
+    return render(request, "room/vote.html", context)
+
+
+@require_POST
+def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    deny_unless(request.user, "meeting.record", meeting)
+    form = OpenBallotForm(request.POST)
+    opened = form.is_valid() and bool(
+        run_service(
+            form,
+            lambda: services.open_ballot(
+                actor=request.user,
+                meeting=meeting,
+                subject=form.cleaned_data["subject"],
+                secret=form.cleaned_data["secret"],
+            ),
+        )
+    )
+    if opened:
+        messages.success(request, _("The vote is open: members can vote on their phones."))
+    else:
+        messages.error(request, form_errors(form))
+    return _back(meeting.pk)
+
+
+@require_POST
+def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    standing = services.standing(request.user, ballot)
+    if standing.reason:
+        raise PermissionDenied(standing.reason)  # not a voter here at all: 403, as for any other page
+    form = CastForm(request.POST)
+    cast = None
+    if form.is_valid():
+        cast = run_service(
+            form,
+            lambda: services.cast_vote(actor=request.user, ballot=ballot, choice=form.cleaned_data["choice"]),
+        )
+    if cast is None:
+        messages.error(request, form_errors(form))
+    elif cast.receipt:
+        messages.success(
+            request,
+            _("Your vote is counted. Your receipt: %(receipt)s. Keep it to check your vote was counted.")
+            % {"receipt": cast.receipt},
+        )
+    else:
+        messages.success(request, _("Your vote is counted."))
+    return _back(ballot.meeting_id)
+
+
+@require_POST
+def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    deny_unless(request.user, "meeting.record", ballot.meeting)
+    form = action_form()
+    result = run_service(form, lambda: services.close_ballot(actor=request.user, ballot=ballot))
+    if result is None:
+        messages.error(request, form_errors(form))
+    else:
+        text = (
+            _("Passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+            if result.passed
+            else _("Not passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+        )
+        messages.success(
+            request,
+            text
+            % {"for": result.votes_for, "needed": result.basis.needed, "total": result.basis.adjusted_total},
+        )
+    return _back(ballot.meeting_id)
+
+
+@require_POST
+def vote_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    deny_unless(request.user, "meeting.record", ballot.meeting)
+    form = action_form()
+
+    def withdraw() -> bool:
+        services.withdraw_ballot(actor=request.user, ballot=ballot)
+        return True
+
+    if run_service(form, withdraw):
+        messages.success(request, _("The vote is withdrawn."))
+    else:
+        messages.error(request, form_errors(form))
+    return _back(ballot.meeting_id)
+
+
+def check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member's own check-in: the code typed, or brought by the QR code's link (``?ma=``)."""
+    meeting = _meeting(request, pk)
+    attendance = services.voter_attendance(request.user, meeting)
+    if request.method == "POST":
+        if attendance is None:
+            raise PermissionDenied(_("Only the members summoned to the meeting check in."))
+        form = CheckInForm(request.POST)
+        done = None
+        if form.is_valid():
+            code = form.cleaned_data["code"]
+            done = run_service(form, lambda: checkin.check_in(actor=request.user, meeting=meeting, code=code))
+        if done is not None:
+            text = _("Checked in at %(time)s, late.") if done.late else _("Checked in at %(time)s.")
+            messages.success(request, text % {"time": timezone.localtime(done.at).strftime("%H:%M")})
+            return redirect(reverse("room:checkin", args=[meeting.pk]))
+    else:
+        form = CheckInForm(initial={"code": request.GET.get("ma", "")[:12]})
+    mine = (
+        CheckIn.objects.filter(meeting=meeting, member_id=attendance.member_id).first()
+        if attendance
+        else None
+    )
+    return render(
+        request,
+        "room/checkin.html",
+        {"meeting": meeting, "form": form, "attendance": attendance, "check_in": mine},
+    )
+
+
+def checkin_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """The code and its QR code, for the secretary's phone (and the room screen, later)."""
+    meeting = _meeting(request, pk)
+    deny_unless(request.user, "meeting.record", meeting)
+    code = checkin.current_code(meeting) if meeting.status == Meeting.Status.IN_PROGRESS else None
+    qr = None
+    if code is not None:
+        url = request.build_absolute_uri(reverse("room:checkin", args=[meeting.pk])) + f"?ma={code.code}"
+        qr = mark_safe(checkin.qr_svg(url))  # segno's SVG of our own URL and the digits: nothing typed
+    return render(
+        request,
+        "room/checkin_code.html",
+        {
+            "meeting": meeting,
+            "code": code,
+            "qr": qr,
+            "checked_in": CheckIn.objects.filter(meeting=meeting).count(),
+            "expected": room_screen.expected_and_present(meeting)[0],
+        },
+    )
+
+
+def _request(request: HttpRequest, pk: int) -> SpeakerRequest:
+    return get_visible_or_404(
+        SpeakerRequest.objects.filter(meeting__in=visible_meetings(request.user)).select_related("meeting"),
+        pk=pk,
+    )
+
+
+def _to_speakers(meeting_id: int) -> HttpResponse:
+    return redirect(reverse("room:speakers", args=[meeting_id]))
+
+
+def speakers_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    attendance = services.voter_attendance(request.user, meeting)
+    waiting = speakers.queue(meeting)
+    return render(
+        request,
+        "room/speakers.html",
+        {
+            "meeting": meeting,
+            "queue": waiting,
+            "form": SpeakForm(),
+            "attendance": attendance,
+            "mine": next((r for r in waiting if attendance and r.member_id == attendance.member_id), None),
+            "chairs": can(request.user, "meeting.record", meeting)
+            and meeting.status == Meeting.Status.IN_PROGRESS,
+            "speaking": any(r.status == SpeakerRequest.Status.SPEAKING for r in waiting),
+        },
+    )
+
+
+@require_POST
+def speak_request(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if services.voter_attendance(request.user, meeting) is None:
+        raise PermissionDenied(_("Only the members summoned to the meeting ask to speak."))
+    form = SpeakForm(request.POST)
+    done = None
+    if form.is_valid():
+        about = form.cleaned_data["about"]
+        done = run_service(
+            form, lambda: speakers.request_floor(actor=request.user, meeting=meeting, about=about)
+        )
+    if done is not None:
+        messages.success(request, _("You are on the list of speakers."))
+    else:
+        messages.error(request, form_errors(form))
+    return _to_speakers(meeting.pk)
+
+
+def _chair_action(request: HttpRequest, pk: int, call: str) -> HttpResponse:
+    turn = _request(request, pk)
+    deny_unless(request.user, "meeting.record", turn.meeting)
+    form = action_form()
+
+    def act() -> bool:
+        if call == "give":
+            speakers.give_floor(actor=request.user, request=turn)
+        else:
+            speakers.end_floor(actor=request.user, request=turn)
+        return True
+
+    if run_service(form, act):
+        messages.success(
+            request, _("The floor is given.") if call == "give" else _("The speech is in the record.")
+        )
+    else:
+        messages.error(request, form_errors(form))
+    return _to_speakers(turn.meeting_id)
+
+
+@require_POST
+def speak_give(request: HttpRequest, pk: int) -> HttpResponse:
+    return _chair_action(request, pk, "give")
+
+
+@require_POST
+def speak_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _chair_action(request, pk, "end")
+
+
+@require_POST
+def speak_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    turn = _request(request, pk)
+    attendance = services.voter_attendance(request.user, turn.meeting)
+    if attendance is None or attendance.member_id != turn.member_id:
+        raise PermissionDenied
+    form = action_form()
+
+    def withdraw() -> bool:
+        speakers.withdraw_request(actor=request.user, request=turn)
+        return True
+
+    if run_service(form, withdraw):
+        messages.success(request, _("Your request to speak is withdrawn."))
+    else:
+        messages.error(request, form_errors(form))
+    return _to_speakers(turn.meeting_id)
+
+
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The room screen for a projector or a TV: big type, no controls, no personal data beyond names."""
+    meeting = _meeting(request, pk)
+    return render(
+        request,
+        "room/screen.html",
+        {"state": room_screen.state(meeting), "version": room_screen.version(meeting.pk)},
+    )
+
+
+def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screen's content, asked every 2 s with If-None-Match: 304 while nothing changed."""
+    if not visible_meetings(request.user).filter(pk=pk).exists():
+        raise Http404
+    etag = f'"{room_screen.version(pk)}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        meeting = _meeting(request, pk)
+        response = render(request, "room/_screen.html", {"state": room_screen.state(meeting)})
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
