@@ -33,6 +33,9 @@ def sign_in(page: Any, live_server: Any, username: str) -> None:
     page.wait_for_url(live_server.url + "/")
 
 
+# How long Swagger UI may take to draw the document (it is the policy that is tested, not the speed).
+DRAWN = 60_000
+
 # Every refusal of the policy, as the page itself hears of it (besides Chromium's console).
 VIOLATIONS = """
 window.violations = [];
@@ -55,7 +58,8 @@ def test_the_documentation_draws_the_operations_under_the_policy(live_world, liv
     header = response.headers["content-security-policy"]
     policy = dict(directive.strip().split(" ", 1) for directive in header.split(";"))
     assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
-    expect(page.locator(".opblock-summary-path[data-path='/api/v1/me']")).to_be_visible()
+    # Swagger UI draws some hundred operations in the browser: seconds on a busy CI machine.
+    expect(page.locator(".opblock-summary-path[data-path='/api/v1/me']")).to_be_visible(timeout=DRAWN)
     expect(page.locator(".opblock-summary-path[data-path='/api/v1/organizations']")).to_be_visible()
     # The schemes of authentication are declared: the Authorize button offers them.
     expect(page.locator("button.authorize")).to_be_visible()
@@ -73,10 +77,13 @@ def test_a_signed_in_reader_tries_an_operation(live_world, live_server, desktop)
     sign_in(page, live_server, live_world.member.username)
     page.goto(url(live_server, "api-v1:openapi-view"))
     operation = page.locator("#operations-account-get_me")
+    expect(operation).to_be_visible(timeout=DRAWN)
     operation.locator(".opblock-summary").click()
     operation.locator("button.try-out__btn").click()
     operation.locator("button.execute").click()
-    expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
+    expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text(
+        "200", timeout=DRAWN
+    )
     expect(operation.locator(".live-responses-table")).to_contain_text(live_world.member.username)
     assert refused == [] and page.evaluate("window.violations") == []
 
