@@ -1,8 +1,10 @@
 """The electronic vote's page: the member casts from their phone, the chair opens and closes."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -295,26 +297,48 @@ def speak_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _to_speakers(turn.meeting_id)
 
 
+def _screen_code(request: HttpRequest, meeting: Meeting) -> dict[str, Any] | None:
+    """The check-in code and its QR code for the screen, while the record is open, when the screen is
+    driven from the account of whoever records the meeting (the projector in the room). A member who
+    opens the screen elsewhere sees no code: with it they could check in from home."""
+    if meeting.status != Meeting.Status.IN_PROGRESS or not can(request.user, "meeting.record", meeting):
+        return None
+    code = checkin.current_code(meeting)
+    url = request.build_absolute_uri(reverse("room:checkin", args=[meeting.pk])) + f"?ma={code.code}"
+    return {"code": code, "qr": mark_safe(checkin.qr_svg(url))}  # segno's SVG of our URL and digits
+
+
+def _screen_etag(meeting_id: int, code: dict[str, Any] | None) -> str:
+    """The screen's ETag: its state's version, and the code shown, which changes with the time alone."""
+    return f'"{room_screen.version(meeting_id)}{"-" + code["code"].code if code else ""}"'
+
+
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
     """The room screen for a projector or a TV: big type, no controls, no personal data beyond names."""
     meeting = _meeting(request, pk)
+    code = _screen_code(request, meeting)
     return render(
         request,
         "room/screen.html",
-        {"state": room_screen.state(meeting), "version": room_screen.version(meeting.pk)},
+        {
+            "state": room_screen.state(meeting),
+            "version": _screen_etag(meeting.pk, code).strip('"'),
+            "checkin": code,
+        },
     )
 
 
 def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
     """The screen's content, asked every 2 s with If-None-Match: 304 while nothing changed."""
-    if not visible_meetings(request.user).filter(pk=pk).exists():
-        raise Http404
-    etag = f'"{room_screen.version(pk)}"'
+    meeting = _meeting(request, pk)
+    code = _screen_code(request, meeting)
+    etag = _screen_etag(pk, code)
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
-        meeting = _meeting(request, pk)
-        response = render(request, "room/_screen.html", {"state": room_screen.state(meeting)})
+        response = render(
+            request, "room/_screen.html", {"state": room_screen.state(meeting), "checkin": code}
+        )
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response

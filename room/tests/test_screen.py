@@ -83,3 +83,31 @@ def test_the_screen_makes_as_many_queries_with_more_members_and_speakers(client,
     for user in users[6:]:
         services.cast_vote(actor=user, ballot=ballot, choice="for")
     assert count(big) == few
+
+
+def test_the_check_in_code_is_on_the_screen_of_whoever_records_never_a_members(client, world):
+    from room import checkin
+
+    meeting = open_meeting(world)
+    code = checkin.current_code(meeting).code
+    client.force_login(world.secretary)  # the projector in the room, driven from the secretary's account
+    html = client.get(reverse("room:screen", args=[meeting.pk])).content.decode()
+    assert code in html and "<svg" in html and f"?ma={code}" not in html  # the URL is only in the QR
+    client.force_login(world.member)  # a member opening the screen at home
+    for name in ("room:screen", "room:screen_state"):
+        html = client.get(reverse(name, args=[meeting.pk])).content.decode()
+        assert code not in html and "<svg" not in html
+
+
+def test_the_screens_etag_changes_with_the_code_alone(client, world, monkeypatch):
+    from room import checkin
+
+    meeting = open_meeting(world)
+    client.force_login(world.secretary)
+    url = reverse("room:screen_state", args=[meeting.pk])
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    later = checkin.time.time() + checkin.WINDOW_SECONDS
+    monkeypatch.setattr(checkin.time, "time", lambda: later)  # the next window: a new code, nothing else
+    answer = client.get(url, headers={"If-None-Match": etag})
+    assert answer.status_code == 200 and checkin.current_code(meeting).code in answer.content.decode()
