@@ -8,6 +8,7 @@ code read just before it changes still works for one more window. A member check
 """
 
 import hmac
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -58,6 +59,8 @@ def current_code(meeting: Meeting) -> Code:
 def code_valid(meeting: Meeting, code: str) -> bool:
     """The current window's code or the previous one (compared in constant time)."""
     code = "".join(code.split())
+    if not re.fullmatch(r"[0-9]{6}", code, flags=re.ASCII):
+        return False  # not six ASCII digits ("²³⁴", "٣"…): never a code, and compare_digest takes ASCII only
     window = _window()
     return any(hmac.compare_digest(code, code_for(meeting, w)) for w in (window, window - 1))
 

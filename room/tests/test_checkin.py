@@ -141,3 +141,12 @@ def test_eight_check_ins_of_one_member_at_once_count_once(world):
     assert sorted(outcomes) == ["in"] + ["refused"] * 7
     assert CheckIn.objects.count() == 1
     assert AuditEntry.objects.filter(action="room.checked_in").count() == 1
+
+
+def test_a_code_of_other_digits_is_refused_not_an_error(world):
+    from room import checkin
+
+    meeting = meeting_today(world)
+    for typed in ("²³⁴ ٣ ๓", "１２３４５６", "٣٣٣٣٣٣", "12345", "1234567", ""):
+        assert checkin.code_valid(meeting, typed) is False
+    assert checkin.code_valid(meeting, " ".join(checkin.current_code(meeting).code)) is True
