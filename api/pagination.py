@@ -5,9 +5,10 @@ order is the operation's own with the primary key last, so that two rows equal i
 their places from one page to the next and no row is served twice or skipped.
 """
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, overload
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
@@ -41,3 +42,28 @@ class Pages(PageNumberPagination):
         if isinstance(queryset, QuerySet):
             queryset = stable(queryset)
         return super().paginate_queryset(queryset, pagination, request, **params)
+
+
+M = TypeVar("M", bound=Model)
+Out = TypeVar("Out")
+
+
+class Mapped(Sequence[Out], Generic[M, Out]):
+    """A list operation's queryset in its stable order, each row of the page served turned into its
+    answer by ``to_out``: the pagination slices it in SQL (one query for the page) and counts it. For
+    lists whose items need more than the model's own fields."""
+
+    def __init__(self, queryset: QuerySet[M], to_out: Callable[[M], Out]) -> None:
+        self.queryset, self.to_out = stable(queryset), to_out
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Out: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Out]: ...
+    def __getitem__(self, index: int | slice) -> Out | list[Out]:
+        if isinstance(index, slice):
+            return [self.to_out(row) for row in self.queryset[index]]
+        return self.to_out(self.queryset[index])

@@ -1,5 +1,6 @@
 """Forms of the report pages: starting a report, the secretary's text, the Đảng ủy's remarks."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -15,6 +16,11 @@ def period_choices() -> list[tuple[str, Any]]:
         *((str(q), _("Quarter %(quarter)s") % {"quarter": q}) for q in QUARTERS),
         (ANNUAL, _("Whole year (annual summary)")),
     ]
+
+
+def report_years(today: date) -> list[int]:
+    """The years a report may be started for: this one and the four before, newest first."""
+    return list(range(today.year, today.year - 5, -1))
 
 
 class CreateForm(forms.Form):

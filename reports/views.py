@@ -22,7 +22,7 @@ from core.web import attachment, deny_unless, get_visible_or_404, run_service, s
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
 from reports import charts, permissions, selectors, services
-from reports.forms import ANNUAL, AcknowledgeForm, CreateForm, RemarksForm, TextForm
+from reports.forms import ANNUAL, AcknowledgeForm, CreateForm, RemarksForm, TextForm, report_years
 from reports.models import Report, period_bounds, period_label
 
 
@@ -38,10 +38,6 @@ def _report(request: HttpRequest, pk: int) -> Report:
     )
 
 
-def _years(today: date) -> list[int]:
-    return list(range(today.year, today.year - 5, -1))
-
-
 def _current_quarter(today: date) -> int:
     return (today.month - 1) // 3 + 1
 
@@ -51,7 +47,7 @@ def _current_quarter(today: date) -> int:
 
 def _create_form(request: HttpRequest, data: Any = None) -> CreateForm:
     today = timezone.localdate()
-    return CreateForm(data, years=_years(today), initial_period=str(_current_quarter(today)))
+    return CreateForm(data, years=report_years(today), initial_period=str(_current_quarter(today)))
 
 
 def report_list(request: HttpRequest, cell_pk: int) -> HttpResponse:
@@ -320,7 +316,7 @@ def dashboard(request: HttpRequest, party_pk: int) -> HttpResponse:
         "party": party,
         "year": year,
         "quarter": quarter,
-        "years": _years(today),
+        "years": report_years(today),
         "quarters": [(q, _("Quarter %(quarter)s") % {"quarter": q}) for q in (1, 2, 3, 4)],
         "sessions_chart": charts.sessions_chart(board, plan_urls),
         "attendance_chart": charts.attendance_chart(board, meeting_urls),

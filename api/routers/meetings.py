@@ -12,7 +12,7 @@ transaction: all of them, or none and the first refusal.
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -27,7 +27,7 @@ from ninja.pagination import paginate
 
 from api.errors import ERRORS, ErrorOut
 from api.forms import validated
-from api.pagination import Pages, stable
+from api.pagination import Mapped, Pages
 from api.types import ID_MAX, LocalTime
 from core.errors import DomainError
 from core.permissions import can
@@ -470,21 +470,6 @@ class TaskDoneIn(Schema):
 
 
 # --- Reading ----------------------------------------------------------------------------------------
-
-
-class Mapped:
-    """A list operation's queryset in its stable order, each row of the page served turned into its
-    output by ``build``: ninja's pagination slices it (one query for the page) and counts it."""
-
-    def __init__(self, queryset: QuerySet[Any], build: Callable[[Any], Any]):
-        self.queryset = stable(queryset)
-        self.build = build
-
-    def __getitem__(self, page: slice) -> list[Any]:
-        return [self.build(row) for row in self.queryset[page]]
-
-    def __len__(self) -> int:
-        return self.queryset.count()
 
 
 def _person(member: Member | None) -> PersonOut | None:

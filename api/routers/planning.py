@@ -2,12 +2,12 @@
 (issue 14, item 1). The pages: /ke-hoach/ (planning/views.py); every operation fetches, asks and calls
 what the matching page does."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar, overload
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from api.errors import ERRORS
 from api.forms import validated
-from api.pagination import Pages, stable
+from api.pagination import Mapped, Pages
 from api.types import ID_MAX, YEAR_MAX, YEAR_MIN, LocalTime
 from core.web import deny_unless, get_visible_or_404
 from organizations.models import Member, Organization
@@ -35,29 +35,6 @@ from planning.forms import (
 from planning.models import AnnualPlan, Orientation, Registration, Session, Topic, TopicGroup
 
 router = Router(tags=["planning"])
-
-M = TypeVar("M", bound=Model)
-Out = TypeVar("Out")
-
-
-class _Mapped(Sequence[Out], Generic[M, Out]):
-    """A queryset that the pagination slices in SQL (in a stable order), each row of the page turned into
-    its answer: lists whose items need more than the model's own fields."""
-
-    def __init__(self, queryset: QuerySet[M], to_out: Callable[[M], Out]) -> None:
-        self.queryset, self.to_out = stable(queryset), to_out
-
-    def __len__(self) -> int:
-        return self.queryset.count()
-
-    @overload
-    def __getitem__(self, index: int) -> Out: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Out]: ...
-    def __getitem__(self, index: int | slice) -> Out | list[Out]:
-        if isinstance(index, slice):
-            return [self.to_out(row) for row in self.queryset[index]]
-        return self.to_out(self.queryset[index])
 
 
 def _plan(request: HttpRequest, plan_id: int) -> AnnualPlan:
@@ -438,7 +415,7 @@ def list_topics(request: HttpRequest, filters: Query[TopicFilter]) -> Sequence[T
         topics = topics.filter(group_id=filters.group)
     if filters.source is not None:
         topics = topics.filter(source=filters.source)
-    return _Mapped(topics.order_by("group__order", "title"), _topic_out)
+    return Mapped(topics.order_by("group__order", "title"), _topic_out)
 
 
 @router.get("/topics/{int:topic_id}", response={200: TopicOut, **ERRORS}, summary="Một chuyên đề")
@@ -535,7 +512,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilter]) -> Sequence[Pla
         plans = plans.filter(cell_id=filters.cell)
     if filters.status is not None:
         plans = plans.filter(status=filters.status)
-    return _Mapped(plans.order_by("-year", "cell__name"), lambda plan: PlanOut(**_plan_fields(plan)))
+    return Mapped(plans.order_by("-year", "cell__name"), lambda plan: PlanOut(**_plan_fields(plan)))
 
 
 @router.get(
@@ -748,7 +725,7 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilter]) -> Sequen
         sessions = sessions.filter(cell_id=filters.cell)
     if filters.status is not None:
         sessions = sessions.filter(status=filters.status)
-    return _Mapped(
+    return Mapped(
         sessions.order_by("-plan__year", "cell__name", "quarter", "month", "planned_date"), _session_out
     )
 
@@ -897,7 +874,7 @@ def list_registrations(request: HttpRequest, filters: Query[RegistrationFilter])
         registrations = registrations.filter(cell_id=filters.cell)
     if filters.session is not None:
         registrations = registrations.filter(session_id=filters.session)
-    return _Mapped(registrations.order_by("created_at"), _registration_out)
+    return Mapped(registrations.order_by("created_at"), _registration_out)
 
 
 @router.get(

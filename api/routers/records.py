@@ -38,7 +38,7 @@ from planning.permissions import visible_sessions
 from reports import permissions as report_permissions
 from reports import selectors as report_selectors
 from reports import services as report_services
-from reports.forms import ANNUAL, AcknowledgeForm, CreateForm, RemarksForm, TextForm
+from reports.forms import ANNUAL, AcknowledgeForm, CreateForm, RemarksForm, TextForm, report_years
 from reports.models import Report
 from search import selectors as search_selectors
 from search.models import SearchEntry
@@ -289,7 +289,7 @@ def create_report(request: HttpRequest, payload: ReportCreateIn) -> Status[Repor
     form = validated(
         CreateForm,
         {"year": payload.year, "quarter": ANNUAL if payload.quarter is None else str(payload.quarter)},
-        years=list(range(today.year, today.year - 5, -1)),
+        years=report_years(today),
     )
     report = report_services.create_report(
         actor=request.user, cell=cell, year=form.cleaned_data["year"], quarter=form.quarter()
