@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+from notifications import webhooks
 from notifications.announcements import targets
 from notifications.models import WebhookEvent
 from organizations.models import Organization
@@ -56,3 +58,10 @@ class WebhookForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Those of this organisation and of every cell under it."),
     )
+
+    def clean_url(self) -> str:
+        """Refused here with the other fields' errors, not only by the service once they are right."""
+        try:
+            return webhooks.check_url(self.cleaned_data["url"])
+        except DomainError as error:
+            raise forms.ValidationError(str(error.message)) from None

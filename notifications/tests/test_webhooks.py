@@ -473,3 +473,11 @@ def test_two_workers_claiming_at_once_never_take_the_same_delivery(world, settin
         thread.join()
     first, second = taken
     assert len(first) == len(second) == 2 and not set(first) & set(second)
+
+
+def test_the_form_names_a_refused_address_beside_the_other_missing_fields():
+    from notifications.forms import WebhookForm
+
+    form = WebhookForm(data={"url": "http://127.0.0.1/hook"})
+    assert not form.is_valid()
+    assert set(form.errors) == {"url", "events"}
