@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -192,6 +193,12 @@ def install(api: NinjaAPI) -> None:
         if retry_after := getattr(error, "retry_after", None):
             response["Retry-After"] = str(retry_after)
         return response
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+        # Too many parameters, a malformed multipart body: Django's own refusals of a request, which the
+        # pages answer with their HTML 400 page.
+        return answer(api, request, 400, "bad_request", _("The request is not valid."))
 
     @api.exception_handler(OverflowError)
     def overflow(request: HttpRequest, error: OverflowError) -> HttpResponse:
