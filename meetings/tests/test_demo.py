@@ -27,9 +27,10 @@ def demo(module_transaction: None) -> None:
 
 def test_the_cell_held_its_monthly_meetings_with_approved_minutes(demo):
     today = timezone.localdate()
+    # Besides them, today's meeting is being recorded (the room's demo, room/tests/test_demo.py).
     regular = Meeting.objects.filter(
         cell__name=ARTICLE_CELL, kind=Meeting.Kind.REGULAR, date__year=today.year
-    )
+    ).exclude(status=Meeting.Status.IN_PROGRESS, date=today)
     assert regular.count() == today.month - (0 if today.day > 5 else 1)
     assert set(regular.values_list("status", flat=True)) == {Meeting.Status.APPROVED}
     # One member missed two of them without a reason: the secretary is warned.

@@ -12,6 +12,7 @@ from meetings.demo import add_meetings
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
 from reports.demo import add_reports
+from room.demo import add_room
 from search.demo import add_search
 
 
@@ -23,7 +24,14 @@ class Command(BaseCommand):
         # do not exist (or fill the console of `make run`), so this short-lived process sends none.
         settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         if load_demo(
-            add_plans, add_drafts, add_meetings, add_evaluations, add_reports, add_library, add_search
+            add_plans,
+            add_drafts,
+            add_meetings,
+            add_room,
+            add_evaluations,
+            add_reports,
+            add_library,
+            add_search,
         ):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():
