@@ -51,6 +51,9 @@ def test_the_meeting_page_links_to_the_code_and_the_screen_for_the_secretary(dem
 
 def test_a_demo_member_checks_in_with_the_code_once(demo, client):
     client.force_login(User.objects.get(username="dangvien"))
+    # The member's home page says the meeting is on and leads to the check-in, as the meeting's page does.
+    home = client.get(reverse("home:home")).content.decode()
+    assert "Đang họp" in home and reverse("room:checkin", args=[demo.pk]) in home
     page = client.get(reverse("meetings:detail", args=[demo.pk])).content.decode()
     assert reverse("room:checkin", args=[demo.pk]) in page
     url = reverse("room:checkin", args=[demo.pk])

@@ -220,3 +220,37 @@ def test_eight_votes_of_one_member_at_once_count_once(world, secret):
     assert sorted(outcomes) == ["counted"] + ["refused"] * 7
     assert services.tally(ballot).voted == 1
     assert Receipt.objects.filter(ballot=ballot).count() == (1 if secret else 0)
+
+
+def test_closing_with_members_still_to_vote_counts_them_as_not_for_on_the_adjusted_total(world):
+    """Full members: the secretary, the deputy, world.member, one exempted (absent) and one attached to
+    another cell: 5 − 1 attached elsewhere − 1 exempted absent = 3, so 2 votes for are needed. Two of the
+    three eligible present vote, one for: the named vote fails, the silent member recorded as not voting."""
+    exempted = member_in(world.cell, full_name="Bùi Văn Nghỉ")
+    ExemptionFactory(member=exempted)
+    away = member_in(world.cell, full_name="Đỗ Văn Xa")
+    MembershipFactory(member=away, organization=world.other_cell, kind=Membership.Kind.TEMPORARY)
+    meeting = open_meeting(world)
+    meetings.mark_all_present(actor=world.secretary, meeting=meeting)
+    ballot = services.open_ballot(actor=world.secretary, meeting=meeting, subject="Nghị quyết", secret=False)
+    assert services.eligible_present(reload(meeting)) == 3
+
+    services.cast_vote(actor=world.secretary, ballot=ballot, choice=FOR)
+    services.cast_vote(actor=world.deputy, ballot=ballot, choice=AGAINST)
+    result = services.close_ballot(actor=world.secretary, ballot=ballot)
+
+    basis = result.basis
+    assert (basis.full_members, basis.attached_elsewhere, basis.exempted_absent) == (5, 1, 1)
+    assert (basis.adjusted_total, basis.needed, result.passed) == (3, 2, False)
+    stored = reload(meeting)
+    assert (stored.vote_mode, stored.votes_for, stored.votes_against, stored.vote_passed) == (
+        Meeting.VoteMode.NAMED,
+        1,
+        1,
+        False,
+    )
+    assert attendance_of(stored, member_of(world.member)).vote == ""
+    assert stored.vote_basis["adjusted_total"] == 3
+    # Closed: nobody votes any more, not even the member who had not.
+    with pytest.raises(InvalidTransition):
+        services.cast_vote(actor=world.member, ballot=ballot, choice=FOR)
