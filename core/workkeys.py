@@ -19,6 +19,10 @@ def meeting_notice(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:notice"
 
 
+def meeting_check_in(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}:checkin"
+
+
 def meeting_record(meeting_id: int) -> str:
     return f"meeting:{meeting_id}:record"
 

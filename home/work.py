@@ -4,7 +4,8 @@ the menu.
 One list, gathered from the owners of each kind of step: the session's cycle from the lifecycle table
 (planning.lifecycle.waiting_for: assign a presenter, write and submit the draft, approve it, answer the
 comments and submit the final text, approve it, issue the resolution, evaluate), and around it the
-drafts to comment on before their deadline, the meeting records to finish, the registrations to decide,
+drafts to comment on before their deadline, the meeting to check in at while it is on, the meeting
+records to finish, the registrations to decide,
 the plans, reports and model sessions to acknowledge or approve, and the tasks to mark done. Each item
 has a stable key (core.workkeys; the notifications that ask for the same step carry it, and the
 notification list and the bell ask :func:`open_keys` whether it still waits), its due date when a rule
@@ -82,6 +83,17 @@ def _gather(user: Any) -> list[WorkItem]:
                 meeting.cell.name,
                 meeting.date,
                 reverse("meetings:detail", args=[meeting.pk]),
+            )
+        )
+    for meeting in meeting_selectors.meetings_to_check_in(user):
+        items.append(
+            WorkItem(
+                workkeys.meeting_check_in(meeting.pk),
+                _("The meeting has begun: check in"),
+                meeting.session.title if meeting.session else str(meeting.get_kind_display()),
+                meeting.cell.name,
+                meeting.date,
+                reverse("room:checkin", args=[meeting.pk]),
             )
         )
     for meeting in meeting_selectors.records_to_finish(user):

@@ -312,6 +312,25 @@ def records_to_finish(user: Any) -> list[Meeting]:
     )
 
 
+def meetings_to_check_in(user: Any) -> list[Meeting]:
+    """Today's meetings of the user's cells being recorded, at which the user is expected and not marked
+    yet: they check in from their phone (the room's check-in page). Not those exempted or attached
+    elsewhere (the record marks them so when it opens), nor a record finished on a later day."""
+    scope = scope_for(user)
+    if scope.member_id is None:
+        return []
+    return list(
+        Meeting.objects.filter(
+            status=Meeting.Status.IN_PROGRESS,
+            date=timezone.localdate(),
+            attendances__member_id=scope.member_id,
+            attendances__status="",
+        )
+        .select_related("cell", "session")
+        .order_by("start_time")
+    )
+
+
 def notices_to_issue(user: Any) -> list[Meeting]:
     """Meetings of the cells the user leads, still to come, whose notice is not issued yet."""
     scope = scope_for(user)

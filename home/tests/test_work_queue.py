@@ -244,3 +244,33 @@ def test_planning_the_meeting_its_notice_and_starting_its_record_wait_in_the_que
         meetings.open_record(actor=world.secretary, meeting=meeting)
         going = {i.key: i for i in work_for(world.secretary)}[f"meeting:{meeting.pk}:record"]
         assert going.url == reverse("meetings:record", args=[meeting.pk])
+
+
+def test_while_todays_meeting_is_recorded_each_member_not_yet_marked_is_asked_to_check_in(world):
+    from meetings.tests.helpers import open_meeting
+    from tests.factories import ExemptionFactory, UserFactory, member_in
+
+    exempted = member_in(world.cell, full_name="Bùi Văn Nghỉ", user=UserFactory(username="nghi"))
+    ExemptionFactory(member=exempted)
+    today = timezone.localdate()
+    with time_machine.travel(timezone.make_aware(datetime.combine(today, time(14, 10))), tick=False):
+        meeting = open_meeting(world, day=today)
+        key = f"meeting:{meeting.pk}:checkin"
+        item = {i.key: i for i in work_for(world.member)}[key]
+        assert item.action == "Cuộc họp đã bắt đầu: điểm danh"
+        assert item.url == reverse("room:checkin", args=[meeting.pk]) and item.due == today
+        assert key in {i.key for i in work_for(world.probationary)}
+        # Not the exempted member, the member of another cell, nor the officer who oversees it.
+        assert key not in {i.key for i in work_for(exempted.user)}
+        assert key not in {i.key for i in work_for(world.other_member)}
+        assert key not in {i.key for i in work_for(world.officer)}
+        # Marked present (by hand or by their own check-in): nothing more to do.
+        meetings.set_attendance(
+            actor=world.secretary, meeting=meeting, member_id=member(world.member).pk, status="present"
+        )
+        assert key not in {i.key for i in work_for(world.member)}
+    # A record still open the next day asks nobody to check in.
+    with time_machine.travel(
+        timezone.make_aware(datetime.combine(today + timedelta(days=1), time(9))), tick=False
+    ):
+        assert key not in {i.key for i in work_for(world.probationary)}
