@@ -19,7 +19,7 @@ from documents.frame import (
 )
 from documents.models import DocumentType
 from documents.wording import day_phrase
-from meetings import rules
+from meetings import hooks, rules
 from meetings.models import Attendance, Meeting, Resolution, Speech
 from organizations.selectors import vietnamese_name_key
 
@@ -151,9 +151,22 @@ def _role(meeting: Meeting, member_id: int | None) -> str:
 
 def vote_sentence(meeting: Meeting) -> list[str]:
     """The vote against the adjusted total, with its parts (docs/domain.md §3), as printed in the minutes."""
-    basis = meeting.vote_basis
-    if not basis or meeting.votes_for is None:
+    if not meeting.vote_basis or meeting.votes_for is None:
         return []
+    return vote_lines(
+        meeting.vote_basis,
+        votes_for=meeting.votes_for,
+        against=meeting.votes_against or 0,
+        other=meeting.votes_other or 0,
+        passed=bool(meeting.vote_passed),
+    )
+
+
+def vote_lines(
+    basis: dict[str, int], *, votes_for: int, against: int, other: int, passed: bool, what: str = "nghị quyết"
+) -> list[str]:
+    """A vote's two lines in the minutes: the adjusted total with its parts, and the result. ``what``
+    passes: the resolution (the record's vote) or another content put to the vote (a motion)."""
     deductions = [
         ("sinh hoạt tạm thời nơi khác", basis["attached_elsewhere"]),
         ("được miễn sinh hoạt và vắng mặt", basis["exempted_absent"]),
@@ -162,14 +175,14 @@ def vote_sentence(meeting: Meeting) -> list[str]:
     ]
     minus = "".join(f" − {n} {label}" for label, n in deductions if n)
     total = basis["adjusted_total"]
-    share = f"{100 * meeting.votes_for / total:.1f}".replace(".", ",") if total else "0"
+    share = f"{100 * votes_for / total:.1f}".replace(".", ",") if total else "0"
     return [
         f"Tổng số đảng viên chính thức được triệu tập: {basis['full_members']}{minus}; "
         f"tổng số làm căn cứ biểu quyết: {total} đồng chí; "
-        f"nghị quyết được thông qua khi có ít nhất {basis['needed']} đồng chí tán thành (quá một nửa).",
-        f"Kết quả: tán thành {meeting.votes_for}/{total} đồng chí ({share}%); "
-        f"không tán thành {meeting.votes_against}; ý kiến khác {meeting.votes_other}. "
-        + ("Chi bộ thông qua." if meeting.vote_passed else "Không được thông qua (chưa quá một nửa)."),
+        f"{what} được thông qua khi có ít nhất {basis['needed']} đồng chí tán thành (quá một nửa).",
+        f"Kết quả: tán thành {votes_for}/{total} đồng chí ({share}%); "
+        f"không tán thành {against}; ý kiến khác {other}. "
+        + ("Chi bộ thông qua." if passed else "Không được thông qua (chưa quá một nửa)."),
     ]
 
 
@@ -312,26 +325,32 @@ def _conclusion(meeting: Meeting) -> list[dict[str, Any]]:
 
 
 def _vote(meeting: Meeting, attendances: list[Attendance]) -> list[dict[str, Any]]:
-    """The vote against the adjusted total, with who voted how when the vote was by name; nothing
-    before the vote is recorded."""
-    if meeting.votes_for is None:
+    """The vote against the adjusted total, with who voted how when the vote was by name, then the other
+    contents put to the vote at the meeting (the room's motions, meetings.hooks); nothing before a vote
+    is recorded."""
+    others = hooks.minutes_votes(meeting)
+    if meeting.votes_for is None and not others:
         return []
     lines = [heading("V. BIỂU QUYẾT")]
-    if meeting.vote_subject:
-        lines.append(paragraph(f"Nội dung biểu quyết: {meeting.vote_subject}."))
-    lines.extend(paragraph(line) for line in vote_sentence(meeting))
-    if meeting.vote_mode == Meeting.VoteMode.NAMED:
-        names = {
-            vote: ", ".join(a.member.full_name for a in attendances if a.vote == vote)
-            for vote in Attendance.Vote.values
-        }
-        lines.append(
-            table(
-                ["Tán thành", "Không tán thành", "Ý kiến khác"],
-                [[names["for"], names["against"], names["other"]]],
-            )
-        )
-    return lines
+    if meeting.votes_for is not None:
+        if meeting.vote_subject:
+            lines.append(paragraph(f"Nội dung biểu quyết: {meeting.vote_subject}."))
+        lines.extend(paragraph(line) for line in vote_sentence(meeting))
+        if meeting.vote_mode == Meeting.VoteMode.NAMED:
+            names = {
+                vote: ", ".join(a.member.full_name for a in attendances if a.vote == vote)
+                for vote in Attendance.Vote.values
+            }
+            lines.append(names_table(names))
+    return lines + others
+
+
+def names_table(names: dict[str, str]) -> dict[str, Any]:
+    """Who voted how in a vote by name: the names under each choice."""
+    return table(
+        ["Tán thành", "Không tán thành", "Ý kiến khác"],
+        [[names["for"], names["against"], names["other"]]],
+    )
 
 
 def _quality(meeting: Meeting) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
-"""What the apps above meetings add to its pages, without meetings importing them (as planning/hooks.py
-does for planning): the meeting room (room) adds its links to the meeting's page."""
+"""What the apps above meetings add to its pages and documents, without meetings importing them (as
+planning/hooks.py does for planning): the meeting room (room) adds its links to the meeting's page and
+the other contents it put to the vote (motions) to the minutes."""
 
 from collections.abc import Callable
 from typing import Any
@@ -22,3 +23,22 @@ def meeting_links(user: Any, meeting: Meeting) -> list[tuple[str, str]]:
     for part in _MEETING_LINKS:
         links.extend(part(user, meeting))
     return links
+
+
+# part(meeting) -> the minutes' blocks (documents.frame paragraphs, tables) of the other votes taken at
+# the meeting, printed after the record's own vote.
+MinutesVotes = Callable[[Meeting], list[dict[str, Any]]]
+
+_MINUTES_VOTES: list[MinutesVotes] = []
+
+
+def add_to_minutes_votes(part: MinutesVotes) -> None:
+    if part not in _MINUTES_VOTES:
+        _MINUTES_VOTES.append(part)
+
+
+def minutes_votes(meeting: Meeting) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    for part in _MINUTES_VOTES:
+        blocks.extend(part(meeting))
+    return blocks

@@ -9,9 +9,10 @@ class RoomConfig(AppConfig):
     def ready(self) -> None:
         from core.audit import register_actions
         from meetings import hooks
-        from room import links
+        from room import links, minutes
 
         hooks.add_to_meeting_page(links.meeting_links)
+        hooks.add_to_minutes_votes(minutes.motions)
 
         register_actions(
             {

@@ -15,6 +15,14 @@ class OpenBallotForm(forms.Form):
         required=False,
         help_text=_("Only the counts are kept; each voter gets a receipt to check their vote was counted."),
     )
+    motion = forms.BooleanField(
+        label=_("Another content, not the record's vote"),
+        required=False,
+        help_text=_(
+            "For example approving the minutes or a proposal: its result is printed in the minutes after "
+            "the vote on the resolution, which stays as recorded."
+        ),
+    )
 
 
 class CastForm(forms.Form):

@@ -2,7 +2,8 @@
 
 A :class:`Ballot` is one vote the chair opens on the session's resolution or a motion, named or secret.
 Casting a vote writes nothing to the meeting's record; closing the ballot counts it and records the result
-through ``meetings.services.record_vote``, as if the secretary had counted the hands.
+through ``meetings.services.record_vote``, as if the secretary had counted the hands. A motion (any other
+content put to the vote) keeps its result, with the same adjusted total, on its ballot.
 
 * A **named** ballot keeps each member's choice (:class:`NamedVote`, one per member), which becomes the
   record's named vote.
@@ -36,6 +37,12 @@ class Ballot(models.Model):
     )
     subject = models.CharField(_("put to the vote"), max_length=300)
     secret = models.BooleanField(_("secret ballot"), default=False)
+    # The record holds one vote (on the session's resolution, or the meeting's conclusion). Any other
+    # content put to the vote (a motion: approving the minutes, a proposal) keeps its result here, and
+    # the minutes print it after the record's vote (room/minutes.py).
+    motion = models.BooleanField(_("another content put to the vote"), default=False)
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    basis = models.JSONField(_("adjusted total and its parts"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     # The counts of a secret ballot (a named ballot counts its NamedVote rows).
     votes_for = models.PositiveSmallIntegerField(pgettext_lazy("vote", "For"), default=0)

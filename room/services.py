@@ -9,13 +9,16 @@ Decisions:
 * Who may cast is decided when they cast (``meetings.services.may_vote``: a full member of the cell,
   present, not attached elsewhere, suspended or detained), so a member who checks in late may still vote;
   probationary members and members attached elsewhere see the vote but are refused.
-* Only one vote is recorded per meeting (the record has one): a ballot cannot be opened while the record
-  holds a vote, and closing refuses to write over one recorded meanwhile.
+* The record holds one vote (on the resolution, or the meeting's conclusion): a ballot for it cannot be
+  opened while the record holds a vote, and closing refuses to write over one recorded meanwhile. Any
+  other content (a **motion**: approving the minutes, a proposal, a second question) is opened as such;
+  closing it computes the result against the same adjusted total and keeps it on the ballot, and the
+  minutes print it after the record's vote (room/minutes.py).
 * Casting writes no audit entry: for a secret ballot its time would line a voter up with the count.
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,9 +29,12 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.permissions import require
+from meetings import rules
 from meetings import services as meetings
 from meetings.models import Attendance, Meeting
 from meetings.permissions import visible_meetings
+from meetings.services.common import bump
+from meetings.services.common import locked as meeting_locked
 from organizations.models import Member
 from room.models import Ballot, NamedVote, Receipt, SecretVoter
 
@@ -45,8 +51,9 @@ class Cast:
     receipt: str | None = None
 
 
-def open_ballot(*, actor: Any, meeting: Meeting, subject: str, secret: bool) -> Ballot:
-    """Open a vote at the meeting (the chair: whoever records the meeting)."""
+def open_ballot(*, actor: Any, meeting: Meeting, subject: str, secret: bool, motion: bool = False) -> Ballot:
+    """Open a vote at the meeting (the chair: whoever records the meeting): the record's vote, or with
+    ``motion`` another content put to the vote, whose result stays on the ballot."""
     require(actor, "meeting.record", meeting)
     subject = " ".join(subject.split())[:300]
     if not subject:
@@ -55,7 +62,7 @@ def open_ballot(*, actor: Any, meeting: Meeting, subject: str, secret: bool) -> 
         meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
         if not meeting.is_editable:
             raise InvalidTransition(_("The vote can be opened only while the meeting is being recorded."))
-        if meeting.vote_recorded:
+        if meeting.vote_recorded and not motion:
             raise InvalidTransition(
                 _("The record already holds a vote. Clear it first if the meeting votes again.")
             )
@@ -71,13 +78,14 @@ def open_ballot(*, actor: Any, meeting: Meeting, subject: str, secret: bool) -> 
             meeting=meeting,
             subject=subject,
             secret=secret,
+            motion=motion,
             opened_by=actor if getattr(actor, "pk", None) else None,
         )
         log_action(
             actor,
             "room.vote.opened",
             meeting,
-            {"ballot": ballot.pk, "subject": subject, "secret": secret},
+            {"ballot": ballot.pk, "subject": subject, "secret": secret, "motion": motion},
         )
     return ballot
 
@@ -184,7 +192,9 @@ def close_ballot(*, actor: Any, ballot: Ballot) -> Any:
         counts = tally(locked)
         if not counts.voted:
             raise InvalidTransition(_("Nobody has voted yet. Wait for the votes, or withdraw the vote."))
-        if locked.secret:
+        if locked.motion:
+            result = _close_motion(actor, locked, counts)
+        elif locked.secret:
             result = meetings.record_vote(
                 actor=actor,
                 meeting=locked.meeting,
@@ -211,8 +221,30 @@ def close_ballot(*, actor: Any, ballot: Ballot) -> Any:
             actor,
             "room.vote.closed",
             locked.meeting,
-            {"ballot": locked.pk, "voted": counts.voted, "eligible": result.basis.eligible_present},
+            {
+                "ballot": locked.pk,
+                "voted": counts.voted,
+                "eligible": result.basis.eligible_present,
+                "motion": locked.motion,
+            },
         )
+    return result
+
+
+def _close_motion(actor: Any, ballot: Ballot, counts: Tally) -> rules.VoteResult:
+    """A motion's result against the adjusted total of the attendance as it stands, kept on the ballot;
+    the record's revision counts it (its minutes print it)."""
+    meeting = meeting_locked(ballot.meeting)
+    if not meeting.is_editable:
+        raise InvalidTransition(_("The vote can be closed only while the meeting is being recorded."))
+    basis = rules.vote_basis(a.voter() for a in meeting.attendances.all())
+    try:
+        result = rules.tally(basis, votes_for=counts.votes_for, against=counts.against, other=counts.other)
+    except rules.InvalidCount as error:
+        raise DomainError(str(error)) from None
+    ballot.passed, ballot.basis = result.passed, asdict(result.basis)
+    ballot.save(update_fields=["passed", "basis"])
+    bump(meeting)
     return result
 
 

@@ -254,3 +254,74 @@ def test_closing_with_members_still_to_vote_counts_them_as_not_for_on_the_adjust
     # Closed: nobody votes any more, not even the member who had not.
     with pytest.raises(InvalidTransition):
         services.cast_vote(actor=world.member, ballot=ballot, choice=FOR)
+
+
+def test_a_motion_after_the_records_vote_keeps_its_own_result_and_is_printed_in_the_minutes(world, meeting):
+    from meetings.documents import minutes_frame
+
+    first = services.open_ballot(actor=world.secretary, meeting=meeting, subject="Nghị quyết", secret=True)
+    services.cast_vote(actor=world.member, ballot=first, choice=FOR)
+    services.cast_vote(actor=world.deputy, ballot=first, choice=FOR)
+    services.close_ballot(actor=world.secretary, ballot=first)
+    recorded = reload(meeting)
+    # The record holds its vote: another one is opened as a motion, not over it.
+    with pytest.raises(InvalidTransition, match="already holds a vote"):
+        services.open_ballot(actor=world.secretary, meeting=meeting, subject="Lại", secret=False)
+
+    motion = services.open_ballot(
+        actor=world.secretary, meeting=meeting, subject="Thông qua biên bản", secret=False, motion=True
+    )
+    services.cast_vote(actor=world.secretary, ballot=motion, choice=FOR)
+    services.cast_vote(actor=world.deputy, ballot=motion, choice=AGAINST)
+    services.cast_vote(actor=world.member, ballot=motion, choice=OTHER)
+    result = services.close_ballot(actor=world.secretary, ballot=motion)
+
+    assert (result.votes_for, result.basis.adjusted_total, result.basis.needed, result.passed) == (
+        1,
+        3,
+        2,
+        False,
+    )
+    stored = Ballot.objects.get(pk=motion.pk)
+    assert stored.passed is False and stored.basis["adjusted_total"] == 3 and stored.basis["needed"] == 2
+    after = reload(meeting)
+    # The record's own vote is untouched; its revision counts the motion (the minutes changed).
+    assert (after.votes_for, after.votes_against, after.vote_passed, after.vote_subject) == (
+        recorded.votes_for,
+        recorded.votes_against,
+        recorded.vote_passed,
+        "Nghị quyết",
+    )
+    assert after.revision > recorded.revision
+    assert not after.attendances.exclude(vote="").exists()  # a named motion is not the record's vote
+
+    text = str(minutes_frame(after).to_dict())
+    assert "Nội dung biểu quyết: Nghị quyết." in text
+    assert "Biểu quyết nội dung: Thông qua biên bản (biểu quyết điện tử, biểu quyết công khai)." in text
+    assert "nội dung được thông qua khi có ít nhất 2 đồng chí tán thành" in text
+    assert "Kết quả: tán thành 1/3 đồng chí (33,3%); không tán thành 1; ý kiến khác 1." in text
+    names = [member_of(u).full_name for u in (world.secretary, world.deputy, world.member)]
+    assert all(name in text for name in names)
+    closed = AuditEntry.objects.filter(action="room.vote.closed").order_by("id").last()
+    assert closed is not None and closed.data["motion"] is True
+
+
+def test_a_secret_motion_without_a_records_vote_prints_counts_only(world, meeting):
+    from meetings.documents import minutes_frame
+
+    motion = services.open_ballot(
+        actor=world.secretary, meeting=meeting, subject="Đề nghị khen thưởng", secret=True, motion=True
+    )
+    services.cast_vote(actor=world.member, ballot=motion, choice=FOR)
+    services.cast_vote(actor=world.deputy, ballot=motion, choice=FOR)
+    services.close_ballot(actor=world.secretary, ballot=motion)
+
+    after = reload(meeting)
+    assert after.votes_for is None  # the record's vote is still to take
+    text = str(minutes_frame(after).to_dict())
+    assert "V. BIỂU QUYẾT" in text and "Nội dung biểu quyết:" not in text
+    assert "Biểu quyết nội dung: Đề nghị khen thưởng (biểu quyết điện tử, bỏ phiếu kín)." in text
+    assert "tán thành 2/3 đồng chí (66,7%)" in text and "Chi bộ thông qua." in text
+    assert member_of(world.member).full_name not in text.split("Đề nghị khen thưởng")[1]
+    # And the record's vote may still be opened afterwards.
+    assert services.open_ballot(actor=world.secretary, meeting=meeting, subject="Nghị quyết", secret=False)
