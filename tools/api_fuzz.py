@@ -133,8 +133,18 @@ def main() -> None:
     server = subprocess.Popen(
         # No limit on the request line: gunicorn answers a line over 4 KB with its own 414 page before
         # the app sees it, and the fuzzer's long query strings are meant for the app, not for gunicorn.
-        [PYTHON, "-m", "gunicorn", "chuyende.wsgi", "--workers", "2", "--limit-request-line", "0",
-         "--bind", f"127.0.0.1:{port}"],
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "chuyende.wsgi",
+            "--workers",
+            "2",
+            "--limit-request-line",
+            "0",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
