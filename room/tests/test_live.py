@@ -290,15 +290,20 @@ def test_the_hub_computes_once_per_burst_for_all_its_clients_and_forgets_who_lea
     monkeypatch.setattr(live, "_fresh_state", state)
     monkeypatch.setattr(live, "first_state", lambda meeting_id: {"version": "v0"})
 
+    async def until_full(queue: asyncio.Queue[Any]) -> None:
+        while queue.empty():
+            await asyncio.sleep(0.01)
+
     async def scenario() -> None:
         hub = live.Hub()
         first, second = await hub.join(watched), await hub.join(watched)
-        assert hub.subscribed.is_set()
+        await asyncio.wait_for(hub.subscribed.wait(), 10)
         assert (await hub.first_state(watched))["version"] == "v0"
         for _ in range(5):
             hub.changed(watched)
         hub.changed(unwatched)  # nobody here watches it: nothing computed
-        await asyncio.sleep(live.COALESCE_SECONDS * 3)
+        await asyncio.wait_for(until_full(first), 10)
+        await asyncio.sleep(live.COALESCE_SECONDS * 2)
         assert computed == [watched]
         assert first.get_nowait()["version"] == second.get_nowait()["version"] == "v1"
         # A new client starts from the state last sent, without computing it again.
