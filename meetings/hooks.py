@@ -1,6 +1,7 @@
 """What the apps above meetings add to its pages and documents, without meetings importing them (as
-planning/hooks.py does for planning): the meeting room (room) adds its links to the meeting's page and
-the other contents it put to the vote (motions) to the minutes."""
+planning/hooks.py does for planning): the meeting room (room) adds its links to the meeting's page and the
+other contents it put to the vote (motions) to the minutes, and hears of every change of a record (to tell
+the phones and the room screen)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -42,3 +43,20 @@ def minutes_votes(meeting: Meeting) -> list[dict[str, Any]]:
     for part in _MINUTES_VOTES:
         blocks.extend(part(meeting))
     return blocks
+
+
+# changed(meeting_id), called inside the transaction that saves the record (``services.common.bump``):
+# the room (room/live.py) tells the phones and the screen once it commits.
+RecordChange = Callable[[int], None]
+
+_RECORD_CHANGE: list[RecordChange] = []
+
+
+def on_record_change(listener: RecordChange) -> None:
+    if listener not in _RECORD_CHANGE:
+        _RECORD_CHANGE.append(listener)
+
+
+def record_changed(meeting_id: int) -> None:
+    for listener in _RECORD_CHANGE:
+        listener(meeting_id)

@@ -9,10 +9,11 @@ class RoomConfig(AppConfig):
     def ready(self) -> None:
         from core.audit import register_actions
         from meetings import hooks
-        from room import links, minutes
+        from room import links, live, minutes
 
         hooks.add_to_meeting_page(links.meeting_links)
         hooks.add_to_minutes_votes(minutes.motions)
+        hooks.on_record_change(live.changed)
 
         register_actions(
             {

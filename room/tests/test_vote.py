@@ -14,7 +14,7 @@ from meetings import services as meetings
 from meetings.models import Attendance, Meeting
 from meetings.tests.helpers import attendance_of, mark, member_of, open_meeting, reload
 from organizations.models import Membership
-from room import services
+from room import live, services
 from room.models import Ballot, NamedVote, Receipt, SecretVoter
 from tests.factories import ExemptionFactory, MembershipFactory, UserFactory, member_in
 
@@ -233,7 +233,7 @@ def test_closing_with_members_still_to_vote_counts_them_as_not_for_on_the_adjust
     meeting = open_meeting(world)
     meetings.mark_all_present(actor=world.secretary, meeting=meeting)
     ballot = services.open_ballot(actor=world.secretary, meeting=meeting, subject="Nghị quyết", secret=False)
-    assert services.eligible_present(reload(meeting)) == 3
+    assert live.eligible_present(reload(meeting)) == 3
 
     services.cast_vote(actor=world.secretary, ballot=ballot, choice=FOR)
     services.cast_vote(actor=world.deputy, ballot=ballot, choice=AGAINST)
