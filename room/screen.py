@@ -4,8 +4,6 @@ every 2 s and is answered 304 while nothing changed)."""
 
 from dataclasses import dataclass
 
-from meetings import rules
-from meetings import services as meetings
 from meetings.models import Meeting
 from room import services
 from room.live import eligible_present, expected_and_present, version
@@ -25,12 +23,13 @@ class ScreenState:
     ballot: Ballot | None
     tally: services.Tally | None
     eligible: int
-    basis: rules.VoteBasis | None
+    result: services.Result | None
 
 
 def state(meeting: Meeting) -> ScreenState:
     expected, present = expected_and_present(meeting)
     ballot = Ballot.objects.filter(meeting=meeting).exclude(status=Ballot.Status.WITHDRAWN).last()
+    counts = services.tally(ballot) if ballot else None
     return ScreenState(
         meeting=meeting,
         agenda=[line.strip() for line in meeting.agenda.splitlines() if line.strip()],
@@ -38,7 +37,7 @@ def state(meeting: Meeting) -> ScreenState:
         expected=expected,
         present=present,
         ballot=ballot,
-        tally=services.tally(ballot) if ballot else None,
+        tally=counts,
         eligible=eligible_present(meeting),
-        basis=meetings.stored_basis(meeting),
+        result=services.result_shown(meeting, ballot, counts),
     )

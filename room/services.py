@@ -253,6 +253,31 @@ def _close_motion(actor: Any, ballot: Ballot, counts: Tally) -> rules.VoteResult
     return result
 
 
+@dataclass(frozen=True)
+class Result:
+    """A vote's result as the pages and the screen show it: the adjusted total with its parts, whether
+    it passed, and the votes for."""
+
+    basis: rules.VoteBasis
+    passed: bool
+    votes_for: int
+
+
+def result_shown(meeting: Meeting, ballot: Ballot | None, counts: Tally | None) -> Result | None:
+    """The result beside the latest ballot: a closed motion's own, else the record's vote (also one the
+    secretary counted by hand); none while the ballot is open."""
+    if ballot is not None and ballot.is_open:
+        return None
+    if ballot is not None and ballot.motion:
+        if not ballot.basis or counts is None:
+            return None
+        return Result(rules.VoteBasis(**ballot.basis), bool(ballot.passed), counts.votes_for)
+    basis = meetings.stored_basis(meeting)
+    if basis is None or meeting.votes_for is None:
+        return None
+    return Result(basis, bool(meeting.vote_passed), meeting.votes_for)
+
+
 def withdraw_ballot(*, actor: Any, ballot: Ballot) -> None:
     """Take back a vote opened by mistake, before anyone has voted."""
     require(actor, "meeting.record", ballot.meeting)

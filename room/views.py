@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.permissions import can
 from core.web import action_form, deny_unless, form_errors, get_visible_or_404, run_service
-from meetings import services as meetings
 from meetings.models import Meeting
 from meetings.permissions import visible_meetings
 from room import checkin, live, services, speakers
@@ -72,7 +71,13 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "ballot": ballot,
         "chairs": chairs,
-        "open_form": OpenBallotForm(initial={"subject": meeting.vote_subject}),
+        # Once the record holds its vote, what the meeting votes on next is another content.
+        "open_form": OpenBallotForm(
+            initial={
+                "subject": "" if meeting.vote_recorded else meeting.vote_subject,
+                "motion": meeting.vote_recorded,
+            }
+        ),
         "cast_form": CastForm(),
         "standing": services.standing(request.user, ballot) if ballot else None,
         "tally": tally,
@@ -80,7 +85,7 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
         # The counts as live.js updates them in place (the sentence around them is translated).
         "live_voted": format_html('<span data-live="ballot.voted">{}</span>', tally.voted if tally else 0),
         "live_eligible": format_html('<span data-live="ballot.eligible">{}</span>', eligible),
-        "basis": meetings.stored_basis(meeting),
+        "result": services.result_shown(meeting, ballot, tally),
         "receipt": receipt,
         "receipt_counted": services.receipt_counted(ballot, receipt) if ballot and receipt else None,
         # The chair's page also follows each vote cast (its counts and the withdraw button); a member's
@@ -103,6 +108,7 @@ def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
                 subject=form.cleaned_data["subject"],
                 secret=form.cleaned_data["secret"],
+                motion=form.cleaned_data["motion"],
             ),
         )
     )
@@ -118,7 +124,8 @@ def vote_cast(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
     standing = services.standing(request.user, ballot)
     if standing.reason:
-        raise PermissionDenied(standing.reason)  # not a voter here at all: 403, as for any other page
+        # Not a voter here at all: 403, as for any other page, saying why (the rule's sentence).
+        return render(request, "403.html", {"reason": standing.reason}, status=403)
     form = CastForm(request.POST)
     cast = None
     if form.is_valid():

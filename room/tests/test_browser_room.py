@@ -11,11 +11,12 @@ One meeting: check-in with the code of the secretary's phone (one member follows
 others type it; a wrong code and a second check-in refused; a late arrival once the start is more than
 five minutes past), two requests to speak handled by the chair, a secret ballot during which a member's
 connection drops and returns, the screen following, the minutes with the result. The record holds one
-vote (room.services refuses a second ballot once a vote is recorded, as the secretary is shown), so the
-named vote is taken at a second meeting the same day.
+vote, so the next one at this meeting is another content (a motion, approving the minutes), whose result
+the minutes print after it; the named vote on the resolution is taken at a second meeting the same day.
 
-The members' pages do not update by themselves yet: they are reloaded where fresh state is needed, and
-every expectation waits (``expect``) rather than sleeps, so they hold when the pages become live."""
+The members' pages update by themselves (room/static/room/live.js; room/tests/test_browser_live.py proves
+it); here they are still reloaded where a step needs fresh state, and every expectation waits
+(``expect``) rather than sleeps."""
 
 import io
 import re
@@ -47,6 +48,7 @@ SCREEN = {"width": 1920, "height": 1080}
 SCREEN_WAIT = 10_000  # ms: the screen polls every 2 s
 SUBJECT = "Thông qua nghị quyết chuyên đề"
 MOTION = "Đề nghị cấp ủy cấp trên khen thưởng đồng chí Hoàng Văn Nam"
+MINUTES_MOTION = "Thông qua biên bản cuộc họp"
 # The adjusted total and its parts as the minutes print them (meetings.documents.vote_sentence).
 BASIS_SENTENCE = (
     "Tổng số đảng viên chính thức được triệu tập: 7 − 1 sinh hoạt tạm thời nơi khác − 1 được miễn sinh "
@@ -413,6 +415,8 @@ def test_a_meeting_on_members_phones_check_in_speakers_a_secret_and_a_named_vote
     save_screenshot(screen, "room-screen-1920.png")
     assert_accessible(screen)
     assert_no_horizontal_scroll(screen, SCREEN["width"])
+    # A projector does not scroll: the result with its parts fits the screen.
+    assert screen.evaluate("document.documentElement.scrollHeight") <= SCREEN["height"]
 
     # Ngô Thị Lan checks her receipt: counted; a made-up one is not.
     lan.goto(url(live_server, "room:vote", meeting.pk))
@@ -425,13 +429,27 @@ def test_a_meeting_on_members_phones_check_in_speakers_a_secret_and_a_named_vote
         vi("No vote with this receipt was counted in this ballot.")
     )
 
-    # The record holds one vote: a second ballot at this meeting is refused.
-    secretary.locator("input[name=subject]").fill(MOTION)
+    # The record holds its vote: what the meeting votes on next is another content (a motion), whose
+    # result stays on its ballot and is printed in the minutes after the record's vote.
+    expect(secretary.locator("input[name=motion]")).to_have_value("on")
+    secretary.locator("input[name=subject]").fill(MINUTES_MOTION)
     secretary.get_by_role("button", name=vi("Open the vote")).click()
+    expect(flash(secretary)).to_contain_text(vi("The vote is open: members can vote on their phones."))
+    motion = Ballot.objects.get(meeting=meeting, motion=True)
+    expect(screen.locator(".screen-vote")).to_contain_text(vi("Another content"), timeout=SCREEN_WAIT)
+    vote(lan, live_server, meeting, "For")
+    expect(flash(lan)).to_contain_text(vi("Your vote is counted."))
+    vote(duc, live_server, meeting, "For")
+    expect(flash(duc)).to_contain_text(vi("Your vote is counted."))
+    secretary.goto(url(live_server, "room:vote", meeting.pk))
+    secretary.get_by_role("button", name=vi("Close the vote and record the result")).click()
     expect(flash(secretary)).to_contain_text(
-        vi("The record already holds a vote. Clear it first if the meeting votes again.")
+        vi("Not passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+        % {"for": 2, "needed": 3, "total": 5}
     )
-    assert Ballot.objects.filter(meeting=meeting).count() == 1
+    motion.refresh_from_db()
+    assert motion.passed is False and motion.basis["adjusted_total"] == 5
+    assert reload(meeting).votes_for == 3  # the record's vote as it was
 
     # The minutes print the result with the adjusted total, and the two speeches in order.
     text = minutes_text(secretary, live_server, meeting)
@@ -441,6 +459,9 @@ def test_a_meeting_on_members_phones_check_in_speakers_a_secret_and_a_named_vote
         "Kết quả: tán thành 3/5 đồng chí (60,0%); không tán thành 1; ý kiến khác 0. Chi bộ thông qua." in text
     )
     assert text.index("Đồng chí Ngô Thị Lan: ") < text.index("Đồng chí Lê Văn Đức: ") < text.index(SUBJECT)
+    assert f"Biểu quyết nội dung: {MINUTES_MOTION} (biểu quyết điện tử, biểu quyết công khai)." in text
+    assert "Kết quả: tán thành 2/5 đồng chí (40,0%); không tán thành 0; ý kiến khác 0." in text
+    assert text.index(SUBJECT) < text.index(MINUTES_MOTION)
 
     # --- The named vote, at the second meeting -------------------------------------------------------
     secretary.goto(url(live_server, "room:vote", later.pk))

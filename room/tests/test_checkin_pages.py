@@ -35,6 +35,9 @@ def test_from_the_secretarys_code_to_a_members_check_in(client, world):
 
     again = client.post(link, {"code": code})
     assert again.status_code == 200 and again.context["form"].errors
+    # Shown, not only kept in the form: the page of a member already checked in draws no form.
+    reason = " ".join(str(e) for errors in again.context["form"].errors.values() for e in errors)
+    assert 'role="alert"' in again.content.decode() and reason in again.content.decode()
     assert CheckIn.objects.count() == 1
 
     client.force_login(world.secretary)

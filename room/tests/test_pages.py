@@ -54,7 +54,12 @@ def test_a_secret_vote_from_opening_to_the_recorded_result(client, world, meetin
     assert seen.status_code == 200 and 'name="choice"' not in seen.content.decode()
     assert seen.context["standing"].reason
     client.force_login(world.probationary)
-    assert client.post(reverse("room:vote_cast", args=[ballot.pk]), {"choice": "for"}).status_code == 403
+    refused = client.post(reverse("room:vote_cast", args=[ballot.pk]), {"choice": "for"})
+    assert refused.status_code == 403
+    assert (
+        "Đảng viên dự bị và đảng viên sinh hoạt tạm thời tại chi bộ không biểu quyết."
+        in refused.content.decode()
+    )
 
     post(client, world.deputy, "room:vote_cast", ballot.pk, {"choice": "for"})
     closed = post(client, world.secretary, "room:vote_close", ballot.pk)
@@ -67,7 +72,7 @@ def test_a_secret_vote_from_opening_to_the_recorded_result(client, world, meetin
     )
     assert stored.vote_passed is True
     # The result with the rule's parts: 3 full members, 2 needed.
-    assert closed.context["basis"].adjusted_total == 3 and closed.context["basis"].needed == 2
+    assert closed.context["result"].basis.adjusted_total == 3 and closed.context["result"].basis.needed == 2
     assert 'id="basis"' in closed.content.decode()
 
 
@@ -113,3 +118,38 @@ def test_the_page_makes_as_many_queries_with_30_more_members(client, world):
     ):
         services.cast_vote(actor=user, ballot=ballot, choice="for")
     assert count(second) == few
+
+
+def test_after_the_records_vote_the_page_opens_a_motion_and_shows_its_own_result(client, world, meeting):
+    from room import services
+
+    first = services.open_ballot(actor=world.secretary, meeting=meeting, subject="Nghị quyết", secret=False)
+    for user in (world.secretary, world.deputy, world.member):
+        services.cast_vote(actor=user, ballot=first, choice="for")
+    services.close_ballot(actor=world.secretary, ballot=first)
+
+    form = page(client, world.secretary, meeting).content.decode()
+    assert '<input type="hidden" name="motion" value="on">' in form
+    assert "lần biểu quyết này là nội dung khác" in form
+    # The form as the page draws it (no "motion" checkbox to tick): a motion, not a refusal.
+    post(
+        client,
+        world.secretary,
+        "room:vote_open",
+        meeting.pk,
+        {"subject": "Thông qua biên bản", "motion": "on"},
+    )
+    motion = Ballot.objects.get(meeting=meeting, motion=True)
+    post(client, world.deputy, "room:vote_cast", motion.pk, {"choice": "against"})
+    post(client, world.member, "room:vote_cast", motion.pk, {"choice": "against"})
+    closed = post(client, world.secretary, "room:vote_close", motion.pk)
+
+    shown = closed.context["result"]
+    assert (shown.passed, shown.votes_for, shown.basis.adjusted_total) == (False, 0, 3)
+    html = closed.content.decode()
+    assert "Nội dung khác" in html and "Không thông qua" in html
+    # The record's vote is as it was: 3 for, passed.
+    stored = reload(meeting)
+    assert (stored.votes_for, stored.vote_passed) == (3, True)
+    screen = client.get(reverse("room:screen", args=[meeting.pk])).content.decode()
+    assert "Nội dung khác" in screen and "Không thông qua" in screen
