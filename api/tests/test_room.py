@@ -1,0 +1,305 @@
+"""The meeting room through the API answers as the room's pages do (issues 14 and 15): the same services,
+permissions and refusals. One meeting held from beginning to end through the API alone, then the
+refusals and the bad input."""
+
+import json
+from datetime import datetime, time
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from core.models import AuditEntry
+from meetings import services as meetings
+from meetings.models import Attendance, Meeting, Speech
+from room import checkin
+from room.models import CheckIn
+from tests.browser import vi
+from tests.scenarios import record
+
+API = "/api/v1"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def send(client, method, url, data=None, **headers):
+    return client.generic(method, API + url, json.dumps(data or {}), "application/json", headers=headers)
+
+
+def today_at(hour: int, minute: int = 0, second: int = 0):
+    moment = datetime.combine(
+        timezone.localdate(), time(hour, minute, second), tzinfo=timezone.get_default_timezone()
+    )
+    return time_machine.travel(moment, tick=False)
+
+
+def refused(response, status: int, message: str) -> bool:
+    body = response.json()
+    return response.status_code == status and body["message"] == vi(message)
+
+
+@pytest.mark.django_db
+def test_a_whole_meeting_in_the_room_through_the_api(world):
+    """Check-in by code (a late arrival, a refused second check-in), two turns to speak ending as speeches, a
+    secret ballot with receipts and the probationary member refused, a named ballot, each closing written to
+    the record with the adjusted total."""
+    secretary, deputy = signed_in(world.secretary), signed_in(world.deputy)
+    member, probationary = signed_in(world.member), signed_in(world.probationary)
+
+    # The secretary plans the meeting and opens its record when it starts.
+    with today_at(13):
+        day = timezone.localdate().isoformat()
+        data = {"cell_id": world.cell.pk, "kind": "regular", "date": day, "start_time": "14:00", "place": "P"}
+        created = send(secretary, "POST", "/meetings", data)
+        assert created.status_code == 201, created.content
+        meeting_id = created.json()["id"]
+        # Before the record is opened there is no list of who is summoned: refused as the page does.
+        early = send(member, "POST", f"/rooms/{meeting_id}/check-ins", {"code": "123456"})
+        assert refused(early, 403, "Only the members summoned to the meeting check in.")
+    with today_at(14):
+        opened = send(secretary, "POST", f"/meetings/{meeting_id}/open", {"confirmed_without_notice": True})
+        assert opened.status_code == 200, opened.content
+
+    # Check-in: the code is for whoever records; each member checks themselves in, once.
+    with today_at(14, 2):
+        shown = secretary.get(f"{API}/rooms/{meeting_id}/check-in-code")
+        assert shown.status_code == 200
+        code = shown.json()
+        assert code["code"] == checkin.current_code(Meeting.objects.get(pk=meeting_id)).code
+        assert 0 < code["expires_in"] <= checkin.WINDOW_SECONDS and code["expected"] == 4
+        assert code["check_in_url"] == f"/hop/{meeting_id}/diem-danh-ma/?ma={code['code']}"
+        assert member.get(f"{API}/rooms/{meeting_id}/check-in-code").status_code == 403
+        wrong = "000000" if code["code"] != "000000" else "111111"
+        bad = send(member, "POST", f"/rooms/{meeting_id}/check-ins", {"code": wrong})
+        assert refused(
+            bad, 400, "This code is not valid (it changes every few minutes); type the one shown now."
+        )
+        assert bad.json()["fields"] == {"code": [bad.json()["message"]]}
+        for client in (secretary, deputy, member):
+            done = send(client, "POST", f"/rooms/{meeting_id}/check-ins", {"code": code["code"]})
+            assert done.status_code == 201, done.content
+            assert done.json()["status"] == "present" and done.json()["late"] is False
+        again = send(member, "POST", f"/rooms/{meeting_id}/check-ins", {"code": code["code"]})
+        assert refused(again, 409, "You are already marked present.")
+    with today_at(14, 5, 30):
+        # The code shown at 14:02 is still taken in the next window (14:03-14:06), and more than five
+        # minutes after the start the probationary member is late.
+        late = send(probationary, "POST", f"/rooms/{meeting_id}/check-ins", {"code": code["code"]})
+        assert late.status_code == 201 and late.json()["status"] == "late" and late.json()["late"] is True
+    assert CheckIn.objects.filter(meeting_id=meeting_id).count() == 4
+    rows = {
+        r["member"]["full_name"]: r["status"]
+        for r in member.get(f"{API}/meetings/{meeting_id}/attendance").json()["rows"]
+    }
+    assert rows == {
+        "Nguyễn Văn Bình": "present",
+        "Trần Thị Hoa": "present",
+        "Lê Văn Đức": "present",
+        "Phạm Thị Mai": "late",
+    }
+    room = member.get(f"{API}/rooms/{meeting_id}").json()
+    assert (room["present"], room["expected"]) == (4, 4)
+
+    # Two turns to speak, handled by the chair, end as speeches of the record with their times.
+    with today_at(14, 15):
+        asked = send(member, "POST", f"/rooms/{meeting_id}/speaker-requests", {"about": "Đoạn 3 của dự thảo"})
+        assert asked.status_code == 201 and asked.json()["status"] == "waiting" and asked.json()["mine"]
+        second = send(probationary, "POST", f"/rooms/{meeting_id}/speaker-requests")
+        assert second.status_code == 201
+        twice = send(member, "POST", f"/rooms/{meeting_id}/speaker-requests")
+        assert refused(twice, 409, "You have already asked to speak.")
+        queue = member.get(f"{API}/rooms/{meeting_id}/speaker-requests").json()
+        assert [(r["id"], r["mine"]) for r in queue] == [
+            (asked.json()["id"], True),
+            (second.json()["id"], False),
+        ]
+        assert send(member, "POST", f"/speaker-requests/{asked.json()['id']}/give-floor").status_code == 403
+        given = send(secretary, "POST", f"/speaker-requests/{asked.json()['id']}/give-floor")
+        assert given.status_code == 200 and given.json()["status"] == "speaking"
+        busy = send(secretary, "POST", f"/speaker-requests/{second.json()['id']}/give-floor")
+        assert refused(busy, 409, "Someone has the floor; end their turn first.")
+        on_screen = member.get(f"{API}/rooms/{meeting_id}").json()["speakers"]
+        assert [(s["member"]["full_name"], s["status"], s["about"]) for s in on_screen] == [
+            ("Lê Văn Đức", "speaking", "Đoạn 3 của dự thảo"),
+            ("Phạm Thị Mai", "waiting", ""),
+        ]
+    with today_at(14, 19):
+        ended = send(secretary, "POST", f"/speaker-requests/{asked.json()['id']}/end")
+        assert ended.status_code == 200, ended.content
+        assert ended.json()["request"]["status"] == "done"
+        speech = ended.json()["speech"]
+        assert (
+            speech["member"]["full_name"] == "Lê Văn Đức"
+            and "14:15" in speech["summary"]
+            and "14:19" in speech["summary"]
+        )
+        assert send(secretary, "POST", f"/speaker-requests/{asked.json()['id']}/end").status_code == 409
+        assert (
+            send(secretary, "POST", f"/speaker-requests/{second.json()['id']}/give-floor").status_code == 200
+        )
+    with today_at(14, 22):
+        assert send(secretary, "POST", f"/speaker-requests/{second.json()['id']}/end").status_code == 200
+    speeches = member.get(f"{API}/meetings/{meeting_id}/speeches").json()
+    assert [(s["id"], s["speaker"]) for s in speeches] == [
+        (speech["id"], "Lê Văn Đức"),
+        (speeches[1]["id"], "Phạm Thị Mai"),
+    ]
+    assert Speech.objects.filter(meeting_id=meeting_id).count() == 2
+    assert member.get(f"{API}/rooms/{meeting_id}").json()["speakers"] == []
+
+    # A secret ballot: counts only, a receipt for each voter, the probationary member refused.
+    with today_at(14, 30):
+        ballot = send(
+            secretary,
+            "POST",
+            f"/rooms/{meeting_id}/ballots",
+            {"subject": "Thông qua nghị quyết", "secret": True},
+        )
+        assert ballot.status_code == 201, ballot.content
+        ballot_id = ballot.json()["id"]
+        assert ballot.json()["status"] == "open" and ballot.json()["eligible"] == 3
+        receipts = {}
+        for name, client, choice in (("secretary", secretary, "for"), ("deputy", deputy, "for")):
+            cast = send(client, "POST", f"/ballots/{ballot_id}/votes", {"choice": choice})
+            assert cast.status_code == 201, cast.content
+            receipts[name] = cast.json()["receipt"]
+        # The member's answer is lost: sent again with the same key, the same receipt, and one vote.
+        first = send(
+            member, "POST", f"/ballots/{ballot_id}/votes", {"choice": "against"}, **{"Idempotency-Key": "v-1"}
+        )
+        replay = send(
+            member, "POST", f"/ballots/{ballot_id}/votes", {"choice": "against"}, **{"Idempotency-Key": "v-1"}
+        )
+        assert first.status_code == replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+        assert replay.json()["receipt"] == first.json()["receipt"]
+        receipts["member"] = first.json()["receipt"]
+        assert len(set(receipts.values())) == 3 and all(receipts.values())
+        twice = send(
+            member, "POST", f"/ballots/{ballot_id}/votes", {"choice": "for"}, **{"Idempotency-Key": "v-2"}
+        )
+        assert refused(twice, 409, "You have already voted.")
+        no = send(probationary, "POST", f"/ballots/{ballot_id}/votes", {"choice": "for"})
+        assert refused(no, 403, "Probationary members and members attached here temporarily do not vote.")
+        assert probationary.get(f"{API}/ballots/{ballot_id}").json()["standing"] == {
+            "may_cast": False,
+            "reason": no.json()["message"],
+            "voted": False,
+        }
+        # While it is open, the counts are the chair's; the members see how many have voted.
+        seen = member.get(f"{API}/ballots/{ballot_id}").json()
+        assert (seen["voted"], seen["votes_for"], seen["against"]) == (3, None, None)
+        assert seen["standing"] == {"may_cast": False, "reason": "", "voted": True}
+        chair = secretary.get(f"{API}/ballots/{ballot_id}").json()
+        assert (chair["votes_for"], chair["against"], chair["other"]) == (2, 1, 0)
+        on_screen = member.get(f"{API}/rooms/{meeting_id}").json()["ballot"]
+        assert (on_screen["voted"], on_screen["eligible"], on_screen["votes_for"]) == (3, 3, None)
+        # A receipt is checked by anyone, spaces and case ignored; a made-up one is not counted.
+        spaced = receipts["member"].lower()[:5] + " " + receipts["member"].lower()[5:]
+        assert member.get(f"{API}/ballots/{ballot_id}/receipt", {"code": spaced}).json()["counted"] is True
+        assert (
+            member.get(f"{API}/ballots/{ballot_id}/receipt", {"code": "ABCDEFGHJK"}).json()["counted"]
+            is False
+        )
+        assert send(member, "POST", f"/ballots/{ballot_id}/close").status_code == 403
+
+        closed = send(secretary, "POST", f"/ballots/{ballot_id}/close")
+    assert closed.status_code == 200, closed.content
+    body = closed.json()
+    assert body["ballot"]["status"] == "closed" and body["ballot"]["named"] is None
+    vote = body["vote"]
+    assert (vote["mode"], vote["votes_for"], vote["against"], vote["other"], vote["passed"]) == (
+        "counts",
+        2,
+        1,
+        0,
+        True,
+    )
+    assert vote["subject"] == "Thông qua nghị quyết" and vote["named"] == []
+    # The adjusted total: three full members, the probationary member not counted.
+    assert (vote["basis"]["adjusted_total"], vote["basis"]["needed"], vote["basis"]["eligible_present"]) == (
+        3,
+        2,
+        3,
+    )
+    assert body["message"] == vi("Passed: %(for)s for, at least %(needed)s of %(total)s needed.") % {
+        "for": 2,
+        "needed": 2,
+        "total": 3,
+    }
+    # What the record holds is what the meetings service recorded, as the page's closing records it.
+    stored = Meeting.objects.get(pk=meeting_id)
+    assert (
+        stored.vote_mode,
+        stored.votes_for,
+        stored.votes_against,
+        stored.votes_other,
+        stored.vote_passed,
+    ) == (
+        Meeting.VoteMode.COUNTS,
+        2,
+        1,
+        0,
+        True,
+    )
+    assert vote["basis"] == vars(meetings.stored_basis(stored))
+    assert member.get(f"{API}/meetings/{meeting_id}").json()["vote"] == {**vote, "named": []}
+    assert not Attendance.objects.filter(meeting_id=meeting_id).exclude(vote="").exists()
+    # Closed, everyone sees the counts, on the screen too.
+    after = member.get(f"{API}/ballots/{ballot_id}").json()
+    assert (after["votes_for"], after["against"], after["other"]) == (2, 1, 0)
+    assert member.get(f"{API}/rooms/{meeting_id}").json()["result"]["basis"] == vote["basis"]
+
+    # A named ballot, after the recorded vote is cleared: each member's choice, shown to who records.
+    with today_at(14, 45):
+        named_ballot(world, meeting_id, secretary, deputy, member, probationary)
+    actions = list(AuditEntry.objects.filter(action__startswith="room.").values_list("action", flat=True))
+    assert actions.count("room.checked_in") == 4 and actions.count("room.vote.closed") == 2
+    assert actions.count("room.speech.ended") == 2 and actions.count("room.speech.requested") == 2
+
+
+def named_ballot(world, meeting_id, secretary, deputy, member, probationary):
+    assert send(secretary, "DELETE", f"/meetings/{meeting_id}/vote").status_code == 204
+    named = send(
+        secretary, "POST", f"/rooms/{meeting_id}/ballots", {"subject": "Kết nạp đảng viên", "secret": False}
+    )
+    assert named.status_code == 201
+    named_id = named.json()["id"]
+    for client, choice in ((secretary, "for"), (deputy, "against"), (member, "for")):
+        cast = send(client, "POST", f"/ballots/{named_id}/votes", {"choice": choice})
+        assert cast.status_code == 201 and cast.json()["receipt"] is None
+    no = send(probationary, "POST", f"/ballots/{named_id}/votes", {"choice": "for"})
+    assert refused(no, 403, "Probationary members and members attached here temporarily do not vote.")
+    assert (
+        member.get(f"{API}/ballots/{named_id}").json()["votes_for"] == 2
+    )  # a named ballot's counts are open
+    closed = send(secretary, "POST", f"/ballots/{named_id}/close")
+    assert closed.status_code == 200, closed.content
+    vote = closed.json()["vote"]
+    assert (vote["mode"], vote["votes_for"], vote["against"], vote["passed"]) == ("named", 2, 1, True)
+    ids = {
+        name: record(user).pk
+        for name, user in (("s", world.secretary), ("d", world.deputy), ("m", world.member))
+    }
+    assert vote["named"] == sorted(
+        [
+            {"member_id": ids["s"], "vote": "for"},
+            {"member_id": ids["d"], "vote": "against"},
+            {"member_id": ids["m"], "vote": "for"},
+        ],
+        key=lambda v: v["member_id"],
+    )
+    shown = secretary.get(f"{API}/ballots/{named_id}").json()["named"]
+    assert [(v["member"]["full_name"], v["choice"]) for v in shown] == [
+        ("Lê Văn Đức", "for"),
+        ("Nguyễn Văn Bình", "for"),
+        ("Trần Thị Hoa", "against"),
+    ]
+    assert member.get(f"{API}/ballots/{named_id}").json()["named"] is None
+    listed = member.get(f"{API}/rooms/{meeting_id}/ballots").json()
+    assert [(b["secret"], b["status"]) for b in listed["items"]] == [(True, "closed"), (False, "closed")]
+    assert listed["items"][1]["id"] == named_id and listed["count"] == 2
