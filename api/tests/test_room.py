@@ -3,19 +3,26 @@ permissions and refusals. One meeting held from beginning to end through the API
 refusals and the bad input."""
 
 import json
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from api.types import ID_MAX
 from core.models import AuditEntry
 from meetings import services as meetings
 from meetings.models import Attendance, Meeting, Speech
-from room import checkin
-from room.models import CheckIn
+from meetings.tests.helpers import open_meeting
+from room import checkin, speakers
+from room import services as room_services
+from room.models import Ballot, CheckIn, SpeakerRequest
+from tests import scenarios
 from tests.browser import vi
+from tests.factories import member_in
 from tests.scenarios import record
 
 API = "/api/v1"
@@ -303,3 +310,205 @@ def named_ballot(world, meeting_id, secretary, deputy, member, probationary):
     listed = member.get(f"{API}/rooms/{meeting_id}/ballots").json()
     assert [(b["secret"], b["status"]) for b in listed["items"]] == [(True, "closed"), (False, "closed")]
     assert listed["items"][1]["id"] == named_id and listed["count"] == 2
+
+
+@pytest.fixture
+def marked(world):
+    """world.cell's meeting of yesterday, its record open and everyone marked present."""
+    return Meeting.objects.get(pk=scenarios.regular_meeting(world, "marked").pk)
+
+
+@pytest.mark.django_db
+class TestRefusals:
+    def test_what_cannot_be_seen_does_not_exist(self, world, marked):
+        ballot = room_services.open_ballot(actor=world.secretary, meeting=marked, subject="NQ", secret=True)
+        turn = speakers.request_floor(actor=world.member, meeting=marked)
+        stranger = signed_in(world.other_member)
+        for method, url in (
+            ("GET", f"/rooms/{marked.pk}"),
+            ("GET", f"/rooms/{marked.pk}/ballots"),
+            ("GET", f"/rooms/{marked.pk}/speaker-requests"),
+            ("GET", f"/ballots/{ballot.pk}"),
+            ("GET", f"/ballots/{ballot.pk}/receipt?code=ABC"),
+            ("POST", f"/ballots/{ballot.pk}/votes"),
+            ("POST", f"/speaker-requests/{turn.pk}/withdraw"),
+        ):
+            response = send(stranger, method, url, {"choice": "for"})
+            assert response.status_code == 404 and response.json()["code"] == "not_found", url
+
+    def test_the_officer_reads_the_room_but_checks_in_and_votes_nowhere(self, world, marked):
+        ballot = room_services.open_ballot(actor=world.secretary, meeting=marked, subject="NQ", secret=True)
+        officer = signed_in(world.officer)
+        assert officer.get(f"{API}/rooms/{marked.pk}").status_code == 200
+        code = checkin.current_code(marked).code
+        response = send(officer, "POST", f"/rooms/{marked.pk}/check-ins", {"code": code})
+        assert refused(response, 403, "Only the members summoned to the meeting check in.")
+        response = send(officer, "POST", f"/rooms/{marked.pk}/speaker-requests")
+        assert refused(response, 403, "Only the members summoned to the meeting ask to speak.")
+        response = send(officer, "POST", f"/ballots/{ballot.pk}/votes", {"choice": "for"})
+        assert refused(response, 403, "Only the members summoned to the meeting may vote.")
+        assert send(officer, "POST", f"/ballots/{ballot.pk}/close").status_code == 403
+
+    def test_no_check_in_once_the_minutes_are_approved(self, world):
+        meeting = scenarios.regular_meeting(world, "approved")
+        code = checkin.current_code(meeting).code
+        response = send(signed_in(world.member), "POST", f"/rooms/{meeting.pk}/check-ins", {"code": code})
+        assert refused(response, 409, "Check-in is open only while the meeting is being recorded.")
+        shown = signed_in(world.secretary).get(f"{API}/rooms/{meeting.pk}/check-in-code").json()
+        assert shown["code"] is None and shown["expires_in"] is None and shown["check_in_url"] is None
+
+    def test_an_expired_code_is_refused(self, world):
+        meeting = scenarios.regular_meeting(world, "open")
+        old = checkin.code_for(meeting, checkin._window() - 2)
+        if checkin.code_valid(meeting, old):  # the same six digits by chance: nothing to show
+            pytest.skip("the expired code equals a current one")
+        response = send(signed_in(world.member), "POST", f"/rooms/{meeting.pk}/check-ins", {"code": old})
+        assert refused(
+            response, 400, "This code is not valid (it changes every few minutes); type the one shown now."
+        )
+        assert not CheckIn.objects.exists()
+
+    def test_only_the_member_withdraws_their_request(self, world, marked):
+        turn = speakers.request_floor(actor=world.member, meeting=marked, about="Đoạn 2")
+        response = send(signed_in(world.deputy), "POST", f"/speaker-requests/{turn.pk}/withdraw")
+        assert refused(response, 403, "You are not allowed to do this.")
+        response = send(signed_in(world.member), "POST", f"/speaker-requests/{turn.pk}/withdraw")
+        assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+        again = send(signed_in(world.member), "POST", f"/speaker-requests/{turn.pk}/withdraw")
+        assert refused(again, 409, "This request no longer waits.")
+        assert signed_in(world.member).get(f"{API}/rooms/{marked.pk}/speaker-requests").json() == []
+
+    def test_a_ballot_withdrawn_before_any_vote_only(self, world, marked):
+        secretary = signed_in(world.secretary)
+        opened = send(secretary, "POST", f"/rooms/{marked.pk}/ballots", {"subject": "NQ"})
+        assert opened.status_code == 201 and opened.json()["secret"] is False
+        again = send(secretary, "POST", f"/rooms/{marked.pk}/ballots", {"subject": "NQ khác"})
+        assert refused(again, 409, "A vote is already open at this meeting.")
+        ballot_id = opened.json()["id"]
+        nobody = send(secretary, "POST", f"/ballots/{ballot_id}/close")
+        assert refused(nobody, 409, "Nobody has voted yet. Wait for the votes, or withdraw the vote.")
+        withdrawn = send(secretary, "POST", f"/ballots/{ballot_id}/withdraw")
+        assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+        late = send(signed_in(world.member), "POST", f"/ballots/{ballot_id}/votes", {"choice": "for"})
+        assert refused(late, 409, "The vote is closed.")
+        second = send(secretary, "POST", f"/rooms/{marked.pk}/ballots", {"subject": "NQ", "secret": True})
+        room_services.cast_vote(
+            actor=world.member, ballot=Ballot.objects.get(pk=second.json()["id"]), choice="for"
+        )
+        voted = send(secretary, "POST", f"/ballots/{second.json()['id']}/withdraw")
+        assert refused(voted, 409, "Members have voted: close the vote instead.")
+
+    def test_no_ballot_before_every_member_is_marked(self, world):
+        meeting = scenarios.regular_meeting(world, "open")
+        response = send(signed_in(world.secretary), "POST", f"/rooms/{meeting.pk}/ballots", {"subject": "NQ"})
+        assert response.status_code == 409
+        assert response.json()["message"] == vi(
+            "Mark the attendance of every member before the vote (%(count)s still to mark)."
+        ) % {"count": 4}
+
+    def test_the_answers_follow_the_callers_language(self, world, marked):
+        ballot = room_services.open_ballot(actor=world.secretary, meeting=marked, subject="NQ", secret=True)
+        client = signed_in(world.probationary)
+        url = f"/ballots/{ballot.pk}/votes"
+        response = send(client, "POST", url, {"choice": "for"}, **{"Accept-Language": "en"})
+        message = "Probationary members and members attached here temporarily do not vote."
+        assert response.status_code == 403 and response.json()["message"] == message
+        assert response["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+class TestBadInput:
+    @pytest.mark.parametrize(
+        "code", ["12345", "1234567", "12a456", " 123456", "١٢٣٤٥٦", "１２３４５６", "²³⁴⁵⁶⁷", "", 123456]
+    )
+    def test_a_check_in_code_is_six_ascii_digits(self, world, code):
+        meeting = scenarios.regular_meeting(world, "open")
+        response = send(signed_in(world.member), "POST", f"/rooms/{meeting.pk}/check-ins", {"code": code})
+        assert response.status_code == 422 and "code" in response.json()["fields"]
+        assert not CheckIn.objects.exists()
+
+    @pytest.mark.parametrize(
+        "url", ["/rooms/0", f"/rooms/{ID_MAX + 1}", f"/ballots/{ID_MAX + 1}", f"/rooms/{ID_MAX + 1}/ballots"]
+    )
+    def test_ids_beyond_what_a_row_can_have_are_field_errors(self, world, url):
+        response = signed_in(world.member).get(API + url)
+        assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+    def test_ids_in_the_range_but_missing_are_not_found(self, world):
+        client = signed_in(world.member)
+        assert client.get(f"{API}/rooms/{ID_MAX}").status_code == 404
+        assert send(client, "POST", f"/speaker-requests/{ID_MAX}/end").status_code == 404
+
+    def test_texts_are_bounded_as_the_pages_forms(self, world, marked):
+        secretary, member = signed_in(world.secretary), signed_in(world.member)
+        long_subject = send(secretary, "POST", f"/rooms/{marked.pk}/ballots", {"subject": "x" * 301})
+        assert long_subject.status_code == 422 and "subject" in long_subject.json()["fields"]
+        blank = send(secretary, "POST", f"/rooms/{marked.pk}/ballots", {"subject": "   "})
+        assert blank.status_code == 400 and blank.json()["code"] == "invalid"
+        assert blank.json()["fields"]["subject"] == [vi("This field is required.")]
+        long_about = send(member, "POST", f"/rooms/{marked.pk}/speaker-requests", {"about": "x" * 201})
+        assert long_about.status_code == 422 and "about" in long_about.json()["fields"]
+        null = send(member, "POST", f"/rooms/{marked.pk}/speaker-requests", {"about": "Đoạn\x002"})
+        assert null.status_code == 400 and "about" in null.json()["fields"]
+        assert not Ballot.objects.exists() and not SpeakerRequest.objects.exists()
+
+    def test_a_choice_is_one_of_three(self, world, marked):
+        ballot = room_services.open_ballot(actor=world.secretary, meeting=marked, subject="NQ", secret=True)
+        for choice in ("yes", "", None, 1):
+            response = send(
+                signed_in(world.member), "POST", f"/ballots/{ballot.pk}/votes", {"choice": choice}
+            )
+            assert response.status_code == 422 and "choice" in response.json()["fields"], choice
+        missing = send(signed_in(world.member), "POST", f"/ballots/{ballot.pk}/votes", {})
+        assert missing.status_code == 422 and "choice" in missing.json()["fields"]
+        assert room_services.tally(ballot).voted == 0
+
+    @pytest.mark.parametrize("code", ["", "A" * 17, "ABC-DEF", "ABC\x00DEF", "ẮĂÂ"])
+    def test_a_receipt_to_check_is_up_to_16_letters_and_digits(self, world, marked, code):
+        ballot = room_services.open_ballot(actor=world.secretary, meeting=marked, subject="NQ", secret=True)
+        response = signed_in(world.member).get(f"{API}/ballots/{ballot.pk}/receipt", {"code": code})
+        assert response.status_code == 422 and "code" in response.json()["fields"]
+
+
+@pytest.mark.django_db
+class TestQueries:
+    def test_the_room_and_its_ballots_cost_as_many_queries_for_a_larger_meeting(self, world):
+        client = signed_in(world.secretary)
+
+        def queries(meeting: Meeting) -> tuple[int, ...]:
+            counts = []
+            for url in (
+                f"/rooms/{meeting.pk}",
+                f"/rooms/{meeting.pk}/ballots",
+                f"/rooms/{meeting.pk}/speaker-requests",
+            ):
+                with CaptureQueriesContext(connection) as captured:
+                    assert client.get(API + url).status_code == 200
+                counts.append(len(captured))
+            return tuple(counts)
+
+        def meeting_with(days_ago: int, members: int, ballots: int) -> Meeting:
+            for _ in range(members):
+                member_in(world.cell)
+            meeting = open_meeting(world, day=timezone.localdate() - timedelta(days=days_ago))
+            meetings.mark_all_present(actor=None, meeting=meeting)
+            for user in (world.member, world.deputy, world.probationary)[: 1 + members // 6]:
+                speakers.request_floor(actor=user, meeting=meeting)
+            for index in range(ballots):
+                ballot = room_services.open_ballot(
+                    actor=None, meeting=meeting, subject="NQ", secret=index % 2 == 1
+                )
+                room_services.cast_vote(actor=world.member, ballot=ballot, choice="for")
+                if index < ballots - 1:
+                    room_services.close_ballot(actor=None, ballot=ballot)
+                    meetings.clear_vote(actor=None, meeting=meeting)
+            return meeting
+
+        small = meeting_with(2, 0, 1)
+        queries(small)  # the process-wide caches (content types, rule sets) filled first
+        large = meeting_with(1, 12, 3)
+        body = client.get(f"{API}/rooms/{large.pk}/ballots").json()
+        assert body["count"] == 3 and [b["voted"] for b in body["items"]] == [1, 1, 1]
+        assert len(client.get(f"{API}/rooms/{large.pk}/speaker-requests").json()) == 3
+        assert client.get(f"{API}/rooms/{large.pk}").json()["expected"] == 16
+        assert queries(small) == queries(large)
