@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from api import idempotency
 from api.errors import ERRORS
 from api.forms import validated
 from api.pagination import Mapped, Pages
@@ -227,7 +228,7 @@ class CastIn(Schema):
 class CastOut(Schema):
     receipt: str | None = Field(
         description="Mã biên nhận của phiếu kín: giữ lại để kiểm tra phiếu đã được tính (chỉ trả về lần "
-        "này; gửi lại cùng Idempotency-Key nếu không nhận được câu trả lời).",
+        "này, không lưu ở đâu cùng tên người bỏ phiếu).",
         examples=["K7RM2XQ9PD"],
     )
     ballot: BallotDetailOut
@@ -621,11 +622,17 @@ def open_ballot(
     response={201: CastOut, **ERRORS},
     summary="Biểu quyết (một lần, không sửa được)",
     description="Đảng viên chính thức có mặt, một lần; đảng viên dự bị và người sinh hoạt tạm thời nơi khác "
-    "được từ chối (403) với lý do như trên trang. Bỏ phiếu kín trả về mã biên nhận (`receipt`) một lần: gửi "
-    "kèm `Idempotency-Key` để nếu mất câu trả lời, gửi lại nhận đúng mã đó.",
+    "được từ chối (403) với lý do như trên trang. Bỏ phiếu kín trả về mã biên nhận (`receipt`) chỉ một lần "
+    "và không giữ `Idempotency-Key` (để không dòng nào trong cơ sở dữ liệu gắn người bỏ phiếu với lựa chọn): "
+    "gửi lại trả lời 409 “đã biểu quyết”. Biểu quyết ghi tên giữ `Idempotency-Key` như mọi lần tạo khác.",
 )
 def cast_vote(request: HttpRequest, payload: CastIn, ballot_id: int = BALLOT_ID) -> Status[CastOut]:
     ballot = _ballot(request, ballot_id)
+    if ballot.secret:
+        # An Idempotency-Key keeps the request's fingerprint and its answer beside the caller: for a body
+        # that is one of three choices, a hash anyone can reverse. A secret ballot's cast keeps none, so
+        # that no row links the voter to their choice (room/models.py).
+        idempotency.give_back(request)
     standing = services.standing(request.user, ballot)
     if standing.reason:
         raise PermissionDenied(standing.reason)  # not a voter here at all, as the page answers
