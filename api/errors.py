@@ -12,6 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI, Schema
@@ -197,6 +198,12 @@ def install(api: NinjaAPI) -> None:
     def suspicious(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
         # Too many parameters, a malformed multipart body: Django's own refusals of a request, which the
         # pages answer with their HTML 400 page.
+        return answer(api, request, 400, "bad_request", _("The request is not valid."))
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable(request: HttpRequest, error: MultiPartParserError) -> HttpResponse:
+        # A multipart body Django cannot read, when something reads it before the operation's own parsing
+        # (django-axes records a wrong token's failed sign-in with the request's fields).
         return answer(api, request, 400, "bad_request", _("The request is not valid."))
 
     @api.exception_handler(OverflowError)

@@ -15,7 +15,7 @@ from ninja.operation import Operation
 
 from api import errors, http
 from api.auth import AUTH
-from api.routers import account, drafts, meetings, organizations, planning, records
+from api.routers import account, drafts, meetings, organizations, planning, records, room
 
 DESCRIPTION = """API của chuyende: mọi việc làm được trên trang đều làm được qua API, với cùng quyền hạn và
 cùng quy tắc. Xác thực bằng phiên đăng nhập của trình duyệt (kèm CSRF) hoặc mã truy cập cá nhân
@@ -53,7 +53,7 @@ errors.install(api)
 http.install(api)
 
 # One router per area, each owning its paths (see the module's docstring).
-for area in (organizations, planning, drafts, meetings, records, account):
+for area in (organizations, planning, drafts, meetings, room, records, account):
     api.add_router("/", area.router)
 
 

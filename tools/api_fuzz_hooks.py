@@ -15,7 +15,8 @@ from typing import Any
 import schemathesis
 
 PREFIX = "/api/v1"
-# An operation that reads one object -> the page of that object, from the operation's path parameters.
+# An operation that reads one object -> the page of that object, from the operation's path parameters (and
+# the answer's own fields, for a page named by another id than the path's).
 ITEM_PAGES: dict[str, str] = {
     "/organizations/{organization_id}": "/to-chuc/{organization_id}/",
     "/organizations/{organization_id}/members": "/to-chuc/{organization_id}/",
@@ -25,6 +26,13 @@ ITEM_PAGES: dict[str, str] = {
     "/reports/{report_id}": "/bao-cao/{report_id}/",
     "/models/{model_id}": "/mau/{model_id}/",
     "/sessions/{session_id}/evaluation": "/ke-hoach/buoi/{session_id}/",
+    # The meeting room (api/routers/room.py): the screen, the code, the speakers' and the vote's pages.
+    "/rooms/{meeting_id}": "/hop/{meeting_id}/man-hinh/",
+    "/rooms/{meeting_id}/check-in-code": "/hop/{meeting_id}/ma-diem-danh/",
+    "/rooms/{meeting_id}/speaker-requests": "/hop/{meeting_id}/xin-phat-bieu/",
+    "/rooms/{meeting_id}/ballots": "/hop/{meeting_id}/bieu-quyet-dien-tu/",
+    # A ballot's page is its meeting's vote page: the meeting's id comes from the answer.
+    "/ballots/{ballot_id}": "/hop/{meeting_id}/bieu-quyet-dien-tu/",
 }
 # An operation that lists objects -> the page of each item, from the item's "id".
 LIST_PAGES: dict[str, str] = {
@@ -53,7 +61,8 @@ def page_status(path: str) -> int:
 def _pages(case: Any, body: Any) -> list[str]:
     template = case.operation.path.removeprefix(PREFIX)
     if template in ITEM_PAGES:
-        return [ITEM_PAGES[template].format(**(case.path_parameters or {}))]
+        fields = body if isinstance(body, dict) else {}
+        return [ITEM_PAGES[template].format(**{**fields, **(case.path_parameters or {})})]
     if template in LIST_PAGES and isinstance(body, dict):
         return [LIST_PAGES[template].format(id=item["id"]) for item in body.get("items", [])[:ITEMS_CHECKED]]
     return []

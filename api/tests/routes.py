@@ -4,7 +4,14 @@ the same action as a page, its row uses the page's rule (tests/matrix.py), anony
 
 from typing import Any
 
-from api.tests import routes_account, routes_drafts, routes_meetings, routes_planning, routes_records
+from api.tests import (
+    routes_account,
+    routes_drafts,
+    routes_meetings,
+    routes_planning,
+    routes_records,
+    routes_room,
+)
 from conftest import World
 from tests.matrix import ANONYMOUS, PERSONAS, SIGNED_IN, UNAUTHENTICATED, Route, api_rule
 from tests.scenarios import record
@@ -59,6 +66,7 @@ ROUTES = [
     *routes_planning.ROUTES,
     *routes_drafts.ROUTES,
     *routes_meetings.ROUTES,
+    *routes_room.ROUTES,
     *routes_records.ROUTES,
     *routes_account.ROUTES,
 ]

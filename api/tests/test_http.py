@@ -243,3 +243,17 @@ class TestSessionAndLanguage:
             f"/api/v1/organizations/{world.foreign_cell.pk}", headers={"Accept-Language": "en"}
         )
         assert response.json()["message"] == "Không tìm thấy."
+
+
+@pytest.mark.django_db
+def test_an_unreadable_multipart_body_with_a_wrong_token_is_answered_in_the_error_shape(client):
+    """django-axes reads the fields of a failed sign-in; a body Django cannot parse is a 400 in JSON, not
+    Django's HTML page (found by tools/api_fuzz.py)."""
+    response = client.generic(
+        "POST",
+        "/api/v1/sessions/1/draft/versions",
+        b"--x\r\nabc",
+        content_type="multipart/form-data",
+        headers={"Authorization": "Bearer cd_wrong"},
+    )
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"
