@@ -86,5 +86,7 @@ class PaperCommentForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[Any], paragraphs: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [("", "—"), *((m.pk, m.full_name) for m in members)]
-        self.fields["anchor"].choices = [("", _("The whole draft")), *paragraphs]
+        member, anchor = self.fields["member"], self.fields["anchor"]
+        assert isinstance(member, forms.TypedChoiceField) and isinstance(anchor, forms.ChoiceField)
+        member.choices = [("", "—"), *((m.pk, m.full_name) for m in members)]
+        anchor.choices = [("", _("The whole draft")), *paragraphs]

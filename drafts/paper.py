@@ -91,8 +91,9 @@ def _numbered(html: str) -> str:
         lambda m: f'<{m[1]}{m[2] or ""} id="p-{m[3]}"{m[4]}><span class="no">[{m[3]}]</span> ', html
     )
     return _NUMBERED_OTHER.sub(
-        lambda m: f'<p class="no-line"><span class="no">[{m[3]}]</span></p>'
-        f'<{m[1]}{m[2] or ""} id="p-{m[3]}"{m[4]}>',
+        lambda m: (
+            f'<p class="no-line"><span class="no">[{m[3]}]</span></p><{m[1]}{m[2] or ""} id="p-{m[3]}"{m[4]}>'
+        ),
         html,
     )
 
@@ -192,7 +193,10 @@ def pack_pdf(
         if common.draft_pdf is not None:
             return _with_pdf_draft(common, document, members, own, blank)
         pages: list[Any] = []
-        shared_pages = [*(common.notice.pages if common.notice else []), *(common.draft.pages if common.draft else [])]
+        shared_pages = [
+            *(common.notice.pages if common.notice else []),
+            *(common.draft.pages if common.draft else []),
+        ]
         for member in members:
             pack = [own[member.pk][0], *shared_pages, *own[member.pk][1:]]
             pages += pack
@@ -234,4 +238,3 @@ def file_name(session: Session, member: Member | None = None) -> str:
 
     parts = ["tai-lieu-giay", f"{session.pk}"] + ([slugify(fold(member.full_name))] if member else [])
     return "-".join(parts) + ".pdf"
-

@@ -174,7 +174,9 @@ def test_a_sheet_handed_in_on_time_may_be_typed_in_after_the_deadline(world, dis
     days = distributed.cell.effective_rule_set().param("comments_due_days_before")
     meeting_day = timezone.localdate() - timedelta(days=1)
     Session.objects.filter(pk=distributed.pk).update(planned_date=meeting_day)
-    Distribution.objects.filter(session=distributed).update(distributed_at=timezone.now() - timedelta(days=10))
+    Distribution.objects.filter(session=distributed).update(
+        distributed_at=timezone.now() - timedelta(days=10)
+    )
     distributed.refresh_from_db()
     due = meeting_day - timedelta(days=days)
     assert services.comments_closed(distributed)
