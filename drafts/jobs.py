@@ -20,6 +20,8 @@ def run(job: Job, out: Any, progress: jobs.Progress) -> str:
     if version is None:
         raise jobs.JobError(_("The draft has not been sent to the members."))
     members = services.paper_recipients(session)
+    if not members:
+        raise jobs.JobError(_("The draft was sent to nobody but its presenters: there is no pack to print."))
     out.write(paper.pack_pdf(session, version, members, user=job.owner, progress=progress))
     job.message = _("%(count)s packs, each starting on an odd page for double-sided printing.") % {
         "count": len(members)

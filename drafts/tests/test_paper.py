@@ -229,3 +229,45 @@ def test_paper_comments_are_refused_like_the_others(world, distributed):
     with pytest.raises(InvalidTransition):
         add(handed_in_on=today)
     assert not Comment.objects.exists()
+
+
+def test_a_draft_kept_as_pdf_goes_into_the_pack_as_it_is_and_the_sheet_asks_page_by_page(
+    client, world, session
+):
+    from drafts.tests.ingest.files import pdf, pdf_bytes
+
+    upload = pdf_bytes(pdf(2, ["Chuyen de trang mot", "Trang hai"]))
+    services.add_version(actor=world.member, session=session, upload=("du-thao.pdf", upload))
+    services.submit_draft(actor=world.member, session=session)
+    services.approve_draft(actor=world.secretary, session=session)
+    client.force_login(world.secretary)
+    pages = pdf_pages(
+        client.get(reverse("drafts:pack", args=[session.pk, member(world, "deputy").pk])).content
+    )
+    assert "Trần Thị Hoa" in pages[0]
+    assert pages[1:3] == ["Chuyen de trang mot", "Trang hai"]  # the draft's own pages, after the cover
+    text = "\n".join(pages[3:])
+    assert "Ý kiến góp ý trang 1" in text and "Ý kiến góp ý trang 2" in text and "trang 3" not in text
+
+
+def test_the_paper_page_reads_the_same_number_of_queries_whatever_was_recorded(client, world, distributed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(persona):
+        services.add_paper_comment(
+            actor=world.secretary, session=distributed, member=member(world, persona), body="Ý kiến"
+        )
+
+    client.force_login(world.secretary)
+    url = reverse("drafts:paper", args=[distributed.pk])
+    add("probationary")
+    client.get(url)  # the frame's cache, warm
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    add("deputy")
+    add("secretary")
+    client.get(url)
+    with CaptureQueriesContext(connection) as three:
+        assert "Ý kiến" in client.get(url).content.decode()
+    assert len(three) == len(one)
