@@ -24,6 +24,10 @@ class DraftsConfig(AppConfig):
                     "%(actor)s approved version %(number)s and sent it to %(count)s members."
                 ),
                 "drafts.comment.added": _("%(actor)s commented on the draft of “%(title)s”."),
+                "drafts.comment.paper": _(
+                    "%(actor)s recorded the comment %(member)s handed in on paper on %(date)s "
+                    "(draft of “%(title)s”)."
+                ),
                 "drafts.comment.edited": _("%(actor)s edited a comment."),
                 "drafts.comment.deleted": _("%(actor)s deleted a comment."),
                 "drafts.comment.answered": _("%(actor)s answered a comment: %(decision)s."),

@@ -3,7 +3,7 @@
 * answered — the article cell's 2024 session on teaching capacity (one of the article's topics):
   approved, commented, every comment answered before the meeting;
 * under comment — its session three weeks ahead (presented by ``dangvien``): approved and sent,
-  some members have commented, ``duby`` has not even opened it;
+  some members have commented (one on paper, typed in by the secretary), ``duby`` has not even opened it;
 * returned with remarks — next year's first session;
 * being written — a session of next year whose presenter has saved a first version.
 
@@ -190,6 +190,16 @@ def add_drafts(demo: Demo) -> None:
         session=upcoming,
         member=demo.members["Phan Thị Diệu Linh"],
         defaults={"version": services.distributed_version(upcoming)},
+    )
+
+    # On paper: a member without a phone handed in the printed comment sheet; the secretary typed it in.
+    services.add_paper_comment(
+        actor=users["bithu"],
+        session=upcoming,
+        member=demo.members["Tôn Nữ Minh Châu"],
+        anchor="p-6",
+        body="Đề nghị tổ chức tập huấn khai thác thư viện điện tử cho đảng viên lớn tuổi.",
+        handed_in_on=today,
     )
 
     # Returned with remarks: next year's first session.

@@ -1,5 +1,7 @@
 """Forms of the draft pages; the rules are in drafts.services."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +66,27 @@ class ResponseForm(forms.Form):
     explanation = forms.CharField(
         label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class PaperCommentForm(forms.Form):
+    """A comment a member handed in on the printed sheet, typed in by a secretary on their behalf.
+    The choices (the members the draft was sent to, the paragraphs) are given by the page."""
+
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    anchor = forms.ChoiceField(label=_("Paragraph"), required=False)
+    body = forms.CharField(
+        label=_("Comment as written on the sheet"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    handed_in_on = forms.DateField(
+        label=_("Handed in on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The deadline is judged by this day, not by the day it is typed in."),
+    )
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, members: list[Any], paragraphs: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        member, anchor = self.fields["member"], self.fields["anchor"]
+        assert isinstance(member, forms.TypedChoiceField) and isinstance(anchor, forms.ChoiceField)
+        member.choices = [("", "—"), *((m.pk, m.full_name) for m in members)]
+        anchor.choices = [("", _("The whole draft")), *paragraphs]

@@ -224,6 +224,19 @@ class Comment(models.Model):
     # Made on the phone with the form: a comment sent again (queued without signal, a retry, a double
     # tap) is stored once. Empty for comments from before it existed.
     client_id = models.UUIDField(_("client id"), null=True, blank=True, editable=False)
+    # A comment written on the printed comment sheet (góp ý bằng văn bản) by a member without a phone,
+    # typed in by a secretary on their behalf: who typed it, and the day the sheet was handed in (what
+    # decides whether it came after the deadline).
+    on_paper = models.BooleanField(_("comment on paper"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handed_in_on = models.DateField(_("handed in on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("comment")

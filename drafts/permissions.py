@@ -75,6 +75,7 @@ ACTIONS = frozenset(
         "comment.edit",
         "comment.respond",
         "draft.approve",
+        "draft.paper",
         "draft.return",
         "draft.submit",
         "draft.track",
@@ -92,12 +93,15 @@ def can(user: Any, action: str, obj: Any) -> bool:
         return is_presenter(user, obj) or (scope.is_admin and action != "comment.respond")
     if action in ("draft.approve", "draft.return"):
         return may_approve(user, obj)
-    if action == "draft.track":  # who read, who commented; reminders
+    # Who read, who commented, reminders; and the paper side (draft.paper): the printed packs and
+    # the comments a member handed in on paper, typed in on their behalf.
+    if action in ("draft.track", "draft.paper"):
         return scope.is_admin or obj.cell_id in scope.managed_cell_ids or scope.member_id in approver_ids(obj)
     if action == "comment.add":
         return is_cell_member(user, obj)
     if action in ("comment.edit", "comment.delete"):
-        return obj.author_id == scope.member_id
+        # A comment handed in on paper is the record of that sheet: nobody rewrites it on screen.
+        return obj.author_id == scope.member_id and not obj.on_paper
     return False
 
 

@@ -456,6 +456,97 @@ def add_comment(
     return comment
 
 
+def paper_recipients(session: Session) -> list[Member]:
+    """The members a printed pack is made for and whose paper comments may be recorded: those the
+    draft was sent to (in name order), but the presenters, who wrote it. Empty before distribution."""
+    distribution = Distribution.objects.filter(session=session).first()
+    if distribution is None:
+        return []
+    presenters = permissions.presenter_ids(session)
+    recipients = recipients_of(session, include_exempted=distribution.include_exempted)
+    return [m for m in recipients if m.pk not in presenters]
+
+
+def add_paper_comment(
+    *,
+    actor: Any,
+    session: Session,
+    member: Member,
+    body: str,
+    anchor: str = "",
+    handed_in_on: date | None = None,
+    client_id: uuid.UUID | None = None,
+) -> Comment:
+    """A secretary types in a comment a member handed in on the printed comment sheet (góp ý bằng văn
+    bản): it is the member's comment, marked as on paper, with who typed it and the day it was handed in.
+
+    The deadline is judged by the day the sheet was handed in, not the day it is typed: a sheet handed
+    in on time may be recorded after the deadline, as long as the draft is still open for comments
+    (until the meeting's minutes are approved). The day is not in the future, not before the draft
+    was sent, and not after the meeting's day. Refused for a member the draft was not sent to."""
+    require(actor, "draft.paper", session)
+    if client_id is not None:
+        sent = Comment.objects.filter(author=member, client_id=client_id).first()
+        if sent is not None:
+            if sent.session_id != session.pk:
+                raise DomainError(_("The form was damaged; reload the page."))
+            return sent
+    body = _clean_body(body)
+    version = _comment_target(session)
+    if member.pk not in {m.pk for m in paper_recipients(session)}:
+        raise DomainError(_("The draft was not sent to this member."), field="member")
+    if anchor and anchor not in version.anchors():
+        raise DomainError(_("This paragraph is not in the draft any more; reload the page."), field="anchor")
+    session = Session.objects.select_related("cell__rule_set", "cell__parent__rule_set").get(pk=session.pk)
+    today = timezone.localdate()
+    handed_in_on = handed_in_on or today
+    distribution = Distribution.objects.get(session=session)
+    if handed_in_on > today:
+        raise DomainError(_("The day the sheet was handed in cannot be in the future."), field="handed_in_on")
+    if handed_in_on < timezone.localdate(distribution.distributed_at):
+        raise DomainError(
+            _("The sheet cannot have been handed in before the draft was sent (%(date)s).")
+            % {"date": timezone.localdate(distribution.distributed_at).strftime("%d/%m/%Y")},
+            field="handed_in_on",
+        )
+    if session.planned_date is not None and handed_in_on > session.planned_date:
+        raise DomainError(
+            _("A sheet handed in after the meeting (%(date)s) is not a comment on the draft.")
+            % {"date": session.planned_date.strftime("%d/%m/%Y")},
+            field="handed_in_on",
+        )
+    due = comments_due(session)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            session=session,
+            version=version,
+            anchor=anchor,
+            current_version=version,
+            current_anchor=anchor,
+            author=member,
+            body=body,
+            late=due is not None and handed_in_on > due,
+            client_id=client_id,
+            on_paper=True,
+            recorded_by=_user(actor),
+            handed_in_on=handed_in_on,
+        )
+        # The member read the draft, on paper: their participation record says so.
+        Reading.objects.get_or_create(session=session, member=member, defaults={"version": version})
+        log_action(
+            actor,
+            "drafts.comment.paper",
+            comment,
+            {
+                "title": session.title,
+                "member": member.full_name,
+                "member_id": member.pk,
+                "date": handed_in_on.strftime("%d/%m/%Y"),
+            },
+        )
+    return comment
+
+
 def edit_comment(*, actor: Any, comment: Comment, body: str, expected_edited_at: Any = None) -> Comment:
     """The author corrects their comment, until the comment deadline."""
     require(actor, "comment.edit", comment)

@@ -1,6 +1,7 @@
 """The draft pages: the workspace (versions, approval, who has read), the reading page with comments,
 version comparison, the response table. Thin views over drafts.services."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -8,18 +9,22 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import pages
+from core import jobs, pages
 from core.audit import history
+from core.text import shorten
 from core.web import attachment, deny_unless, form_errors, get_visible_or_404, run_service, submit_and_report
 from drafts import exports, permissions, selectors, services
+from drafts import paper as paper_pack
 from drafts.blocks import Block, split_blocks
 from drafts.forms import (
     CommentForm,
     EditCommentForm,
     EditorForm,
+    PaperCommentForm,
     ResponseForm,
     ReturnForm,
     UploadForm,
@@ -64,6 +69,7 @@ def workspace(request: HttpRequest, pk: int) -> HttpResponse:
         and session.status in (Session.Status.SUBMITTED, Session.Status.FINAL_SUBMITTED),
         "final_stage": session.status == Session.Status.FINAL_SUBMITTED,
         "can_track": permissions.can(request.user, "draft.track", session),
+        "can_paper": permissions.can(request.user, "draft.paper", session),
         "is_presenter": permissions.is_presenter(request.user, session),
         "unanswered": services.unanswered_comments(session),
         "history": history(session) if sees_all else [],
@@ -507,3 +513,113 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": list(versions.values()),
         },
     )
+
+
+# --- Paper: printed packs and comments handed in on paper -------------------------------------
+
+
+def _distributed(request: HttpRequest, pk: int) -> tuple[Session, DraftVersion]:
+    """The session and the version its members were sent; 404 before the draft is sent."""
+    session = _session(request, pk)
+    version = services.distributed_version(session)
+    if version is None:
+        raise Http404
+    return session, version
+
+
+def _paragraph_choices(version: DraftVersion) -> list[tuple[str, str]]:
+    choices = []
+    for paragraph in version.paragraphs:
+        anchor = str(paragraph.get("anchor", ""))
+        number = anchor.rsplit("-", 1)[-1]
+        label = (
+            _("Page %(n)s") % {"n": number}
+            if anchor.startswith("page-")
+            else _("Paragraph %(n)s") % {"n": number}
+        )
+        text = shorten(str(paragraph.get("text", "")), 60)
+        choices.append((anchor, f"{label}: {text}" if text else label))
+    return choices
+
+
+def paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary's page for the members who read on paper: each member's printed pack, the whole
+    cell's, and the form that records a comment handed in on paper."""
+    session, version = _distributed(request, pk)
+    deny_unless(request.user, "draft.paper", session)
+    members = services.paper_recipients(session)
+    form = PaperCommentForm(
+        request.POST or None,
+        members=members,
+        paragraphs=_paragraph_choices(version),
+        initial={"handed_in_on": timezone.localdate(), "client_id": uuid.uuid4()},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = next((m for m in members if m.pk == form.cleaned_data["member"]), None)
+        if chosen is None:  # the choices are the recipients; a forged value is refused by the form
+            raise Http404
+        done = run_service(
+            form,
+            lambda: services.add_paper_comment(
+                actor=request.user,
+                session=session,
+                member=chosen,
+                body=form.cleaned_data["body"],
+                anchor=form.cleaned_data["anchor"],
+                handed_in_on=form.cleaned_data["handed_in_on"],
+                client_id=form.cleaned_data["client_id"],
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("The comment of %(name)s handed in on paper was recorded.") % {"name": chosen.full_name},
+            )
+            return redirect(f"{reverse('drafts:paper', args=[session.pk])}#c{done.pk}")
+    recorded = list(
+        Comment.objects.filter(session=session, on_paper=True, deleted_at=None)
+        .select_related("author", "recorded_by")
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "drafts/paper.html",
+        {
+            "session": session,
+            "version": version,
+            "members": members,
+            "form": form,
+            "recorded": recorded,
+            "open": session.status in services.COMMENTABLE,
+        },
+    )
+
+
+def pack(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """One member's printed pack (PDF): for the secretaries, and for the member themselves."""
+    session, version = _distributed(request, pk)
+    member = next((m for m in services.paper_recipients(session) if m.pk == member_pk), None)
+    if member is None:
+        raise Http404
+    me = permissions.member_of(request.user)
+    if not (me is not None and me.pk == member.pk):
+        deny_unless(request.user, "draft.paper", session)
+    pdf = paper_pack.pack_pdf(session, version, [member], user=request.user)
+    return attachment(pdf, "application/pdf", paper_pack.file_name(session, member))
+
+
+@require_POST
+def pack_cell(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every member's pack in one PDF, made in the background (60 members take longer than a page may
+    wait); the job's page offers the download when it is ready."""
+    from drafts.jobs import PAPER_PACK
+
+    session, _version = _distributed(request, pk)
+    deny_unless(request.user, "draft.paper", session)
+    job = jobs.start(
+        actor=request.user,
+        kind=PAPER_PACK,
+        title=_("Printed packs for the whole cell · %(title)s") % {"title": session.title},
+        params={"session": session.pk},
+    )
+    return redirect("core:job", job.pk)

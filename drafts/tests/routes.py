@@ -20,6 +20,8 @@ OWNS_COMMENT = rule(ok=("probationary",), forbidden=("secretary", "deputy", "mem
 MANAGES_DRAFT_TRACKING = rule(
     ok=("secretary", "deputy", "admin"), forbidden=("member", "probationary", "officer")
 )
+# The printed packs: the secretaries print anyone's; a member prints their own (world.probationary's here).
+GETS_PACK = rule(ok=("secretary", "deputy", "probationary", "admin"), forbidden=("member", "officer"))
 ANSWERS_COMMENTS = rule(ok=("member",), forbidden=("secretary", "deputy", "probationary", "officer", "admin"))
 
 
@@ -38,6 +40,25 @@ revising_session = session_at("revising")
 
 def distributed_file(world: World) -> dict[str, Any]:
     return {**distributed_session(world), "number": 1}
+
+
+def probationary_pack(world: World) -> dict[str, Any]:
+    from organizations.models import Member
+
+    return {**distributed_session(world), "member_pk": Member.objects.get(user=world.probationary).pk}
+
+
+def paper_comment_data(world: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from organizations.models import Member
+
+    return {
+        "member": Member.objects.get(user=world.probationary).pk,
+        "anchor": "",
+        "body": "Góp ý ghi trên phiếu.",
+        "handed_in_on": timezone.localdate().isoformat(),
+    }
 
 
 def probationary_comment(world: World) -> dict[str, Any]:
@@ -136,6 +157,19 @@ ROUTES = [
         changes_state=True,
     ),
     Route("drafts:responses", "distributed", SEES_CELL, kwargs=distributed_session),
+    Route("drafts:paper", "distributed", MANAGES_DRAFT_TRACKING, kwargs=distributed_session),
+    Route(
+        "drafts:paper",
+        "distributed",
+        MANAGES_DRAFT_TRACKING,
+        "POST",
+        kwargs=distributed_session,
+        data=paper_comment_data,
+        changes_state=True,
+    ),
+    Route("drafts:pack", "probationary-pack", GETS_PACK, kwargs=probationary_pack),
+    # Starts a background job (no state of the draft changes, nothing audited), as the reports' XLSX.
+    Route("drafts:pack_cell", "distributed", MANAGES_DRAFT_TRACKING, "POST", kwargs=distributed_session),
     Route(
         "drafts:responses_export",
         "distributed-docx",

@@ -48,3 +48,12 @@ def test_the_answered_draft_has_a_response_to_every_comment(demo):
     session = Distribution.objects.get(session__status=Session.Status.HELD).session
     assert Comment.objects.filter(session=session, parent=None).count() == 3
     assert services.unanswered_comments(session) == 0
+
+
+def test_one_comment_under_comment_was_handed_in_on_paper(demo, client):
+    session = Session.objects.get(status=Session.Status.DISTRIBUTED)
+    paper = Comment.objects.get(session=session, on_paper=True)
+    assert paper.author.full_name == "Tôn Nữ Minh Châu" and paper.recorded_by.username == "bithu"
+    client.force_login(User.objects.get(username="bithu"))
+    page = client.get(reverse("drafts:paper", args=[session.pk])).content.decode()
+    assert "Tôn Nữ Minh Châu" in page and "thư viện điện tử" in page
