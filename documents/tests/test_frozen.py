@@ -3,11 +3,14 @@ stored whatever changes afterwards, and stored once even when the first download
 
 import hashlib
 import io
+import shutil
+import subprocess
 import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
+import segno
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
@@ -84,6 +87,62 @@ def test_the_stored_pdf_and_docx_carry_the_code_and_the_verification_address(wor
     docx, _type, _name = files.issued_file(document, "docx", "nghi-quyet-chi-bo")
     paragraphs = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
     assert wording.verification_lines(document.code, url) == paragraphs[-2:]
+
+
+def qr_modules_on_last_page(pdf: bytes, tmp_path: Path, modules: int) -> list[list[int]]:
+    """The QR code printed at the foot of the PDF's last page, read back module by module from a 300 dpi
+    rendering (pdftoppm): the lowest dark block in the first 19 mm of the text width, sampled at the
+    centre of each of the ``modules`` × ``modules`` cells."""
+    from PIL import Image
+
+    source = tmp_path / "document.pdf"
+    source.write_bytes(pdf)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "300",
+            "-gray",
+            "-png",
+            "-f",
+            str(pages),
+            "-l",
+            str(pages),
+            "-singlefile",
+            str(source),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    image = Image.open(tmp_path / "page.png").convert("L")
+    pixels, mm = image.load(), 300 / 25.4
+    left, band = int(render.DEFAULT_MARGINS.left * mm) - 3, int(19 * mm)
+    dark_rows = [y for y in range(image.height) if any(pixels[x, y] < 128 for x in range(left, left + band))]
+    top = dark_rows[-1]
+    for y in reversed(dark_rows):  # up to the first gap wider than 1.5 mm
+        if top - y > 1.5 * mm:
+            break
+        top = y
+    bottom = dark_rows[-1]
+    columns = [x for x in range(left, left + band) if any(pixels[x, y] < 128 for y in range(top, bottom + 1))]
+    cell = (max(columns) - min(columns) + 1) / modules
+    return [
+        [
+            int(pixels[int(min(columns) + (c + 0.5) * cell), int(top + (r + 0.5) * cell)] < 128)
+            for c in range(modules)
+        ]
+        for r in range(modules)
+    ]
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils) to rasterise")
+def test_the_qr_code_printed_in_the_pdf_encodes_the_documents_verification_address(world, tmp_path):
+    document = issue(world)
+    pdf = files.issued_file(document, "pdf", "nq")[0]
+    expected = segno.make(f"http://127.0.0.1:8000/xac-thuc/{document.code}/", error="m")
+    matrix = [[int(bool(module)) for module in row] for row in expected.matrix]
+    assert qr_modules_on_last_page(pdf, tmp_path, len(matrix)) == matrix
 
 
 def test_the_code_is_ten_signs_of_the_unambiguous_alphabet_and_differs_between_documents(world):
