@@ -288,3 +288,42 @@ def test_first_downloads_at_the_same_moment_store_one_file(world, settings, monk
     row = IssuedFile.objects.get(document=document, format="pdf")
     assert {hashlib.sha256(content).hexdigest() for content in results} == {row.sha256}
     assert stored_paths(settings) == [Path(settings.MEDIA_ROOT) / row.file.name]
+
+
+# --- The migration that gives existing documents their codes --------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_documents_issued_before_codes_existed_each_get_a_distinct_code(world):
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("documents", "0002_issued_on_index")],
+        [("documents", "0004_issued_document_code_unique")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps.get_model("documents", "IssuedDocument")
+        term = world.cell.terms.get()
+        # bulk_create: the project's pre_save hooks do not know historical models.
+        old.objects.bulk_create(
+            old(
+                organization_id=world.cell.pk,
+                term_id=term.pk,
+                doc_type="TB",
+                number=number,
+                symbol=f"0{number}-TB/CB",
+                title="THÔNG BÁO",
+                issued_on=ON,
+                snapshot={},
+            )
+            for number in (1, 2, 3)
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+    codes = list(IssuedDocument.objects.values_list("code", flat=True))
+    assert len(codes) == 3 and len(set(codes)) == 3
+    assert all(len(code) == 10 and set(code) <= set("34679ACDEFGHJKMNPQRTWXY") for code in codes)
