@@ -27,7 +27,7 @@ class NumberRegisterAdmin(ReadOnlyAdmin):
 
 class IssuedFileInline(admin.TabularInline):
     model = IssuedFile
-    fields = ["format", "version", "kind", "sha256", "size", "created_at"]
+    fields = ("format", "version", "kind", "sha256", "size", "created_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

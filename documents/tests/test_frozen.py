@@ -8,6 +8,7 @@ import subprocess
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import segno
@@ -116,7 +117,8 @@ def qr_modules_on_last_page(pdf: bytes, tmp_path: Path, modules: int) -> list[li
         check=True,
     )
     image = Image.open(tmp_path / "page.png").convert("L")
-    pixels, mm = image.load(), 300 / 25.4
+    pixels: Any = image.load()  # grey levels 0-255
+    mm = 300 / 25.4
     left, band = int(render.DEFAULT_MARGINS.left * mm) - 3, int(19 * mm)
     dark_rows = [y for y in range(image.height) if any(pixels[x, y] < 128 for x in range(left, left + band))]
     top = dark_rows[-1]
