@@ -6,6 +6,7 @@ frozen in ``IssuedDocument.snapshot`` when it is issued; DOCX and PDF are render
 never from the live objects it came from.
 """
 
+import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -80,6 +81,22 @@ class NumberRegister(models.Model):
         return f"{self.term} · {self.doc_type} · {self.last_number:02d}"
 
 
+# The verification code printed on each issued document: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V, so a
+# code read aloud or typed from paper is not mistaken for another. 23 signs, 10 places: about 2^45.
+CODE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+CODE_LENGTH = 10
+
+
+def new_code() -> str:
+    """A random verification code (unique in practice; the unique constraint says so in fact)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """A code as typed (spaces, dashes, lower case) in its stored form."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
 class IssuedDocument(models.Model):
     """A numbered document as it was issued: its number, symbol, date and frozen content.
 
@@ -131,6 +148,14 @@ class IssuedDocument(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    code = models.CharField(
+        _("verification code"),
+        max_length=CODE_LENGTH,
+        unique=True,
+        default=new_code,
+        editable=False,
+        help_text=_("Printed on the document with a QR code; anyone may check a copy with it at /xac-thuc/."),
+    )
 
     class Meta:
         verbose_name = _("issued document")
@@ -171,8 +196,74 @@ class IssuedDocument(models.Model):
         return " ".join(part for part in (self.symbol, self.title, self.summary) if part)
 
     @property
+    def signers(self) -> list[str]:
+        """Who signed, as printed: "BÍ THƯ Nguyễn Văn Bình" (and the left signature of minutes)."""
+        data = self.snapshot
+        pairs = [(data.get("signer_title", ""), data.get("signer_name", ""))]
+        if data.get("cosigner_title"):
+            pairs.append((data["cosigner_title"], data.get("cosigner_name", "")))
+        return [" ".join(part for part in pair if part) for pair in pairs if any(pair)]
+
+    @property
+    def recipients(self) -> list[str]:
+        """The "Nơi nhận" lines as printed ("- Đảng ủy Trường (b/c),")."""
+        return list(self.snapshot.get("recipients") or [])
+
+    @property
     def frame(self) -> "DocumentFrame":
         """The frozen frame, ready to render."""
         from documents.frame import DocumentFrame
 
         return DocumentFrame.from_dict(self.snapshot)
+
+
+class IssuedFile(models.Model):
+    """One stored file of an issued document, rendered once and never changed (issue 17).
+
+    ``version`` is the content version under the same number: 1 as issued, 2… for a correction that
+    keeps the number (approved minutes corrected later); a correction that issues a new document has
+    its own files. ``kind`` leaves room for what comes after the issued file (a signed PDF is a new
+    row of another kind, the issued one stays). The bytes live in MEDIA_ROOT under ``issued/``; their
+    SHA-256 is what the public verification page compares a copy with.
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("as issued")
+
+    document = models.ForeignKey(
+        IssuedDocument,
+        verbose_name=_("issued document"),
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ISSUED)
+    file = models.FileField(_("file"), upload_to="issued/%Y/%m/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("stored at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored file of an issued document")
+        verbose_name_plural = _("stored files of issued documents")
+        ordering = ["document", "version", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "format", "version", "kind"],
+                name="issued_file_once_per_format_and_version",
+                violation_error_message=_("This file of the document is already stored."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="issued_file_version_positive",
+                violation_error_message=_("Versions start at 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.symbol} v{self.version} {self.format} {self.sha256[:12]}"

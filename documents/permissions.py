@@ -16,14 +16,16 @@ from organizations import permissions as org_permissions
 ACTIONS = frozenset(
     {
         "document.issue",
+        "document.register",
         "document.view",
     }
 )
 
 
 def can(user: Any, action: str, obj: Any) -> bool:
-    """``document.issue`` on an organisation; ``document.view`` on an issued document."""
-    if action == "document.issue":
+    """``document.issue`` and ``document.register`` (its register of issued documents) on an
+    organisation; ``document.view`` on an issued document."""
+    if action in ("document.issue", "document.register"):
         return org_permissions.can(user, "organization.manage", obj)
     if action == "document.view":
         return org_permissions.can(user, "organization.view", obj.organization)

@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+import segno
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -71,6 +72,27 @@ SIGNATURE_SPACE_MM = 25
 A4 = (Mm(210), Mm(297))
 
 
+@dataclass(frozen=True)
+class Verification:
+    """What a stored document prints at its foot so a copy can be checked: its code and the page's URL."""
+
+    code: str
+    url: str
+
+    def qr_svg(self) -> str:
+        """The QR code of the URL as inline SVG (sized by the stylesheet)."""
+        return segno.make(self.url, error="m").svg_inline(border=0, dark="#000", light="#fff", omitsize=True)
+
+    def qr_png(self) -> bytes:
+        buffer = io.BytesIO()
+        segno.make(self.url, error="m").save(buffer, kind="png", scale=8, border=0)
+        return buffer.getvalue()
+
+
+VERIFICATION_QR_MM = 18
+VERIFICATION_TEXT_PT = 9
+
+
 def _column_shares(block: dict[str, Any]) -> list[float]:
     """Each column's share of the table width in percent."""
     weights = block.get("widths") or [1] * len(block["header"])
@@ -81,7 +103,9 @@ def _column_shares(block: dict[str, Any]) -> list[float]:
 # --- PDF --------------------------------------------------------------------------------------
 
 
-def render_html(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> str:
+def render_html(
+    frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS, verification: Verification | None = None
+) -> str:
     """The HTML page WeasyPrint prints (useful on its own for a preview)."""
     frame = frame.normalized()
     body = [
@@ -104,18 +128,29 @@ def render_html(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> 
             "header_left": HEADER_LEFT_PERCENT,
             "indent_mm": FIRST_LINE_INDENT_MM,
             "signature_space_mm": SIGNATURE_SPACE_MM,
+            "verification": verification,
+            "verification_qr": mark_safe(verification.qr_svg()) if verification else "",
+            "verification_lines": (
+                wording.verification_lines(verification.code, verification.url) if verification else []
+            ),
+            "verification_qr_mm": VERIFICATION_QR_MM,
+            "verification_pt": VERIFICATION_TEXT_PT,
         },
     )
 
 
-def render_pdf(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> bytes:
-    """The document as PDF, with its font (Liberation Serif 2 or Tinos) embedded.
+def render_pdf(
+    frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS, verification: Verification | None = None
+) -> bytes:
+    """The document as PDF, with its font (Liberation Serif 2 or Tinos) embedded; with ``verification``
+    (stored issued documents), its code and QR code under the closing.
 
     Only ``file:`` URLs are fetched (the font files): the document's text is escaped, so nothing in
     it can make WeasyPrint reach the network.
     """
     html = HTML(
-        string=render_html(frame, margins=margins), url_fetcher=URLFetcher(allowed_protocols=("file",))
+        string=render_html(frame, margins=margins, verification=verification),
+        url_fetcher=URLFetcher(allowed_protocols=("file",)),
     )
     pdf = html.write_pdf()
     assert pdf is not None  # write_pdf returns the bytes when no target is given
@@ -353,7 +388,19 @@ def _signature(cell: _Cell, capacity: str, title: str, name: str) -> None:
     _line(cell, name, bold=True, space_before=SIGNATURE_SPACE_MM * 72 / 25.4)
 
 
-def render_docx(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> bytes:
+def _verification(document: Any, verification: Verification) -> None:
+    """The QR code and the code under the closing, small, as in the PDF."""
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(12)
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run().add_picture(io.BytesIO(verification.qr_png()), width=Mm(VERIFICATION_QR_MM))
+    for text in wording.verification_lines(verification.code, verification.url):
+        _line(document, text, align=WD_ALIGN_PARAGRAPH.LEFT, size=VERIFICATION_TEXT_PT)
+
+
+def render_docx(
+    frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS, verification: Verification | None = None
+) -> bytes:
     """The document as DOCX: real Word tables without borders for the header and the closing."""
     frame = frame.normalized()
     document = _setup_document(margins)
@@ -366,6 +413,8 @@ def render_docx(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> 
     document.add_paragraph().paragraph_format.space_after = Pt(6)
     _body(document, frame, text_width)
     _closing(document, frame, text_width)
+    if verification is not None:
+        _verification(document, verification)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -374,10 +423,15 @@ def render_docx(frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS) -> 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def file_name(name: str, fmt: str, *, limit: int | None = None) -> str:
+    """An ASCII file name: "Kế hoạch 2026" → "ke-hoach-2026.pdf", cut to ``limit`` characters if given."""
+    return f"{slugify(fold(name))[:limit] or 'van-ban'}.{fmt}"
+
+
 def export(frame: DocumentFrame, fmt: str, name: str, *, limit: int | None = None) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of ``frame`` as ``"pdf"`` or DOCX; ``name`` becomes an ASCII
-    file name ("Kế hoạch 2026" → "ke-hoach-2026.pdf"), cut to ``limit`` characters if given."""
-    slug = slugify(fold(name))[:limit] or "van-ban"
+    """(content, content type, file name) of ``frame`` rendered now as ``"pdf"`` or DOCX; ``name`` becomes
+    an ASCII file name (:func:`file_name`). An issued document is served as stored instead
+    (:func:`documents.files.issued_file`)."""
     if fmt == "pdf":
-        return render_pdf(frame), "application/pdf", f"{slug}.pdf"
-    return render_docx(frame), DOCX_CONTENT_TYPE, f"{slug}.docx"
+        return render_pdf(frame), "application/pdf", file_name(name, "pdf", limit=limit)
+    return render_docx(frame), DOCX_CONTENT_TYPE, file_name(name, "docx", limit=limit)

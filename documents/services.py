@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import log_action
 from core.errors import DomainError
 from core.permissions import require
+from documents import files
 from documents.frame import DocumentFrame
 from documents.models import DocumentType, IssuedDocument, NumberRegister
 from documents.wording import date_line, number_line, symbol
@@ -65,7 +66,8 @@ def issue_document(
     source: models.Model | None = None,
     issued_on: date | None = None,
 ) -> IssuedDocument:
-    """Number ``frame``, date it ``issued_on`` (today by default), freeze it and record who issued it.
+    """Number ``frame``, date it ``issued_on`` (today by default), freeze it and record who issued it;
+    its PDF and DOCX are stored once the transaction commits (:mod:`documents.files`).
 
     The frame must be a draft of the same type (from :func:`documents.frame.frame_for`). All its
     text is stored in Unicode NFC. ``source`` is the object the document was issued for, if any.
@@ -106,4 +108,8 @@ def issue_document(
             document,
             {"symbol": document.symbol, "title": f"{document.title} {document.summary}".strip()},
         )
+        # Rendered and stored once the issue commits (a background task; at once in the embedded
+        # default). If it does not run, the first download stores them (documents.files.freeze).
+        document_id = document.pk
+        transaction.on_commit(lambda: files.enqueue_freeze(document_id), robust=True)
     return document

@@ -32,6 +32,10 @@ ISSUER_COMMITTEE = "ĐU"
 ORGANISATION_WORD = "Đảng bộ"
 COMMITTEE_WORD = "Đảng ủy"
 # Where the clerk writes the number by hand on a printed draft: "Số     -KH/CB".
+# Printed under the closing of a stored issued document (documents/files.py), with the QR code.
+VERIFICATION_CODE = "Mã xác thực: {code}"
+VERIFICATION_URL = "Kiểm tra bản gốc tại: {url}"
+
 BLANK_NUMBER = "    "
 BLANK_DAY = "    "
 
@@ -137,3 +141,8 @@ def recipient_lines(recipients: list[str], archive: str) -> list[str]:
     archive_name = nfc(archive).rstrip(".")
     names = [name for name in names if name and name.casefold() != archive_name.casefold()]
     return [f"- {name}," for name in names] + [f"- {archive_name}."]
+
+
+def verification_lines(code: str, url: str) -> list[str]:
+    """The two lines beside the QR code: the code and where to check it."""
+    return [VERIFICATION_CODE.format(code=code), VERIFICATION_URL.format(url=url)]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core import jobs, pages
 from core.web import action_form, attachment, deny_unless, form_errors, get_visible_or_404, run_service
+from documents.files import issued_file
 from documents.render import export
 from evaluations import documents, participation, permissions, review, services
 from evaluations.forms import EvaluationForm
@@ -262,10 +263,11 @@ def review_file(request: HttpRequest, cell_pk: int, fmt: str) -> HttpResponse:
     deny_unless(request.user, "lessons.view", cell)  # members of the cell and the Đảng ủy above
     year = _year(request)
     result = review.review(cell, year)
+    name = f"xep-loai-{year}-{cell.name}"
     if result.round is not None and result.round.document is not None:
         # The issued result is also sent to the members of the cell ("Đảng viên trong chi bộ").
-        frame = result.round.document.frame
-    else:
-        deny_unless(request.user, "review.edit", cell)
-        frame = review.result_frame(result)
-    return _document(frame, fmt, f"xep-loai-{year}-{cell.name}")
+        if fmt not in ("pdf", "docx"):
+            raise Http404
+        return attachment(*issued_file(result.round.document, fmt, name))
+    deny_unless(request.user, "review.edit", cell)
+    return _document(review.result_frame(result), fmt, name)

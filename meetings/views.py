@@ -33,6 +33,7 @@ from core.web import (
     run_service,
     submit_and_report,
 )
+from documents.files import issued_file
 from documents.render import export
 from meetings import documents, hooks, permissions, selectors, services
 from meetings.forms import (
@@ -204,12 +205,11 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _check_format(fmt)
     meeting = _meeting(request, pk)
+    name = f"thong-bao-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"
     if meeting.notice is not None:
-        frame = meeting.notice.frame
-    else:
-        deny_unless(request.user, "meeting.manage", meeting)
-        frame = documents.notice_frame(meeting)
-    return attachment(*export(frame, fmt, f"thong-bao-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
+        return attachment(*issued_file(meeting.notice, fmt, name))
+    deny_unless(request.user, "meeting.manage", meeting)
+    return attachment(*export(documents.notice_frame(meeting), fmt, name))
 
 
 @require_POST
@@ -613,12 +613,15 @@ def minutes_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         deny_unless(request.user, "meeting.record", meeting)
         if meeting.status == Meeting.Status.SCHEDULED:
             raise Http404
-        frame = documents.minutes_frame(meeting)
-        suffix = "du-thao"
-    else:
-        frame = version.frame
-        suffix = f"v{version.number}"
-    return attachment(*export(frame, fmt, f"bien-ban-{meeting.date:%Y-%m-%d}-{meeting.cell.name}-{suffix}"))
+        name = f"bien-ban-{meeting.date:%Y-%m-%d}-{meeting.cell.name}-du-thao"
+        return attachment(*export(documents.minutes_frame(meeting), fmt, name))
+    name = f"bien-ban-{meeting.date:%Y-%m-%d}-{meeting.cell.name}-v{version.number}"
+    if meeting.minutes_document is None:  # approved before minutes were numbered: nothing stored
+        return attachment(*export(version.frame, fmt, name))
+    # A correction keeps the number: its text is the next stored version of the same document.
+    return attachment(
+        *issued_file(meeting.minutes_document, fmt, name, version=version.number, frame=version.frame)
+    )
 
 
 # --- Resolution -------------------------------------------------------------------------------
@@ -727,12 +730,11 @@ def resolution_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     _check_format(fmt)
     meeting = _meeting(request, pk)
     current = get_visible_or_404(Resolution.objects.select_related("document"), meeting=meeting)
+    name = f"nghi-quyet-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"
     if current.document is not None:
-        frame = current.document.frame
-    else:
-        deny_unless(request.user, "resolution.issue", meeting)
-        frame = documents.resolution_frame(current)
-    return attachment(*export(frame, fmt, f"nghi-quyet-{meeting.date:%Y-%m-%d}-{meeting.cell.name}"))
+        return attachment(*issued_file(current.document, fmt, name))
+    deny_unless(request.user, "resolution.issue", meeting)
+    return attachment(*export(documents.resolution_frame(current), fmt, name))
 
 
 @require_POST

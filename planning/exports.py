@@ -13,6 +13,7 @@ number ("Số     -KH/CB") rendered from the live plan.
 from datetime import date
 from typing import Any
 
+from documents.files import issued_file
 from documents.frame import DocumentFrame, frame_for, heading, paragraph, superior_recipient, table
 from documents.models import DocumentType
 from documents.render import export
@@ -112,5 +113,7 @@ def export_plan(plan: AnnualPlan, fmt: str) -> tuple[bytes, str, str]:
         AnnualPlan.Status.SUBMITTED,
         AnnualPlan.Status.ACKNOWLEDGED,
     )
-    frame = plan.document.frame if issued and plan.document else plan_frame(plan)
-    return export(frame, fmt, f"ke-hoach-{plan.year}-{plan.cell.name}")
+    name = f"ke-hoach-{plan.year}-{plan.cell.name}"
+    if issued and plan.document:
+        return issued_file(plan.document, fmt, name)
+    return export(plan_frame(plan), fmt, name)

@@ -223,7 +223,13 @@ def report_frame(report: Report, data: ReportFigures, on: date | None = None) ->
     )
 
 
-def export(frame: DocumentFrame, fmt: str, report: Report) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of the report as PDF or DOCX."""
+def file_name(report: Report) -> str:
+    """The name the report downloads under, before its ASCII folding: "bao-cao-quy-1-2026-Chi bộ …"."""
     period = f"quy-{report.quarter}-{report.year}" if report.quarter else f"nam-{report.year}"
-    return render.export(frame, fmt, f"bao-cao-{period}-{report.cell.name}")
+    return f"bao-cao-{period}-{report.cell.name}"
+
+
+def export(frame: DocumentFrame, fmt: str, report: Report) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of the report's draft as PDF or DOCX (the issued report is
+    served as stored: documents.files.issued_file)."""
+    return render.export(frame, fmt, file_name(report))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core import jobs
 from core.audit import history
 from core.web import attachment, deny_unless, get_visible_or_404, run_service, submit_and_report
+from documents.files import issued_file
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
 from reports import charts, permissions, selectors, services
@@ -195,7 +196,7 @@ def return_report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The numbered document as the Đảng ủy received it; while the report is being written (or
     corrected after a return), a draft with a blank number for the secretaries to check."""
-    from reports.documents import export, report_frame
+    from reports.documents import export, file_name, report_frame
 
     if fmt not in ("pdf", "docx"):
         raise Http404
@@ -204,7 +205,7 @@ def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         data = selectors.report_figures(report.cell, report.year, report.quarter, timezone.localdate())
         frame = report_frame(report, data)
     elif report.document is not None:
-        frame = report.document.frame
+        return attachment(*issued_file(report.document, fmt, file_name(report)))
     else:
         raise PermissionDenied
     return attachment(*export(frame, fmt, report))

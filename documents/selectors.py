@@ -1,0 +1,37 @@
+"""Read-only queries of the documents' pages: the register of issued documents (sổ đăng ký văn bản đi)."""
+
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from documents.models import IssuedDocument, IssuedFile
+from organizations.models import Organization
+
+
+@dataclass(frozen=True)
+class RegisterFilter:
+    """What the register is narrowed to: text in the symbol or summary, a type, a year of issue."""
+
+    text: str = ""
+    doc_type: str = ""
+    year: int | None = None
+
+
+def register(
+    organization: Organization, where: RegisterFilter = RegisterFilter()
+) -> QuerySet[IssuedDocument]:
+    """The documents ``organization`` issued, newest first, each with the SHA-256 and version of its
+    newest stored PDF (``pdf_sha256``/``pdf_version``, None while not frozen): one query for any number."""
+    pdf = IssuedFile.objects.filter(
+        document=OuterRef("pk"), format=IssuedFile.Format.PDF, kind=IssuedFile.Kind.ISSUED
+    ).order_by("-version")
+    rows = IssuedDocument.objects.filter(organization=organization).annotate(
+        pdf_sha256=Subquery(pdf.values("sha256")[:1]), pdf_version=Subquery(pdf.values("version")[:1])
+    )
+    if where.text:
+        rows = rows.filter(Q(symbol__icontains=where.text) | Q(summary__icontains=where.text))
+    if where.doc_type:
+        rows = rows.filter(doc_type=where.doc_type)
+    if where.year:
+        rows = rows.filter(issued_on__year=where.year)
+    return rows.order_by("-issued_on", "-pk")
