@@ -41,7 +41,7 @@ from core.permissions import can
 from core.web import deny_unless, get_visible_or_404
 from meetings.models import Attendance, Meeting
 from meetings.permissions import visible_meetings
-from room import checkin, screen, services, speakers
+from room import checkin, live, screen, services, speakers
 from room.forms import CastForm, CheckInForm, OpenBallotForm, SpeakForm
 from room.models import Ballot, CheckIn, NamedVote, SpeakerRequest
 
@@ -185,6 +185,15 @@ class BallotOut(Schema):
     secret: bool = Field(
         description="Bỏ phiếu kín: chỉ giữ số phiếu, mỗi người có một mã biên nhận.", examples=[True]
     )
+    motion: bool = Field(
+        description="Nội dung khác (không phải biểu quyết chính của biên bản): kết quả ở `passed`.",
+        examples=[False],
+    )
+    passed: bool | None = Field(
+        description="Nội dung khác đã kết thúc: có được thông qua không (trên tổng số làm căn cứ biểu "
+        "quyết). Biểu quyết chính: kết quả ở biên bản cuộc họp.",
+        examples=[None],
+    )
     status: str = Field(
         description="`open` (đang biểu quyết), `closed` hoặc `withdrawn` (đã hủy).", examples=["open"]
     )
@@ -216,6 +225,12 @@ class OpenBallotIn(Schema):
         max_length=300, description="Nội dung đưa ra biểu quyết.", examples=["Thông qua nghị quyết chuyên đề"]
     )
     secret: bool = Field(False, description="Bỏ phiếu kín.", examples=[True])
+    motion: bool = Field(
+        False,
+        description="Nội dung khác, không phải biểu quyết chính của biên bản (ví dụ thông qua biên bản): kết "
+        "quả giữ ở lần biểu quyết này và được ghi vào biên bản sau phần biểu quyết nghị quyết.",
+        examples=[False],
+    )
 
 
 class CastIn(Schema):
@@ -313,6 +328,8 @@ def _ballot_fields(ballot: Any, *, eligible: int, chairs: bool) -> dict[str, Any
         "meeting_id": ballot.meeting_id,
         "subject": ballot.subject,
         "secret": ballot.secret,
+        "motion": ballot.motion,
+        "passed": ballot.passed if ballot.motion else None,
         "status": ballot.status,
         "status_label": str(ballot.get_status_display()),
         "opened_at": ballot.opened_at,
@@ -350,9 +367,7 @@ def _ballot_detail(request: HttpRequest, ballot_id: int) -> BallotDetailOut:
     meeting = ballot.meeting
     standing = services.standing(request.user, ballot)
     return BallotDetailOut(
-        **_ballot_fields(
-            ballot, eligible=services.eligible_present(meeting), chairs=_chairs(request, meeting)
-        ),
+        **_ballot_fields(ballot, eligible=live.eligible_present(meeting), chairs=_chairs(request, meeting)),
         standing=StandingOut(may_cast=standing.may_cast, reason=standing.reason, voted=standing.voted),
         named=_named(request, ballot),
     )
@@ -577,7 +592,7 @@ def end_floor(request: HttpRequest, request_id: int = REQUEST_ID) -> EndTurnOut:
 @paginate(Pages)
 def list_ballots(request: HttpRequest, meeting_id: int = MEETING_ID) -> QuerySet[Ballot]:
     meeting = _meeting(request, meeting_id)
-    eligible, chairs = services.eligible_present(meeting), _chairs(request, meeting)
+    eligible, chairs = live.eligible_present(meeting), _chairs(request, meeting)
     ballots = _counted(Ballot.objects.filter(meeting=meeting)).order_by("opened_at")
 
     def build(ballot: Ballot) -> BallotOut:
@@ -602,17 +617,24 @@ def get_ballot(request: HttpRequest, ballot_id: int = BALLOT_ID) -> BallotDetail
     "/rooms/{int:meeting_id}/ballots",
     response={201: BallotDetailOut, **ERRORS},
     summary="Mở biểu quyết điện tử",
-    description="Chủ trì (người ghi biên bản) mở khi đang ghi biên bản, đã điểm danh xong mọi người và biên "
-    "bản chưa có kết quả biểu quyết; mỗi lúc một lần. `secret`: bỏ phiếu kín.",
+    description="Chủ trì (người ghi biên bản) mở khi đang ghi biên bản và đã điểm danh xong mọi người; mỗi "
+    "lúc một lần. Biểu quyết chính khi biên bản chưa có kết quả biểu quyết; `motion`: nội dung khác (thông "
+    "qua biên bản, một đề xuất), mở được cả sau đó. `secret`: bỏ phiếu kín.",
 )
 def open_ballot(
     request: HttpRequest, payload: OpenBallotIn, meeting_id: int = MEETING_ID
 ) -> Status[BallotDetailOut]:
     meeting = _meeting(request, meeting_id)
     deny_unless(request.user, "meeting.record", meeting)
-    data = validated(OpenBallotForm, {"subject": payload.subject, "secret": payload.secret}).cleaned_data
+    data = validated(
+        OpenBallotForm, {"subject": payload.subject, "secret": payload.secret, "motion": payload.motion}
+    ).cleaned_data
     ballot = services.open_ballot(
-        actor=request.user, meeting=meeting, subject=data["subject"], secret=data["secret"]
+        actor=request.user,
+        meeting=meeting,
+        subject=data["subject"],
+        secret=data["secret"],
+        motion=data["motion"],
     )
     return Status(201, _ballot_detail(request, ballot.pk))
 

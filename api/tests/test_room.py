@@ -516,3 +516,30 @@ class TestQueries:
         assert len(client.get(f"{API}/rooms/{large.pk}/speaker-requests").json()) == 3
         assert client.get(f"{API}/rooms/{large.pk}").json()["expected"] == 16
         assert queries(small) == queries(large)
+
+
+@pytest.mark.django_db
+def test_a_motion_after_the_records_vote_through_the_api(world, marked):
+    secretary, deputy, member = signed_in(world.secretary), signed_in(world.deputy), signed_in(world.member)
+    first = room_services.open_ballot(actor=world.secretary, meeting=marked, subject="NQ", secret=True)
+    room_services.cast_vote(actor=world.member, ballot=first, choice="for")
+    room_services.close_ballot(actor=world.secretary, ballot=first)
+
+    again = send(secretary, "POST", f"/rooms/{marked.pk}/ballots", {"subject": "Lại", "secret": False})
+    assert refused(again, 409, "The record already holds a vote. Clear it first if the meeting votes again.")
+    opened = send(
+        secretary,
+        "POST",
+        f"/rooms/{marked.pk}/ballots",
+        {"subject": "Thông qua biên bản", "secret": False, "motion": True},
+    )
+    assert opened.status_code == 201 and opened.json()["motion"] is True and opened.json()["passed"] is None
+    motion_id = opened.json()["id"]
+    for client in (secretary, deputy, member):
+        assert send(client, "POST", f"/ballots/{motion_id}/votes", {"choice": "for"}).status_code == 201
+    closed = send(secretary, "POST", f"/ballots/{motion_id}/close")
+    assert closed.status_code == 200
+    shown = member.get(f"{API}/ballots/{motion_id}").json()
+    assert (shown["motion"], shown["passed"], shown["votes_for"]) == (True, True, 3)
+    # The record's own vote is as the first ballot left it.
+    assert Meeting.objects.get(pk=marked.pk).votes_for == 1
