@@ -11,7 +11,8 @@ screen as the cell's secretary (as the projector in the room runs, with the chec
 as members. Writes the plan: meetings, session keys, the phones' endpoint.
 
 ``reset --plan plan.json``: every member of the plan's meetings back to "not marked" (check-ins
-deleted), so that the next mechanism is measured with the same changes.
+deleted), so that the next mechanism is measured with the same changes; prints the endpoints the site
+has now (JSON).
 
 ``write --plan plan.json --scenario one|many --rate R --seconds S [--start-at T]``: from T (without
 it, from the moment read on stdin once the writer has said it is ready), R changes a second for S
@@ -261,6 +262,8 @@ def reset(plan: dict[str, Any]) -> None:
             meeting_id__in=ids, status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]
         ).update(status="")
     log(f"reset: {checks} check-ins removed, {marked} members unmarked")
+    # The endpoints as the site has them now (a --reuse'd plan may be older than the code).
+    print(json.dumps({"phones_endpoint": phones_endpoint(1), "stream_endpoint": stream_endpoint()}))
 
 
 # --- write -----------------------------------------------------------------------------------------
