@@ -171,7 +171,9 @@ def flush_redis(*urls: str) -> None:
 def start_server(mechanism: str, env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     if mechanism == "poll":
         command = [PYTHON, "-m", "gunicorn", "chuyende.wsgi", "--workers", str(workers)]
-        command += ["--bind", f"{HOST}:{port}", "--backlog", "2048"]
+        # A worker's first request loads the URLconf and the API's schemas: over gunicorn's default 30 s
+        # on a machine shared with other work, where the worker would be killed and booted again.
+        command += ["--bind", f"{HOST}:{port}", "--backlog", "2048", "--timeout", "120"]
     else:
         command = [PYTHON, "-m", "uvicorn", "chuyende.asgi:application", "--host", HOST, "--port", str(port)]
         command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning"]
@@ -184,6 +186,7 @@ def start_server(mechanism: str, env: dict[str, str], port: int, workers: int) -
         try:
             status, _headers, _body = asyncio.run(get(port, "/healthz", {}))
             if status == 200:
+                asyncio.run(warm(port, workers))
                 return server
         except OSError:
             pass
@@ -191,6 +194,16 @@ def start_server(mechanism: str, env: dict[str, str], port: int, workers: int) -
             server.terminate()
             raise SystemExit(f"the {mechanism} server did not answer /healthz within 60 s")
         time.sleep(0.25)
+
+
+async def warm(port: int, workers: int) -> None:
+    """Rounds of concurrent requests until one is quick: every worker has loaded the code (a busy sync
+    worker takes no new connection, so concurrent requests reach the others)."""
+    for _round in range(5):
+        began = time.monotonic()
+        await asyncio.gather(*(get(port, "/healthz", {}) for _ in range(2 * workers)), return_exceptions=True)
+        if time.monotonic() - began < 1:
+            return
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
@@ -594,15 +607,34 @@ async def run(
     stats = Stats()
     stop = float("inf")
     say(f"{mechanism} / {scenario}: {len(rooms)} meeting(s), {len(clients)} clients, {rate:g} changes/s")
-    # The writer starts first: Django's start-up takes seconds, while the clients warm up.
-    per_run = VAR_DIR / "room_plan_run.json"
-    per_run.write_text(json.dumps({**plan, "many": plan["many"][: args.many_meetings]}))
-    writer = await asyncio.create_subprocess_exec(
-        PYTHON, "bench/room_data.py", "write", "--plan", str(per_run), "--scenario", scenario,
-        "--rate", str(rate), "--seconds", str(args.seconds),
-        cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert writer.stdin is not None and writer.stdout is not None
+    # The writers start first: Django's start-up takes seconds, while the clients warm up. Several for
+    # many meetings (each its share of them), so that one process's lock does not cap the rate.
+    count = 1 if scenario == "one" else max(1, args.writers)
+    writers = []
+    for index in range(count):
+        part = VAR_DIR / f"room_plan_run{index}.json"
+        part.write_text(json.dumps({**plan, "many": plan["many"][: args.many_meetings][index::count]}))
+        writers.append(
+            await asyncio.create_subprocess_exec(
+                PYTHON,
+                "bench/room_data.py",
+                "write",
+                "--plan",
+                str(part),
+                "--scenario",
+                scenario,
+                "--rate",
+                str(rate / count),
+                "--seconds",
+                str(args.seconds),
+                "--seed",
+                str(args.seed + index),
+                cwd=ROOT,
+                env=env,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+        )
     tasks: list[asyncio.Task[None]] = []
     lags: list[float] = []
     started = time.time()
@@ -629,22 +661,27 @@ async def run(
         + (f" ({stats.connected} streams open)" if mechanism == "stream" else "")
     )
     await asyncio.sleep(args.warmup)
-    while "ready" not in json.loads(await writer.stdout.readline() or b'{"ready": 0}'):
-        pass
+    for writer in writers:
+        assert writer.stdout is not None
+        while "ready" not in json.loads(await writer.stdout.readline() or b'{"ready": 0}'):
+            pass
     begin = time.time() + 0.5
-    writer.stdin.write(f"{begin}\n".encode())
-    await writer.stdin.drain()
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write(f"{begin}\n".encode())
+        await writer.stdin.drain()
     window = (begin, begin + args.seconds)
     changes: list[dict[str, Any]] = []
-    written: dict[str, Any] = {}
+    written: Counter[str] = Counter()
 
-    async def read_writer() -> None:
-        assert writer.stdout is not None
-        while line := await writer.stdout.readline():
-            row = json.loads(line)
-            (written.update(row) if "done" in row else changes.append(row))
+    async def read_writers() -> None:
+        for writer in writers:
+            assert writer.stdout is not None
+            while line := await writer.stdout.readline():
+                row = json.loads(line)
+                (written.update(row) if "done" in row else changes.append(row))
 
-    reading = asyncio.create_task(read_writer())
+    reading = asyncio.create_task(read_writers())
     stats.window = window
     tasks.append(asyncio.create_task(loop_lag(window[1] + args.grace, lags, stats)))
     backends = Backends()
@@ -659,7 +696,8 @@ async def run(
     open_at_end = stats.connected
     await asyncio.sleep(args.grace)
     await reading
-    await writer.wait()
+    for writer in writers:
+        await writer.wait()
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -671,8 +709,10 @@ async def run(
         "clients": len(clients),
         "window_s": seconds,
         "changes_planned": int(rate * args.seconds),
-        "changes_made": len(changes),
+        "changes_made": sum(1 for c in changes if window[0] <= c["t"] <= window[1]),
         "changes_failed": written.get("failed"),
+        "changes_dropped": written.get("dropped"),
+        "writers": count,
         "writer_late_p95_s": percentile([c["late"] for c in changes], 0.95),
         "warm_clients": ready,
         "writer_cpu": written.get("cpu_s", 0.0) / seconds if written.get("cpu_s") else None,
@@ -774,8 +814,9 @@ def render(
     for r in results:
         details.append(
             f"{r['mechanism']} / {r['scenario']}: {r['warm_clients']:,} of {r['clients']:,} clients held "
-            f"their first state when the window began; the writer's changes were late on their schedule by "
-            f"{_s(r['writer_late_p95_s'])} s at p95, {r['changes_failed'] or 0} failed; "
+            f"their first state when the window began; {r['writers']} writer(s), whose changes were late on "
+            f"their schedule by {_s(r['writer_late_p95_s'])} s at p95, {r['changes_failed'] or 0} failed, "
+            f"{r['changes_dropped'] or 0} not made by the window's end; "
             f"{r['latency']['unmatched_versions']} versions seen that no change recorded"
         )
     lines += ["", *[f"- {line}" for line in details + notes]]
@@ -866,6 +907,7 @@ def main() -> int:
     )
     parser.add_argument("--gunicorn-workers", type=int, default=4, help="as README's production command")
     parser.add_argument("--uvicorn-workers", type=int, default=2)
+    parser.add_argument("--writers", type=int, default=2, help="many: writer processes")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep the database and plan of an earlier run")
     parser.add_argument("--no-write", action="store_true", help="leave BENCHMARKS.md alone")
