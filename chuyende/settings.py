@@ -231,6 +231,23 @@ def cache_from_url(url: str) -> dict[str, Any]:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
+# Live updates of the meeting room (room/live.py, docs/architecture.md § The meeting room): "poll" (the
+# pages ask every 2 s, answered 304 while nothing changed) or "stream" (server-sent events at
+# /hop/<id>/song/, served by an ASGI server, told of changes through Redis pub/sub at LIVE_REDIS_URL,
+# by default the cache's Redis).
+LIVE_UPDATES = os.environ.get("LIVE_UPDATES", "poll").strip().lower() or "poll"
+if LIVE_UPDATES not in ("poll", "stream"):
+    raise ImproperlyConfigured(f"LIVE_UPDATES={LIVE_UPDATES!r}: use poll or stream.")
+_cache_url = os.environ.get("CACHE_URL", "")
+LIVE_REDIS_URL = os.environ.get(
+    "LIVE_REDIS_URL", _cache_url if _cache_url.startswith(("redis://", "rediss://")) else ""
+)
+if LIVE_UPDATES == "stream" and not LIVE_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "LIVE_UPDATES=stream needs Redis to pass the changes between processes: set "
+        "LIVE_REDIS_URL=redis://host:6379/0 (or CACHE_URL=redis://…), or use LIVE_UPDATES=poll."
+    )
 # The frame of every page (the user's scope, the work queue, the bell) cached across requests, dropped
 # on change (core.versions, home.invalidation). Only correct when every app server shares the cache: on
 # by default with Redis; with the per-process default, only for a single process (FRAME_CACHE=true).

@@ -1,5 +1,6 @@
 """What the apps above meetings add to its pages, without meetings importing them (as planning/hooks.py
-does for planning): the meeting room (room) adds its links to the meeting's page."""
+does for planning): the meeting room (room) adds its links to the meeting's page, and hears of every
+change of a record (to tell the phones and the room screen)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -22,3 +23,20 @@ def meeting_links(user: Any, meeting: Meeting) -> list[tuple[str, str]]:
     for part in _MEETING_LINKS:
         links.extend(part(user, meeting))
     return links
+
+
+# changed(meeting_id), called inside the transaction that saves the record (``services.common.bump``):
+# the room (room/live.py) tells the phones and the screen once it commits.
+RecordChange = Callable[[int], None]
+
+_RECORD_CHANGE: list[RecordChange] = []
+
+
+def on_record_change(listener: RecordChange) -> None:
+    if listener not in _RECORD_CHANGE:
+        _RECORD_CHANGE.append(listener)
+
+
+def record_changed(meeting_id: int) -> None:
+    for listener in _RECORD_CHANGE:
+        listener(meeting_id)

@@ -9,9 +9,10 @@ class RoomConfig(AppConfig):
     def ready(self) -> None:
         from core.audit import register_actions
         from meetings import hooks
-        from room import links
+        from room import links, live
 
         hooks.add_to_meeting_page(links.meeting_links)
+        hooks.on_record_change(live.changed)
 
         register_actions(
             {

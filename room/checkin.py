@@ -26,6 +26,7 @@ from meetings import rules
 from meetings import services as meetings
 from meetings.models import Attendance, Meeting
 from meetings.permissions import visible_meetings
+from room import live
 from room.models import CheckIn
 from room.services import voter_attendance
 
@@ -109,6 +110,7 @@ def check_in(*, actor: Any, meeting: Meeting, code: str) -> CheckIn:
                 meeting,
                 {"time": timezone.localtime(now).strftime("%H:%M"), "late": late},
             )
+            live.changed(meeting.pk)
     except IntegrityError:
         raise InvalidTransition(_("You have already checked in.")) from None
     return check

@@ -30,6 +30,7 @@ from meetings import services as meetings
 from meetings.models import Attendance, Meeting
 from meetings.permissions import visible_meetings
 from organizations.models import Member
+from room import live
 from room.models import Ballot, NamedVote, Receipt, SecretVoter
 
 CHOICES = frozenset(Attendance.Vote.values)
@@ -79,6 +80,7 @@ def open_ballot(*, actor: Any, meeting: Meeting, subject: str, secret: bool) -> 
             meeting,
             {"ballot": ballot.pk, "subject": subject, "secret": secret},
         )
+        live.changed(meeting.pk)
     return ballot
 
 
@@ -116,8 +118,10 @@ def cast_vote(*, actor: Any, ballot: Ballot, choice: str) -> Cast:
                 }[Attendance.Vote(choice)]
                 Ballot.objects.filter(pk=locked.pk).update(**{counter: F(counter) + 1})
                 receipt = Receipt.objects.create(ballot=locked, code=_new_receipt_code()).code
+                live.changed(locked.meeting_id)
                 return Cast(ballot=locked, receipt=receipt)
             NamedVote.objects.create(ballot=locked, member_id=attendance.member_id, choice=choice)
+            live.changed(locked.meeting_id)
             return Cast(ballot=locked)
     except IntegrityError:
         # The unique constraint (ballot, member): this member's vote is already in.
@@ -213,6 +217,7 @@ def close_ballot(*, actor: Any, ballot: Ballot) -> Any:
             locked.meeting,
             {"ballot": locked.pk, "voted": counts.voted, "eligible": result.basis.eligible_present},
         )
+        live.changed(locked.meeting_id)
     return result
 
 
@@ -230,6 +235,7 @@ def withdraw_ballot(*, actor: Any, ballot: Ballot) -> None:
         log_action(
             actor, "room.vote.withdrawn", locked.meeting, {"ballot": locked.pk, "subject": locked.subject}
         )
+        live.changed(locked.meeting_id)
 
 
 @dataclass(frozen=True)
@@ -251,9 +257,3 @@ def standing(user: Any, ballot: Ballot) -> Standing:
     if not meetings.may_vote(attendance):
         return Standing(False, str(_refusal(attendance)), voted)
     return Standing(not voted and ballot.is_open, "", voted)
-
-
-def eligible_present(meeting: Meeting) -> int:
-    """The full members present who may vote (one query)."""
-    attendances = Attendance.objects.filter(meeting=meeting)
-    return sum(1 for attendance in attendances if meetings.may_vote(attendance))

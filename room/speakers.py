@@ -15,6 +15,7 @@ from core.permissions import require
 from meetings import services as meetings
 from meetings.models import Meeting, Speech
 from meetings.permissions import visible_meetings
+from room import live
 from room.models import SpeakerRequest
 from room.services import voter_attendance
 
@@ -45,6 +46,7 @@ def request_floor(*, actor: Any, meeting: Meeting, about: str = "") -> SpeakerRe
                 requested_at=timezone.now(),
             )
             log_action(actor, "room.speech.requested", meeting, {"about": request.about})
+            live.changed(meeting.pk)
     except IntegrityError:
         raise InvalidTransition(_("You have already asked to speak.")) from None
     return request
@@ -60,6 +62,7 @@ def withdraw_request(*, actor: Any, request: SpeakerRequest) -> None:
     )
     if not updated:
         raise InvalidTransition(_("This request no longer waits."))
+    live.changed(request.meeting_id)
 
 
 def give_floor(*, actor: Any, request: SpeakerRequest) -> SpeakerRequest:
@@ -72,6 +75,7 @@ def give_floor(*, actor: Any, request: SpeakerRequest) -> SpeakerRequest:
                 raise InvalidTransition(_("This request no longer waits."))
             locked.status, locked.started_at = SpeakerRequest.Status.SPEAKING, timezone.now()
             locked.save(update_fields=["status", "started_at"])
+            live.changed(locked.meeting_id)
     except IntegrityError:
         raise InvalidTransition(_("Someone has the floor; end their turn first.")) from None
     return locked
@@ -110,6 +114,7 @@ def end_floor(*, actor: Any, request: SpeakerRequest) -> Speech:
                 "end": timezone.localtime(now).strftime("%H:%M"),
             },
         )
+        live.changed(locked.meeting_id)
     return speech
 
 

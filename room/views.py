@@ -2,22 +2,26 @@
 
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.handlers.asgi import ASGIRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.permissions import can
 from core.web import action_form, deny_unless, form_errors, get_visible_or_404, run_service
 from meetings import services as meetings
 from meetings.models import Meeting
 from meetings.permissions import visible_meetings
-from room import checkin, services, speakers
+from room import checkin, live, services, speakers
 from room import screen as room_screen
 from room.forms import CastForm, CheckInForm, OpenBallotForm, SpeakForm
 from room.models import Ballot, CheckIn, SpeakerRequest
@@ -33,6 +37,25 @@ def _ballot(request: HttpRequest, pk: int) -> Ballot:
     )
 
 
+def _live(meeting: Meeting, phase: str) -> dict[str, Any]:
+    """The attributes of a page's live region (room/static/room/live.js, room/_live_attrs.html): where
+    to ask for the room's state, the stream in stream mode, the version the page shows and the parts
+    of the state (``phase``) whose change makes the page fetch itself again."""
+    return {
+        "state_url": reverse("room:state", args=[meeting.pk]),
+        "stream_url": reverse("room:stream", args=[meeting.pk]) if live.streaming() else "",
+        "version": room_screen.version(meeting.pk),
+        "phase": phase,
+    }
+
+
+def _etag_matches(request: HttpRequest, etag: str) -> bool:
+    """Whether If-None-Match names ``etag``, also in its weak form: GZipMiddleware weakens the ETag of
+    what it compresses (``W/"…"``), and the browser sends that back."""
+    sent = [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]
+    return etag.removeprefix("W/") in sent
+
+
 def _back(meeting_id: int) -> HttpResponse:
     return redirect(reverse("room:vote", args=[meeting_id]))
 
@@ -41,18 +64,27 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     ballot = Ballot.objects.filter(meeting=meeting).order_by("-opened_at", "-id").first()
     receipt = request.GET.get("receipt", "").strip()
+    chairs = can(request.user, "meeting.record", meeting) and meeting.is_editable
+    tally = services.tally(ballot) if ballot else None
+    eligible = live.eligible_present(meeting)
     context = {
         "meeting": meeting,
         "ballot": ballot,
-        "chairs": can(request.user, "meeting.record", meeting) and meeting.is_editable,
+        "chairs": chairs,
         "open_form": OpenBallotForm(initial={"subject": meeting.vote_subject}),
         "cast_form": CastForm(),
         "standing": services.standing(request.user, ballot) if ballot else None,
-        "tally": services.tally(ballot) if ballot else None,
-        "eligible": services.eligible_present(meeting),
+        "tally": tally,
+        "eligible": eligible,
+        # The counts as live.js updates them in place (the sentence around them is translated).
+        "live_voted": format_html('<span data-live="ballot.voted">{}</span>', tally.voted if tally else 0),
+        "live_eligible": format_html('<span data-live="ballot.eligible">{}</span>', eligible),
         "basis": meetings.stored_basis(meeting),
         "receipt": receipt,
         "receipt_counted": services.receipt_counted(ballot, receipt) if ballot and receipt else None,
+        # The chair's page also follows each vote cast (its counts and the withdraw button); a member's
+        # only the ballot's opening and closing, and its counters in place.
+        "live": _live(meeting, "status ballot.id ballot.status" + (" ballot.voted" if chairs else "")),
     }
     return render(request, "room/vote.html", context)
 
@@ -171,7 +203,13 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "room/checkin.html",
-        {"meeting": meeting, "form": form, "attendance": attendance, "check_in": mine},
+        {
+            "meeting": meeting,
+            "form": form,
+            "attendance": attendance,
+            "check_in": mine,
+            "live": _live(meeting, "status"),
+        },
     )
 
 
@@ -224,6 +262,7 @@ def speakers_page(request: HttpRequest, pk: int) -> HttpResponse:
             "chairs": can(request.user, "meeting.record", meeting)
             and meeting.status == Meeting.Status.IN_PROGRESS,
             "speaking": any(r.status == SpeakerRequest.Status.SPEAKING for r in waiting),
+            "live": _live(meeting, "status speaking waiting"),
         },
     )
 
@@ -324,6 +363,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
             "state": room_screen.state(meeting),
             "version": _screen_etag(meeting.pk, code).strip('"'),
             "checkin": code,
+            "stream_url": reverse("room:stream", args=[meeting.pk]) if live.streaming() else "",
         },
     )
 
@@ -333,7 +373,7 @@ def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     code = _screen_code(request, meeting)
     etag = _screen_etag(pk, code)
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+    if _etag_matches(request, etag):
         response = HttpResponse(status=304)
     else:
         response = render(
@@ -341,4 +381,57 @@ def screen_state(request: HttpRequest, pk: int) -> HttpResponse:
         )
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- Live updates (room/live.py) -------------------------------------------------------------------
+# Both are read by a script (room/static/room/live.js), never shown: an anonymous reader (signed out in
+# another tab) is answered 401 with no body, as the API answers, not sent to the sign-in page.
+
+
+def _unauthenticated() -> HttpResponse:
+    return HttpResponse(status=401)
+
+
+def _sees(user: Any, meeting_id: int) -> bool:
+    return visible_meetings(user).filter(pk=meeting_id).exists()
+
+
+@login_not_required
+@require_GET
+def state(request: HttpRequest, pk: int) -> HttpResponse:
+    """The room's public state as JSON (``room.live.public_state``), asked every 2 s with If-None-Match
+    by the members' pages in poll mode (and when a stream is refused): 304 while nothing changed."""
+    if not request.user.is_authenticated:
+        return _unauthenticated()
+    if not _sees(request.user, pk):
+        raise Http404
+    version = room_screen.version(pk)
+    etag = f'"{version}"'
+    if _etag_matches(request, etag):
+        response = HttpResponse(status=304)
+    else:
+        response = JsonResponse(live.public_state(pk, version))
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_not_required
+async def stream(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+    """The room's state as server-sent events (stream mode, under an ASGI server; the protocol is in
+    room/live.py ``events``). 404 in poll mode, and under a WSGI server, which would hold a worker for
+    as long as the phone stays: the page then polls ``room:state`` instead."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return _unauthenticated()
+    if request.method != "GET" or not live.streaming() or not isinstance(request, ASGIRequest):
+        raise Http404
+    if not await sync_to_async(_sees)(user, pk):
+        raise Http404
+    # GZipMiddleware would compress each event on its own, and a proxy might hold them: neither.
+    request.META.pop("HTTP_ACCEPT_ENCODING", None)
+    response = StreamingHttpResponse(live.events(pk), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
     return response

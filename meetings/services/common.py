@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidTransition
+from meetings import hooks
 from meetings.models import Meeting
 
 
@@ -38,9 +39,10 @@ def require_editable(meeting: Meeting) -> None:
 
 
 def bump(meeting: Meeting, *fields: str) -> None:
-    """Save ``fields`` and count one more revision of the record."""
+    """Save ``fields``, count one more revision of the record and tell who listens (meetings.hooks)."""
     meeting.revision += 1
     meeting.save(update_fields=[*fields, "revision"])
+    hooks.record_changed(meeting.pk)
 
 
 def norm(text: str) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 
 from conftest import World
 from tests import scenarios
-from tests.matrix import MANAGES_MEETING, SEES_CELL, Route, rule
+from tests.matrix import ANONYMOUS, MANAGES_MEETING, SEES_CELL, UNAUTHENTICATED, Route, rule
 
 # A vote is cast by the full members present (world.cell's three), never by the probationary member,
 # nor by those who see the meeting without being summoned to it.
@@ -13,6 +13,10 @@ from tests.matrix import MANAGES_MEETING, SEES_CELL, Route, rule
 CHECKS_IN = rule(ok=("secretary", "deputy", "member", "probationary"), forbidden=("officer", "admin"))
 # The member withdraws their own request (world.member's here); the chair gives and ends the floor.
 WITHDRAWS = rule(ok=("member",), forbidden=("secretary", "deputy", "probationary", "officer", "admin"))
+# The live updates' state and stream are read by a script: anonymous gets 401, never the sign-in page.
+# The stream answers 404 to everyone in poll mode (the tests' mode) and outside an ASGI server.
+LIVE_STATE = {**SEES_CELL, ANONYMOUS: UNAUTHENTICATED}
+LIVE_STREAM = {**rule(ok=(), forbidden=()), ANONYMOUS: UNAUTHENTICATED}
 CASTS = rule(ok=("secretary", "deputy", "member"), forbidden=("probationary", "officer", "admin"))
 
 
@@ -57,6 +61,8 @@ def speaker_request(world: World, *, speaking: bool = False) -> dict[str, Any]:
 ROUTES = [
     Route("room:screen", "ballot", SEES_CELL, kwargs=lambda w: {"pk": open_ballot(w, voted=True).meeting_id}),
     Route("room:screen_state", "marked", SEES_CELL, kwargs=marked_meeting),
+    Route("room:state", "marked", LIVE_STATE, kwargs=marked_meeting),
+    Route("room:stream", "marked", LIVE_STREAM, kwargs=marked_meeting),
     Route("room:speakers", "marked", SEES_CELL, kwargs=marked_meeting),
     Route(
         "room:speak_request",

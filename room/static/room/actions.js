@@ -6,7 +6,8 @@
  * harmless: the server refuses a second check-in, request or vote (unique constraints) and says so.
  * Once the server has answered, the page is shown again with its answer (the flash message). A page
  * answered with its own errors (a wrong check-in code) is sent once more as an ordinary form to show
- * them. Without JavaScript the forms are ordinary forms.
+ * them. Without JavaScript the forms are ordinary forms. While an action waits, live.js does not
+ * replace the page's content (window.roomQueue.pending()).
  */
 (function () {
   "use strict";
@@ -75,6 +76,9 @@
     say(status ? status.dataset.tSending : "");
     flush();
   });
+
+  // live.js asks before it replaces the page's content: never while an action waits to be sent.
+  window.roomQueue = { pending: function () { return sending || memory.length > 0; } };
 
   window.addEventListener("online", flush);
   setInterval(flush, 5000);
