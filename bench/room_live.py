@@ -108,7 +108,9 @@ def environment(mechanism: str, secret: str, role: str = "postgres") -> dict[str
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
         CACHE_URL=CACHE_URL,
-        LIVE_UPDATES=mechanism,
+        LIVE_UPDATES="poll" if mechanism == "poll" else "stream",
+        # stream-released (bench/asgi_stream.py): no connection kept past the state it was opened for.
+        DATABASE_CONN_MAX_AGE="0" if mechanism == "stream-released" else "60",
         LIVE_REDIS_URL=LIVE_REDIS_URL,
     )
     return env
@@ -175,7 +177,10 @@ def start_server(mechanism: str, env: dict[str, str], port: int, workers: int) -
         # on a machine shared with other work, where the worker would be killed and booted again.
         command += ["--bind", f"{HOST}:{port}", "--backlog", "2048", "--timeout", "120"]
     else:
-        command = [PYTHON, "-m", "uvicorn", "chuyende.asgi:application", "--host", HOST, "--port", str(port)]
+        app = (
+            "bench.asgi_stream:application" if mechanism == "stream-released" else "chuyende.asgi:application"
+        )
+        command = [PYTHON, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
         command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     log = (VAR_DIR / f"room_{mechanism}_server.log").open("wb")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -270,7 +275,7 @@ class Backends:
                 title = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            if not title.startswith(f"postgres: {ROLE} {DATABASE} ".encode()):
+            if not title.startswith(b"postgres: ") or f" {ROLE} {DATABASE} ".encode() not in title:
                 continue  # another database's, or the writer's (it connects as postgres)
             found = _stat(pid)
             if found is None:
@@ -520,7 +525,7 @@ async def stream_client(client: Client, port: int, path: str, stop: float, stats
                 stats.connected -= 1
             if writer is not None:
                 writer.close()
-        await asyncio.sleep(retry)
+        await asyncio.sleep(retry * (1 if opened else random.uniform(1, 2)))  # refused: spread the retries
 
 
 async def loop_lag(stop: float, lags: list[float], stats: Stats) -> None:
@@ -651,14 +656,14 @@ async def run(
             path = plan["stream_endpoint"].format(id=client.meeting)
             tasks.append(asyncio.create_task(stream_client(client, port, path, stop, stats, gate)))
     # Warm: every client has its first state (the workers' first requests load the code and templates).
-    deadline = time.time() + (args.ramp_limit if mechanism == "stream" else args.poll_warm_limit)
+    deadline = time.time() + (args.poll_warm_limit if mechanism == "poll" else args.ramp_limit)
     while sum(1 for c in clients if c.seen) < len(clients) and time.time() < deadline:
         await asyncio.sleep(0.5)
     ready = sum(1 for c in clients if c.seen)
     say(
         f"{mechanism} / {scenario}: {ready} of {len(clients)} clients hold the state after "
         f"{time.time() - started:.0f} s"
-        + (f" ({stats.connected} streams open)" if mechanism == "stream" else "")
+        + (f" ({stats.connected} streams open)" if mechanism != "poll" else "")
     )
     await asyncio.sleep(args.warmup)
     for writer in writers:
@@ -895,9 +900,9 @@ def main() -> int:
         default="gzip",
         help="poll: the Accept-Encoding sent (gzip, as browsers; identity to see the 304s a weak ETag loses)",
     )
-    parser.add_argument("--connect-rate", type=float, default=400, help="stream: connections opened a second")
+    parser.add_argument("--connect-rate", type=float, default=100, help="stream: connections opened a second")
     parser.add_argument(
-        "--ramp-limit", type=float, default=90, help="seconds to wait for every client's first state"
+        "--ramp-limit", type=float, default=100, help="seconds to wait for every client's first state"
     )
     parser.add_argument(
         "--poll-warm-limit",
@@ -937,7 +942,7 @@ def main() -> int:
         plan |= json.loads(
             run_django(env, "bench/room_data.py", "reset", "--plan", str(PLAN)).splitlines()[-1]
         )
-        if mechanism == "stream" and not plan.get("stream_endpoint"):
+        if mechanism != "poll" and not plan.get("stream_endpoint"):
             notes.append("stream: not measured, the site has no `/hop/<id>/song/`.")
             say(notes[-1])
             continue
