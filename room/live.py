@@ -19,6 +19,7 @@ within 2 s.
 
 import asyncio
 import contextlib
+import contextvars
 import hashlib
 import json
 import logging
@@ -27,7 +28,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.db.models import Count, Max, Q
 
 from meetings import rules
@@ -166,8 +167,8 @@ def public_state(meeting_id: int, known_version: str | None = None) -> dict[str,
 
 
 def _fresh_state(meeting_id: int) -> dict[str, Any] | None:
-    """public_state outside a request (the hub's thread): connections kept no longer than Django's
-    CONN_MAX_AGE allows, as a request would."""
+    """public_state in the hub's one thread, outside any request: its database connection is kept no
+    longer than Django's CONN_MAX_AGE allows, as a request's would be."""
     close_old_connections()
     try:
         return public_state(meeting_id)
@@ -175,6 +176,17 @@ def _fresh_state(meeting_id: int) -> dict[str, Any] | None:
         return None
     finally:
         close_old_connections()
+
+
+def first_state(meeting_id: int) -> dict[str, Any] | None:
+    """public_state in a stream request's thread, which then closes its database connections: the
+    request lasts as long as the phone stays, and must not hold a connection meanwhile."""
+    try:
+        return public_state(meeting_id)
+    except Meeting.DoesNotExist:
+        return None
+    finally:
+        connections.close_all()
 
 
 # --- The stream processes' side ---------------------------------------------------------------------
@@ -235,7 +247,7 @@ class Hub:
         coming back after the Wi-Fi dropped cost one computation), else computed."""
         if meeting_id in self.latest and meeting_id not in self.dirty and self.subscribed.is_set():
             return self.latest[meeting_id]
-        state = await sync_to_async(_fresh_state)(meeting_id)
+        state = await sync_to_async(first_state)(meeting_id)
         if state is not None and meeting_id in self.clients:
             self.latest.setdefault(meeting_id, state)  # never over a newer one the hub has sent
         return state
@@ -280,7 +292,10 @@ class Hub:
             self.reset()
             self.loop = loop
         if self.listener is None or self.listener.done():
-            self.listener = loop.create_task(self._listen())
+            # In a context of its own, not the first client's request's: that one ends with the request
+            # (and with it the thread its synchronous calls run in), the listener does not. Its calls
+            # then run in asgiref's one thread outside requests, with one database connection.
+            self.listener = loop.create_task(self._listen(), context=contextvars.Context())
 
     async def _listen(self) -> None:
         import redis.asyncio as aioredis

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -397,6 +398,15 @@ def _sees(user: Any, meeting_id: int) -> bool:
     return visible_meetings(user).filter(pk=meeting_id).exists()
 
 
+def _sees_then_closes(user: Any, meeting_id: int) -> bool:
+    """_sees for the stream, whose request lasts as long as the phone stays: its thread's database
+    connections are closed at once (one per phone would exhaust the database's)."""
+    try:
+        return _sees(user, meeting_id)
+    finally:
+        connections.close_all()
+
+
 @login_not_required
 @require_GET
 def state(request: HttpRequest, pk: int) -> HttpResponse:
@@ -427,7 +437,7 @@ async def stream(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpR
         return _unauthenticated()
     if request.method != "GET" or not live.streaming() or not isinstance(request, ASGIRequest):
         raise Http404
-    if not await sync_to_async(_sees)(user, pk):
+    if not await sync_to_async(_sees_then_closes)(user, pk):
         raise Http404
     # GZipMiddleware would compress each event on its own, and a proxy might hold them: neither.
     request.META.pop("HTTP_ACCEPT_ENCODING", None)

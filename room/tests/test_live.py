@@ -3,6 +3,8 @@ transaction commits (never after a rollback); the public state says what every r
 fixed number of queries; the JSON poll answers 304 while nothing changed; in stream mode a real
 uvicorn, told through a real Redis, sends the next state within 2 s."""
 
+import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -276,6 +278,45 @@ def test_stream_mode_without_redis_is_refused_at_startup():
 # --- Stream mode: a real uvicorn, a real Redis ------------------------------------------------------
 
 
+def test_the_hub_computes_once_per_burst_for_all_its_clients_and_forgets_who_leaves(monkeypatch, settings):
+    settings.LIVE_REDIS_URL = REDIS_URL
+    watched, unwatched = 10**9 + 7, 10**9 + 8  # no test meeting's id: other runs publish on this Redis
+    computed: list[int] = []
+
+    def state(meeting_id: int) -> dict[str, Any]:
+        computed.append(meeting_id)
+        return {"version": f"v{len(computed)}"}
+
+    monkeypatch.setattr(live, "_fresh_state", state)
+    monkeypatch.setattr(live, "first_state", lambda meeting_id: {"version": "v0"})
+
+    async def scenario() -> None:
+        hub = live.Hub()
+        first, second = await hub.join(watched), await hub.join(watched)
+        assert hub.subscribed.is_set()
+        assert (await hub.first_state(watched))["version"] == "v0"
+        for _ in range(5):
+            hub.changed(watched)
+        hub.changed(unwatched)  # nobody here watches it: nothing computed
+        await asyncio.sleep(live.COALESCE_SECONDS * 3)
+        assert computed == [watched]
+        assert first.get_nowait()["version"] == second.get_nowait()["version"] == "v1"
+        # A new client starts from the state last sent, without computing it again.
+        assert (await hub.first_state(watched))["version"] == "v1" and computed == [watched]
+        hub.leave(watched, first)
+        hub.leave(watched, second)
+        assert hub.clients == {} and hub.latest == {}
+        hub.changed(watched)
+        await asyncio.sleep(live.COALESCE_SECONDS * 2)
+        assert computed == [watched]
+        assert hub.listener is not None
+        hub.listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await hub.listener
+
+    asyncio.run(scenario())
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -430,6 +471,15 @@ def test_stream_mode_sends_the_next_state_within_two_seconds(uvicorn_server, wor
     finally:
         stream.close()
 
+    # The first client has gone (its request ended); a new one still hears of the next change.
+    again = Events(uvicorn_server, path, _session_cookie(world.probationary))
+    try:
+        assert again.next_state(timeout=5)["present"] == 3
+        _mark(world, meeting, world.probationary, "present")
+        assert again.next_state(timeout=2)["present"] == 4
+    finally:
+        again.close()
+
     outsider = Events(uvicorn_server, path, _session_cookie(world.other_member))
     assert outsider.response.status == 404
     outsider.close()
@@ -438,5 +488,5 @@ def test_stream_mode_sends_the_next_state_within_two_seconds(uvicorn_server, wor
     anonymous.close()
     # The JSON poll is served by the same server.
     poll = Events(uvicorn_server, reverse("room:state", args=[meeting.pk]), _session_cookie(world.member))
-    assert poll.response.status == 200 and json.loads(poll.response.read())["present"] == 3
+    assert poll.response.status == 200 and json.loads(poll.response.read())["present"] == 4
     poll.close()
