@@ -382,6 +382,7 @@ class Client:
 @dataclass
 class Stats:
     window: tuple[float, float] = (0.0, 0.0)
+    stop: float = float("inf")  # the clients end by themselves then (window's end and grace)
     statuses: Counter[str] = field(default_factory=Counter)  # in the window
     answer_ms: list[float] = field(default_factory=list)  # in the window: request sent to answer read
     queued_ms: list[float] = field(default_factory=list)  # in the window: waiting for the generator's cap
@@ -404,7 +405,7 @@ async def poll_client(
     headers = {"Cookie": client.cookie, "Accept-Encoding": encoding, "Accept": "*/*"}
     etag = ""
     tick = time.time() + random.uniform(0, POLL_SECONDS)
-    while tick < stop:
+    while tick < stats.stop:
         await asyncio.sleep(max(0.0, tick - time.time()))
         asked = time.time()
         async with cap:
@@ -475,7 +476,7 @@ async def stream_client(client: Client, port: int, path: str, stop: float, stats
     retry = 3.0
     last_id = ""
     version = ""
-    while time.time() < stop:
+    while time.time() < stats.stop:
         await gate.wait()
         headers = {"Cookie": client.cookie, "Accept": "text/event-stream", "Cache-Control": "no-cache"}
         if last_id:
@@ -512,13 +513,13 @@ async def stream_client(client: Client, port: int, path: str, stop: float, stats
                             if seen != version:
                                 version = seen
                                 client.seen.append((moment, seen))
-                if time.time() < stop:
+                if time.time() < stats.stop:
                     stats.drops += 1
         except asyncio.CancelledError:
             raise
         except (OSError, asyncio.IncompleteReadError, ValueError, json.JSONDecodeError) as exc:
             stats.errors[type(exc).__name__] += 1
-            if opened and time.time() < stop:
+            if opened and time.time() < stats.stop:
                 stats.drops += 1
         finally:
             if opened:
@@ -688,6 +689,7 @@ async def run(
 
     reading = asyncio.create_task(read_writers())
     stats.window = window
+    stats.stop = window[1] + args.grace
     tasks.append(asyncio.create_task(loop_lag(window[1] + args.grace, lags, stats)))
     backends = Backends()
     await asyncio.sleep(max(0.0, begin - time.time()))
@@ -703,9 +705,12 @@ async def run(
     await reading
     for writer in writers:
         await writer.wait()
-    for task in tasks:
+    # The clients end by themselves at stats.stop; a stream waits for its next event or ping.
+    _done, pending = await asyncio.wait(tasks, timeout=5)
+    for task in pending:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    if pending:
+        await asyncio.wait(pending, timeout=5)  # one that does not end is left behind
     served = sum(n for status, n in stats.statuses.items() if status in ("200", "304"))
     result = {
         "mechanism": mechanism,
