@@ -8,7 +8,7 @@ PORT ?= 8000
 # Development mode for the embedded default; production sets DEBUG=false and a real SECRET_KEY.
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test lint format messages makemessages bench bench-scale bench-slow3g bench-ci demo clean
+.PHONY: run serve test lint format messages makemessages bench bench-scale bench-slow3g bench-room bench-ci demo clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,17 +54,22 @@ test: $(VENV)/.installed-dev messages
 	mkdir -p var
 	$(DEV_ENV) $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
-# Benchmarks (BENCHMARKS.md); speed is measured here, never in the tests. `make bench` runs both and
-# fails when either misses a target (the second runs even when the first failed).
+# Benchmarks (BENCHMARKS.md); speed is measured here, never in the tests. `make bench` runs all three and
+# fails when one misses a target (each runs even when one before it failed).
 # bench-scale: the main pages at school and province scale on PostgreSQL (bench/scale.py; the data is
 # generated once per scale and reused; BENCH_ARGS="--scales school --runs 20 --report-only...").
 # bench-slow3g: first paint of the member pages on emulated slow 3G with a 4x slower CPU
 # (bench/slow3g.py; its own demo server and data; SLOW3G_ARGS="--runs 3"); exits 1 over 2.5 s.
+# bench-room: the meeting room's live updates, polling (gunicorn) against server-sent events (uvicorn,
+# Redis pub/sub), 60 phones in one meeting and 300 meetings at once (bench/room_live.py; its own fresh
+# database; ROOM_ARGS="--seconds 35 --mechanisms poll,stream --scenarios one,many --reuse..."); exits 1
+# when neither mechanism meets the targets.
 # bench-ci: the query count of every page at two small sizes, failing if one grows (CI runs it).
 bench: $(VENV)/.installed-dev messages
 	@status=0; \
 	$(PY) bench/scale.py $(BENCH_ARGS) || status=1; \
 	$(PY) bench/slow3g.py $(SLOW3G_ARGS) || status=1; \
+	$(PY) bench/room_live.py $(ROOM_ARGS) || status=1; \
 	exit $$status
 
 bench-scale: $(VENV)/.installed-dev messages
@@ -72,6 +77,9 @@ bench-scale: $(VENV)/.installed-dev messages
 
 bench-slow3g: $(VENV)/.installed-dev messages
 	$(PY) bench/slow3g.py $(SLOW3G_ARGS)
+
+bench-room: $(VENV)/.installed-dev messages
+	$(PY) bench/room_live.py $(ROOM_ARGS)
 
 bench-ci: $(VENV)/.installed-dev messages
 	$(PY) bench/scale.py --ci $(BENCH_ARGS)
