@@ -92,6 +92,9 @@ def say(message: str) -> None:
 # --- The database, the servers -----------------------------------------------------------------------
 
 
+POOL_SIZE = 18
+
+
 def environment(mechanism: str, secret: str, role: str = "postgres") -> dict[str, str]:
     """The site in production mode (DEBUG off) on the bench database, with the shared Redis cache;
     connected as ``role`` (the servers as ROLE, whose connections are limited)."""
@@ -111,6 +114,9 @@ def environment(mechanism: str, secret: str, role: str = "postgres") -> dict[str
         LIVE_UPDATES="poll" if mechanism == "poll" else "stream",
         # stream-released (bench/asgi_stream.py): no connection kept past the state it was opened for.
         DATABASE_CONN_MAX_AGE="0" if mechanism == "stream-released" else "60",
+        # stream: each uvicorn worker shares a pool of connections among its streams' request threads,
+        # within the role's 40 (2 workers × 18), as docs/architecture.md says to run it.
+        DATABASE_POOL_SIZE=str(POOL_SIZE) if mechanism == "stream" else "0",
         LIVE_REDIS_URL=LIVE_REDIS_URL,
     )
     return env

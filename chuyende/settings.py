@@ -189,6 +189,20 @@ else:
         # PostgreSQL's JIT compiles the dashboard's aggregates afresh on every request (2.4 s of a 4 s
         # query at province scale, docs/architecture.md); the app's queries are short and many.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # A pool of connections shared by the threads of one process (Django's own, with psycopg_pool):
+        # for an ASGI server holding the room's live streams, whose requests each run their synchronous
+        # part in a thread of their own, so that thousands of phones opening streams wait their turn
+        # for one of these connections instead of each opening its own (docs/architecture.md, § The
+        # meeting room). A pooled connection goes back to the pool when the request ends, so
+        # CONN_MAX_AGE does not apply. 0: no pool, a connection per thread (gunicorn's sync workers).
+        DATABASE_POOL_SIZE = envint("DATABASE_POOL_SIZE", 0)
+        if DATABASE_POOL_SIZE:
+            DATABASES["default"]["CONN_MAX_AGE"] = 0
+            DATABASES["default"]["OPTIONS"]["pool"] = {
+                "min_size": 1,
+                "max_size": DATABASE_POOL_SIZE,
+                "timeout": envint("DATABASE_POOL_TIMEOUT", 20),
+            }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

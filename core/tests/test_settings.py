@@ -148,3 +148,38 @@ def test_sign_in_sessions_are_read_through_the_cache_only_when_every_server_shar
     result = start({"DEBUG": "true", "CACHE_URL": cache_url}, "shell", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].endswith(engine)
+
+
+def test_database_pool_size_gives_each_process_a_pool_of_postgresql_connections():
+    """The ASGI server of the room's live streams shares a pool among its request threads (issue 15):
+    eight threads at once are served by at most three connections, and they all get an answer."""
+    script = (
+        "import threading\n"
+        "from django.db import connection, connections\n"
+        "from django.conf import settings\n"
+        "answers = []\n"
+        "def ask():\n"
+        "    with connections['default'].cursor() as c:\n"
+        "        c.execute('SELECT pg_backend_pid()')\n"
+        "        answers.append(c.fetchone()[0])\n"
+        "    connections['default'].close()\n"
+        "threads = [threading.Thread(target=ask) for _ in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print('POOL', connection.pool.max_size, settings.DATABASES['default']['CONN_MAX_AGE'],\n"
+        "      len(answers), len(set(answers)))\n"
+    )
+    done = start(
+        {
+            "DEBUG": "true",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+            "DATABASE_POOL_SIZE": "3",
+        },
+        "shell",
+        "-c",
+        script,
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("POOL "))
+    _, size, max_age, answered, backends = line.split()
+    assert (size, max_age, answered) == ("3", "0", "8")
+    assert 1 <= int(backends) <= 3
