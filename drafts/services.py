@@ -418,12 +418,9 @@ def add_comment(
     author = permissions.member_of(actor)
     if author is None:
         raise PermissionDenied(_("You are not allowed to do this."))
-    if client_id is not None:
-        sent = Comment.objects.filter(author=author, client_id=client_id).first()
-        if sent is not None:
-            if sent.session_id != session.pk:
-                raise DomainError(_("The form was damaged; reload the page."))
-            return sent
+    sent = _sent_before(author, client_id, session)
+    if sent is not None:
+        return sent
     body = _clean_body(body)
     version = _comment_target(session)
     if parent is not None:
@@ -456,6 +453,16 @@ def add_comment(
     return comment
 
 
+def _sent_before(author: Member, client_id: uuid.UUID | None, session: Session) -> Comment | None:
+    """The comment already stored under ``client_id`` (a form queued on the phone and sent again)."""
+    if client_id is None:
+        return None
+    sent = Comment.objects.filter(author=author, client_id=client_id).first()
+    if sent is not None and sent.session_id != session.pk:
+        raise DomainError(_("The form was damaged; reload the page."))
+    return sent
+
+
 def paper_recipients(session: Session) -> list[Member]:
     """The members a printed pack is made for and whose paper comments may be recorded: those the
     draft was sent to (in name order), but the presenters, who wrote it. Empty before distribution."""
@@ -485,12 +492,9 @@ def add_paper_comment(
     (until the meeting's minutes are approved). The day is not in the future, not before the draft
     was sent, and not after the meeting's day. Refused for a member the draft was not sent to."""
     require(actor, "draft.paper", session)
-    if client_id is not None:
-        sent = Comment.objects.filter(author=member, client_id=client_id).first()
-        if sent is not None:
-            if sent.session_id != session.pk:
-                raise DomainError(_("The form was damaged; reload the page."))
-            return sent
+    sent = _sent_before(member, client_id, session)
+    if sent is not None:
+        return sent
     body = _clean_body(body)
     version = _comment_target(session)
     if member.pk not in {m.pk for m in paper_recipients(session)}:
