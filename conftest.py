@@ -101,6 +101,18 @@ def _fast_and_quiet(settings: Any) -> None:
         setattr(settings, name, value)
 
 
+@pytest.fixture(autouse=True)
+def _issued_documents_frozen_at_first_download(request: Any, monkeypatch: Any) -> None:
+    """A site renders and stores an issued document's PDF and DOCX once the issue commits (documents.files,
+    a background task): some seventy of them, a dozen seconds, when a test loads the demo with commits.
+    Tests store them at the first download instead, as a site does whose worker is down; the tests of
+    that step itself (marked ``freezes``) keep it."""
+    if request.node.get_closest_marker("freezes") is None:
+        from documents import files
+
+        monkeypatch.setattr(files, "enqueue_freeze", lambda document_id: None)
+
+
 # --- Data shared by a module's tests -------------------------------------------------------------
 
 

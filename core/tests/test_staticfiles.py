@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.templatetags.static import static
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from chuyende.settings import BASE_DIR
 from core.staticfiles import StaticFilesMiddleware
@@ -22,17 +22,34 @@ from core.tests.test_settings import start
 HASHED = "core.staticfiles.HashedStaticFilesStorage"
 
 
-@pytest.fixture
-def collected(settings, tmp_path):
+def _collecting(root) -> dict:
     """``collectstatic`` as ``make run`` does it (DEBUG on, STATIC_MANIFEST=true)."""
-    settings.DEBUG = True
-    settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": HASHED}}
-    settings.WHITENOISE_USE_FINDERS = False
-    settings.WHITENOISE_AUTOREFRESH = False
-    settings.WHITENOISE_MAX_AGE = 60
-    call_command("collectstatic", interactive=False, verbosity=0)
-    return tmp_path
+    from django.conf import settings
+
+    return {
+        "DEBUG": True,
+        "STATIC_ROOT": root,
+        "STORAGES": {**settings.STORAGES, "staticfiles": {"BACKEND": HASHED}},
+        "WHITENOISE_USE_FINDERS": False,
+        "WHITENOISE_AUTOREFRESH": False,
+        "WHITENOISE_MAX_AGE": 60,
+    }
+
+
+@pytest.fixture(scope="module")
+def collected_once(tmp_path_factory):
+    """Collected once for the module's tests, which only read the files (20 s of compressing)."""
+    root = tmp_path_factory.mktemp("static")
+    with override_settings(**_collecting(root)):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
+@pytest.fixture
+def collected(settings, collected_once):
+    for name, value in _collecting(collected_once).items():
+        setattr(settings, name, value)
+    return collected_once
 
 
 def test_collected_files_have_hashed_names_and_compressed_copies(collected):

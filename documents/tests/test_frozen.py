@@ -24,6 +24,9 @@ from documents.frame import frame_for, paragraph
 from documents.models import DocumentType, IssuedDocument, IssuedFile
 from tests.scenarios import thematic_meeting
 
+# Their files are made as a site makes them: once the issue commits (conftest.py).
+pytestmark = pytest.mark.freezes
+
 ON = date(2026, 3, 6)
 
 
