@@ -180,8 +180,11 @@ def main() -> None:
                     "examples,coverage,fuzzing",
                     "--max-examples",
                     str(args.max_examples),
+                    # One thread: hypothesis describes its strategies with ast.parse, which CPython 3.11
+                    # before 3.11.8 cannot run in two threads at once ("SystemError: AST constructor
+                    # recursion depth mismatch", CPython gh-106905), and this machine has 3.11.7.
                     "--workers",
-                    "2",
+                    "1",
                     "--seed",
                     "1",
                     "--suppress-health-check",
