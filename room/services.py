@@ -278,6 +278,20 @@ def result_shown(meeting: Meeting, ballot: Ballot | None, counts: Tally | None) 
     return Result(basis, bool(meeting.vote_passed), meeting.votes_for)
 
 
+def result_sentence(result: rules.VoteResult) -> str:
+    """The result in one sentence, as the chair's page and the API tell it on closing."""
+    text = (
+        _("Passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+        if result.passed
+        else _("Not passed: %(for)s for, at least %(needed)s of %(total)s needed.")
+    )
+    return str(text) % {
+        "for": result.votes_for,
+        "needed": result.basis.needed,
+        "total": result.basis.adjusted_total,
+    }
+
+
 def withdraw_ballot(*, actor: Any, ballot: Ballot) -> None:
     """Take back a vote opened by mistake, before anyone has voted."""
     require(actor, "meeting.record", ballot.meeting)

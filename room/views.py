@@ -155,16 +155,7 @@ def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
     if result is None:
         messages.error(request, form_errors(form))
     else:
-        text = (
-            _("Passed: %(for)s for, at least %(needed)s of %(total)s needed.")
-            if result.passed
-            else _("Not passed: %(for)s for, at least %(needed)s of %(total)s needed.")
-        )
-        messages.success(
-            request,
-            text
-            % {"for": result.votes_for, "needed": result.basis.needed, "total": result.basis.adjusted_total},
-        )
+        messages.success(request, services.result_sentence(result))
     return _back(ballot.meeting_id)
 
 

@@ -25,7 +25,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -251,7 +250,10 @@ class CastOut(Schema):
 
 class CloseOut(Schema):
     ballot: BallotDetailOut
-    vote: VoteOut = Field(description="Kết quả đã ghi vào biên bản, với tổng số đã điều chỉnh.")
+    vote: VoteOut | None = Field(
+        description="Kết quả đã ghi vào biên bản, với tổng số đã điều chỉnh; `null` khi kết thúc một "
+        "nội dung khác (`motion`), mà kết quả ở lần biểu quyết (`ballot.passed`)."
+    )
     message: str = Field(examples=["Thông qua: 11 tán thành, cần ít nhất 11 trên 20."])
 
 
@@ -663,19 +665,6 @@ def cast_vote(request: HttpRequest, payload: CastIn, ballot_id: int = BALLOT_ID)
     return Status(201, CastOut(receipt=cast.receipt, ballot=_ballot_detail(request, ballot.pk)))
 
 
-def _result_sentence(result: Any) -> str:
-    text = (
-        _("Passed: %(for)s for, at least %(needed)s of %(total)s needed.")
-        if result.passed
-        else _("Not passed: %(for)s for, at least %(needed)s of %(total)s needed.")
-    )
-    return text % {
-        "for": result.votes_for,
-        "needed": result.basis.needed,
-        "total": result.basis.adjusted_total,
-    }
-
-
 @router.post(
     "/ballots/{int:ballot_id}/close",
     response={200: CloseOut, **ERRORS},
@@ -688,10 +677,11 @@ def close_ballot(request: HttpRequest, ballot_id: int = BALLOT_ID) -> CloseOut:
     ballot = _ballot(request, ballot_id)
     deny_unless(request.user, "meeting.record", ballot.meeting)
     result = services.close_ballot(actor=request.user, ballot=ballot)
-    meeting = _meeting(request, ballot.meeting_id)
-    vote = _vote_out(meeting, named=True)
-    assert vote is not None  # just recorded
-    return CloseOut(ballot=_ballot_detail(request, ballot.pk), vote=vote, message=_result_sentence(result))
+    # A motion's result stays on its ballot; the record's vote is what closing any other ballot recorded.
+    vote = None if ballot.motion else _vote_out(_meeting(request, ballot.meeting_id), named=True)
+    return CloseOut(
+        ballot=_ballot_detail(request, ballot.pk), vote=vote, message=services.result_sentence(result)
+    )
 
 
 @router.post(

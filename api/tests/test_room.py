@@ -543,3 +543,17 @@ def test_a_motion_after_the_records_vote_through_the_api(world, marked):
     assert (shown["motion"], shown["passed"], shown["votes_for"]) == (True, True, 3)
     # The record's own vote is as the first ballot left it.
     assert Meeting.objects.get(pk=marked.pk).votes_for == 1
+
+
+@pytest.mark.django_db
+def test_closing_a_motion_before_the_records_vote_answers_its_result_and_no_record_vote(world, marked):
+    secretary = signed_in(world.secretary)
+    motion = {"subject": "Đề xuất", "secret": True, "motion": True}
+    opened = send(secretary, "POST", f"/rooms/{marked.pk}/ballots", motion)
+    motion_id = opened.json()["id"]
+    for client in (secretary, signed_in(world.deputy)):
+        assert send(client, "POST", f"/ballots/{motion_id}/votes", {"choice": "for"}).status_code == 201
+    closed = send(secretary, "POST", f"/ballots/{motion_id}/close")
+    assert closed.status_code == 200
+    assert closed.json()["vote"] is None and closed.json()["ballot"]["passed"] is True
+    assert Meeting.objects.get(pk=marked.pk).votes_for is None
