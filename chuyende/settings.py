@@ -5,6 +5,8 @@ documented in the README's configuration table. A value that cannot be understoo
 with a message that names the variable, rather than running with a guess.
 """
 
+import base64
+import hashlib
 import os
 import re
 from datetime import timedelta
@@ -70,6 +72,17 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG els
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site is served on.")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+# Fernet keys (comma-separated, the first encrypts; the others still decrypt while rotating) for the
+# secrets stored in the database (core/crypto.py). Development derives one from SECRET_KEY; production
+# has none unless set, and core/crypto.py then refuses to store or read a secret.
+ENCRYPTION_KEYS = envlist("ENCRYPTION_KEY", [])
+if not ENCRYPTION_KEYS and DEBUG:
+    ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"chuyende-encryption:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
