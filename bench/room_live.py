@@ -112,10 +112,10 @@ def environment(mechanism: str, secret: str, role: str = "postgres") -> dict[str
         PYTHONPATH=str(ROOT),
         CACHE_URL=CACHE_URL,
         LIVE_UPDATES="poll" if mechanism == "poll" else "stream",
-        # stream-released (bench/asgi_stream.py): no connection kept past the state it was opened for.
-        DATABASE_CONN_MAX_AGE="0" if mechanism == "stream-released" else "60",
-        # stream: each uvicorn worker shares a pool of connections among its streams' request threads,
-        # within the role's 40 (2 workers × 18), as docs/architecture.md says to run it.
+        DATABASE_CONN_MAX_AGE="60",
+        # stream: each uvicorn worker shares a pool of connections among the site's requests and the
+        # streams' one thread (room/stream.py), within the role's 40 (2 workers × 18), as
+        # docs/architecture.md says to run it.
         DATABASE_POOL_SIZE=str(POOL_SIZE) if mechanism == "stream" else "0",
         LIVE_REDIS_URL=LIVE_REDIS_URL,
     )
@@ -183,10 +183,7 @@ def start_server(mechanism: str, env: dict[str, str], port: int, workers: int) -
         # on a machine shared with other work, where the worker would be killed and booted again.
         command += ["--bind", f"{HOST}:{port}", "--backlog", "2048", "--timeout", "120"]
     else:
-        app = (
-            "bench.asgi_stream:application" if mechanism == "stream-released" else "chuyende.asgi:application"
-        )
-        command = [PYTHON, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
+        command = [PYTHON, "-m", "uvicorn", "chuyende.asgi:application", "--host", HOST, "--port", str(port)]
         command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     log = (VAR_DIR / f"room_{mechanism}_server.log").open("wb")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

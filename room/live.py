@@ -23,12 +23,12 @@ import contextvars
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, transaction
 from django.db.models import Count, Max, Q
 
 from meetings import rules
@@ -179,14 +179,13 @@ def _fresh_state(meeting_id: int) -> dict[str, Any] | None:
 
 
 def first_state(meeting_id: int) -> dict[str, Any] | None:
-    """public_state in a stream request's thread, which then closes its database connections: the
-    request lasts as long as the phone stays, and must not hold a connection meanwhile."""
+    """public_state for a new stream (room/stream.py), in the process's one thread for synchronous
+    code outside requests, whose connection every stream of the process shares."""
+    close_old_connections()
     try:
         return public_state(meeting_id)
     except Meeting.DoesNotExist:
         return None
-    finally:
-        connections.close_all()
 
 
 # --- The stream processes' side ---------------------------------------------------------------------
@@ -332,7 +331,7 @@ def _event(state: dict[str, Any]) -> str:
     return f"event: state\ndata: {json.dumps(state, separators=(',', ':'))}\n\n"
 
 
-async def events(meeting_id: int) -> AsyncIterator[str]:
+async def events(meeting_id: int) -> AsyncGenerator[str, None]:
     """The stream of one client: ``retry``, the current state, then one state per change (never the
     same version twice) and a ping every ``PING_SECONDS``. Ends (and leaves the hub) when the client
     disconnects: Django cancels the response on ``http.disconnect``."""

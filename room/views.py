@@ -2,13 +2,10 @@
 
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.handlers.asgi import ASGIRequest
-from django.db import connections
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -396,15 +393,6 @@ def _sees(user: Any, meeting_id: int) -> bool:
     return visible_meetings(user).filter(pk=meeting_id).exists()
 
 
-def _sees_then_closes(user: Any, meeting_id: int) -> bool:
-    """_sees for the stream, whose request lasts as long as the phone stays: its thread's database
-    connections are closed at once (one per phone would exhaust the database's)."""
-    try:
-        return _sees(user, meeting_id)
-    finally:
-        connections.close_all()
-
-
 @login_not_required
 @require_GET
 def state(request: HttpRequest, pk: int) -> HttpResponse:
@@ -426,20 +414,11 @@ def state(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
-async def stream(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
-    """The room's state as server-sent events (stream mode, under an ASGI server; the protocol is in
-    room/live.py ``events``). 404 in poll mode, and under a WSGI server, which would hold a worker for
-    as long as the phone stays: the page then polls ``room:state`` instead."""
-    user = await request.auser()
-    if not user.is_authenticated:
+def stream(request: HttpRequest, pk: int) -> HttpResponse:
+    """The address of the room's server-sent events. The events themselves are served under an ASGI
+    server by room/stream.py, in front of Django (chuyende/asgi.py); a request that reaches this view
+    came through a WSGI server, which would hold a worker for as long as the phone stays, or the site
+    polls: 404 (401 when signed out), and the page polls ``room:state`` instead."""
+    if not request.user.is_authenticated:
         return _unauthenticated()
-    if request.method != "GET" or not live.streaming() or not isinstance(request, ASGIRequest):
-        raise Http404
-    if not await sync_to_async(_sees_then_closes)(user, pk):
-        raise Http404
-    # GZipMiddleware would compress each event on its own, and a proxy might hold them: neither.
-    request.META.pop("HTTP_ACCEPT_ENCODING", None)
-    response = StreamingHttpResponse(live.events(pk), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"
-    return response
+    raise Http404
