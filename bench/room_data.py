@@ -263,7 +263,37 @@ def reset(plan: dict[str, Any]) -> None:
         ).update(status="")
     log(f"reset: {checks} check-ins removed, {marked} members unmarked")
     # The endpoints as the site has them now (a --reuse'd plan may be older than the code).
-    print(json.dumps({"phones_endpoint": phones_endpoint(1), "stream_endpoint": stream_endpoint()}))
+    print(
+        json.dumps(
+            {
+                "phones_endpoint": phones_endpoint(1),
+                "stream_endpoint": stream_endpoint(),
+                "stream_paths": stream_paths(plan),
+            }
+        )
+    )
+
+
+def stream_paths(plan: dict[str, Any]) -> dict[str, str]:
+    """Each client's stream address as its page gives it (``room.live.stream_url``: with the reader's
+    signed token, made afresh on every run since it lasts six hours), by session key; empty when the
+    site has no such function (the stream is then opened with the session cookie alone)."""
+    from django.contrib.sessions.models import Session
+
+    from room import live
+
+    if not hasattr(live, "stream_url"):
+        return {}
+    keys = {plan["one"]["screen"]: plan["one"]["meeting"]}
+    keys |= {key: plan["one"]["meeting"] for key in plan["one"]["phones"]}
+    for room in plan["many"]:
+        keys[room["screen"]] = room["meeting"]
+        keys |= {key: room["meeting"] for key in room["phones"]}
+    paths = {}
+    for session in Session.objects.filter(session_key__in=keys):
+        user_id = int(session.get_decoded()[SESSION_KEY])
+        paths[session.session_key] = live.stream_url(user_id, keys[session.session_key])
+    return paths
 
 
 # --- write -----------------------------------------------------------------------------------------

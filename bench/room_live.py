@@ -184,7 +184,13 @@ def start_server(mechanism: str, env: dict[str, str], port: int, workers: int) -
         command += ["--bind", f"{HOST}:{port}", "--backlog", "2048", "--timeout", "120"]
     else:
         command = [PYTHON, "-m", "uvicorn", "chuyende.asgi:application", "--host", HOST, "--port", str(port)]
-        command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+        command += [
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            os.environ.get("BENCH_UVICORN_LOG", "warning"),
+        ]
     log = (VAR_DIR / f"room_{mechanism}_server.log").open("wb")
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -657,7 +663,9 @@ async def run(
                 asyncio.create_task(poll_client(client, port, path, stop, stats, cap, args.poll_encoding))
             )
         else:
-            path = plan["stream_endpoint"].format(id=client.meeting)
+            # The address the client's page gave it (with its token), else the bare one (cookie alone).
+            key = client.cookie.partition("=")[2]
+            path = plan.get("stream_paths", {}).get(key) or plan["stream_endpoint"].format(id=client.meeting)
             tasks.append(asyncio.create_task(stream_client(client, port, path, stop, stats, gate)))
     # Warm: every client has its first state (the workers' first requests load the code and templates).
     deadline = time.time() + (args.poll_warm_limit if mechanism == "poll" else args.ramp_limit)

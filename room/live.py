@@ -28,8 +28,11 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core import signing
 from django.db import close_old_connections, transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from meetings import rules
 from meetings import services as meetings
@@ -46,6 +49,35 @@ RETRY_MILLISECONDS = 3000  # how long the browser waits before it reconnects a d
 
 def streaming() -> bool:
     return bool(settings.LIVE_UPDATES == "stream")
+
+
+# --- The stream's address ---------------------------------------------------------------------------
+
+STREAM_TOKEN_SALT = "room.stream"
+STREAM_TOKEN_SECONDS = 6 * 3600  # a long meeting; then the page polls until it is loaded again
+
+
+def stream_url(user_id: int, meeting_id: int) -> str:
+    """The address of the meeting's stream for ``user_id``, as a page gives it to the browser: with a
+    signed token (the reader and the meeting, timestamped) that lets the stream (room/stream.py) open
+    without reading the session, the user or the permission again. The page that gives it has just
+    checked that the reader may see the meeting; the stream then shows nothing but
+    :func:`public_state` (counts, a ballot's subject, a request's id; no names, no choices)."""
+    token = signing.TimestampSigner(salt=STREAM_TOKEN_SALT).sign(f"{user_id}.{meeting_id}")
+    return reverse("room:stream", args=[meeting_id]) + "?" + urlencode({"t": token})
+
+
+def stream_reader(token: str, meeting_id: int) -> int | None:
+    """The user a stream token was given to, when it is genuine, for ``meeting_id`` and younger than
+    STREAM_TOKEN_SECONDS; else None."""
+    try:
+        value = signing.TimestampSigner(salt=STREAM_TOKEN_SALT).unsign(token, max_age=STREAM_TOKEN_SECONDS)
+    except signing.BadSignature:  # changed, or expired (SignatureExpired is one)
+        return None
+    user_id, _, meeting = value.partition(".")
+    if meeting != str(meeting_id) or not user_id.isdigit():
+        return None
+    return int(user_id)
 
 
 # --- Telling of a change --------------------------------------------------------------------------
@@ -216,6 +248,7 @@ class Hub:
         self.latest: dict[int, dict[str, Any]] = {}  # the state last sent, while somebody watches
         self.dirty: set[int] = set()
         self.refreshing: set[int] = set()
+        self.computing: dict[int, asyncio.Future[dict[str, Any] | None]] = {}  # first states underway
         self.tasks: set[asyncio.Task[None]] = set()
         self.listener: asyncio.Task[None] | None = None
         self.subscribed = asyncio.Event()
@@ -242,11 +275,21 @@ class Hub:
             self.latest.pop(meeting_id, None)
 
     async def first_state(self, meeting_id: int) -> dict[str, Any] | None:
-        """The state a new client starts from: the one last sent here when it is current (sixty phones
-        coming back after the Wi-Fi dropped cost one computation), else computed."""
-        if meeting_id in self.latest and meeting_id not in self.dirty and self.subscribed.is_set():
+        """The state a new client starts from: the one last sent here (sixty phones coming back after
+        the Wi-Fi dropped cost one computation), else computed — once, however many clients of the
+        meeting ask while it is computed (6,000 phones of 300 meetings arriving at once are 300
+        computations, not 6,000). The last sent may be older than a change being computed: the
+        client's queue is already in the hub (``join``), so the newer state reaches it as soon as it is
+        computed."""
+        if meeting_id in self.latest and self.subscribed.is_set():
             return self.latest[meeting_id]
-        state = await sync_to_async(first_state)(meeting_id)
+        computing = self.computing.get(meeting_id)
+        if computing is None:
+            computing = asyncio.ensure_future(sync_to_async(first_state)(meeting_id))
+            self.computing[meeting_id] = computing
+            computing.add_done_callback(lambda _done: self.computing.pop(meeting_id, None))
+        # Shielded: a client that leaves meanwhile does not cancel the others' computation.
+        state = await asyncio.shield(computing)
         if state is not None and meeting_id in self.clients:
             self.latest.setdefault(meeting_id, state)  # never over a newer one the hub has sent
         return state

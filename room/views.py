@@ -34,13 +34,13 @@ def _ballot(request: HttpRequest, pk: int) -> Ballot:
     )
 
 
-def _live(meeting: Meeting, phase: str) -> dict[str, Any]:
+def _live(request: HttpRequest, meeting: Meeting, phase: str) -> dict[str, Any]:
     """The attributes of a page's live region (room/static/room/live.js, room/_live_attrs.html): where
     to ask for the room's state, the stream in stream mode, the version the page shows and the parts
     of the state (``phase``) whose change makes the page fetch itself again."""
     return {
         "state_url": reverse("room:state", args=[meeting.pk]),
-        "stream_url": reverse("room:stream", args=[meeting.pk]) if live.streaming() else "",
+        "stream_url": live.stream_url(request.user.pk or 0, meeting.pk) if live.streaming() else "",
         "version": room_screen.version(meeting.pk),
         "phase": phase,
     }
@@ -64,6 +64,9 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
     chairs = can(request.user, "meeting.record", meeting) and meeting.is_editable
     tally = services.tally(ballot) if ballot else None
     eligible = live.eligible_present(meeting)
+    # The chair's page also follows each vote cast (its counts and the withdraw button); a member's
+    # only the ballot's opening and closing, and its counters in place.
+    phase = "status ballot.id ballot.status" + (" ballot.voted" if chairs else "")
     context = {
         "meeting": meeting,
         "ballot": ballot,
@@ -85,9 +88,7 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
         "result": services.result_shown(meeting, ballot, tally),
         "receipt": receipt,
         "receipt_counted": services.receipt_counted(ballot, receipt) if ballot and receipt else None,
-        # The chair's page also follows each vote cast (its counts and the withdraw button); a member's
-        # only the ballot's opening and closing, and its counters in place.
-        "live": _live(meeting, "status ballot.id ballot.status" + (" ballot.voted" if chairs else "")),
+        "live": _live(request, meeting, phase),
     }
     return render(request, "room/vote.html", context)
 
@@ -204,7 +205,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "attendance": attendance,
             "check_in": mine,
-            "live": _live(meeting, "status"),
+            "live": _live(request, meeting, "status"),
         },
     )
 
@@ -258,7 +259,7 @@ def speakers_page(request: HttpRequest, pk: int) -> HttpResponse:
             "chairs": can(request.user, "meeting.record", meeting)
             and meeting.status == Meeting.Status.IN_PROGRESS,
             "speaking": any(r.status == SpeakerRequest.Status.SPEAKING for r in waiting),
-            "live": _live(meeting, "status speaking waiting"),
+            "live": _live(request, meeting, "status speaking waiting"),
         },
     )
 
@@ -359,7 +360,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
             "state": room_screen.state(meeting),
             "version": _screen_etag(meeting.pk, code).strip('"'),
             "checkin": code,
-            "stream_url": reverse("room:stream", args=[meeting.pk]) if live.streaming() else "",
+            "stream_url": live.stream_url(request.user.pk or 0, meeting.pk) if live.streaming() else "",
         },
     )
 

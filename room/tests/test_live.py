@@ -5,9 +5,11 @@ uvicorn, told through a real Redis, sends the next state within 2 s."""
 
 import asyncio
 import contextlib
+import html as html_module
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings as django_settings
@@ -257,7 +260,12 @@ def test_the_members_pages_offer_the_stream_only_in_stream_mode(client, world, s
     assert "data-stream-url" not in html and "room/live.js" in html
     settings.LIVE_UPDATES, settings.LIVE_REDIS_URL = "stream", REDIS_URL
     html = client.get(reverse(page, args=[meeting.pk])).content.decode()
-    assert f'data-stream-url="{reverse("room:stream", args=[meeting.pk])}"' in html
+    given = re.search(r'data-stream-url="([^"]+)"', html)
+    assert given is not None
+    path, _, query = html_module.unescape(given[1]).partition("?t=")
+    assert path == reverse("room:stream", args=[meeting.pk])
+    # The address carries the reader's token for this meeting (room/stream.py opens it without a session).
+    assert live.stream_reader(unquote(query), meeting.pk) == world.member.pk
 
 
 def test_stream_mode_without_redis_is_refused_at_startup():
@@ -324,6 +332,43 @@ def test_the_hub_computes_once_per_burst_for_all_its_clients_and_forgets_who_lea
     # running in the main thread, where asyncio.run() refuses to start another.
     with ThreadPoolExecutor(1) as executor:
         executor.submit(asyncio.run, scenario()).result()
+
+
+def test_clients_arriving_together_share_one_first_state(monkeypatch, settings):
+    """Twenty phones of a meeting open their streams at once (the Wi-Fi came back): one computation of
+    the first state, not twenty; a phone that leaves while it is computed does not cancel the others'."""
+    settings.LIVE_REDIS_URL = REDIS_URL
+    meeting_id = 10**9 + 9
+    computed: list[int] = []
+
+    def slow_state(meeting_id: int) -> dict[str, Any]:
+        computed.append(meeting_id)
+        time.sleep(0.2)
+        return {"version": "v1"}
+
+    monkeypatch.setattr(live, "first_state", slow_state)
+
+    async def scenario() -> list[Any]:
+        hub = live.Hub()
+        for _ in range(20):
+            await hub.join(meeting_id)
+        asking = [asyncio.ensure_future(hub.first_state(meeting_id)) for _ in range(20)]
+        await asyncio.sleep(0.05)
+        asking[0].cancel()  # this phone left
+        states = await asyncio.gather(*asking[1:])
+        # Later arrivals take the state the hub holds.
+        states.append(await hub.first_state(meeting_id))
+        assert hub.computing == {}
+        assert hub.listener is not None
+        hub.listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await hub.listener
+        return states
+
+    with ThreadPoolExecutor(1) as executor:
+        states = executor.submit(asyncio.run, scenario()).result()
+    assert computed == [meeting_id]
+    assert [state["version"] for state in states] == ["v1"] * 20
 
 
 def _free_port() -> int:

@@ -8,16 +8,19 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from asgiref.sync import sync_to_async
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 from django.urls import reverse
+from django.utils import timezone
 
 from chuyende.asgi import application
-from meetings.tests.helpers import open_meeting
+from meetings.tests.helpers import open_meeting, yesterday
 from room import live, stream
 from room.tests.test_live import REDIS_URL, _session_cookie
 from tests.factories import UserFactory, member_in
@@ -168,3 +171,36 @@ def test_only_the_streams_address_is_served_in_front_of_django():
         assert stream.match(_scope(path)) is None
     assert stream.match({"type": "websocket", "path": "/hop/12/song/"}) is None
     assert stream.match({"type": "lifespan"}) is None
+
+
+def test_a_pages_token_opens_the_stream_without_a_session_and_only_for_its_meeting(world, settings):
+    settings.LIVE_UPDATES, settings.LIVE_REDIS_URL = "stream", REDIS_URL
+    meeting, other = open_meeting(world), open_meeting(world, day=yesterday() - timedelta(days=1))
+    given = live.stream_url(world.member.pk, meeting.pk)
+    path, _, query = given.partition("?")
+    token = query.removeprefix("t=")
+    elsewhere = live.stream_url(world.member.pk, other.pk).partition("?")[2]
+    changed = token[:-1] + ("A" if token[-1] != "A" else "B")
+
+    def scope(path: str, query: str) -> dict[str, Any]:
+        return {**_scope(path), "query_string": query.encode()}
+
+    async def scenario() -> tuple[Phone, dict[str, int]]:
+        phone = Phone(scope(path, query))  # no cookie at all
+        await asyncio.wait_for(phone.first_event.wait(), 10)
+        phone.left.set()
+        await asyncio.wait_for(phone.task, 10)
+        refused = {
+            "another meeting's token": await _answer(scope(path, elsewhere)),
+            "a changed token": await _answer(scope(path, f"t={changed}")),
+            "an empty token": await _answer(scope(path, "t=")),
+        }
+        return phone, {name: answer.status for name, answer in refused.items()}
+
+    phone, refused = _run(scenario)
+    assert phone.status == 200 and b"event: state" in phone.messages[1]["body"]
+    assert refused == {"another meeting's token": 401, "a changed token": 401, "an empty token": 401}
+    # Six hours later the token no longer opens it (the page then polls, which reads the session).
+    with time_machine.travel(timezone.now() + timedelta(seconds=live.STREAM_TOKEN_SECONDS + 60)):
+        assert live.stream_reader(token.replace("%3A", ":"), meeting.pk) is None
+    assert live.stream_reader(token.replace("%3A", ":"), meeting.pk) == world.member.pk
