@@ -203,3 +203,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
+
+
+def standin_for(accounts: Any, **options: Any) -> StandIn:
+    """A stand-in (not started) that serves ``accounts`` as they are stored: their app id and secret,
+    their tokens, and their templates' parameters (``manage.py zalo_standin``, the demo's test)."""
+    accounts = list(accounts)
+    if len({a.app_id for a in accounts}) != 1:
+        raise ValueError("a stand-in serves the accounts of one app")
+    standin = StandIn(app_id=accounts[0].app_id, secret_key=accounts[0].secret_key(), **options)
+    for account in accounts:
+        expires = account.access_token_expires_at.timestamp() if account.access_token_expires_at else None
+        standin.accept(account.access_token(), account.refresh_token(), expires)
+        for template in account.templates.all():
+            standin.templates[template.template_id] = set(template.params)
+    return standin

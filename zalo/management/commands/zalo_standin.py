@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from zalo.models import ZaloAccount
-from zalo.standin import StandIn
+from zalo.standin import standin_for
 
 
 class Command(BaseCommand):
@@ -35,16 +35,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "The accounts pointing here have different app IDs; the stand-in serves one app."
             )
-        first = accounts[0]
-        standin = StandIn(app_id=first.app_id, secret_key=first.secret_key(), daily_quota=quota, port=port)
+        standin = standin_for(accounts, daily_quota=quota, port=port)
         standin.refused_phones = set(refuse)
-        for account in accounts:
-            expires = account.access_token_expires_at.timestamp() if account.access_token_expires_at else None
-            standin.accept(account.access_token(), account.refresh_token(), expires)
-            for template in account.templates.all():
-                standin.templates[template.template_id] = set(template.params)
         standin.start()
-        self.stdout.write(f"Zalo stand-in on {standin.url} for app {first.app_id} (Ctrl-C stops it).")
+        self.stdout.write(f"Zalo stand-in on {standin.url} for app {standin.app_id} (Ctrl-C stops it).")
         try:
             while True:
                 time.sleep(3600)
