@@ -1,4 +1,4 @@
-""""Chia sẻ qua Zalo" on the approved draft's reading page, the meeting notice and the issued resolution:
+""" "Chia sẻ qua Zalo" on the approved draft's reading page, the meeting notice and the issued resolution:
 the link shared is the app's own page (sign-in needed), on the site's public address."""
 
 import base64
