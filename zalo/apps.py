@@ -17,9 +17,7 @@ class ZaloConfig(AppConfig):
         channels.register(ZaloSender())
         register_actions(
             {
-                "zalo.account.saved": _(
-                    "%(actor)s saved the Zalo Official Account %(object)s (%(changed)s)."
-                ),
+                "zalo.account.saved": _("%(actor)s saved the Zalo Official Account %(object)s."),
                 "zalo.account.enabled": _(
                     "%(actor)s enabled sending through the Zalo Official Account %(object)s."
                 ),

@@ -176,7 +176,7 @@ def save_account(
                 _("Sending cannot be enabled before the secret key and the tokens are given."),
                 field="enabled",
             )
-        was_enabled = not created and ZaloAccount.objects.filter(pk=account.pk, enabled=True).exists()
+        was_enabled = account.enabled and not created
         account.enabled = enabled
         account.full_clean()
         account.save()
