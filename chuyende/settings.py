@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "library",
     "search",
     "home",
+    "zalo",
     "ninja",
     "api",
 ]
@@ -354,6 +355,11 @@ WEBHOOKS_ALLOW_PRIVATE = envbool("WEBHOOKS_ALLOW_PRIVATE", False)
 # taken up again; its file is kept this many days, then `manage.py jobs` removes it.
 JOB_LEASE_SECONDS = envint("JOB_LEASE_SECONDS", 120, minimum=1)
 JOB_FILE_DAYS = envint("JOB_FILE_DAYS", 7, minimum=1)
+# Zalo (zalo/, docs/zalo.md): how long one call to Zalo may take, and whether an Official Account may
+# point at a stand-in on this machine (http://127.0.0.1:8025, `manage.py zalo_standin`) instead of
+# Zalo's own HTTPS addresses. Never in production: the app secret and the tokens go where it points.
+ZALO_TIMEOUT_SECONDS = envint("ZALO_TIMEOUT_SECONDS", 10, minimum=1)
+ZALO_ALLOW_STANDIN = envbool("ZALO_ALLOW_STANDIN", DEBUG)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("viec-nen/", include("core.urls")),
+    path("zalo/", include("zalo.urls")),
     path("api/v1/", include("api.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),
     path("quan-tri/", admin.site.urls),

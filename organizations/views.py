@@ -66,6 +66,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The webhooks page (notifications) is linked for those who may manage it: a rule of that app,
     # asked through the registry.
     context["can_webhooks"] = registry.can(request.user, "webhook.manage", org)
+    context["can_zalo"] = registry.can(request.user, "zalo.manage", org)
     if org.is_cell:
         roster = selectors.cell_roster(org)
         context.update(

@@ -14,6 +14,7 @@ from planning.demo import add_plans
 from reports.demo import add_reports
 from room.demo import add_room
 from search.demo import add_search
+from zalo.demo import add_zalo
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             add_evaluations,
             add_reports,
             add_library,
+            add_zalo,
             add_search,
         ):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
