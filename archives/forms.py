@@ -1,0 +1,53 @@
+"""Forms of the term archives page: which term to archive, the archive to restore."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization, Term
+
+
+class MakeForm(forms.Form):
+    term = forms.ModelChoiceField(
+        label=pgettext_lazy("committee term", "Term"),
+        queryset=Term.objects.none(),
+        empty_label=None,
+        help_text=_("A term still running gets a provisional archive, marked as such."),
+    )
+
+    def __init__(self, *args: Any, cell: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["term"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Term.objects.filter(
+            organization=cell, start_date__lte=timezone.localdate()
+        ).order_by("-start_date")
+
+
+class RestoreForm(forms.Form):
+    file = forms.FileField(
+        label=_("Term archive (ZIP)"),
+        help_text=_("A ZIP made by this app's Term archives page; every file in it is checked."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = " ".join(
+            [
+                str(self.fields["file"].help_text),
+                gettext("At most %(size)s MB here; a larger archive is restored by the administrator.")
+                % {"size": settings.UPLOAD_MAX_MB},
+            ]
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": settings.UPLOAD_MAX_MB}
+            )
+        return upload
