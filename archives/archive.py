@@ -395,6 +395,13 @@ class _Zip:
     def close(self) -> None:
         self.zip.close()
 
+    def __enter__(self) -> "_Zip":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Closed on an error too (a stored file that changed), or the ZipFile would try later.
+        self.close()
+
 
 def document_info(document: IssuedDocument, stored: IssuedFile) -> dict[str, Any]:
     return {
@@ -455,121 +462,121 @@ def write_archive(
     freeze_missing(found)
     today = timezone.localdate()
     zip_ = _Zip(out, header.generated_at)
-    in_book = {m.document.pk for m in found.minutes if m.document is not None}
-    index_docs: list[str] = []
-    done = 0
-    # 1. The issued documents (other than the minutes, which make the book).
-    for document in found.documents:
-        if document.pk in in_book:
-            continue
-        paths = []
-        for stored in found.files[document.pk]:
-            path = _document_path(document, stored)
-            zip_.add_stored(
-                path,
-                stored,
-                "document",
-                f"{document.symbol} {document.title} {document.summary}".strip(),
-                document=document_info(document, stored),
+    with zip_:
+        in_book = {m.document.pk for m in found.minutes if m.document is not None}
+        index_docs: list[str] = []
+        done = 0
+        # 1. The issued documents (other than the minutes, which make the book).
+        for document in found.documents:
+            if document.pk in in_book:
+                continue
+            paths = []
+            for stored in found.files[document.pk]:
+                path = _document_path(document, stored)
+                zip_.add_stored(
+                    path,
+                    stored,
+                    "document",
+                    f"{document.symbol} {document.title} {document.summary}".strip(),
+                    document=document_info(document, stored),
+                )
+                paths.append(path)
+            index_docs.append(
+                f"- {document.symbol}, {document.issued_on:%d/%m/%Y}, "
+                f"{_TYPE_WORDS.get(document.doc_type, '')}: "
+                f"{document.title} {document.summary}".rstrip()
+                + "".join(f"\n    {p}" for p in paths)
             )
-            paths.append(path)
-        index_docs.append(
-            f"- {document.symbol}, {document.issued_on:%d/%m/%Y}, {_TYPE_WORDS.get(document.doc_type, '')}: "
-            f"{document.title} {document.summary}".rstrip()
-            + "".join(f"\n    {p}" for p in paths)
-        )
-        done += 1
-        if progress and done % 20 == 0:
-            progress(done, total)
-    # 2. The minutes book, in date order.
-    book_lines = [
-        "SỔ BIÊN BẢN SINH HOẠT CHI BỘ",
-        f"{cell.name} · Nhiệm kỳ {term.name}",
-        "",
-    ]
-    for order, entry in enumerate(found.minutes, start=1):
-        label = f"{order:03d}. {entry.day:%d/%m/%Y} · {KIND_WORDS.get(entry.kind, entry.kind)}"
-        if entry.document is None:
-            book_lines.append(f"{label}: chưa có biên bản được thông qua")
-            continue
-        document = entry.document
-        version = f" (bản sửa lần {entry.version - 1})" if entry.version > 1 else ""
-        book_lines.append(f"{label}: biên bản số {document.symbol}{version}")
-        for stored in found.files[document.pk]:
-            path = (
-                f"so-bien-ban/{order:03d}-{entry.day:%Y-%m-%d}-{_slug(document.symbol, 'bb')}.{stored.format}"
-            )
-            zip_.add_stored(
-                path,
-                stored,
-                "minutes",
-                f"Biên bản {document.symbol}, {entry.day:%d/%m/%Y}",
-                document=document_info(document, stored),
-            )
-            book_lines.append(f"    {path}")
-        done += 1
-    if not found.minutes:
-        book_lines.append("(Không có cuộc họp nào trong nhiệm kỳ.)")
-    zip_.add_bytes(BOOK_INDEX, _text(book_lines), "index", "Mục lục sổ biên bản")
-    # 3. The resolutions and their tasks.
-    rows = resolution_rows(found.resolutions, today)
-    title = f"NGHỊ QUYẾT VÀ VIỆC THỰC HIỆN NHIỆM VỤ · {cell.name} · Nhiệm kỳ {term.name}"
-    subtitle = f"Tình hình đến {day_phrase(today)}"
-    zip_.add_bytes(
-        "nghi-quyet/nghi-quyet-va-nhiem-vu.xlsx",
-        xlsx(title, RESOLUTION_COLUMNS, rows),
-        "resolutions",
-        "Nghị quyết, nhiệm vụ và kết quả thực hiện (XLSX)",
-    )
-    zip_.add_bytes(
-        "nghi-quyet/nghi-quyet-va-nhiem-vu.pdf",
-        pdf_table(title, subtitle, RESOLUTION_COLUMNS, rows),
-        "resolutions",
-        "Nghị quyết, nhiệm vụ và kết quả thực hiện (PDF)",
-    )
-    done += 1
-    if progress:
-        progress(done, total)
-    # 4. The members' participation, year by year.
-    members_by_year = year_members(cell, term)
-    participation_lines = []
-    for year in years:
-        members = members_by_year[year]
-        records = participation.records(members, year)
-        ordered = [records[m.pk] for m in members]
-        table_title = f"Tham gia sinh hoạt năm {year} · {cell.name}"
-        base = f"tham-gia/{year}/tham-gia-{year}"
+            done += 1
+            if progress and done % 20 == 0:
+                progress(done, total)
+        # 2. The minutes book, in date order.
+        book_lines = [
+            "SỔ BIÊN BẢN SINH HOẠT CHI BỘ",
+            f"{cell.name} · Nhiệm kỳ {term.name}",
+            "",
+        ]
+        for order, entry in enumerate(found.minutes, start=1):
+            label = f"{order:03d}. {entry.day:%d/%m/%Y} · {KIND_WORDS.get(entry.kind, entry.kind)}"
+            if entry.document is None:
+                book_lines.append(f"{label}: chưa có biên bản được thông qua")
+                continue
+            document = entry.document
+            version = f" (bản sửa lần {entry.version - 1})" if entry.version > 1 else ""
+            book_lines.append(f"{label}: biên bản số {document.symbol}{version}")
+            for stored in found.files[document.pk]:
+                stem = f"{order:03d}-{entry.day:%Y-%m-%d}-{_slug(document.symbol, 'bb')}"
+                path = f"so-bien-ban/{stem}.{stored.format}"
+                zip_.add_stored(
+                    path,
+                    stored,
+                    "minutes",
+                    f"Biên bản {document.symbol}, {entry.day:%d/%m/%Y}",
+                    document=document_info(document, stored),
+                )
+                book_lines.append(f"    {path}")
+            done += 1
+        if not found.minutes:
+            book_lines.append("(Không có cuộc họp nào trong nhiệm kỳ.)")
+        zip_.add_bytes(BOOK_INDEX, _text(book_lines), "index", "Mục lục sổ biên bản")
+        # 3. The resolutions and their tasks.
+        rows = resolution_rows(found.resolutions, today)
+        title = f"NGHỊ QUYẾT VÀ VIỆC THỰC HIỆN NHIỆM VỤ · {cell.name} · Nhiệm kỳ {term.name}"
+        subtitle = f"Tình hình đến {day_phrase(today)}"
         zip_.add_bytes(
-            f"{base}.xlsx",
-            cell_table(ordered, table_title),
-            "participation",
-            f"Tham gia sinh hoạt của đảng viên năm {year} (XLSX)",
-            year=year,
+            "nghi-quyet/nghi-quyet-va-nhiem-vu.xlsx",
+            xlsx(title, RESOLUTION_COLUMNS, rows),
+            "resolutions",
+            "Nghị quyết, nhiệm vụ và kết quả thực hiện (XLSX)",
         )
-        participation_lines.append(f"- Năm {year}: {len(members)} đảng viên\n    {base}.xlsx")
+        zip_.add_bytes(
+            "nghi-quyet/nghi-quyet-va-nhiem-vu.pdf",
+            pdf_table(title, subtitle, RESOLUTION_COLUMNS, rows),
+            "resolutions",
+            "Nghị quyết, nhiệm vụ và kết quả thực hiện (PDF)",
+        )
         done += 1
         if progress:
             progress(done, total)
-    # 5. The index, then the manifest of everything.
-    lines = _index_head(cell, term, header)
-    lines += ["", "I. VĂN BẢN ĐÃ BAN HÀNH (trừ biên bản)", *(index_docs or ["(Không có.)"])]
-    lines += ["", "II. SỔ BIÊN BẢN", f"    {BOOK_INDEX}", *[f"  {line}" for line in book_lines[3:]]]
-    lines += [
-        "",
-        "III. NGHỊ QUYẾT VÀ VIỆC THỰC HIỆN NHIỆM VỤ",
-        f"- {len(found.resolutions)} nghị quyết/kết luận",
-        "    nghi-quyet/nghi-quyet-va-nhiem-vu.xlsx",
-        "    nghi-quyet/nghi-quyet-va-nhiem-vu.pdf",
-    ]
-    lines += ["", "IV. THAM GIA SINH HOẠT CỦA ĐẢNG VIÊN", *(participation_lines or ["(Không có.)"])]
-    lines += [
-        "",
-        f"{MANIFEST}: danh sách mọi tệp với dấu vân tay SHA-256 và kích thước, để kiểm tra bản lưu.",
-    ]
-    zip_.add_bytes(INDEX, _text(lines), "index", "Mục lục")
-    manifest = _manifest(cell, term, header, found, zip_.entries)
-    zip_.zip.writestr(zip_._info(MANIFEST), manifest_bytes(manifest))
-    zip_.close()
+        # 4. The members' participation, year by year.
+        members_by_year = year_members(cell, term)
+        participation_lines = []
+        for year in years:
+            members = members_by_year[year]
+            records = participation.records(members, year)
+            ordered = [records[m.pk] for m in members]
+            table_title = f"Tham gia sinh hoạt năm {year} · {cell.name}"
+            base = f"tham-gia/{year}/tham-gia-{year}"
+            zip_.add_bytes(
+                f"{base}.xlsx",
+                cell_table(ordered, table_title),
+                "participation",
+                f"Tham gia sinh hoạt của đảng viên năm {year} (XLSX)",
+                year=year,
+            )
+            participation_lines.append(f"- Năm {year}: {len(members)} đảng viên\n    {base}.xlsx")
+            done += 1
+            if progress:
+                progress(done, total)
+        # 5. The index, then the manifest of everything.
+        lines = _index_head(cell, term, header)
+        lines += ["", "I. VĂN BẢN ĐÃ BAN HÀNH (trừ biên bản)", *(index_docs or ["(Không có.)"])]
+        lines += ["", "II. SỔ BIÊN BẢN", f"    {BOOK_INDEX}", *[f"  {line}" for line in book_lines[3:]]]
+        lines += [
+            "",
+            "III. NGHỊ QUYẾT VÀ VIỆC THỰC HIỆN NHIỆM VỤ",
+            f"- {len(found.resolutions)} nghị quyết/kết luận",
+            "    nghi-quyet/nghi-quyet-va-nhiem-vu.xlsx",
+            "    nghi-quyet/nghi-quyet-va-nhiem-vu.pdf",
+        ]
+        lines += ["", "IV. THAM GIA SINH HOẠT CỦA ĐẢNG VIÊN", *(participation_lines or ["(Không có.)"])]
+        lines += [
+            "",
+            f"{MANIFEST}: danh sách mọi tệp với dấu vân tay SHA-256 và kích thước, để kiểm tra bản lưu.",
+        ]
+        zip_.add_bytes(INDEX, _text(lines), "index", "Mục lục")
+        manifest = _manifest(cell, term, header, found, zip_.entries)
+        zip_.zip.writestr(zip_._info(MANIFEST), manifest_bytes(manifest))
     if progress:
         progress(total, total)
     return manifest
