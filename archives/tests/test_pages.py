@@ -45,7 +45,8 @@ def test_the_secretary_asks_for_an_archive_and_downloads_it(client, world):
     response = client.get(reverse("archives:download", args=[archive.pk]))
     content = b"".join(response.streaming_content)
     assert hashlib.sha256(content).hexdigest() == archive.sha256
-    assert response["Content-Disposition"].startswith("attachment") and ".zip" in response["Content-Disposition"]
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment") and ".zip" in disposition
     assert {e.action for e in AuditEntry.objects.filter(object_id=archive.pk)} >= {
         "archives.archive.requested",
         "archives.archive.made",
@@ -73,7 +74,8 @@ def test_the_officer_restores_an_archive_and_reads_it(client, world):
     upload = SimpleUploadedFile("luu-tru.zip", content, content_type="application/zip")
     response = client.post(reverse("archives:restore", args=[world.party.pk]), {"file": upload})
     restored = RestoredArchive.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("archives:restored", args=[restored.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("archives:restored", args=[restored.pk])
     assert restored.organization == world.party and restored.made_here == archive
 
     page = client.get(response["Location"]).content.decode()
@@ -85,7 +87,7 @@ def test_the_officer_restores_an_archive_and_reads_it(client, world):
     assert answer.status_code == 200 and "MỤC LỤC HỒ SƠ LƯU TRỮ NHIỆM KỲ" in answer.content.decode()
     assert AuditEntry.objects.filter(action="archives.restored.file_read", object_id=restored.pk).exists()
 
-    # The cell's secretary reads what was restored under the Đảng bộ? No: it is kept under the Đảng bộ.
+    # Kept under the Đảng bộ: the cell's secretary does not reach it.
     client.force_login(world.secretary)
     assert client.get(reverse("archives:restored", args=[restored.pk])).status_code == 404
 
