@@ -11,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization, Term
 
 
+class TermChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        """ "2020–2025 (01/06/2020 – 31/05/2025)": the cell is the page's."""
+        end = f"{obj.end_date:%d/%m/%Y}" if obj.end_date else gettext("running")
+        return f"{obj.name} ({obj.start_date:%d/%m/%Y} – {end})"
+
+
 class MakeForm(forms.Form):
-    term = forms.ModelChoiceField(
+    term = TermChoiceField(
         label=pgettext_lazy("committee term", "Term"),
         queryset=Term.objects.none(),
         empty_label=None,

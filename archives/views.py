@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -159,11 +160,27 @@ def restored(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         ),
     ]
+    term = manifest.get("term") or {}
     return render(
         request,
         "archives/restored.html",
-        {"restored": archive, "manifest": manifest, "sections": [s for s in sections if s[1]]},
+        {
+            "restored": archive,
+            "manifest": manifest,
+            "sections": [s for s in sections if s[1]],
+            # Shown as dates, not as the manifest's ISO text (None when missing or malformed).
+            "term_start": _parsed(parse_date, term.get("start_date")),
+            "term_end": _parsed(parse_date, term.get("end_date")),
+            "generated_at": _parsed(parse_datetime, manifest.get("generated_at")),
+        },
     )
+
+
+def _parsed(parse: Any, value: Any) -> Any:
+    try:
+        return parse(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def restored_file(request: HttpRequest, pk: int, index: int) -> HttpResponse:
