@@ -190,3 +190,27 @@ def _queries_for(world, count):
 
 def test_the_queries_do_not_grow_with_the_number_of_documents(world):
     assert _queries_for(world, 2) == _queries_for(world, 8)
+
+
+def test_corrected_minutes_go_into_the_book_as_their_newest_version(world):
+    from meetings import services as meetings
+
+    term = Term.objects.get(organization=world.cell)
+    meeting = open_meeting(world, day=date(2026, 5, 4))
+    approve_regular(world, meeting)
+    meeting.refresh_from_db()
+    files.freeze(meeting.minutes_document, "pdf")  # version 1 downloaded once
+    meetings.start_correction(actor=world.secretary, meeting=meeting, reason="Ghi sai giờ kết thúc")
+    meetings.save_field(actor=world.secretary, meeting=meeting, name="end_time", value="16:20")
+    meetings.approve_minutes(actor=world.secretary, meeting=meeting)
+
+    archive = services.make_now(cell=world.cell, term=term)
+
+    manifest = manifest_of(zip_bytes(archive))
+    minutes = {f["document"]["format"]: f for f in manifest["files"] if f["kind"] == "minutes"}
+    assert {f["document"]["version"] for f in minutes.values()} == {2}
+    for fmt, entry in minutes.items():
+        stored = IssuedFile.objects.get(document=meeting.minutes_document, format=fmt, version=2)
+        assert entry["sha256"] == stored.sha256  # frozen from the corrected minutes for the archive
+    book = members_of(zip_bytes(archive))["so-bien-ban/MUC-LUC-SO-BIEN-BAN.txt"].decode()
+    assert "bản sửa lần 1" in book
