@@ -57,9 +57,18 @@ def _safe_path(path: Any) -> bool:
     )
 
 
+# A manifest lists a few thousand files at most: one that unpacks to more is not ours (a ZIP bomb).
+MANIFEST_MAX_BYTES = 16 * 1024 * 1024
+
+
 def _read_manifest(archive: zipfile.ZipFile) -> tuple[dict[str, Any], bytes]:
     try:
-        raw = archive.read(MANIFEST)
+        if archive.getinfo(MANIFEST).file_size > MANIFEST_MAX_BYTES:
+            raise ArchiveRefused(_("The file manifest.json of the archive is damaged."))
+        with archive.open(MANIFEST) as member:
+            raw = member.read(MANIFEST_MAX_BYTES + 1)
+        if len(raw) > MANIFEST_MAX_BYTES:
+            raise ArchiveRefused(_("The file manifest.json of the archive is damaged."))
     except KeyError:
         raise ArchiveRefused(
             _("The archive has no manifest.json: it is not a term archive of this app.")

@@ -148,3 +148,9 @@ def test_the_command_restores_and_refuses(made, tmp_path):
     assert RestoredArchive.objects.get().organization.name == "Chi bộ Khoa Lưu trữ"
     with translation.override("en"), pytest.raises(CommandError, match="missing from the archive"):
         call_command("restore_term_archive", str(bad), stdout=StringIO())
+
+
+def test_a_manifest_that_unpacks_to_too_much_is_refused_unread(made, monkeypatch):
+    _archive_id, content = made
+    monkeypatch.setattr(restore, "MANIFEST_MAX_BYTES", 100)
+    assert "manifest.json" in _refusal(content)
