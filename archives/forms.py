@@ -33,6 +33,10 @@ class MakeForm(forms.Form):
         field.queryset = Term.objects.filter(
             organization=cell, start_date__lte=timezone.localdate()
         ).order_by("-start_date")
+        # Preselected: the newest term that has ended (what the page is mostly for), else the running one.
+        ended = field.queryset.filter(end_date__lt=timezone.localdate()).first()
+        if ended is not None and not self.is_bound:
+            self.initial.setdefault("term", ended.pk)
 
 
 class RestoreForm(forms.Form):

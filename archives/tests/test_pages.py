@@ -110,3 +110,13 @@ def test_a_changed_archive_is_refused_on_the_page_with_the_file_named(client, wo
     upload = SimpleUploadedFile("luu-tru.zip", edited, content_type="application/zip")
     response = client.post(reverse("archives:restore", args=[world.cell.pk]), {"file": upload})
     assert response.status_code == 400 and not RestoredArchive.objects.exists()
+
+
+def test_the_form_offers_the_ended_term_first_and_names_terms_by_their_dates(client, world):
+    from archives.tests.helpers import past_term
+
+    term = past_term(world.cell)
+    client.force_login(world.officer)
+    page = client.get(reverse("archives:list", args=[world.cell.pk])).content.decode()
+    assert f'<option value="{term.pk}" selected>2020–2025 (01/06/2020 – 31/05/2025)</option>' in page
+    assert "2025–2030 (01/06/2025 – 01/06/2030)" in page  # ends in the future: running
