@@ -120,3 +120,41 @@ def test_the_form_offers_the_ended_term_first_and_names_terms_by_their_dates(cli
     page = client.get(reverse("archives:list", args=[world.cell.pk])).content.decode()
     assert f'<option value="{term.pk}" selected>2020–2025 (01/06/2020 – 31/05/2025)</option>' in page
     assert "2025–2030 (01/06/2025 – 01/06/2030)" in page  # ends in the future: running
+
+
+def _list_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("archives:list", args=[world.cell.pk])).status_code == 200
+    return len(queries)
+
+
+def test_the_list_page_costs_the_same_queries_for_one_or_four_archives(client, world):
+    term = Term.objects.get(organization=world.cell)
+    client.force_login(world.secretary)
+
+    def add(version):
+        job = Job.objects.create(
+            owner=world.secretary, kind="archives.term_archive", title="t", state="running"
+        )
+        TermArchive.objects.create(
+            organization=world.cell, term=term, version=version, job=job, made_by=world.secretary
+        )
+        RestoredArchive.objects.create(
+            organization=world.cell,
+            file="x.zip",
+            sha256="0" * 64,
+            size=1,
+            manifest={},
+            cell_name="c",
+            term_name="t",
+        )
+
+    add(1)
+    _list_queries(client, world)  # the frame's caches warmed
+    one = _list_queries(client, world)
+    for version in (2, 3, 4):
+        add(version)
+    assert _list_queries(client, world) == one
