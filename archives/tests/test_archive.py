@@ -214,3 +214,20 @@ def test_corrected_minutes_go_into_the_book_as_their_newest_version(world):
         assert entry["sha256"] == stored.sha256  # frozen from the corrected minutes for the archive
     book = members_of(zip_bytes(archive))["so-bien-ban/MUC-LUC-SO-BIEN-BAN.txt"].decode()
     assert "bản sửa lần 1" in book
+
+
+def test_the_daily_command_archives_each_ended_term_once(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    term = past_term(world.cell)
+    issue(world.cell, "KH", date(2024, 2, 5))
+    out = StringIO()
+    call_command("make_term_archives", stdout=out)
+    made = TermArchive.objects.get(term=term)
+    assert made.is_made and not made.provisional and made.made_by is None
+    call_command("make_term_archives", stdout=StringIO())  # the next day: nothing new
+    assert TermArchive.objects.filter(term=term).count() == 1
+    # The running term (ends in 2030) and the other cells' (none ended) are not touched.
+    assert TermArchive.objects.count() == 1
