@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "reports",
     "library",
     "search",
+    "archives",
     "home",
     "zalo",
     "ninja",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("mau/", include("library.urls")),
     path("tim-kiem/", include("search.urls")),
+    path("luu-tru/", include("archives.urls")),
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("viec-nen/", include("core.urls")),
