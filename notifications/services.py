@@ -17,9 +17,17 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.permissions import require
 from core.text import nfc, shorten
-from notifications import outbox, webhooks
-from notifications.models import CalendarFeed, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from notifications.tasks import deliver_outbox
+from notifications import channels, outbox, routing, webhooks
+from notifications.kinds import Kind
+from notifications.models import (
+    CalendarFeed,
+    ChannelMessage,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from notifications.tasks import deliver_channels, deliver_outbox
 
 if TYPE_CHECKING:
     from organizations.models import Member
@@ -53,6 +61,7 @@ def notify(
     title: str | Promise,
     body: str | Promise,
     url: str,
+    kind: str = Kind.OTHER,
     email: bool = True,
     work_key: str = "",
 ) -> list[Notification]:
@@ -62,11 +71,13 @@ def notify(
     background task e-mails the batch (``email=False`` for in-app only). People have no language of
     their own, so the text is in the site's language: pass lazy strings (evaluated here under
     settings.LANGUAGE_CODE) or texts made with :func:`site_text`. ``work_key`` names the step the
-    notification asks for (core.workkeys), when it asks for one.
+    notification asks for (core.workkeys), when it asks for one. ``kind`` (notifications.kinds) decides
+    the channels besides the app, as each recipient chose (notifications.routing); ``email=False``
+    keeps the notice in the app only.
     Returns the notifications created, in the order of their recipients' ids.
     """
     users = get_user_model().objects.filter(pk__in={user.pk for user in recipients})
-    return _notify_users(users, title=title, body=body, url=url, email=email, work_key=work_key)
+    return _notify_users(users, title=title, body=body, url=url, kind=kind, email=email, work_key=work_key)
 
 
 def notify_members(
@@ -75,6 +86,7 @@ def notify_members(
     title: str | Promise,
     body: str | Promise,
     url: str,
+    kind: str = Kind.OTHER,
     email: bool = True,
     work_key: str = "",
 ) -> list[Notification]:
@@ -85,11 +97,18 @@ def notify_members(
     found in one query whatever the number of members.
     """
     users = get_user_model().objects.filter(member__in=members)
-    return _notify_users(users, title=title, body=body, url=url, email=email, work_key=work_key)
+    return _notify_users(users, title=title, body=body, url=url, kind=kind, email=email, work_key=work_key)
 
 
 def _notify_users(
-    users: QuerySet[Any], *, title: str | Promise, body: str | Promise, url: str, email: bool, work_key: str
+    users: QuerySet[Any],
+    *,
+    title: str | Promise,
+    body: str | Promise,
+    url: str,
+    kind: str,
+    email: bool,
+    work_key: str,
 ) -> list[Notification]:
     if not is_site_path(url):
         # A programming error, not a refusal a person could cause: the caller builds the URL.
@@ -103,18 +122,54 @@ def _notify_users(
         active = list(users.filter(is_active=True).order_by("pk").only("pk", "email", "is_active"))
         created = Notification.objects.bulk_create(
             Notification(
-                recipient=user, title=title_text, body=body_text, url=url, created_at=now, work_key=work_key
+                recipient=user,
+                title=title_text,
+                body=body_text,
+                url=url,
+                created_at=now,
+                work_key=work_key,
+                kind=kind,
             )
             for user in active
         )
         bump_bell([user.pk for user in active])
-        # The e-mails are rows of the outbox, committed with the notifications or not at all.
-        if email and created and outbox.queue(created):
-            # robust: the rows are committed by then; a queue that cannot take the job is logged (the
-            # next run, or `manage.py outbox --send`, sends them) rather than turned into an error page
-            # for a change that was made.
-            transaction.on_commit(deliver_outbox.enqueue, robust=True)
+        if email and created:
+            _queue_channels(created, kind, now)
     return created
+
+
+def _queue_channels(created: list[Notification], kind: str, now: Any) -> None:
+    """The rows of the outboxes that carry the notices beyond the app, as each recipient's route says
+    (notifications.routing): e-mails now or at the end of quiet hours; Zalo and push messages; what
+    waits for the daily digest held. Committed with the notifications or not at all."""
+    routes = routing.plan([notice.recipient for notice in created], kind, now)
+    mailed, others = [], []
+    for notice in created:
+        route = routes[notice.recipient_id]
+        for channel in sorted(route.channels):
+            if channel == channels.EMAIL and not route.digest:
+                mailed.append(notice)
+                continue
+            others.append(
+                ChannelMessage(
+                    notification=notice,
+                    channel=channel,
+                    recipient_id=notice.recipient_id,
+                    kind=kind,
+                    state=ChannelMessage.State.HELD if route.digest else ChannelMessage.State.PENDING,
+                    created_at=now,
+                    next_attempt_at=route.not_before or now,
+                )
+            )
+    if mailed and outbox.queue(mailed, {pk: route.not_before for pk, route in routes.items()}):
+        # robust: the rows are committed by then; a queue that cannot take the job is logged (the
+        # next run, or `manage.py outbox --send`, sends them) rather than turned into an error page
+        # for a change that was made.
+        transaction.on_commit(deliver_outbox.enqueue, robust=True)
+    if others:
+        ChannelMessage.objects.bulk_create(others)
+        if any(row.state == ChannelMessage.State.PENDING for row in others):
+            transaction.on_commit(deliver_channels.enqueue, robust=True)
 
 
 # The steps still waiting for a person, as the work queue finds them. Set by the app that owns the
