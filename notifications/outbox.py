@@ -224,7 +224,7 @@ def queue_copies(
     stamp = connection.ops.adapt_datetimefield_value(now)
     token = make_msgid(domain=_domain()).strip("<>").split("@")[0]
     quote = connection.ops.quote_name
-    opt_out, opt_params = "", []
+    opt_out, opt_params = "", list[Any]()
     if kind is not None:
         choices = quote(ChannelChoice._meta.db_table)
         opt_out = (

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications import channels
-from notifications.kinds import is_urgent
+from notifications.kinds import Kind, is_urgent
 from notifications.models import CellChannelDefault, ChannelChoice, DeliveryPreference
 
 # The channels a member may choose, in the order of the settings page (the app is always on).
@@ -143,3 +143,33 @@ def not_before(user_id: int, now: datetime) -> datetime | None:
     if pref is None or pref.quiet_from is None or pref.quiet_until is None:
         return None
     return quiet_end(now, pref.quiet_from, pref.quiet_until)
+
+
+def cell_of(user_id: int) -> Any:
+    """The user's current cell (a regular membership before a temporary attachment), or None."""
+    from organizations.models import Membership
+    from organizations.permissions import active_q
+
+    membership = (
+        Membership.objects.filter(active_q(), member__user_id=user_id)
+        .select_related("organization")
+        .order_by("kind")
+        .first()
+    )
+    return membership.organization if membership else None
+
+
+def cell_table(cell_id: int | None) -> dict[str, frozenset[str]]:
+    """The cell's default channels for every kind (the site's where it set none)."""
+    rows = CellChannelDefault.objects.filter(organization_id=cell_id) if cell_id else []
+    table = {row.kind: _row_channels(row) for row in rows}
+    return {kind: table.get(kind, SITE_DEFAULT) for kind in Kind.values}
+
+
+def member_table(user_id: int, cell_id: int | None) -> tuple[dict[str, frozenset[str]], set[str]]:
+    """The member's channels for every kind, and the kinds they chose themselves (the others follow
+    the cell's default)."""
+    table = cell_table(cell_id)
+    own = {row.kind: _row_channels(row) for row in ChannelChoice.objects.filter(user_id=user_id)}
+    table.update(own)
+    return table, set(own)

@@ -1,6 +1,7 @@
 """Notifying people (in the app, and by e-mail after the transaction commits) and calendar links."""
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,10 +19,13 @@ from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.permissions import require
 from core.text import nfc, shorten
 from notifications import channels, outbox, routing, webhooks
-from notifications.kinds import Kind
+from notifications.kinds import Kind, is_urgent
 from notifications.models import (
     CalendarFeed,
+    CellChannelDefault,
+    ChannelChoice,
     ChannelMessage,
+    DeliveryPreference,
     Notification,
     WebhookDelivery,
     WebhookEndpoint,
@@ -342,3 +346,93 @@ def resend_delivery(*, actor: Any, delivery: WebhookDelivery) -> WebhookDelivery
         log_action(actor, "notifications.webhook.resent", delivery.endpoint, {"delivery": delivery.pk})
         transaction.on_commit(webhooks.deliver_webhooks.enqueue, robust=True)
     return delivery
+
+
+# --- Channels: a member's choices, a cell's defaults (docs/channels.md) -----------------------------
+
+
+def _clean_table(choices: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """The chosen channels per kind, checked: known kinds that are not urgent, known channels."""
+    table: dict[str, set[str]] = {}
+    for kind, names in choices.items():
+        if kind not in Kind.values or is_urgent(kind):
+            raise DomainError(_("Unknown kind of notice: %(kind)s.") % {"kind": kind})
+        chosen = set(names)
+        unknown = chosen - set(routing.CHOOSABLE)
+        if unknown:
+            raise DomainError(_("Unknown channel: %(channel)s.") % {"channel": ", ".join(sorted(unknown))})
+        table[kind] = chosen
+    return table
+
+
+def _flags(chosen: set[str], current: frozenset[str], offered: list[str]) -> dict[str, bool]:
+    """The three flags of a row: what was offered as chosen; a channel the site does not offer now
+    keeps its current value (it comes back as it was when switched on again)."""
+    return {name: (name in chosen) if name in offered else (name in current) for name in routing.CHOOSABLE}
+
+
+def set_member_channels(
+    *,
+    actor: Any,
+    choices: Mapping[str, Iterable[str]],
+    quiet_from: time | None = None,
+    quiet_until: time | None = None,
+    digest: bool = False,
+    digest_hour: int = 7,
+) -> DeliveryPreference:
+    """Save the actor's own channels per kind of notice, their quiet hours and their digest.
+
+    Every kind in ``choices`` becomes the member's own choice (no longer following the cell's
+    default); urgent kinds are not chosen. Quiet hours are both times or neither."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to choose how you are notified."))
+    table = _clean_table(choices)
+    if (quiet_from is None) != (quiet_until is None):
+        raise DomainError(
+            _("Enter both the start and the end of the quiet hours, or neither."), field="quiet_until"
+        )
+    if quiet_from is not None and quiet_from == quiet_until:
+        raise DomainError(_("The quiet hours must start and end at different times."), field="quiet_until")
+    if not 0 <= digest_hour <= 23:
+        raise DomainError(_("Choose an hour from 0 to 23."), field="digest_hour")
+    offered = routing.enabled_channels()
+    cell = routing.cell_of(actor.pk)
+    current, _own = routing.member_table(actor.pk, cell.pk if cell else None)
+    with transaction.atomic():
+        for kind, chosen in table.items():
+            ChannelChoice.objects.update_or_create(
+                user=actor, kind=kind, defaults=_flags(chosen, current[kind], offered)
+            )
+        pref, _created = DeliveryPreference.objects.update_or_create(
+            user=actor,
+            defaults={
+                "quiet_from": quiet_from,
+                "quiet_until": quiet_until,
+                "digest": digest,
+                "digest_hour": digest_hour,
+            },
+        )
+        log_action(
+            actor,
+            "notifications.channels.chosen",
+            pref,
+            {"kinds": len(table), "digest": digest, "quiet": bool(quiet_from)},
+        )
+    return pref
+
+
+def set_cell_channels(*, actor: Any, cell: Any, choices: Mapping[str, Iterable[str]]) -> Any:
+    """Save a cell's default channels per kind, for its members who did not choose themselves."""
+    require(actor, "organization.manage", cell)
+    if not cell.is_cell:
+        raise DomainError(_("Default channels are set for a cell."))
+    table = _clean_table(choices)
+    offered = routing.enabled_channels()
+    current = routing.cell_table(cell.pk)
+    with transaction.atomic():
+        for kind, chosen in table.items():
+            CellChannelDefault.objects.update_or_create(
+                organization=cell, kind=kind, defaults=_flags(chosen, current[kind], offered)
+            )
+        log_action(actor, "notifications.channels.cell_defaults", cell, {"kinds": len(table)})
+    return cell
