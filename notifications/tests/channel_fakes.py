@@ -1,12 +1,9 @@
 """Fake Zalo and push senders for the channel tests: this app needs neither real one (they live in
 their own apps and register themselves the same way)."""
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-
-import pytest
 
 from notifications import channels
 
@@ -41,15 +38,3 @@ class FakeSender:
 
 
 RETRY_AFTER = timedelta(minutes=17)
-
-
-@pytest.fixture
-def senders() -> Iterator[dict[str, FakeSender]]:
-    """A Zalo and a push sender, registered for the test and removed after it."""
-    saved = channels.registered()
-    fakes = {channels.ZALO: FakeSender(channels.ZALO), channels.PUSH: FakeSender(channels.PUSH)}
-    for fake in fakes.values():
-        channels.register(fake)
-    yield fakes
-    channels._senders.clear()
-    channels._senders.update(saved)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from notifications import channel_outbox, channels, outbox, services
 from notifications.kinds import Kind
 from notifications.models import ChannelChoice, ChannelMessage
-from notifications.tests.channel_fakes import RETRY_AFTER, senders  # noqa: F401  (a fixture)
+from notifications.tests.channel_fakes import RETRY_AFTER
 
 URL = "/ke-hoach/buoi/12/"
 State = ChannelMessage.State

@@ -18,7 +18,6 @@ from notifications.models import (
     DeliveryPreference,
     OutboundEmail,
 )
-from notifications.tests.channel_fakes import senders  # noqa: F401  (a fixture)
 from tests.factories import UserFactory, member_in
 
 URL = "/ke-hoach/buoi/12/"
