@@ -379,11 +379,14 @@ def set_member_channels(
     quiet_until: time | None = None,
     digest: bool = False,
     digest_hour: int = 7,
+    offered: Iterable[str] | None = None,
 ) -> DeliveryPreference:
     """Save the actor's own channels per kind of notice, their quiet hours and their digest.
 
     Every kind in ``choices`` becomes the member's own choice (no longer following the cell's
-    default); urgent kinds are not chosen. Quiet hours are both times or neither."""
+    default); urgent kinds are not chosen. Quiet hours are both times or neither. ``offered``: the
+    channels the choice was made among (by default those the site sends by now, as on the page); the
+    others keep their value."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to choose how you are notified."))
     table = _clean_table(choices)
@@ -395,7 +398,7 @@ def set_member_channels(
         raise DomainError(_("The quiet hours must start and end at different times."), field="quiet_until")
     if not 0 <= digest_hour <= 23:
         raise DomainError(_("Choose an hour from 0 to 23."), field="digest_hour")
-    offered = routing.enabled_channels()
+    offered = list(routing.enabled_channels() if offered is None else offered)
     cell = routing.cell_of(actor.pk)
     current, _own = routing.member_table(actor.pk, cell.pk if cell else None)
     with transaction.atomic():
@@ -421,13 +424,16 @@ def set_member_channels(
     return pref
 
 
-def set_cell_channels(*, actor: Any, cell: Any, choices: Mapping[str, Iterable[str]]) -> Any:
-    """Save a cell's default channels per kind, for its members who did not choose themselves."""
+def set_cell_channels(
+    *, actor: Any, cell: Any, choices: Mapping[str, Iterable[str]], offered: Iterable[str] | None = None
+) -> Any:
+    """Save a cell's default channels per kind, for its members who did not choose themselves
+    (``offered`` as for :func:`set_member_channels`)."""
     require(actor, "organization.manage", cell)
     if not cell.is_cell:
         raise DomainError(_("Default channels are set for a cell."))
     table = _clean_table(choices)
-    offered = routing.enabled_channels()
+    offered = list(routing.enabled_channels() if offered is None else offered)
     current = routing.cell_table(cell.pk)
     with transaction.atomic():
         for kind, chosen in table.items():
