@@ -30,13 +30,14 @@ def add_channels(demo: Demo) -> None:
         offered=EVERY,
         cell=cell,
         choices={
-            kind: {channels.EMAIL, channels.ZALO} if kind in by_zalo else {channels.EMAIL} for kind in CHOOSABLE
+            kind: {channels.EMAIL, channels.ZALO} if kind in by_zalo else {channels.EMAIL}
+            for kind in CHOOSABLE
         },
     )
     users = demo.users
     if "bithu" in users:
         services.set_member_channels(
-            actor=users["bithu"], choices=dict.fromkeys(CHOOSABLE, {channels.ZALO}), offered=EVERY
+            actor=users["bithu"], choices={kind: {channels.ZALO} for kind in CHOOSABLE}, offered=EVERY
         )
     if "phobithu" in users:
         services.set_member_channels(
