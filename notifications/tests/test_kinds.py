@@ -27,9 +27,9 @@ def _calls_without_kind() -> list[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if name in ("notify", "notify_members") and any(k.arg == "title" for k in node.keywords):
-                if not any(k.arg == "kind" for k in node.keywords):
-                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+            arguments = {k.arg for k in node.keywords}
+            if name in ("notify", "notify_members") and "title" in arguments and "kind" not in arguments:
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return missing
 
 
