@@ -99,10 +99,13 @@ class ChannelTableForm(forms.Form):
             if is_urgent(kind):
                 continue
             for name in offered:
+                label = f"{Kind(kind).label}: {CHANNEL_LABELS[name]}"
                 self.fields[f"{kind}-{name}"] = forms.BooleanField(
-                    label=f"{Kind(kind).label}: {CHANNEL_LABELS[name]}",
+                    label=label,
                     required=False,
                     initial=name in table.get(kind, frozenset()),
+                    # A table cell has no room for a <label>: the name is the kind and the channel.
+                    widget=forms.CheckboxInput(attrs={"aria-label": label}),
                 )
 
     def columns(self) -> list[str]:
