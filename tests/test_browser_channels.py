@@ -40,7 +40,10 @@ def test_a_member_chooses_zalo_and_quiet_hours_and_the_secretary_sets_the_cells_
     phone.goto(url(live_server, "notifications:list"))
     phone.get_by_role("link", name=vi("Notification settings")).first.click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(vi("Notification settings"))
-    no_phone = "Zalo needs your phone number on the cell's roster; there is none. Ask your cell's secretary to add it."
+    no_phone = (
+        "Zalo needs your phone number on the cell's roster; there is none. "
+        "Ask your cell's secretary to add it."
+    )
     expect(phone.get_by_text(vi(no_phone))).to_be_visible()
 
     meeting_zalo = phone.get_by_label(f"{vi(Kind.MEETING.label)}: Zalo")
