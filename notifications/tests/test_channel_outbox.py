@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications import channel_outbox, channels, outbox, services
@@ -112,3 +113,20 @@ def test_the_outbox_command_sends_due_channel_messages(queued, senders):
     queued.refresh_from_db()
     assert queued.state == State.SENT
     assert "Zalo/push sent: 1" in out.getvalue()
+
+
+def test_the_administrator_sees_delivery_results_and_sends_failed_ones_again(queued, senders, world, client):
+    senders[channels.ZALO].answer = channels.Refused("Số điện thoại chưa dùng Zalo.")
+    channel_outbox.drain()
+    client.force_login(world.admin)
+    page = client.get(
+        reverse("admin:notifications_channelmessage_changelist") + "?state=refused"
+    ).content.decode()
+    assert "Số điện thoại chưa dùng Zalo." in page
+    ChannelMessage.objects.filter(pk=queued.pk).update(state=State.FAILED)
+    client.post(
+        reverse("admin:notifications_channelmessage_changelist"),
+        {"action": "send_again", "_selected_action": [queued.pk]},
+    )
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (State.PENDING, 0)
