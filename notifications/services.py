@@ -117,6 +117,8 @@ def _notify_users(
     if not is_site_path(url):
         # A programming error, not a refusal a person could cause: the caller builds the URL.
         raise ValueError(f"A notification links to a path on this site, not to {url!r}.")
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown kind of notice {kind!r} (notifications.kinds.Kind).")
     with translation.override(settings.LANGUAGE_CODE):
         # A subject line and a list heading: one line, bounded.
         title_text = shorten(nfc(str(title)), TITLE_LENGTH)

@@ -6,6 +6,7 @@ import ast
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from notifications import channels
@@ -55,3 +56,10 @@ def test_a_postponed_session_is_urgent_for_every_member_whatever_they_chose(worl
     assert {row.channel for row in rows} == {channels.ZALO, channels.PUSH}
     assert {row.state for row in rows} == {ChannelMessage.State.PENDING}
     assert notice.emails.exists()
+
+
+def test_an_unknown_kind_is_a_programming_error(world):
+    from notifications.services import notify
+
+    with pytest.raises(ValueError, match="Unknown kind"):
+        notify(recipients=[world.member], title="x", body="", url="/", kind="meetings")
