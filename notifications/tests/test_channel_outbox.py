@@ -130,3 +130,37 @@ def test_the_administrator_sees_delivery_results_and_sends_failed_ones_again(que
     )
     queued.refresh_from_db()
     assert (queued.state, queued.attempts) == (State.PENDING, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_never_take_the_same_message(world, senders, settings):
+    """SELECT … FOR UPDATE SKIP LOCKED OF the row (PostgreSQL): two workers in their own transactions."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if not connection.features.has_select_for_update_skip_locked:
+        pytest.skip("row locks (SELECT … FOR UPDATE SKIP LOCKED) are what is tested")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, not sent
+    people = [world.secretary, world.deputy, world.member, world.probationary]
+    for user in people:
+        ChannelChoice.objects.create(user=user, kind=Kind.MEETING, email=False, zalo=True)
+    services.notify(recipients=people, title="Họp chi bộ", body="", url=URL, kind=Kind.MEETING)
+    barrier = threading.Barrier(2)
+    taken: list[list[int]] = []
+
+    def worker() -> None:
+        try:
+            with transaction.atomic():
+                barrier.wait()
+                taken.append([row.pk for row in channel_outbox.claim(batch=2)])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    first, second = taken
+    assert len(first) == len(second) == 2 and not set(first) & set(second)
