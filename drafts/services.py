@@ -26,6 +26,7 @@ from core.permissions import require
 from drafts import permissions
 from drafts.models import Comment, Distribution, DraftVersion, Reading, Reminder, Response, Review
 from drafts.rules import comments_due
+from notifications.kinds import Kind
 from notifications.services import notify_members, site_text
 from notifications.webhooks import emit
 from organizations.models import Member
@@ -207,6 +208,7 @@ def submit_draft(*, actor: Any, session: Session, expected_version: int | None =
         lifecycle.advance(session, "submit_draft", actor=actor, data={"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
         notify_members(
+            kind=Kind.DRAFT_REVIEW,
             members=Member.objects.filter(pk__in=approvers),
             title=site_text(_("Draft to approve: %(title)s"), {"title": session.title}),
             body=site_text(
@@ -292,6 +294,7 @@ def approve_draft(
             )
         )
         notify_members(
+            kind=Kind.DRAFT_STUDY,
             members=[m for m in recipients if m.pk not in presenters],
             title=site_text(_("Draft for study: %(title)s"), {"title": session.title}),
             body=body,
@@ -320,6 +323,7 @@ def return_draft(
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
         lifecycle.advance(session, "return_draft", actor=actor, data={"remarks": remarks})
         notify_members(
+            kind=Kind.DRAFT_REVIEW,
             members=session.presenters.all(),
             title=site_text(_("Draft returned: %(title)s"), {"title": session.title}),
             body=remarks,
@@ -648,6 +652,7 @@ def submit_final(*, actor: Any, session: Session, expected_version: int | None =
         lifecycle.advance(session, "submit_final", actor=actor, data={"number": version.number})
         approvers = permissions.approver_ids(session) - permissions.presenter_ids(session)
         notify_members(
+            kind=Kind.DRAFT_REVIEW,
             members=Member.objects.filter(pk__in=approvers),
             title=site_text(_("Final text to approve: %(title)s"), {"title": session.title}),
             body=site_text(
@@ -687,6 +692,7 @@ def approve_final(*, actor: Any, session: Session, expected_version: int | None 
         version.save(update_fields=["approved_at"])
         lifecycle.advance(session, "approve_final", actor=actor, data={"number": version.number})
         notify_members(
+            kind=Kind.DRAFT_REVIEW,
             members=session.presenters.all(),
             title=site_text(_("Final text approved: %(title)s"), {"title": session.title}),
             body=site_text(_("The final text was approved; the resolution will be issued with it.")),
@@ -712,6 +718,7 @@ def return_final(
         review.save(update_fields=["decision", "remarks", "decided_by", "decided_at"])
         lifecycle.advance(session, "return_final", actor=actor, data={"remarks": remarks})
         notify_members(
+            kind=Kind.DRAFT_REVIEW,
             members=session.presenters.all(),
             title=site_text(_("Final text returned: %(title)s"), {"title": session.title}),
             body=remarks,
@@ -769,6 +776,7 @@ def send_reminder(*, actor: Any, session: Session, automatic: bool = False) -> i
         log_action(actor, "drafts.reminder.sent", session, {"count": len(waiting)})
         due = comments_due(session)
         notify_members(
+            kind=Kind.DRAFT_STUDY,
             members=waiting,
             title=site_text(_("Reminder: comments on “%(title)s”"), {"title": session.title}),
             body=site_text(

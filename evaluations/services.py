@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError, InvalidTransition
 from core.permissions import require
 from evaluations.models import SessionEvaluation
+from notifications.kinds import Kind
 from notifications.services import notify_members, site_text
 from planning import lifecycle
 from planning.models import Session
@@ -59,6 +60,7 @@ def evaluate_session(
         lifecycle.advance(session, "evaluate", actor=actor)
         if created:
             notify_members(
+                kind=Kind.EVALUATION,
                 members=session.presenters.all(),
                 title=site_text(_("Your session was evaluated: %(title)s"), {"title": session.title}),
                 body=site_text(

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Greatest
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -35,12 +37,21 @@ def _check_cache() -> dict[str, Any]:
 
 
 def _check_outbox() -> dict[str, Any]:
+    """How long the longest-waiting e-mail has been due. An e-mail that waits for the end of its
+    recipient's quiet hours (notifications.routing) or for its next attempt is not late: it is due
+    from its ``next_attempt_at``, and not counted before."""
     state = OutboundEmail.State
+    now = timezone.now()
     waiting = (
-        OutboundEmail.objects.filter(state__in=[state.PENDING, state.SENDING]).order_by("created_at").first()
+        OutboundEmail.objects.filter(
+            Q(state=state.SENDING) | Q(state=state.PENDING, next_attempt_at__lte=now)
+        )
+        .annotate(due_since=Greatest("created_at", "next_attempt_at"))
+        .order_by("due_since")
+        .first()
     )
     failed = OutboundEmail.objects.filter(state=state.FAILED).count()
-    age = (timezone.now() - waiting.created_at).total_seconds() if waiting else 0
+    age = (now - waiting.due_since).total_seconds() if waiting else 0
     return {"ok": age < OUTBOX_LATE.total_seconds(), "oldest_seconds": int(age), "failed": failed}
 
 

@@ -19,6 +19,7 @@ from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.permissions import require
 from library import package, permissions
 from library.models import Adoption, ModelSession
+from notifications.kinds import Kind
 from notifications.services import notify, notify_members, site_text
 from notifications.webhooks import emit
 from organizations.models import Member, Organization
@@ -64,7 +65,7 @@ def _tell_officers(
 ) -> None:
     """Tell the users serving the Đảng ủy of ``party`` or of an organisation above it, but the actor."""
     users = [u for u in officers_above(party, include_self=True) if u.pk != getattr(actor, "pk", None)]
-    notify(recipients=users, title=title, body=body, url=url, work_key=work_key)
+    notify(recipients=users, title=title, body=body, url=url, kind=Kind.LIBRARY, work_key=work_key)
 
 
 # --- Registering with the Đảng ủy ----------------------------------------------------------------
@@ -127,6 +128,7 @@ def approve_model(*, actor: Any, model: ModelSession) -> ModelSession:
         model.save(update_fields=["status", "decided_by", "decided_at"])
         log_action(actor, "library.model.approved", model)
         notify_members(
+            kind=Kind.LIBRARY,
             members=_but_actor(cell_leader_members(model.cell), actor),
             title=site_text(_("Model session approved: %(title)s"), {"title": model.session.title}),
             body=site_text(
@@ -159,6 +161,7 @@ def decline_model(*, actor: Any, model: ModelSession, reason: str) -> ModelSessi
         model.save(update_fields=["status", "reason", "decided_by", "decided_at"])
         log_action(actor, "library.model.declined", model, {"reason": reason})
         notify_members(
+            kind=Kind.LIBRARY,
             members=_but_actor(cell_leader_members(model.cell), actor),
             title=site_text(_("Model session declined: %(title)s"), {"title": model.session.title}),
             body=reason,
@@ -243,6 +246,7 @@ def publish_model(*, actor: Any, model: ModelSession) -> ModelSession:
             },
         )
         notify_members(
+            kind=Kind.LIBRARY,
             members=_but_actor(leader_members_under(model.party), actor),
             title=site_text(_("New model session in the library: %(title)s"), {"title": model.title}),
             body=site_text(
@@ -362,6 +366,7 @@ def adopt_model(*, actor: Any, model: ModelSession, cell: Organization, year: in
             _("Planned for quarter %(quarter)s of %(year)s."), {"quarter": quarter, "year": year}
         )
         notify_members(
+            kind=Kind.LIBRARY,
             members=_but_actor(cell_leader_members(model.cell), actor),
             title=title,
             body=body,

@@ -11,6 +11,11 @@ Who receives it: every person with an active account whose membership of a cell 
 organisation is current on the day it was written — regular members and those temporarily attached
 there — exempted members included (an announcement informs; it does not call them to a meeting).
 Ended memberships and other trees are out.
+
+Channels: an announcement is written in the app for everyone and e-mailed to those who did not turn
+e-mail off for announcements (their own choice, ``ChannelChoice``; a condition of the same
+``INSERT … SELECT``, no work per member). It is not sent by Zalo or push, and it does not wait for
+quiet hours or the digest: docs/channels.md says why.
 """
 
 from typing import Any
@@ -28,6 +33,7 @@ from core.errors import PermissionDenied
 from core.models import Job
 from core.text import nfc, shorten
 from notifications import outbox, services
+from notifications.kinds import Kind
 from notifications.models import Announcement, Notification
 from notifications.tasks import deliver_outbox
 from organizations.models import Member, Membership, Organization
@@ -136,14 +142,22 @@ def deliver(announcement: Announcement, progress: jobs.Progress | None = None) -
         )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {notices} (recipient_id, title, body, url, created_at, work_key) "
-                f"SELECT u.id, %s, %s, %s, %s, %s FROM {users_table} u WHERE u.id IN ({chosen})",
-                [title, body, url, connection.ops.adapt_datetimefield_value(now), "", *params],
+                f"INSERT INTO {notices} (recipient_id, title, body, url, created_at, work_key, kind) "
+                f"SELECT u.id, %s, %s, %s, %s, %s, %s FROM {users_table} u WHERE u.id IN ({chosen})",
+                [
+                    title,
+                    body,
+                    url,
+                    connection.ops.adapt_datetimefield_value(now),
+                    "",
+                    Kind.ANNOUNCEMENT,
+                    *params,
+                ],
             )
             reached = cursor.rowcount
             versions.bump([services.EVERYONE])  # every bell counts again (FRAME_CACHE)
             emailed = outbox.queue_copies(
-                url=url, recipient_ids=(batch[0], batch[-1]), now=now, sample=sample
+                url=url, recipient_ids=(batch[0], batch[-1]), now=now, sample=sample, kind=Kind.ANNOUNCEMENT
             )
             Announcement.objects.filter(pk=announcement.pk).update(
                 cursor=batch[-1], reached=F("reached") + reached, emailed=F("emailed") + emailed

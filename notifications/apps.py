@@ -18,6 +18,10 @@ class NotificationsConfig(AppConfig):
                 "notifications.calendar.created": _("%(actor)s created a private calendar link."),
                 "notifications.calendar.revoked": _("%(actor)s revoked the private calendar link."),
                 "notifications.announcement.created": _("%(actor)s sent the announcement “%(object)s”."),
+                "notifications.channels.chosen": _("%(actor)s chose how they are notified."),
+                "notifications.channels.cell_defaults": _(
+                    "%(actor)s set the default notification channels of %(object)s."
+                ),
                 "notifications.webhook.created": _(
                     "%(actor)s registered the webhook %(object)s (%(events)s)."
                 ),

@@ -1,13 +1,15 @@
-"""The announcement form (thông báo chung)."""
+"""The announcement form (thông báo chung), the webhook form, and the tables of notification channels."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from notifications import webhooks
+from notifications import channels, webhooks
 from notifications.announcements import targets
+from notifications.kinds import Kind, is_urgent
 from notifications.models import WebhookEvent
 from organizations.models import Organization
 
@@ -65,3 +67,96 @@ class WebhookForm(forms.Form):
             return webhooks.check_url(self.cleaned_data["url"])
         except DomainError as error:
             raise forms.ValidationError(str(error.message)) from None
+
+
+CHANNEL_LABELS = {
+    channels.EMAIL: _("E-mail"),
+    channels.ZALO: "Zalo",
+    channels.PUSH: _("Push"),
+}
+
+
+@dataclass
+class KindRow:
+    """One row of the table: a kind, urgent or not, and its checkbox per channel offered."""
+
+    kind: str
+    label: str
+    urgent: bool
+    cells: list[Any]  # bound fields, in the order of the columns (empty for an urgent kind)
+
+
+class ChannelTableForm(forms.Form):
+    """A table kinds × channels of checkboxes (the app is always on, urgent kinds always everywhere).
+    ``offered``: the channels the site sends by; ``table``: the current channels per kind."""
+
+    def __init__(
+        self, *args: Any, offered: list[str], table: dict[str, frozenset[str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = offered
+        for kind in Kind.values:
+            if is_urgent(kind):
+                continue
+            for name in offered:
+                label = f"{Kind(kind).label}: {CHANNEL_LABELS[name]}"
+                self.fields[f"{kind}-{name}"] = forms.BooleanField(
+                    label=label,
+                    required=False,
+                    initial=name in table.get(kind, frozenset()),
+                    # A table cell has no room for a <label>: the name is the kind and the channel.
+                    widget=forms.CheckboxInput(attrs={"aria-label": label}),
+                )
+
+    def columns(self) -> list[str]:
+        return [str(CHANNEL_LABELS[name]) for name in self.offered]
+
+    def rows(self) -> list[KindRow]:
+        return [
+            KindRow(
+                kind,
+                str(label),
+                is_urgent(kind),
+                [] if is_urgent(kind) else [self[f"{kind}-{name}"] for name in self.offered],
+            )
+            for kind, label in Kind.choices
+        ]
+
+    def choices(self) -> dict[str, set[str]]:
+        """The channels ticked per kind (what the services take)."""
+        return {
+            kind: {name for name in self.offered if self.cleaned_data.get(f"{kind}-{name}")}
+            for kind in Kind.values
+            if not is_urgent(kind)
+        }
+
+
+HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+class MemberChannelsForm(ChannelTableForm):
+    """A member's channels, quiet hours and digest."""
+
+    quiet_from = forms.TimeField(
+        label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_until = forms.TimeField(
+        label=_("Quiet until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    digest = forms.BooleanField(
+        label=_("One daily digest instead of single messages"),
+        required=False,
+        help_text=_("Urgent notices still come at once."),
+    )
+    digest_hour = forms.TypedChoiceField(label=_("Send the digest at"), choices=HOURS, coerce=int, initial=7)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("quiet_from"), data.get("quiet_until")
+        if (start is None) != (end is None) and not self.has_error("quiet_from"):
+            self.add_error(
+                "quiet_until", _("Enter both the start and the end of the quiet hours, or neither.")
+            )
+        elif start is not None and start == end:
+            self.add_error("quiet_until", _("The quiet hours must start and end at different times."))
+        return data

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from notifications.kinds import Kind
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
@@ -77,6 +79,8 @@ class Notification(models.Model):
     # it only informs. Once the step no longer waits (the work queue is the judge), the notification is
     # shown as done and leaves the bell's count.
     work_key = models.CharField(_("step asked for"), max_length=64, blank=True, default="")
+    # What it is about, as the member chooses channels for it (notifications.kinds).
+    kind = models.CharField(_("kind of notice"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
 
     class Meta:
         verbose_name = _("notification")
@@ -283,3 +287,169 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} #{self.pk}"
+
+
+# --- Channels: who gets which kind of notice by what, and the channel outbox (docs/channels.md) -------
+
+
+class ChannelChoice(models.Model):
+    """A member's own choice of the channels (besides the app, always on) for one kind of notice.
+
+    A kind with no row follows the cell's default (:class:`CellChannelDefault`), then the site's
+    (e-mail only). Urgent kinds (notifications.kinds.URGENT) ignore it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="channel_choices",
+    )
+    kind = models.CharField(_("kind of notice"), max_length=20, choices=Kind.choices)
+    email = models.BooleanField(_("e-mail"), default=True)
+    zalo = models.BooleanField("Zalo", default=False)
+    push = models.BooleanField(_("push notification"), default=False)
+
+    class Meta:
+        verbose_name = _("channel choice")
+        verbose_name_plural = _("channel choices")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="channel_choice_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"
+
+
+class CellChannelDefault(models.Model):
+    """The channels a cell's secretary chose for one kind of notice, for the members who did not
+    choose themselves."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("cell"),
+        on_delete=models.CASCADE,
+        related_name="channel_defaults",
+    )
+    kind = models.CharField(_("kind of notice"), max_length=20, choices=Kind.choices)
+    email = models.BooleanField(_("e-mail"), default=True)
+    zalo = models.BooleanField("Zalo", default=False)
+    push = models.BooleanField(_("push notification"), default=False)
+
+    class Meta:
+        verbose_name = _("cell's default channels")
+        verbose_name_plural = _("cells' default channels")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind"], name="cell_channel_default_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.kind}"
+
+
+class DeliveryPreference(models.Model):
+    """When a member wants to be reached: quiet hours (notices other than urgent wait for their end)
+    and a daily digest (one message per channel at ``digest_hour`` instead of one per notice)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="delivery_preference",
+    )
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
+    digest = models.BooleanField(_("daily digest"), default=False)
+    digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=7)
+    # The local day of the last digest (one a day, however often send_digests runs).
+    last_digest_on = models.DateField(_("last digest on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery preference")
+        verbose_name_plural = _("delivery preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quiet_from__isnull=True, quiet_until__isnull=True)
+                | models.Q(quiet_from__isnull=False, quiet_until__isnull=False),
+                name="delivery_quiet_both_or_none",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__lte=23), name="delivery_digest_hour_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ChannelMessage(models.Model):
+    """One notice to carry by one channel other than the app (Zalo, push), or one e-mail held for a
+    member's digest: the channel outbox (notifications/channel_outbox.py), written in the notice's
+    transaction, claimed, sent and retried like :class:`OutboundEmail`.
+
+    A row with no notification is a daily digest: its own ``title``, ``body`` and ``url``. Rows
+    ``held`` wait for their recipient's digest; the digest that carried them is ``digest`` (or, for
+    e-mail, ``digest_email``)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("outbox", "waiting")
+        HELD = "held", pgettext_lazy("outbox", "held for the digest")
+        SENDING = "sending", pgettext_lazy("outbox", "sending")
+        SENT = "sent", pgettext_lazy("outbox", "sent")
+        DIGESTED = "digested", pgettext_lazy("outbox", "sent in a digest")
+        REFUSED = "refused", pgettext_lazy("outbox", "refused")
+        FAILED = "failed", pgettext_lazy("outbox", "failed")
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="channel_messages",
+    )
+    channel = models.CharField(_("channel"), max_length=10)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="channel_messages",
+        db_index=False,  # channel_message_recipient_idx begins with it
+    )
+    kind = models.CharField(_("kind of notice"), max_length=20)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=255, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    provider_id = models.CharField(_("provider's id"), max_length=200, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    digest = models.ForeignKey(
+        "self",
+        verbose_name=_("sent in the digest"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    digest_email = models.ForeignKey(
+        OutboundEmail,
+        verbose_name=_("sent in the digest e-mail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digest_items",
+    )
+
+    class Meta:
+        verbose_name = _("channel message")
+        verbose_name_plural = _("channel messages")
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="channel_message_due_idx"),
+            models.Index(fields=["recipient", "state", "channel"], name="channel_message_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.recipient_id}: {self.title or self.notification_id}"

@@ -11,7 +11,7 @@ with the same Message-ID. A refused message waits :func:`backoff` and is tried a
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.header import Header
@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from notifications.models import Notification, OutboundEmail
+from notifications.models import ChannelChoice, Notification, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +76,14 @@ def _domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("> ") or "chuyende.local"
 
 
-def queue(notifications: Iterable[Notification]) -> list[OutboundEmail]:
+def queue(
+    notifications: Iterable[Notification], not_before: Mapping[int, datetime | None] | None = None
+) -> list[OutboundEmail]:
     """One e-mail per notification whose recipient is active and has an address, in the caller's
-    transaction (the text in the site's language, like the notification)."""
+    transaction (the text in the site's language, like the notification). ``not_before``: per
+    recipient id, the end of their quiet hours, when the e-mail must wait for it."""
     rows = []
+    not_before = not_before or {}
     with translation.override(settings.LANGUAGE_CODE):
         for notification in notifications:
             recipient = notification.recipient
@@ -92,6 +96,7 @@ def queue(notifications: Iterable[Notification]) -> list[OutboundEmail]:
                     subject=(SUBJECT_PREFIX + notification.title)[:400],
                     body=_text(notification),
                     message_id=make_msgid(domain=_domain()),
+                    next_attempt_at=not_before.get(recipient.pk) or timezone.now(),
                 )
             )
     return OutboundEmail.objects.bulk_create(rows)
@@ -189,7 +194,12 @@ def retry_failed() -> int:
 
 
 def queue_copies(
-    *, url: str, recipient_ids: tuple[int, int], now: datetime, sample: Notification | None = None
+    *,
+    url: str,
+    recipient_ids: tuple[int, int],
+    now: datetime,
+    sample: Notification | None = None,
+    kind: str | None = None,
 ) -> int:
     """One e-mail for each unread notification of ``url`` written at ``now`` whose recipient's id is
     within ``recipient_ids`` (first, last) and who has an address, all of the same text, written by the
@@ -197,7 +207,8 @@ def queue_copies(
     Message-ID is made of the notification's id and a random part, so it is unique and fixed like any
     other. In the caller's transaction; returns how many e-mails were queued. ``sample``: the
     notifications' text, when the caller has it (else one of them is read: with no index on ``url``, a
-    scan of the table).
+    scan of the table). ``kind``: those who turned e-mail off for this kind of notice
+    (``ChannelChoice.email`` false) are left out, by the same statement.
 
     The notifications are found through the inbox index (recipient, read_at, created_at) with all
     three columns: by recipient alone, each recipient's whole inbox was read from the table to compare
@@ -213,6 +224,14 @@ def queue_copies(
     stamp = connection.ops.adapt_datetimefield_value(now)
     token = make_msgid(domain=_domain()).strip("<>").split("@")[0]
     quote = connection.ops.quote_name
+    opt_out, opt_params = "", list[Any]()
+    if kind is not None:
+        choices = quote(ChannelChoice._meta.db_table)
+        opt_out = (
+            f" AND NOT EXISTS (SELECT 1 FROM {choices} c WHERE c.user_id = u.id AND c.kind = %s "
+            "AND c.email = %s)"
+        )
+        opt_params = [kind, False]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(emails)} (notification_id, {quote('to')}, subject, body, message_id, state, "
@@ -220,7 +239,19 @@ def queue_copies(
             f"SELECT n.id, u.email, %s, %s, '<' || n.id || '.' || %s || '@' || %s || '>', %s, 0, %s, %s, '' "
             f"FROM {quote(notices)} n JOIN {quote(users)} u ON u.id = n.recipient_id "
             "WHERE n.recipient_id >= %s AND n.recipient_id <= %s AND n.read_at IS NULL AND n.created_at = %s "
-            "AND n.url = %s AND u.email <> ''",
-            [subject, body, token, _domain(), State.PENDING, stamp, stamp, *recipient_ids, stamp, url],
+            "AND n.url = %s AND u.email <> ''" + opt_out,
+            [
+                subject,
+                body,
+                token,
+                _domain(),
+                State.PENDING,
+                stamp,
+                stamp,
+                *recipient_ids,
+                stamp,
+                url,
+                *opt_params,
+            ],
         )
         return cursor.rowcount

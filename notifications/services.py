@@ -1,6 +1,7 @@
 """Notifying people (in the app, and by e-mail after the transaction commits) and calendar links."""
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import time
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -17,9 +18,20 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.permissions import require
 from core.text import nfc, shorten
-from notifications import outbox, webhooks
-from notifications.models import CalendarFeed, Notification, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from notifications.tasks import deliver_outbox
+from notifications import channels, outbox, routing, webhooks
+from notifications.kinds import Kind, is_urgent
+from notifications.models import (
+    CalendarFeed,
+    CellChannelDefault,
+    ChannelChoice,
+    ChannelMessage,
+    DeliveryPreference,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from notifications.tasks import deliver_channels, deliver_outbox
 
 if TYPE_CHECKING:
     from organizations.models import Member
@@ -53,6 +65,7 @@ def notify(
     title: str | Promise,
     body: str | Promise,
     url: str,
+    kind: str = Kind.OTHER,
     email: bool = True,
     work_key: str = "",
 ) -> list[Notification]:
@@ -62,11 +75,13 @@ def notify(
     background task e-mails the batch (``email=False`` for in-app only). People have no language of
     their own, so the text is in the site's language: pass lazy strings (evaluated here under
     settings.LANGUAGE_CODE) or texts made with :func:`site_text`. ``work_key`` names the step the
-    notification asks for (core.workkeys), when it asks for one.
+    notification asks for (core.workkeys), when it asks for one. ``kind`` (notifications.kinds) decides
+    the channels besides the app, as each recipient chose (notifications.routing); ``email=False``
+    keeps the notice in the app only.
     Returns the notifications created, in the order of their recipients' ids.
     """
     users = get_user_model().objects.filter(pk__in={user.pk for user in recipients})
-    return _notify_users(users, title=title, body=body, url=url, email=email, work_key=work_key)
+    return _notify_users(users, title=title, body=body, url=url, kind=kind, email=email, work_key=work_key)
 
 
 def notify_members(
@@ -75,6 +90,7 @@ def notify_members(
     title: str | Promise,
     body: str | Promise,
     url: str,
+    kind: str = Kind.OTHER,
     email: bool = True,
     work_key: str = "",
 ) -> list[Notification]:
@@ -85,15 +101,24 @@ def notify_members(
     found in one query whatever the number of members.
     """
     users = get_user_model().objects.filter(member__in=members)
-    return _notify_users(users, title=title, body=body, url=url, email=email, work_key=work_key)
+    return _notify_users(users, title=title, body=body, url=url, kind=kind, email=email, work_key=work_key)
 
 
 def _notify_users(
-    users: QuerySet[Any], *, title: str | Promise, body: str | Promise, url: str, email: bool, work_key: str
+    users: QuerySet[Any],
+    *,
+    title: str | Promise,
+    body: str | Promise,
+    url: str,
+    kind: str,
+    email: bool,
+    work_key: str,
 ) -> list[Notification]:
     if not is_site_path(url):
         # A programming error, not a refusal a person could cause: the caller builds the URL.
         raise ValueError(f"A notification links to a path on this site, not to {url!r}.")
+    if kind not in Kind.values:
+        raise ValueError(f"Unknown kind of notice {kind!r} (notifications.kinds.Kind).")
     with translation.override(settings.LANGUAGE_CODE):
         # A subject line and a list heading: one line, bounded.
         title_text = shorten(nfc(str(title)), TITLE_LENGTH)
@@ -103,18 +128,54 @@ def _notify_users(
         active = list(users.filter(is_active=True).order_by("pk").only("pk", "email", "is_active"))
         created = Notification.objects.bulk_create(
             Notification(
-                recipient=user, title=title_text, body=body_text, url=url, created_at=now, work_key=work_key
+                recipient=user,
+                title=title_text,
+                body=body_text,
+                url=url,
+                created_at=now,
+                work_key=work_key,
+                kind=kind,
             )
             for user in active
         )
         bump_bell([user.pk for user in active])
-        # The e-mails are rows of the outbox, committed with the notifications or not at all.
-        if email and created and outbox.queue(created):
-            # robust: the rows are committed by then; a queue that cannot take the job is logged (the
-            # next run, or `manage.py outbox --send`, sends them) rather than turned into an error page
-            # for a change that was made.
-            transaction.on_commit(deliver_outbox.enqueue, robust=True)
+        if email and created:
+            _queue_channels(created, kind, now)
     return created
+
+
+def _queue_channels(created: list[Notification], kind: str, now: Any) -> None:
+    """The rows of the outboxes that carry the notices beyond the app, as each recipient's route says
+    (notifications.routing): e-mails now or at the end of quiet hours; Zalo and push messages; what
+    waits for the daily digest held. Committed with the notifications or not at all."""
+    routes = routing.plan([notice.recipient for notice in created], kind, now)
+    mailed, others = [], []
+    for notice in created:
+        route = routes[notice.recipient_id]
+        for channel in sorted(route.channels):
+            if channel == channels.EMAIL and not route.digest:
+                mailed.append(notice)
+                continue
+            others.append(
+                ChannelMessage(
+                    notification=notice,
+                    channel=channel,
+                    recipient_id=notice.recipient_id,
+                    kind=kind,
+                    state=ChannelMessage.State.HELD if route.digest else ChannelMessage.State.PENDING,
+                    created_at=now,
+                    next_attempt_at=route.not_before or now,
+                )
+            )
+    if mailed and outbox.queue(mailed, {pk: route.not_before for pk, route in routes.items()}):
+        # robust: the rows are committed by then; a queue that cannot take the job is logged (the
+        # next run, or `manage.py outbox --send`, sends them) rather than turned into an error page
+        # for a change that was made.
+        transaction.on_commit(deliver_outbox.enqueue, robust=True)
+    if others:
+        ChannelMessage.objects.bulk_create(others)
+        if any(row.state == ChannelMessage.State.PENDING for row in others):
+            transaction.on_commit(deliver_channels.enqueue, robust=True)
 
 
 # The steps still waiting for a person, as the work queue finds them. Set by the app that owns the
@@ -287,3 +348,99 @@ def resend_delivery(*, actor: Any, delivery: WebhookDelivery) -> WebhookDelivery
         log_action(actor, "notifications.webhook.resent", delivery.endpoint, {"delivery": delivery.pk})
         transaction.on_commit(webhooks.deliver_webhooks.enqueue, robust=True)
     return delivery
+
+
+# --- Channels: a member's choices, a cell's defaults (docs/channels.md) -----------------------------
+
+
+def _clean_table(choices: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """The chosen channels per kind, checked: known kinds that are not urgent, known channels."""
+    table: dict[str, set[str]] = {}
+    for kind, names in choices.items():
+        if kind not in Kind.values or is_urgent(kind):
+            raise DomainError(_("Unknown kind of notice: %(kind)s.") % {"kind": kind})
+        chosen = set(names)
+        unknown = chosen - set(routing.CHOOSABLE)
+        if unknown:
+            raise DomainError(_("Unknown channel: %(channel)s.") % {"channel": ", ".join(sorted(unknown))})
+        table[kind] = chosen
+    return table
+
+
+def _flags(chosen: set[str], current: frozenset[str], offered: list[str]) -> dict[str, bool]:
+    """The three flags of a row: what was offered as chosen; a channel the site does not offer now
+    keeps its current value (it comes back as it was when switched on again)."""
+    return {name: (name in chosen) if name in offered else (name in current) for name in routing.CHOOSABLE}
+
+
+def set_member_channels(
+    *,
+    actor: Any,
+    choices: Mapping[str, Iterable[str]],
+    quiet_from: time | None = None,
+    quiet_until: time | None = None,
+    digest: bool = False,
+    digest_hour: int = 7,
+    offered: Iterable[str] | None = None,
+) -> DeliveryPreference:
+    """Save the actor's own channels per kind of notice, their quiet hours and their digest.
+
+    Every kind in ``choices`` becomes the member's own choice (no longer following the cell's
+    default); urgent kinds are not chosen. Quiet hours are both times or neither. ``offered``: the
+    channels the choice was made among (by default those the site sends by now, as on the page); the
+    others keep their value."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to choose how you are notified."))
+    table = _clean_table(choices)
+    if (quiet_from is None) != (quiet_until is None):
+        raise DomainError(
+            _("Enter both the start and the end of the quiet hours, or neither."), field="quiet_until"
+        )
+    if quiet_from is not None and quiet_from == quiet_until:
+        raise DomainError(_("The quiet hours must start and end at different times."), field="quiet_until")
+    if not 0 <= digest_hour <= 23:
+        raise DomainError(_("Choose an hour from 0 to 23."), field="digest_hour")
+    offered = list(routing.enabled_channels() if offered is None else offered)
+    cell = routing.cell_of(actor.pk)
+    current, _own = routing.member_table(actor.pk, cell.pk if cell else None)
+    with transaction.atomic():
+        for kind, chosen in table.items():
+            ChannelChoice.objects.update_or_create(
+                user=actor, kind=kind, defaults=_flags(chosen, current[kind], offered)
+            )
+        pref, _created = DeliveryPreference.objects.update_or_create(
+            user=actor,
+            defaults={
+                "quiet_from": quiet_from,
+                "quiet_until": quiet_until,
+                "digest": digest,
+                "digest_hour": digest_hour,
+            },
+        )
+        log_action(
+            actor,
+            "notifications.channels.chosen",
+            pref,
+            {"kinds": len(table), "digest": digest, "quiet": bool(quiet_from)},
+        )
+    return pref
+
+
+def set_cell_channels(
+    *, actor: Any, cell: Any, choices: Mapping[str, Iterable[str]], offered: Iterable[str] | None = None
+) -> Any:
+    """Save a cell's default channels per kind, for its members who did not choose themselves
+    (``offered`` as for :func:`set_member_channels`)."""
+    require(actor, "organization.manage", cell)
+    if not cell.is_cell:
+        raise DomainError(_("Default channels are set for a cell."))
+    table = _clean_table(choices)
+    offered = list(routing.enabled_channels() if offered is None else offered)
+    current = routing.cell_table(cell.pk)
+    with transaction.atomic():
+        for kind, chosen in table.items():
+            CellChannelDefault.objects.update_or_create(
+                organization=cell, kind=kind, defaults=_flags(chosen, current[kind], offered)
+            )
+        log_action(actor, "notifications.channels.cell_defaults", cell, {"kinds": len(table)})
+    return cell

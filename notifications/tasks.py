@@ -7,7 +7,7 @@ in several workers at once, sends each message once (barring a crash, see the ou
 
 from django_tasks import task
 
-from notifications import outbox
+from notifications import channel_outbox, outbox
 
 
 @task()
@@ -15,3 +15,10 @@ def deliver_outbox() -> dict[str, int]:
     """Send every due e-mail of the outbox; returns how many were sent, are to be retried, failed."""
     done = outbox.drain()
     return {"sent": done.sent, "retrying": done.retrying, "failed": done.failed}
+
+
+@task()
+def deliver_channels() -> dict[str, int]:
+    """Send every due Zalo and push message of the channel outbox (notifications.channel_outbox)."""
+    done = channel_outbox.drain()
+    return {"sent": done.sent, "retrying": done.retrying, "refused": done.refused, "failed": done.failed}

@@ -1,6 +1,8 @@
 """A person's notifications (list, open, mark all read), the calendar pages (the private feed by secret
 token with no sign-in, one session's .ics, the link page) and an organisation's webhooks."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -8,16 +10,26 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.web import action_form, deny_unless, get_visible_or_404, run_service, submit_and_report
-from notifications import announcements, calendar, services
-from notifications.forms import AnnouncementForm, WebhookForm
+from notifications import announcements, calendar, channels, routing, services
+from notifications.forms import (
+    CHANNEL_LABELS,
+    AnnouncementForm,
+    ChannelTableForm,
+    MemberChannelsForm,
+    WebhookForm,
+)
 from notifications.models import (
     Announcement,
     CalendarFeed,
+    ChannelMessage,
+    DeliveryPreference,
     Notification,
     WebhookDelivery,
     WebhookEndpoint,
@@ -237,3 +249,94 @@ def delivery_resend(request: HttpRequest, pk: int) -> HttpResponse:
         _("The delivery is queued to be sent again."),
     )
     return redirect("notifications:webhook", delivery.endpoint_id)
+
+
+# --- Channels: how a member is notified; a cell's defaults (docs/channels.md) -------------------------
+
+
+PUSH_SUBSCRIBE = "push/_subscribe.html"
+
+
+def _push_subscribe_template() -> str | None:
+    """The Web Push app's "Nhận thông báo" button, when that app is installed (this one does not need it)."""
+    try:
+        get_template(PUSH_SUBSCRIBE)
+    except TemplateDoesNotExist:
+        return None
+    return PUSH_SUBSCRIBE
+
+
+def channel_settings(request: HttpRequest) -> HttpResponse:
+    """The member's "Cài đặt thông báo": channels per kind, quiet hours, digest."""
+    user: Any = request.user  # signed in (the site requires it)
+    cell = routing.cell_of(user.pk)
+    table, own = routing.member_table(user.pk, cell.pk if cell else None)
+    pref = DeliveryPreference.objects.filter(user_id=user.pk).first()
+    initial = (
+        {
+            "quiet_from": pref.quiet_from,
+            "quiet_until": pref.quiet_until,
+            "digest": pref.digest,
+            "digest_hour": pref.digest_hour,
+        }
+        if pref
+        else {}
+    )
+    offered = routing.enabled_channels()
+    form = MemberChannelsForm(request.POST or None, offered=offered, table=table, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.set_member_channels(
+                actor=user,
+                choices=form.choices(),
+                quiet_from=data["quiet_from"],
+                quiet_until=data["quiet_until"],
+                digest=data["digest"],
+                digest_hour=data["digest_hour"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:channels")
+    member = getattr(user, "member", None)
+    # The last message of each channel, for "delivered" or "refused, because…".
+    last = {}
+    for name in offered:
+        if name == channels.EMAIL:
+            continue
+        last[name] = (
+            ChannelMessage.objects.filter(recipient_id=user.pk, channel=name)
+            .exclude(state=ChannelMessage.State.HELD)
+            .order_by("-pk")
+            .first()
+        )
+    context = {
+        "form": form,
+        "cell": cell,
+        "follows_cell": not own,
+        "zalo_offered": channels.ZALO in offered,
+        "push_offered": channels.PUSH in offered,
+        "no_phone": member is None or not member.phone,
+        "no_email": not user.email,
+        "last": [(str(CHANNEL_LABELS[name]), row) for name, row in last.items()],
+        "push_template": _push_subscribe_template(),
+    }
+    return render(request, "notifications/channels.html", context)
+
+
+def cell_channels(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cell's default channels per kind, set by its secretaries (and the Đảng ủy above it)."""
+    org = get_visible_or_404(visible_organizations(request.user).filter(kind=Organization.Kind.CELL), pk=pk)
+    deny_unless(request.user, "organization.manage", org)
+    offered = routing.enabled_channels()
+    form = ChannelTableForm(request.POST or None, offered=offered, table=routing.cell_table(org.pk))
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form, lambda: services.set_cell_channels(actor=request.user, cell=org, choices=form.choices())
+        )
+        if done is not None:
+            messages.success(request, _("The cell's default channels are saved."))
+            return redirect("notifications:cell_channels", org.pk)
+    return render(request, "notifications/cell_channels.html", {"form": form, "org": org})

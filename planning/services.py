@@ -18,6 +18,7 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition
 from core.models import AuditEntry
 from core.permissions import require
+from notifications.kinds import Kind
 from notifications.services import notify, notify_members, site_text
 from notifications.webhooks import emit
 from organizations.models import Member, Membership, Organization
@@ -430,6 +431,7 @@ def submit_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) -> Annu
         )
         emit("plan.submitted", plan.cell, _plan_event(plan))
         notify(
+            kind=Kind.PLAN_REPORT,
             recipients=officers_above(plan.cell),
             title=site_text(
                 _("Plan to acknowledge: %(cell)s, %(year)s"), {"cell": plan.cell.name, "year": plan.year}
@@ -458,6 +460,7 @@ def acknowledge_plan(*, actor: Any, plan: AnnualPlan, on: date | None = None) ->
         log_action(actor, "planning.plan.acknowledged", plan, {"revision": plan.revision})
         emit("plan.acknowledged", plan.cell, _plan_event(plan))
         notify_members(
+            kind=Kind.PLAN_REPORT,
             members=cell_leader_members(plan.cell),
             title=site_text(_("Plan acknowledged: %(year)s"), {"year": plan.year}),
             body=site_text(_("The Party committee acknowledged the annual thematic plan.")),
@@ -482,6 +485,7 @@ def return_plan(*, actor: Any, plan: AnnualPlan, remarks: str) -> AnnualPlan:
         log_action(actor, "planning.plan.returned", plan, {"remarks": remarks})
         emit("plan.returned", plan.cell, _plan_event(plan))
         notify_members(
+            kind=Kind.PLAN_REPORT,
             members=cell_leader_members(plan.cell),
             title=site_text(_("Plan returned with remarks: %(year)s"), {"year": plan.year}),
             body=remarks,
@@ -532,6 +536,7 @@ def assign_presenters(*, actor: Any, session: Session, members: list[Member]) ->
             {"names": ", ".join(m.full_name for m in members) or "—"},
         )
         notify_members(
+            kind=Kind.ASSIGNMENT,
             members=[m for m in members if m.pk not in current],
             title=site_text(_("You present: %(title)s"), {"title": session.title}),
             body=site_text(
@@ -611,6 +616,7 @@ def accept_registration(
         registration.save(update_fields=["status", "session", "decided_at"])
         log_action(actor, "planning.registration.accepted", registration, {"title": target.title})
         notify_members(
+            kind=Kind.ASSIGNMENT,
             members=[registration.member],
             title=site_text(_("Registration accepted: %(title)s"), {"title": target.title}),
             body=site_text(_("The secretary accepted your registration; you present this session.")),
@@ -636,6 +642,7 @@ def decline_registration(*, actor: Any, registration: Registration, reason: str)
         registration.save(update_fields=["status", "decision_reason", "decided_at"])
         log_action(actor, "planning.registration.declined", registration, {"reason": reason})
         notify_members(
+            kind=Kind.ASSIGNMENT,
             members=[registration.member],
             title=site_text(_("Registration declined")),
             body=reason,
@@ -692,6 +699,7 @@ def postpone_session(*, actor: Any, session: Session, new_date: date, reason: st
         )
         emit("session.postponed", session.cell, session_event(session))
         notify_members(
+            kind=Kind.SESSION_CHANGED,
             members=_told_of_changes(session),
             title=site_text(
                 _("Session postponed to %(date)s: %(title)s"),
@@ -717,6 +725,7 @@ def cancel_session(*, actor: Any, session: Session, reason: str) -> Session:
         lifecycle.advance(session, "cancel", actor=actor, data={"reason": reason}, also=["cancelled_reason"])
         emit("session.cancelled", session.cell, session_event(session))
         notify_members(
+            kind=Kind.SESSION_CHANGED,
             members=_told_of_changes(session),
             title=site_text(_("Session cancelled: %(title)s"), {"title": session.title}),
             body=reason,

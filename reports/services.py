@@ -25,6 +25,7 @@ from core.audit import log_action
 from core.errors import DomainError, InvalidTransition
 from core.permissions import require
 from documents.services import issue_document
+from notifications.kinds import Kind
 from notifications.services import notify, notify_members, site_text
 from notifications.webhooks import emit
 from organizations.models import Organization
@@ -177,6 +178,7 @@ def submit_report(*, actor: Any, report: Report, on: date | None = None) -> Repo
         log_action(actor, "reports.report.submitted", report, {"symbol": document.symbol})
         emit("report.submitted", report.cell, _event(report))
         notify(
+            kind=Kind.PLAN_REPORT,
             recipients=officers_above(report.cell),
             title=site_text(
                 _("Report to acknowledge: %(cell)s, %(period)s"),
@@ -206,6 +208,7 @@ def acknowledge_report(*, actor: Any, report: Report, remarks: str = "", on: dat
         log_action(actor, "reports.report.acknowledged", report, {"symbol": symbol})
         emit("report.acknowledged", report.cell, _event(report))
         notify_members(
+            kind=Kind.PLAN_REPORT,
             members=cell_leader_members(report.cell),
             title=site_text(_("Report acknowledged: %(period)s"), {"period": _period(report)}),
             body=remarks or site_text(_("The Party committee acknowledged the report.")),
@@ -229,6 +232,7 @@ def return_report(*, actor: Any, report: Report, remarks: str) -> Report:
         report.save(update_fields=["status", "remarks"])
         log_action(actor, "reports.report.returned", report, {"remarks": remarks})
         notify_members(
+            kind=Kind.PLAN_REPORT,
             members=cell_leader_members(report.cell),
             title=site_text(_("Report returned with remarks: %(period)s"), {"period": _period(report)}),
             body=remarks,

@@ -28,17 +28,44 @@ def test_healthz_answers_without_sign_in_and_names_each_part(client, db):
 
 
 def test_healthz_fails_when_the_outbox_stops_moving(client, db):
+    written = timezone.now() - timedelta(minutes=20)
     OutboundEmail.objects.create(
         to="a@example.vn",
         subject="s",
         body="b",
         message_id="<1@x>",
-        created_at=timezone.now() - timedelta(minutes=20),
+        created_at=written,
+        next_attempt_at=written,
     )
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["outbox"] == {"ok": False, "oldest_seconds": 1200, "failed": 0}
     assert "a@example.vn" not in response.content.decode()  # no personal data
+
+
+def test_an_e_mail_waiting_for_the_end_of_quiet_hours_is_not_late(client, db):
+    """Written at 22:00 for someone whose quiet hours end at 06:30: not due before, and not late
+    the moment it becomes due."""
+    now = timezone.now()
+    OutboundEmail.objects.create(
+        to="a@example.vn",
+        subject="s",
+        body="b",
+        message_id="<1@x>",
+        created_at=now - timedelta(hours=8),
+        next_attempt_at=now + timedelta(minutes=30),
+    )
+    OutboundEmail.objects.create(
+        to="b@example.vn",
+        subject="s",
+        body="b",
+        message_id="<2@x>",
+        created_at=now - timedelta(hours=8),
+        next_attempt_at=now - timedelta(minutes=1),
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["outbox"]["oldest_seconds"] < 15 * 60
 
 
 def test_healthz_fails_when_the_database_does_not_answer(client, db):

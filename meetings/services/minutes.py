@@ -15,6 +15,7 @@ from documents.services import issue_document
 from meetings import rules, selectors
 from meetings.models import Meeting, MinutesVersion, Speech
 from meetings.services.common import bump, locked, require_editable, user_of
+from notifications.kinds import Kind
 from notifications.services import notify_members, site_text
 from notifications.webhooks import emit
 from organizations.selectors import vietnamese_name_key
@@ -171,6 +172,7 @@ def approve_minutes(*, actor: Any, meeting: Meeting) -> MinutesVersion:
         )
         if meeting.session is not None and number == 1:
             notify_members(
+                kind=Kind.DRAFT_REVIEW,
                 members=meeting.session.presenters.all(),
                 title=site_text(_("Revise the text: %(title)s"), {"title": meeting.session.title}),
                 body=site_text(_("The meeting is over. Answer the comments and upload the final text.")),

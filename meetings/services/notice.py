@@ -15,6 +15,7 @@ from documents.services import issue_document
 from meetings import selectors
 from meetings.models import Meeting
 from meetings.services.common import locked
+from notifications.kinds import Kind
 from notifications.services import notify_members, site_text
 from organizations.selectors import cell_members
 from planning.models import Session
@@ -123,6 +124,7 @@ def issue_notice(*, actor: Any, meeting: Meeting, issued_on: date | None = None)
             meeting.cell, meeting.date, exempted=False, attached_here=True, attached_elsewhere=True
         )
         notify_members(
+            kind=Kind.MEETING,
             members=members,
             title=site_text(_("Meeting on %(date)s"), {"date": meeting.date.strftime("%d/%m/%Y")}),
             body=site_text(

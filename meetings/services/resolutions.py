@@ -20,6 +20,7 @@ from drafts.models import DraftVersion
 from drafts.services import recipients_of
 from meetings.models import Meeting, Resolution, ResolutionTask
 from meetings.services.common import locked, user_of
+from notifications.kinds import Kind
 from notifications.services import notify_members, site_text
 from notifications.webhooks import emit
 from organizations.models import Member
@@ -184,6 +185,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
             session, "issue_resolution", actor=actor, on=meeting, data={"symbol": document.symbol}
         )
         notify_members(
+            kind=Kind.RESOLUTION,
             members=recipients_of(session, include_exempted=True),
             title=site_text(
                 _("%(symbol)s issued: %(title)s"), {"symbol": document.symbol, "title": session.title}
@@ -194,6 +196,7 @@ def issue_resolution(*, actor: Any, meeting: Meeting, issued_on: date | None = N
         # One notification per task, naming it and asking for it to be marked done when it is.
         for task in resolution.tasks.order_by("pk"):
             notify_members(
+                kind=Kind.TASK,
                 members=task.owners.all(),
                 title=site_text(_("Your task from %(symbol)s"), {"symbol": document.symbol}),
                 body=task.description,

@@ -5,7 +5,7 @@ from typing import Any
 
 from conftest import World
 from tests import scenarios
-from tests.matrix import ANYONE_SIGNED_IN, PUBLIC, SEES_CELL, SEES_PARTY, Route, rule
+from tests.matrix import ANYONE_SIGNED_IN, MANAGES_CELL, PUBLIC, SEES_CELL, SEES_PARTY, Route, rule
 
 
 def calendar_token(world: World) -> dict[str, Any]:
@@ -89,7 +89,37 @@ ANNOUNCES = rule(ok=("secretary", "deputy", "officer", "foreign_officer", "admin
 # The announcement: its recipients (world.cell's members with an account) and its author.
 READS_ANNOUNCEMENT = rule(ok=("secretary", "deputy", "member", "probationary", "officer"))
 
+
+def channel_data(world: World) -> dict[str, Any]:
+    """A member's settings: e-mail for meetings only, quiet from 21:30 to 06:30, no digest."""
+    return {"meeting-email": "on", "quiet_from": "21:30", "quiet_until": "06:30", "digest_hour": "7"}
+
+
+def cell_channel_data(world: World) -> dict[str, Any]:
+    return {"meeting-email": "on", "draft_study-email": "on"}
+
+
 ROUTES = [
+    # how a person is notified: everyone their own; a cell's defaults: those who manage the cell
+    Route("notifications:channels", "self", ANYONE_SIGNED_IN),
+    Route("notifications:channels", "self", ANYONE_SIGNED_IN, "POST", data=channel_data, changes_state=True),
+    Route("notifications:cell_channels", "cell", MANAGES_CELL, kwargs=lambda world: {"pk": world.cell.pk}),
+    Route(
+        "notifications:cell_channels",
+        "cell",
+        MANAGES_CELL,
+        "POST",
+        kwargs=lambda world: {"pk": world.cell.pk},
+        data=cell_channel_data,
+        changes_state=True,
+    ),
+    # a Đảng bộ has no default channels of its own (its cells do): the page does not exist for it
+    Route(
+        "notifications:cell_channels",
+        "party",
+        rule(ok=()),
+        kwargs=lambda world: {"pk": world.party.pk},
+    ),
     # announcements to every member under an organisation
     Route("notifications:announce", "form", ANNOUNCES),
     Route(

@@ -9,6 +9,7 @@ from drafts.demo import add_drafts
 from evaluations.demo import add_evaluations
 from library.demo import add_library
 from meetings.demo import add_meetings
+from notifications.demo import add_channels
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
 from reports.demo import add_reports
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             add_library,
             add_zalo,
             add_search,
+            add_channels,
         ):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():

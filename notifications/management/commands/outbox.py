@@ -1,9 +1,10 @@
-"""``manage.py outbox``: what the e-mail outbox and the webhook deliveries hold, and sending or
-retrying them by hand.
+"""``manage.py outbox``: what the e-mail outbox, the channel outbox (Zalo, push) and the webhook
+deliveries hold, and sending or retrying them by hand.
 
     manage.py outbox                  counts by state, and the failed messages with their last error
-    manage.py outbox --send           send every due message and webhook delivery now (what the
-                                      background jobs do)
+    manage.py outbox --send           send every due e-mail, Zalo/push message and webhook delivery
+                                      now (what the background jobs do; also what waited for the end
+                                      of someone's quiet hours)
     manage.py outbox --retry          put the failed messages back in the queue, then send
     manage.py outbox --requeue-tasks  put back background jobs left running by a worker that died
 
@@ -21,8 +22,8 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from notifications import outbox, webhooks
-from notifications.models import OutboundEmail, WebhookDelivery
+from notifications import channel_outbox, outbox, webhooks
+from notifications.models import ChannelMessage, OutboundEmail, WebhookDelivery
 
 
 class Command(BaseCommand):
@@ -48,9 +49,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Background jobs requeued: {stale}")
         if retry:
             self.stdout.write(f"Failed messages requeued: {outbox.retry_failed()}")
+            self.stdout.write(f"Failed Zalo/push messages requeued: {channel_outbox.retry_failed()}")
         if send or retry:
             done = outbox.drain()
             self.stdout.write(f"Sent: {done.sent}, to retry later: {done.retrying}, failed: {done.failed}")
+            by_channel = channel_outbox.drain()
+            self.stdout.write(
+                f"Zalo/push sent: {by_channel.sent}, to retry later: {by_channel.retrying}, "
+                f"refused: {by_channel.refused}, failed: {by_channel.failed}"
+            )
         if send:
             hooks = webhooks.drain()
             self.stdout.write(
@@ -70,6 +77,18 @@ class Command(BaseCommand):
             self.stdout.write(f"Oldest waiting: {age // timedelta(minutes=1)} min")
         for row in OutboundEmail.objects.filter(state=OutboundEmail.State.FAILED).order_by("-pk")[:20]:
             self.stdout.write(f"  #{row.pk} {row.to} ({row.attempts} attempts): {row.last_error}")
+        channel_counts = (
+            ChannelMessage.objects.values_list("channel", "state").annotate(n=Count("pk")).order_by("channel")
+        )
+        for channel, state, n in channel_counts:
+            self.stdout.write(f"{channel} {ChannelMessage.State(state).label}: {n}")
+        for message in ChannelMessage.objects.filter(
+            state__in=[ChannelMessage.State.FAILED, ChannelMessage.State.REFUSED]
+        ).order_by("-pk")[:20]:
+            self.stdout.write(
+                f"  {message.channel} #{message.pk} user {message.recipient_id} "
+                f"({message.get_state_display()}, {message.attempts} attempts): {message.last_error}"
+            )
         hooks_by_state = dict(
             WebhookDelivery.objects.values_list("state").annotate(n=Count("pk")).values_list("state", "n")
         )
