@@ -3,8 +3,8 @@
 templates for four kinds of notice. The app id, secret and tokens are invented; the stand-in takes
 them as they are stored (zalo/management/commands/zalo_standin.py).
 
-The kinds are the names the channel outbox is expected to use (notifications.kinds); a template for a
-kind the outbox does not know is simply never used."""
+The kinds are those of notifications.kinds: drafts to study, meeting notices, a session postponed or
+cancelled (urgent), resolutions."""
 
 from django.conf import settings
 
@@ -13,21 +13,21 @@ from zalo import services
 
 STANDIN = "http://127.0.0.1:8025"
 DEMO_TEMPLATES = {
-    "draft_distributed": (
+    "draft_study": (
         "231577",
         {"ten_dang_vien": "recipient_name", "noi_dung": "title", "lien_ket": "url"},
     ),
-    "meeting_announced": (
+    "meeting": (
         "231578",
         {"ten_dang_vien": "recipient_name", "cuoc_hop": "title", "lien_ket": "url"},
     ),
-    "session_postponed": (
+    "session_changed": (
         "231579",
         {"ten_dang_vien": "recipient_name", "noi_dung": "title", "ly_do": "body", "lien_ket": "url"},
     ),
-    "comment_reminder": (
+    "resolution": (
         "231580",
-        {"ten_dang_vien": "recipient_name", "chuyen_de": "title", "lien_ket": "url"},
+        {"ten_dang_vien": "recipient_name", "nghi_quyet": "title", "lien_ket": "url"},
     ),
 }
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from notifications.kinds import Kind
 from zalo.models import ZaloAccount
 
 
@@ -72,10 +73,10 @@ class AccountForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    kind = forms.SlugField(
+    kind = forms.ChoiceField(
         label=_("Kind of notice"),
-        max_length=60,
-        help_text=_("The notice's kind as the notifications use it, e.g. draft_distributed."),
+        choices=Kind.choices,
+        help_text=_("The notices of this kind go to members' Zalo as this template."),
     )
     template_id = forms.RegexField(
         label=_("ZNS template ID"),

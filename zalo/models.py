@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import crypto
+from notifications.kinds import Kind
 
 # The values a template parameter may take from a notice (notifications.channels.Message).
 SOURCE_RECIPIENT = "recipient_name"
@@ -142,6 +143,11 @@ class ZaloTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.template_id}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as members read it (notifications.kinds), or its code for a kind no longer sent."""
+        return str(dict(Kind.choices).get(self.kind, self.kind))
 
     def clean(self) -> None:
         if not KIND.match(self.kind or ""):

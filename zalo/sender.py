@@ -22,6 +22,11 @@ class ZaloSender:
         """A phone number on the roster, and an enabled account that speaks to the member."""
         return services.phone_of(user) is not None and services.account_for(user) is not None
 
+    def reachable(self, user_ids: list[int]) -> set[int]:
+        """:meth:`reaches` for many at once (notifications.routing asks it of every notice's
+        recipients): two queries, however many they are."""
+        return services.reachable(user_ids)
+
     def send(self, message: Message) -> str:
         user = get_user_model().objects.select_related("member").filter(pk=message.recipient_id).first()
         if user is None:

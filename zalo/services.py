@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import log_action
 from core.errors import DomainError
 from core.permissions import require
-from organizations.models import Membership, Organization
+from organizations.models import Membership, Organization, path_ids
 from organizations.permissions import active_q
 from zalo.models import (
     FIXED_SOURCES,
@@ -81,6 +81,27 @@ def account_for(user: Any) -> ZaloAccount | None:
         if org_id in accounts:
             return accounts[org_id]
     return None
+
+
+def reachable(user_ids: list[int]) -> set[int]:
+    """The ids among ``user_ids`` with a valid phone number on the roster and a regular membership in a
+    cell that an enabled account speaks to (the cell's own, or one above it): :func:`phone_of` and
+    :func:`account_for` for each, in two queries."""
+    speaking = set(ZaloAccount.objects.filter(enabled=True).values_list("organization_id", flat=True))
+    if not speaking or not user_ids:
+        return set()
+    rows = (
+        Membership.objects.filter(
+            active_q(), kind=Membership.Kind.REGULAR, member__user_id__in=user_ids, member__user__isnull=False
+        )
+        .exclude(member__phone="")
+        .values_list("member__user_id", "member__phone", "organization__path")
+    )
+    found = set()
+    for user_id, phone, path in rows:
+        if normalise_phone(phone) is not None and speaking.intersection(path_ids(path)):
+            found.add(user_id)
+    return found
 
 
 def phone_of(user: Any) -> str | None:

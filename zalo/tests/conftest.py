@@ -42,14 +42,14 @@ def make_account(organization: Any, standin: StandIn, *, enabled: bool = True) -
         enabled=enabled,
     )
     services.set_template(
-        actor=None, account=account, kind="draft_distributed", template_id=TEMPLATE_ID, params=dict(PARAMS)
+        actor=None, account=account, kind="draft_study", template_id=TEMPLATE_ID, params=dict(PARAMS)
     )
     return account
 
 
 @pytest.fixture
 def account(world: World, standin: StandIn, settings: Any) -> ZaloAccount:
-    """world.party's account, enabled, with a template for "draft_distributed"; world.member has a phone."""
+    """world.party's account, enabled, with a template for "draft_study"; world.member has a phone."""
     settings.ZALO_ALLOW_STANDIN = True
     world.member.member.phone = PHONE
     world.member.member.save(update_fields=["phone"])

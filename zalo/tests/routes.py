@@ -32,7 +32,7 @@ def cell_template(world: World) -> dict[str, Any]:
     template = services.set_template(
         actor=None,
         account=cell_account(world),
-        kind="draft_distributed",
+        kind="draft_study",
         template_id="231577",
         params={"ten_dang_vien": "recipient_name"},
     )

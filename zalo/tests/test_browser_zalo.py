@@ -48,12 +48,12 @@ def test_the_officer_configures_the_official_account_and_a_notice_reaches_a_memb
     expect(phone.locator("#account")).to_contain_text(vi("Sending enabled"))
     assert access not in phone.content() and SECRET not in phone.content()  # never shown again
 
-    phone.get_by_label(vi("Kind of notice")).fill("draft_distributed")
+    phone.get_by_label(vi("Kind of notice")).select_option("draft_study")
     phone.get_by_label(vi("ZNS template ID")).fill(TEMPLATE_ID)
     phone.get_by_label(vi("Parameters")).fill("\n".join(f"{k} = {v}" for k, v in PARAMS.items()))
     phone.get_by_role("button", name=vi("Save the template")).click()
     expect(phone.locator(".msg-success")).to_have_text(vi("The template is saved."))
-    expect(phone.locator("#templates")).to_contain_text("draft_distributed")
+    expect(phone.locator("#templates")).to_contain_text(vi("Drafts to study and comment reminders"))
 
     account = ZaloAccount.objects.get(organization=world.party)
     assert account.enabled and account.refresh_token() == refresh
@@ -62,7 +62,7 @@ def test_the_officer_configures_the_official_account_and_a_notice_reaches_a_memb
     message = Message(
         outbox_id=1,
         recipient_id=world.member.pk,
-        kind="draft_distributed",
+        kind="draft_study",
         title="Dự thảo",
         body="",
         url="/",

@@ -49,7 +49,7 @@ def test_once_enabled_the_demo_account_sends_through_the_stand_in(settings):
             Message(
                 outbox_id=1,
                 recipient_id=member.pk,
-                kind="draft_distributed",
+                kind="draft_study",
                 title="Dự thảo",
                 body="",
                 url="/",

@@ -18,7 +18,7 @@ from zalo.tests.conftest import APP_ID, PHONE_84, SECRET, TEMPLATE_ID, make_acco
 TITLE = "Dự thảo chuyên đề “Văn hóa Hồ Chí Minh về học tập, lao động và làm việc”"
 
 
-def message(world: Any, *, kind: str = "draft_distributed", outbox_id: int = 7) -> Message:
+def message(world: Any, *, kind: str = "draft_study", outbox_id: int = 7) -> Message:
     return Message(
         outbox_id=outbox_id,
         recipient_id=world.member.pk,
@@ -58,7 +58,7 @@ def test_a_notice_goes_to_the_member_phone_as_the_kind_template_and_its_msg_id_i
     assert (log.phone_masked, log.recipient, log.kind, log.outbox_id) == (
         "84912***678",
         world.member,
-        "draft_distributed",
+        "draft_study",
         7,
     )
     assert not standin.calls("/v4/oa/access_token")

@@ -61,7 +61,7 @@ def test_the_stand_in_address_is_accepted_only_when_allowed(client, world, setti
 
 def template_post(client: Any, world: Any, **data: Any) -> Any:
     client.force_login(world.officer)
-    form = {"kind": "draft_distributed", "template_id": "231577", "params": "ten_dang_vien = recipient_name"}
+    form = {"kind": "draft_study", "template_id": "231577", "params": "ten_dang_vien = recipient_name"}
     return client.post(reverse("zalo:template_set", args=[world.cell.pk]), {**form, **data})
 
 
