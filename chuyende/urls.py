@@ -21,6 +21,7 @@ urlpatterns = [
     path("tim-kiem/", include("search.urls")),
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
+    path("", include("push.urls")),
     path("viec-nen/", include("core.urls")),
     path("api/v1/", include("api.urls")),
     path("ngon-ngu/", login_not_required(set_language), name="set_language"),

@@ -1,0 +1,25 @@
+"""The push demo step: the cell's full member (``dangvien``) has turned notifications on in one browser, so the
+push channel shows as reachable for them (notifications' channel choices) and the VAPID keys exist.
+
+The subscription points at a stand-in push service on this machine (push/standin.py), not at a real
+one: no push reaches a real phone from the demo, and while no stand-in listens there a push to it is
+retried like any push service that cannot be reached."""
+
+from organizations.demo import Demo
+from push import vapid
+from push.models import PushSubscription
+from push.standin import BrowserKeys
+
+DEMO_ENDPOINT = "http://127.0.0.1:8765/push/ok-demo-dangvien"
+
+
+def add_push(demo: Demo) -> None:
+    vapid.keys()  # under DEBUG, makes the development pair in VAR_DIR once
+    keys = BrowserKeys()
+    PushSubscription.objects.create(
+        user=demo.users["dangvien"],
+        endpoint=DEMO_ENDPOINT,
+        p256dh=keys.p256dh,
+        auth=keys.auth,
+        user_agent="Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36",
+    )
