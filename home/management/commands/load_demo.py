@@ -11,6 +11,7 @@ from library.demo import add_library
 from meetings.demo import add_meetings
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
+from push.demo import add_push
 from reports.demo import add_reports
 from room.demo import add_room
 from search.demo import add_search
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             add_evaluations,
             add_reports,
             add_library,
+            add_push,
             add_search,
         ):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
