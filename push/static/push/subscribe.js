@@ -5,15 +5,17 @@
   'use strict';
   const box = document.querySelector('[data-push]');
   if (!box) return;
-  const onButton = box.querySelector('[data-push-on]');
-  const offButton = box.querySelector('[data-push-off]');
+  const onLine = box.querySelector('[data-push-on]');
+  const offLine = box.querySelector('[data-push-off]');
+  const onButton = onLine.querySelector('button');
+  const offButton = offLine.querySelector('button');
   const error = box.querySelector('[data-push-error]');
 
   function show(state, message) {
     box.dataset.state = state;
     box.querySelectorAll('[data-state]').forEach((line) => { line.hidden = line.dataset.state !== state; });
-    onButton.hidden = !(state === 'off');
-    offButton.hidden = state !== 'on';
+    onLine.hidden = state !== 'off';
+    offLine.hidden = state !== 'on';
     error.hidden = !message;
     error.textContent = message || '';
   }
@@ -74,7 +76,7 @@
         post(box.dataset.unsubscribe, {endpoint: subscription.endpoint}).then(() => subscription.unsubscribe()) :
         null)
       .then(() => show('off'))
-      .catch((problem) => show('on', box.dataset.failed))
+      .catch(() => show('on', box.dataset.failedOff))
       .finally(() => { offButton.disabled = false; });
   });
 })();
