@@ -49,6 +49,9 @@ def subscribe(*, actor: Any, endpoint: Any, p256dh: Any, auth: Any, user_agent: 
     p256dh = _decoded(p256dh, P256DH_BYTES)
     auth = _decoded(auth, AUTH_BYTES)
     with transaction.atomic():
+        previous = (
+            PushSubscription.objects.filter(endpoint=endpoint).values_list("user_id", flat=True).first()
+        )
         subscription, created = PushSubscription.objects.select_for_update().update_or_create(
             endpoint=endpoint,
             defaults={
@@ -59,7 +62,7 @@ def subscribe(*, actor: Any, endpoint: Any, p256dh: Any, auth: Any, user_agent: 
                 "failures": 0,
             },
         )
-        if created:
+        if created or previous != actor.pk:
             log_action(actor, "push.subscription.created", subscription)
     return subscription
 
