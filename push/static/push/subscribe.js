@@ -29,7 +29,7 @@
     return fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: {'Content-Type': 'application/json', 'X-CSRFToken': box.dataset.csrf},
+      headers: {'Content-Type': 'application/json', 'X-CSRFToken': box.querySelector('[name=csrfmiddlewaretoken]').value},
       body: JSON.stringify(body),
     }).then((response) => response.json().catch(() => ({})).then((data) => {
       if (!response.ok && response.status !== 404) throw new Error(data.error || box.dataset.failed);
