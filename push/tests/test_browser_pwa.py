@@ -308,3 +308,51 @@ def test_a_push_shows_a_notification_from_the_service_worker(site, live_server, 
         ".map((n) => [n.title, n.body, n.tag])"
     )
     assert shown == [["Thông báo họp chi bộ", "Họp ngày 10/02", "notice-9"]]
+
+
+IPHONE_SAFARI = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.mark.parametrize(
+    "situation, script, state, hint",
+    [
+        # Safari in a tab on an iPhone has no PushManager: only the app added to the home screen has it.
+        (
+            "iphone-tab",
+            "delete window.PushManager;",
+            "ios",
+            "On an iPhone or iPad, notifications work only in the installed app: tap Share, then "
+            "“Add to Home Screen”, open the app from the home screen and turn notifications on there.",
+        ),
+        (
+            "blocked",
+            "Object.defineProperty(Notification, 'permission', {get: () => 'denied'});",
+            "blocked",
+            "allow notifications for this site in the browser's settings, then reload the page.",
+        ),
+    ],
+    ids=["iphone-tab", "blocked"],
+)
+def test_the_button_says_why_notifications_cannot_be_turned_on(
+    site, live_server, browser, situation, script, state, hint
+):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="vi-VN",
+        user_agent=IPHONE_SAFARI if situation == "iphone-tab" else None,
+    )
+    try:
+        context.add_init_script(script)
+        page = context.new_page()
+        sign_in(page, live_server, "dangvien")
+        page.goto(url(live_server, "notifications:list"))
+        line = page.locator(f"[data-push] [data-state={state}]")
+        expect(line).to_be_visible()
+        expect(line).to_contain_text(vi(hint))
+        expect(page.get_by_role("button", name=vi("Get notifications"))).to_be_hidden()
+        save_screenshot(page, f"pwa-subscribe-{situation}-phone.png")
+    finally:
+        context.close()
