@@ -190,7 +190,14 @@ def test_a_draft_opened_online_reads_offline_and_sign_out_removes_it(site, live_
     expect(page.locator("h1")).to_have_text(vi("You are offline"))
     context.set_offline(False)
 
+    # Back online, the page asks the worker to refresh the saved copies.
+    saved_at = "async (path) => (await (await caches.match(path)).headers.get('X-Saved-At'))"
+    before = page.evaluate(saved_at, reading)
     page.goto(url(live_server, "home:home"))
+    page.wait_for_timeout(20)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until(page, f"async (before) => ({saved_at})('{reading}').then((now) => now !== before)", before)
+
     sign_out(page)
     assert saved_pages(page) == []
     assert page.evaluate("caches.keys()") == []
