@@ -32,7 +32,10 @@
       headers: {'Content-Type': 'application/json', 'X-CSRFToken': box.querySelector('[name=csrfmiddlewaretoken]').value},
       body: JSON.stringify(body),
     }).then((response) => response.json().catch(() => ({})).then((data) => {
-      if (!response.ok && response.status !== 404) throw new Error(data.error || box.dataset.failed);
+      // Redirected: the session ended and the sign-in page answered.
+      if (response.redirected || (!response.ok && response.status !== 404)) {
+        throw new Error(data.error || box.dataset.failed);
+      }
       return data;
     }));
   }

@@ -47,6 +47,20 @@ function forgetPages(except) {
     names.filter((name) => name !== except).map((name) => caches.delete(name))));
 }
 
+// A new hashed file replaces the copies of the same file under older hashes (after a deployment).
+function plainName(path) {
+  return path.replace(/\.[0-9a-f]{12}(\.[a-z0-9]+)$/, '$1');
+}
+
+function dropOlder(cache, path) {
+  return cache.keys().then((requests) => Promise.all(requests
+    .filter((old) => {
+      const oldPath = new URL(old.url).pathname;
+      return oldPath !== path && HASHED.test(oldPath) && plainName(oldPath) === plainName(path);
+    })
+    .map((old) => cache.delete(old))));
+}
+
 function saved(path) {
   return SAVED_PAGES.some((pattern) => pattern.test(path));
 }
@@ -99,7 +113,9 @@ self.addEventListener('fetch', (event) => {
     if (HASHED.test(url.pathname)) {
       event.respondWith(caches.open(STATIC_CACHE).then((cache) => cache.match(request).then((hit) =>
         hit || fetch(request).then((response) => {
-          if (response.ok) cache.put(request, response.clone());
+          if (response.ok) {
+            event.waitUntil(cache.put(request, response.clone()).then(() => dropOlder(cache, url.pathname)));
+          }
           return response;
         }))));
     } else if (PRECACHE.includes(url.pathname)) {
