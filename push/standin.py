@@ -15,10 +15,12 @@ anything else 201.
 """
 
 import base64
+import hashlib
 import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -62,6 +64,14 @@ class BrowserKeys:
     def auth(self) -> str:
         return _b64(self.auth_secret)
 
+    @classmethod
+    def derived(cls, seed: str) -> "BrowserKeys":
+        """Keys that are the same on every run (the demo's browser, so that the stand-in started by
+        ``manage.py push_standin`` can decrypt what is sent to it)."""
+        scalar = int.from_bytes(hashlib.sha256(f"{seed}:p256dh".encode()).digest(), "big")
+        private = ec.derive_private_key(scalar % (2**255) + 1, ec.SECP256R1())
+        return cls(private_key=private, auth_secret=hashlib.sha256(f"{seed}:auth".encode()).digest()[:16])
+
 
 @dataclass
 class Received:
@@ -82,13 +92,20 @@ class PushStandIn:
     """Start with ``with PushStandIn(vapid_public_key) as service:``; ``service.subscribe()`` gives the
     JSON a browser's ``PushSubscription.toJSON()`` would, with an endpoint on this service."""
 
-    def __init__(self, vapid_public_key: str, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        vapid_public_key: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_receive: Callable[[Received], None] | None = None,
+    ) -> None:
         self.vapid_public_key = vapid_public_key
+        self.on_receive = on_receive
         self.received: list[Received] = []
         self._browsers: dict[str, BrowserKeys] = {}
         self._lock = threading.Lock()
         self._host = host
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -102,6 +119,15 @@ class PushStandIn:
     def __exit__(self, *exc: Any) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def add(self, token: str, keys: BrowserKeys) -> None:
+        """Know an existing subscription (the demo's) by its endpoint's last segment."""
+        with self._lock:
+            self._browsers[token] = keys
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (``manage.py push_standin``)."""
+        self._server.serve_forever()
 
     def subscribe(self, behaviour: str = "ok", keys: BrowserKeys | None = None) -> dict[str, Any]:
         """A new subscription on this service (``behaviour``: ok, gone, busy, down)."""
@@ -187,6 +213,8 @@ class PushStandIn:
         finally:
             with self._lock:
                 self.received.append(record)
+            if self.on_receive is not None:
+                self.on_receive(record)
         answer_headers = (
             {"Location": f"{self.origin}/message/{secrets.token_hex(6)}"} if record.status == 201 else {}
         )

@@ -161,3 +161,20 @@ def test_the_sender_is_registered_for_the_push_channel():
     from notifications import channels
 
     assert isinstance(channels.sender(channels.PUSH), PushSender)
+
+
+def test_the_demo_subscription_is_decrypted_by_the_stand_in_the_demo_command_runs(world, service):
+    """``manage.py push_standin`` knows the demo browser's keys: they are derived, the same each run."""
+    from push.demo import DEMO_TOKEN, demo_browser
+
+    assert demo_browser().p256dh == demo_browser().p256dh
+    service.add(DEMO_TOKEN, demo_browser())
+    PushSubscription.objects.create(
+        user=world.member,
+        endpoint=f"{service.origin}/push/{DEMO_TOKEN}",
+        p256dh=demo_browser().p256dh,
+        auth=demo_browser().auth,
+    )
+    PushSender().send(message(world.member))
+    assert service.received[0].status == 201, service.received[0].problem
+    assert service.received[0].json()["tag"] == "notice-41"
