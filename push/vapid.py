@@ -9,6 +9,7 @@ off. Under DEBUG with neither set, a pair is made once into VAR_DIR/vapid-keys.j
 """
 
 import base64
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,16 @@ def _development_keys() -> tuple[str, str]:
     return public, private
 
 
+@functools.lru_cache(maxsize=4)
+def _pair_matches(public: str, private: str) -> bool:
+    """Whether ``private`` is the private key of ``public`` (asked on every send and every page with
+    the button, hence remembered)."""
+    try:
+        return public_key_of(_private_from(private)) == public
+    except ValueError:
+        return False
+
+
 def keys() -> VapidKeys | None:
     """The configured key pair, the development pair under DEBUG, or None (push is off)."""
     public, private = settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY
@@ -74,11 +85,7 @@ def keys() -> VapidKeys | None:
         if not settings.DEBUG:
             return None
         public, private = _development_keys()
-    try:
-        matches = public_key_of(_private_from(private)) == public
-    except ValueError:
-        matches = False
-    if not matches:
+    if not _pair_matches(public, private):
         raise ImproperlyConfigured(
             "VAPID_PRIVATE_KEY is not the private key of VAPID_PUBLIC_KEY: make a new pair with "
             "`manage.py generate_vapid_keys`."

@@ -21,5 +21,7 @@ def push_public_key() -> str:
 def offline_user_key(context: Any) -> str:
     """A name for the signed-in person that the service worker files their saved pages under (a new
     name on the page empties the old one's): not their id, which the cache need not know."""
-    user = context["request"].user
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return ""
     return salted_hmac("push.offline-user", str(user.pk)).hexdigest()[:16]
