@@ -154,11 +154,13 @@ def test_manifest_is_valid_and_its_icons_load_at_their_sizes(site, live_server, 
     assert page.request.get(live_server.url + touch).ok
 
 
-def test_a_draft_opened_online_reads_offline_and_sign_out_removes_it(site, live_server, context):
+def test_a_draft_opened_online_reads_offline_and_sign_out_removes_it(site, live_server, context, world):
     page = context.new_page()
     sign_in(page, live_server, "dangvien")
     controlled(page)
     page.goto(url(live_server, "home:home"))  # the member's tasks, now through the worker
+    meeting = scenarios.regular_meeting(world, "noticed")
+    page.goto(url(live_server, "meetings:detail", meeting.pk))  # the meeting's notice
     reading = url(live_server, "drafts:read", site.pk)
     page.goto(reading)
     text = DraftVersion.objects.filter(session=site).latest("number")
@@ -170,7 +172,9 @@ def test_a_draft_opened_online_reads_offline_and_sign_out_removes_it(site, live_
         ".map(async (n) => !!(await (await caches.open(n)).match(path))))).some(Boolean)",
         reading,
     )
-    assert saved_pages(page) == ["/", reverse("drafts:read", args=[site.pk])]
+    assert saved_pages(page) == sorted(
+        ["/", reverse("drafts:read", args=[site.pk]), reverse("meetings:detail", args=[meeting.pk])]
+    )
     assert text is not None
 
     context.set_offline(True)
