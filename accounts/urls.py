@@ -14,7 +14,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=LoginForm),
         name="login",
     ),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", views.SignOutView.as_view(), name="logout"),
     path(
         "doi-mat-khau/",
         auth_views.PasswordChangeView.as_view(

@@ -1,7 +1,10 @@
 """The account's pages of our own (Django's views serve sign-in and passwords): the personal access
 tokens for the API (issue 14)."""
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth.views import LogoutView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +16,18 @@ from accounts import services
 from accounts.forms import TokenForm
 from accounts.models import AccessToken
 from core.web import run_service
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out, which also tells the browser to remove what this site saved on the device: the
+    pages the service worker kept for reading offline, its registration, local storage (docs/pwa.md).
+    The cookies are left: the language chosen stays."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
 
 # The new secret waits in the session for the one page that shows it.
 NEW_SECRET_KEY = "accounts.new_token_secret"

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "archives",
     "home",
     "zalo",
+    "push",
     "ninja",
     "api",
 ]
@@ -371,6 +372,21 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chuyende <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Web Push (push/, docs/pwa.md): the VAPID key pair from `manage.py generate_vapid_keys` and a contact
+# address the push services may write to (mailto: or https:). Neither key set: push is off, except under
+# DEBUG, where a pair is made once into VAR_DIR/vapid-keys.json.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "").strip()
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+if bool(VAPID_PUBLIC_KEY) != bool(VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured("Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither (push off).")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "").strip() or "mailto:" + (
+    re.sub(r"^.*<|>.*$", "", DEFAULT_FROM_EMAIL).strip() or "no-reply@localhost"
+)
+if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(f"VAPID_SUBJECT={VAPID_SUBJECT!r}: write mailto:address or an https:// link.")
+# How long a push service keeps a push for a browser that is offline (seconds).
+PUSH_TTL_SECONDS = envint("PUSH_TTL_SECONDS", 24 * 60 * 60, minimum=0)
 
 # --- Language and time -----------------------------------------------------------------------
 

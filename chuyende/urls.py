@@ -22,6 +22,7 @@ urlpatterns = [
     path("luu-tru/", include("archives.urls")),
     path("", include("notifications.urls")),
     path("", include("documents.urls")),
+    path("", include("push.urls")),
     path("viec-nen/", include("core.urls")),
     path("zalo/", include("zalo.urls")),
     path("api/v1/", include("api.urls")),

@@ -12,6 +12,7 @@ from meetings.demo import add_meetings
 from notifications.demo import add_channels
 from organizations.demo import demo_present, load_demo
 from planning.demo import add_plans
+from push.demo import add_push
 from reports.demo import add_reports
 from room.demo import add_room
 from search.demo import add_search
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             add_reports,
             add_library,
             add_zalo,
+            add_push,
             add_search,
             add_channels,
         ):
