@@ -83,3 +83,9 @@ def sender(channel: str) -> Sender | None:
 
 def registered() -> dict[str, Sender]:
     return dict(_senders)
+
+
+def restore(senders: dict[str, Sender]) -> None:
+    """Exactly ``senders`` registered from now on (a test puts back what :func:`registered` gave)."""
+    _senders.clear()
+    _senders.update(senders)

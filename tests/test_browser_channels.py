@@ -28,8 +28,7 @@ def zalo() -> Iterator[FakeSender]:
     fake = FakeSender(channels.ZALO)
     channels.register(fake)
     yield fake
-    channels._senders.clear()
-    channels._senders.update(saved)
+    channels.restore(saved)
 
 
 @pytest.mark.browser

@@ -16,5 +16,4 @@ def senders() -> Iterator[dict[str, FakeSender]]:
     for fake in fakes.values():
         channels.register(fake)
     yield fakes
-    channels._senders.clear()
-    channels._senders.update(saved)
+    channels.restore(saved)
