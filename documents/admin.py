@@ -66,12 +66,16 @@ class CertificateUploadForm(forms.ModelForm):
 
     pkcs12 = forms.FileField(
         label=_("PKCS#12 file (.p12, .pfx)"),
-        help_text=_("The organisation's private key with its certificate, as the certificate authority issued it."),
+        help_text=_(
+            "The organisation's private key with its certificate, as the certificate authority issued it."
+        ),
     )
     passphrase = forms.CharField(
         label=_("Passphrase"), required=False, strip=False, widget=forms.PasswordInput(render_value=False)
     )
-    organization = forms.ModelChoiceField(label=_("organisation"), queryset=Organization.objects.order_by("name"))
+    organization = forms.ModelChoiceField(
+        label=_("organisation"), queryset=Organization.objects.order_by("name")
+    )
 
     class Meta:
         model = SigningCertificate
@@ -105,7 +109,15 @@ class SigningCertificateAdmin(admin.ModelAdmin):
     """Upload an organisation's signing certificate; what is stored is shown, never changed (a new
     upload replaces it for signing, the old one stays for the signatures it made)."""
 
-    list_display = ["organization", "subject", "issuer", "not_before", "not_after", "fingerprint", "uploaded_at"]
+    list_display = [
+        "organization",
+        "subject",
+        "issuer",
+        "not_before",
+        "not_after",
+        "fingerprint",
+        "uploaded_at",
+    ]
     list_select_related = ["organization"]
     search_fields = ["organization__name", "subject", "fingerprint"]
     readonly_fields = [
@@ -136,7 +148,7 @@ class SigningCertificateAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj is not None else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.readonly_fields if obj is not None else ["organization", "pkcs12", "passphrase"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

@@ -111,7 +111,9 @@ def signed_file(document: IssuedDocument, *, version: int = 1) -> IssuedFile | N
 def latest_pdf(document: IssuedDocument) -> IssuedFile:
     """The stored PDF (as issued) of the newest version, frozen now if it was not yet."""
     newest = (
-        IssuedFile.objects.filter(document=document, format=IssuedFile.Format.PDF, kind=IssuedFile.Kind.ISSUED)
+        IssuedFile.objects.filter(
+            document=document, format=IssuedFile.Format.PDF, kind=IssuedFile.Kind.ISSUED
+        )
         .order_by("-version")
         .first()
     )

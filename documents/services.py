@@ -17,10 +17,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import crypto
 from core.audit import log_action
 from core.errors import DomainError
 from core.permissions import require
-from core import crypto
 from documents import files, signing
 from documents.frame import DocumentFrame
 from documents.models import (
@@ -185,7 +185,9 @@ def signer_for(certificate: SigningCertificate) -> signing.Signer:
 
 
 def _signer_name(actor: Any) -> str:
-    member = Member.objects.filter(user=actor).only("full_name").first() if getattr(actor, "pk", None) else None
+    member = (
+        Member.objects.filter(user=actor).only("full_name").first() if getattr(actor, "pk", None) else None
+    )
     if member is not None:
         return member.full_name
     return (actor.get_full_name() or actor.get_username()) if actor is not None else ""
@@ -233,7 +235,11 @@ def sign_document(*, actor: Any, document: IssuedDocument, signer_name: str = ""
         sha256=signing.sha256(content),
         size=len(content),
     )
-    row.file.save(files.stored_name(document, IssuedFile.Format.PDF, issued.version, signed=True), ContentFile(content), save=False)
+    row.file.save(
+        files.stored_name(document, IssuedFile.Format.PDF, issued.version, signed=True),
+        ContentFile(content),
+        save=False,
+    )
     try:
         with transaction.atomic():
             row.save()

@@ -25,17 +25,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -97,11 +95,6 @@ def read_pkcs12(data: bytes, passphrase: str) -> CertificateFacts:
     )
 
 
-def common_name(subject: x509.Name) -> str:
-    names = subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    return str(names[0].value) if names else subject.rfc4514_string()
-
-
 class Signer(Protocol):
     """Key material pyHanko signs with. ``pyhanko_signer`` may ask for a PIN or talk to a device; it is
     called once per signature, inside the signing transaction."""
@@ -117,7 +110,9 @@ class Pkcs12Signer:
     passphrase: str
 
     def pyhanko_signer(self) -> signers.Signer:
-        return signers.SimpleSigner.load_pkcs12_data(self.data, (), passphrase=self.passphrase.encode() or None)
+        return signers.SimpleSigner.load_pkcs12_data(
+            self.data, (), passphrase=self.passphrase.encode() or None
+        )
 
 
 @dataclass(frozen=True)
@@ -128,28 +123,32 @@ class Placement:
     box: tuple[int, int, int, int]
 
 
+def _number(value: object) -> float:
+    return float(value)  # type: ignore[arg-type]  # a PDF number (pypdf types it as any PdfObject)
+
+
 def placement(pdf: bytes) -> Placement:
     """Where the visible signature goes: in the signature column, between the signer's title and name,
     on the page that prints them (the last page of a Party document)."""
     reader = PdfReader(io.BytesIO(pdf))
     destinations = reader.named_destinations
     top, bottom = destinations.get(ANCHOR_TOP), destinations.get(ANCHOR_BOTTOM)
-    if top is None or bottom is None:
+    page = reader.get_destination_page_number(top) if top is not None and bottom is not None else None
+    if top is None or bottom is None or page is None:
         raise DomainError(
             _(
                 "This stored PDF has no marked place for a signature (it was stored before signing "
                 "existed); issue a new version to sign it."
             )
         )
-    page = reader.get_destination_page_number(top)
     media = reader.pages[page].mediabox
-    left = float(top["/Left"])
+    left = _number(top["/Left"])
     right = float(media.right) - render.DEFAULT_MARGINS.right * MM
     width = min(BOX_WIDTH_MM * MM, right - left)
     x1 = left + (right - left - width) / 2
     inset = BOX_INSET_MM * MM
-    y_top = float(top["/Top"]) - inset
-    y_bottom = float(bottom["/Top"]) + inset
+    y_top = _number(top["/Top"]) - inset
+    y_bottom = _number(bottom["/Top"]) + inset
     return Placement(page=page, box=(round(x1), round(y_bottom), round(x1 + width), round(y_top)))
 
 
@@ -162,12 +161,14 @@ def _font_path() -> str:
     spread the letters twice too wide and make the widths disagree with the embedded font (a PDF/A
     fault). So the face is scaled to 1000 units once per process (fontTools) and kept in the temporary
     folder under a name that changes with the font file."""
-    source = next(face.path for face in document_fonts() if face.weight == "normal" and face.style == "normal")
+    source = next(
+        face.path for face in document_fonts() if face.weight == "normal" and face.style == "normal"
+    )
     with TTFont(source) as font:
         if font["head"].unitsPerEm == UNITS_PER_EM:
             return str(source)
         stat = source.stat()
-        key = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+        key = hashlib.sha256(f"1:{source}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
         target = Path(tempfile.gettempdir()) / f"chuyende-signature-{key}.ttf"
         if not target.exists():
             scale_upem(font, UNITS_PER_EM)
@@ -244,11 +245,3 @@ def tsa_url() -> str:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def certificate_of(signer: Signer) -> asn1_x509.Certificate:
-    return signer.pyhanko_signer().signing_cert
-
-
-def pem(certificate: x509.Certificate) -> bytes:
-    return certificate.public_bytes(serialization.Encoding.PEM)

@@ -6,9 +6,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
-
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core.permissions import can
 from core.web import action_form, attachment, deny_unless, get_visible_or_404, submit_and_report

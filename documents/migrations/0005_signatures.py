@@ -7,56 +7,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0004_issued_document_code_unique'),
-        ('organizations', '0001_initial'),
+        ("documents", "0004_issued_document_code_unique"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='issuedfile',
-            name='kind',
-            field=models.CharField(choices=[('issued', 'as issued'), ('signed', 'digitally signed')], default='issued', max_length=10, verbose_name='kind'),
+            model_name="issuedfile",
+            name="kind",
+            field=models.CharField(
+                choices=[("issued", "as issued"), ("signed", "digitally signed")],
+                default="issued",
+                max_length=10,
+                verbose_name="kind",
+            ),
         ),
         migrations.CreateModel(
-            name='SigningCertificate',
+            name="SigningCertificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pkcs12_encrypted', models.TextField(editable=False, verbose_name='PKCS#12 archive (encrypted)')),
-                ('passphrase_encrypted', models.TextField(editable=False, verbose_name='passphrase (encrypted)')),
-                ('subject', models.CharField(max_length=500, verbose_name='subject')),
-                ('issuer', models.CharField(max_length=500, verbose_name='issuer')),
-                ('serial_number', models.CharField(max_length=100, verbose_name='serial number')),
-                ('not_before', models.DateTimeField(verbose_name='valid from')),
-                ('not_after', models.DateTimeField(verbose_name='valid until')),
-                ('fingerprint', models.CharField(max_length=64, verbose_name='SHA-256 fingerprint')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded at')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signing_certificates', to='organizations.organization', verbose_name='organisation')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "pkcs12_encrypted",
+                    models.TextField(editable=False, verbose_name="PKCS#12 archive (encrypted)"),
+                ),
+                (
+                    "passphrase_encrypted",
+                    models.TextField(editable=False, verbose_name="passphrase (encrypted)"),
+                ),
+                ("subject", models.CharField(max_length=500, verbose_name="subject")),
+                ("issuer", models.CharField(max_length=500, verbose_name="issuer")),
+                ("serial_number", models.CharField(max_length=100, verbose_name="serial number")),
+                ("not_before", models.DateTimeField(verbose_name="valid from")),
+                ("not_after", models.DateTimeField(verbose_name="valid until")),
+                ("fingerprint", models.CharField(max_length=64, verbose_name="SHA-256 fingerprint")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="uploaded at"),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signing_certificates",
+                        to="organizations.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signing certificate',
-                'verbose_name_plural': 'signing certificates',
-                'ordering': ['organization', '-uploaded_at', '-pk'],
+                "verbose_name": "signing certificate",
+                "verbose_name_plural": "signing certificates",
+                "ordering": ["organization", "-uploaded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signer_name', models.CharField(help_text='As it was when the document was signed.', max_length=200, verbose_name="signer's name")),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='signed at')),
-                ('timestamped', models.BooleanField(default=False, help_text='From the timestamp server (PAdES B-T).', verbose_name='with a timestamp')),
-                ('file', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='signature', to='documents.issuedfile', verbose_name='signed file')),
-                ('signed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed by')),
-                ('certificate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='documents.signingcertificate', verbose_name='signing certificate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "signer_name",
+                    models.CharField(
+                        help_text="As it was when the document was signed.",
+                        max_length=200,
+                        verbose_name="signer's name",
+                    ),
+                ),
+                (
+                    "signed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="signed at"),
+                ),
+                (
+                    "timestamped",
+                    models.BooleanField(
+                        default=False,
+                        help_text="From the timestamp server (PAdES B-T).",
+                        verbose_name="with a timestamp",
+                    ),
+                ),
+                (
+                    "file",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signature",
+                        to="documents.issuedfile",
+                        verbose_name="signed file",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="signed by",
+                    ),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="documents.signingcertificate",
+                        verbose_name="signing certificate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'digital signature',
-                'verbose_name_plural': 'digital signatures',
-                'ordering': ['-signed_at', '-pk'],
+                "verbose_name": "digital signature",
+                "verbose_name_plural": "digital signatures",
+                "ordering": ["-signed_at", "-pk"],
             },
         ),
     ]

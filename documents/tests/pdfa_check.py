@@ -94,6 +94,7 @@ def problems(pdf: bytes) -> list[str]:
     if "/ID" not in trailer:
         found.append("trailer without /ID")
     root = trailer["/Root"].get_object()
+    assert isinstance(root, DictionaryObject)
     metadata = root.get("/Metadata")
     xmp = metadata.get_object().get_data().decode("utf-8", "replace") if metadata is not None else ""
     if not xmp:
@@ -112,10 +113,13 @@ def problems(pdf: bytes) -> list[str]:
             value = info.get_object().get(key)
             if value is not None and _unescape(_xmp_value(xmp, name) or "") != str(value):
                 found.append(f"information dictionary {key} differs from XMP {name}")
+    names_ref = root.get("/Names")
+    names = names_ref.get_object() if names_ref is not None else DictionaryObject()
+    assert isinstance(names, DictionaryObject)
     for key in ("/AA", "/JavaScript"):
-        if key in root or (key == "/JavaScript" and "/JavaScript" in root.get("/Names", {})):
+        if key in root or key in names:
             found.append(f"catalogue has {key}")
-    if "/EmbeddedFiles" in root.get("/Names", DictionaryObject()):
+    if "/EmbeddedFiles" in names:
         found.append("embedded files")
     if b"/JavaScript" in pdf or b"/Launch" in pdf:
         found.append("JavaScript or launch actions")
