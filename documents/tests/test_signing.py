@@ -294,3 +294,20 @@ def test_the_document_page_offers_the_sign_button_to_the_secretary_only(client, 
     assert reverse("documents:sign", args=[issued.pk]) not in client.get(url).content.decode()
     download = client.get(reverse("documents:download", args=[issued.pk, "pdf"]))
     assert download.content == content(Signature.objects.get().file)
+
+
+def test_the_admin_upload_refuses_a_wrong_passphrase_and_stores_a_good_one(client, world, made):
+    client.force_login(world.admin)
+    url = reverse("admin:documents_signingcertificate_add")
+
+    def post(passphrase: str):
+        archive = SimpleUploadedFile("chi-bo.p12", made.pkcs12, content_type="application/x-pkcs12")
+        return client.post(url, {"organization": world.cell.pk, "pkcs12": archive, "passphrase": passphrase})
+
+    page = post("sai").content.decode()
+    assert "mật khẩu không đúng" in page and not SigningCertificate.objects.exists()
+    assert post(PASSPHRASE).status_code == 302
+    stored = SigningCertificate.objects.get()
+    assert stored.organization == world.cell and stored.uploaded_by == world.admin
+    page = client.get(reverse("admin:documents_signingcertificate_change", args=[stored.pk])).content.decode()
+    assert stored.fingerprint in page and "CHỨNG THƯ SỐ DEMO" in page
