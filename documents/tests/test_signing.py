@@ -5,14 +5,20 @@ signature on the signature block, and is what downloads, verification and the re
 
 import io
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
@@ -20,6 +26,7 @@ from weasyprint import HTML
 
 from core.audit import AuditEntry
 from core.errors import DomainError, PermissionDenied
+from core.permissions import can
 from documents import demo_certificate, files, services, signing
 from documents.frame import frame_for, paragraph
 from documents.models import DocumentType, IssuedFile, Signature, SigningCertificate
@@ -127,7 +134,7 @@ def test_the_certificate_is_stored_encrypted_with_its_facts_in_clear(world, made
     assert row.pkcs12_encrypted.startswith("gAAAA")
     assert demo_certificate.DEMO_LABEL in row.subject
     assert demo_certificate.CA_NAME in row.issuer
-    assert row.fingerprint == made.certificate.fingerprint(signing.hashes.SHA256()).hex()
+    assert row.fingerprint == made.certificate.fingerprint(hashes.SHA256()).hex()
     assert AuditEntry.objects.filter(action="documents.certificate.stored").exists()
 
 
@@ -311,3 +318,67 @@ def test_the_admin_upload_refuses_a_wrong_passphrase_and_stores_a_good_one(clien
     assert stored.organization == world.cell and stored.uploaded_by == world.admin
     page = client.get(reverse("admin:documents_signingcertificate_change", args=[stored.pk])).content.decode()
     assert stored.fingerprint in page and "CHỨNG THƯ SỐ DEMO" in page
+
+
+def _tsa() -> tuple[Any, Any]:
+    """A timestamp authority of our own (self-signed, timeStamping): its certificate and key, in
+    asn1crypto's types, as pyHanko's DummyTimeStamper wants them."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's dummy TSA: RSA only
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA DEMO")])
+    now = timezone.now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (
+        asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+        asn1_keys.PrivateKeyInfo.load(der_key),
+    )
+
+
+def test_with_a_timestamp_server_the_signature_carries_a_timestamp(
+    world, issued, certificate, settings, made, monkeypatch
+):
+    settings.SIGNING_TSA_URL = "https://tsa.example.vn/"
+    tsa_certificate, tsa_key = _tsa()
+    asked: list[str] = []
+
+    def stamper(url: str) -> DummyTimeStamper:
+        asked.append(url)
+        return DummyTimeStamper(tsa_cert=tsa_certificate, tsa_key=tsa_key)
+
+    monkeypatch.setattr(signing.timestamps, "HTTPTimeStamper", stamper)
+    signature = services.sign_document(actor=world.secretary, document=issued)
+    assert asked == ["https://tsa.example.vn/"] and signature.timestamped
+    trust = [
+        asn1_x509.Certificate.load(made.ca_certificate.public_bytes(serialization.Encoding.DER)),
+        tsa_certificate,
+    ]
+    reader = PdfFileReader(io.BytesIO(content(signature.file)))
+    status = validate_pdf_signature(
+        reader.embedded_signatures[0], ValidationContext(trust_roots=trust, allow_fetching=False)
+    )
+    assert status.bottom_line and status.timestamp_validity is not None and status.timestamp_validity.trusted
+    assert problems(content(signature.file)) == []
+
+
+def test_only_the_dang_uys_own_officer_signs_its_documents(world):
+    from documents.models import IssuedDocument
+
+    own = IssuedDocument(organization=world.party)
+    cells = IssuedDocument(organization=world.cell)
+    assert can(world.officer, "document.sign", own)
+    assert not can(world.foreign_officer, "document.sign", own)
+    assert not can(world.secretary, "document.sign", own)
+    # An officer above a cell manages it but does not sign for it.
+    assert not can(world.officer, "document.sign", cells)
