@@ -85,6 +85,11 @@ if not ENCRYPTION_KEYS and DEBUG:
     ]
 
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A timestamp server (RFC 3161) for digital signatures of issued documents: with it they are PAdES
+# B-T (the time is vouched for), without it B-B (documents/signing.py).
+SIGNING_TSA_URL = os.environ.get("SIGNING_TSA_URL", "").strip()
+if SIGNING_TSA_URL and not SIGNING_TSA_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SIGNING_TSA_URL must be an http:// or https:// address.")
 
 # --- Applications ----------------------------------------------------------------------------
 

@@ -19,5 +19,9 @@ class DocumentsConfig(AppConfig):
         register_actions(
             {
                 "documents.document.issued": _("%(actor)s issued %(symbol)s: %(title)s."),
+                "documents.document.signed": _("%(actor)s digitally signed %(symbol)s."),
+                "documents.certificate.stored": _(
+                    "%(actor)s stored the signing certificate of %(organization)s: %(subject)s."
+                ),
             }
         )

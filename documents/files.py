@@ -51,9 +51,10 @@ def _render(document: IssuedDocument, fmt: str, frame: DocumentFrame) -> bytes:
     return render.render_docx(frame, verification=verification(document))
 
 
-def _stored_name(document: IssuedDocument, fmt: str, version: int) -> str:
+def stored_name(document: IssuedDocument, fmt: str, version: int, *, signed: bool = False) -> str:
     # The storage adds a suffix if two workers race on the same name; the loser deletes its own file.
-    return f"{slugify(fold(document.symbol)) or 'van-ban'}-{document.code.lower()}-v{version}.{fmt}"
+    suffix = "-ky-so" if signed else ""
+    return f"{slugify(fold(document.symbol)) or 'van-ban'}-{document.code.lower()}-v{version}{suffix}.{fmt}"
 
 
 def stored_file(document: IssuedDocument, fmt: str, *, version: int = 1) -> IssuedFile | None:
@@ -87,7 +88,7 @@ def freeze(
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
     )
-    row.file.save(_stored_name(document, fmt, version), ContentFile(content), save=False)
+    row.file.save(stored_name(document, fmt, version), ContentFile(content), save=False)
     try:
         with transaction.atomic():
             row.save()
@@ -98,6 +99,25 @@ def freeze(
             raise
         return winner
     return row
+
+
+def signed_file(document: IssuedDocument, *, version: int = 1) -> IssuedFile | None:
+    """The signed PDF of ``version``, if it was signed."""
+    return IssuedFile.objects.filter(
+        document=document, format=IssuedFile.Format.PDF, version=version, kind=IssuedFile.Kind.SIGNED
+    ).first()
+
+
+def latest_pdf(document: IssuedDocument) -> IssuedFile:
+    """The stored PDF (as issued) of the newest version, frozen now if it was not yet."""
+    newest = (
+        IssuedFile.objects.filter(
+            document=document, format=IssuedFile.Format.PDF, kind=IssuedFile.Kind.ISSUED
+        )
+        .order_by("-version")
+        .first()
+    )
+    return newest or freeze(document, IssuedFile.Format.PDF)
 
 
 def read(stored: IssuedFile) -> bytes:
@@ -121,8 +141,11 @@ def issued_file(
     limit: int | None = None,
 ) -> tuple[bytes, str, str]:
     """(content, content type, file name) of an issued document as stored: what every download of an
-    issued document serves. ``name`` becomes the ASCII file name; ``version``/``frame`` as :func:`freeze`."""
-    stored = freeze(document, fmt, version=version, frame=frame)
+    issued document serves: the signed PDF once there is one. ``name`` becomes the ASCII file name;
+    ``version``/``frame`` as :func:`freeze`."""
+    stored = (signed_file(document, version=version) if fmt == IssuedFile.Format.PDF else None) or freeze(
+        document, fmt, version=version, frame=frame
+    )
     return read(stored), CONTENT_TYPES[IssuedFile.Format(fmt)], render.file_name(name, fmt, limit=limit)
 
 

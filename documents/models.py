@@ -7,6 +7,7 @@ never from the live objects it came from.
 """
 
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -233,6 +234,9 @@ class IssuedFile(models.Model):
 
     class Kind(models.TextChoices):
         ISSUED = "issued", _("as issued")
+        # The issued PDF with a PAdES signature appended (an incremental update: the issued bytes are its
+        # first part). Its Signature row says who signed, when and with which certificate.
+        SIGNED = "signed", _("digitally signed")
 
     document = models.ForeignKey(
         IssuedDocument,
@@ -267,3 +271,88 @@ class IssuedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document.symbol} v{self.version} {self.format} {self.sha256[:12]}"
+
+
+class SigningCertificate(models.Model):
+    """An organisation's signing certificate (PKCS#12: key, certificate and chain), uploaded by an
+    administrator (issue 17). The archive and its passphrase are stored encrypted with ENCRYPTION_KEY
+    (:mod:`core.crypto`); what a person needs to recognise it (subject, issuer, validity, SHA-256
+    fingerprint of the certificate) is kept in clear. The newest one of an organisation is the one used;
+    older ones stay, since the signatures they made name them."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="signing_certificates",
+    )
+    pkcs12_encrypted = models.TextField(_("PKCS#12 archive (encrypted)"), editable=False)
+    passphrase_encrypted = models.TextField(_("passphrase (encrypted)"), editable=False)
+    subject = models.CharField(_("subject"), max_length=500)
+    issuer = models.CharField(_("issuer"), max_length=500)
+    serial_number = models.CharField(_("serial number"), max_length=100)
+    not_before = models.DateTimeField(_("valid from"))
+    not_after = models.DateTimeField(_("valid until"))
+    fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("signing certificate")
+        verbose_name_plural = _("signing certificates")
+        ordering = ["organization", "-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.fingerprint[:16]})"
+
+    def is_valid_on(self, moment: datetime) -> bool:
+        return self.not_before <= moment <= self.not_after
+
+
+class Signature(models.Model):
+    """Who signed a stored PDF, when and with which certificate: the step issued → signed.
+
+    One per signed file (kind ``signed``); the unique constraint on the stored files (one per document,
+    format, version and kind) is what refuses a second signature of the same version."""
+
+    file = models.OneToOneField(
+        IssuedFile,
+        verbose_name=_("signed file"),
+        on_delete=models.PROTECT,
+        related_name="signature",
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signer_name = models.CharField(
+        _("signer's name"), max_length=200, help_text=_("As it was when the document was signed.")
+    )
+    certificate = models.ForeignKey(
+        SigningCertificate,
+        verbose_name=_("signing certificate"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    timestamped = models.BooleanField(
+        _("with a timestamp"), default=False, help_text=_("From the timestamp server (PAdES B-T).")
+    )
+
+    class Meta:
+        verbose_name = _("digital signature")
+        verbose_name_plural = _("digital signatures")
+        ordering = ["-signed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file.document.symbol} · {self.signer_name}"

@@ -90,6 +90,7 @@ class Verification:
 
 
 VERIFICATION_QR_MM = 18
+PDF_VARIANT = "pdf/a-2b"
 VERIFICATION_TEXT_PT = 9
 
 
@@ -142,7 +143,7 @@ def render_html(
 def render_pdf(
     frame: DocumentFrame, *, margins: Margins = DEFAULT_MARGINS, verification: Verification | None = None
 ) -> bytes:
-    """The document as PDF, with its font (Liberation Serif 2 or Tinos) embedded; with ``verification``
+    """The document as PDF/A-2b, with its font (Liberation Serif 2 or Tinos) embedded; with ``verification``
     (stored issued documents), its code and QR code under the closing.
 
     Only ``file:`` URLs are fetched (the font files): the document's text is escaped, so nothing in
@@ -152,7 +153,10 @@ def render_pdf(
         string=render_html(frame, margins=margins, verification=verification),
         url_fetcher=URLFetcher(allowed_protocols=("file",)),
     )
-    pdf = html.write_pdf()
+    # PDF/A-2b (ISO 19005-2, level B): fonts embedded, an sRGB output intent, XMP metadata; what a
+    # document kept for the life of the cell needs to be read the same way in decades (issue 17).
+    # Every stored PDF is made here, so the stored and the signed files are PDF/A; drafts too.
+    pdf = html.write_pdf(pdf_variant=PDF_VARIANT)
     assert pdf is not None  # write_pdf returns the bytes when no target is given
     return pdf
 

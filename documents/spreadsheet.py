@@ -2,7 +2,9 @@
 
 import io
 from collections.abc import Iterable
+from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
@@ -12,7 +14,12 @@ from documents.models import IssuedDocument
 from organizations.models import Organization
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-WIDTHS = {"A": 6, "B": 16, "C": 12, "D": 16, "E": 50, "F": 34, "G": 44, "H": 66}
+WIDTHS = {"A": 6, "B": 16, "C": 12, "D": 16, "E": 50, "F": 34, "G": 44, "H": 66, "I": 34, "J": 18, "K": 66}
+
+
+def _local(document: IssuedDocument) -> datetime | None:
+    signed_at = getattr(document, "signed_at", None)
+    return timezone.localtime(signed_at) if signed_at else None
 
 
 def register_xlsx(organization: Organization, rows: Iterable[IssuedDocument]) -> tuple[bytes, str, str]:
@@ -39,6 +46,9 @@ def register_xlsx(organization: Organization, rows: Iterable[IssuedDocument]) ->
         _("Signed by"),
         _("Recipients"),
         _("SHA-256 of the PDF"),
+        _("Digitally signed by"),
+        _("Signed at"),
+        _("SHA-256 of the signed PDF"),
     ]
     sheet.append(safe_row(sheet, header, font=Font(bold=True)))
     not_frozen = _("not yet frozen")
@@ -55,6 +65,9 @@ def register_xlsx(organization: Organization, rows: Iterable[IssuedDocument]) ->
                     "; ".join(document.signers),
                     " ".join(document.recipients),
                     getattr(document, "pdf_sha256", None) or not_frozen,
+                    getattr(document, "digital_signer", None) or "",
+                    signed_at.strftime("%d/%m/%Y %H:%M") if (signed_at := _local(document)) else "",
+                    getattr(document, "signed_sha256", None) or "",
                 ],
             )
         )

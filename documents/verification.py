@@ -20,7 +20,7 @@ def document_by_code(code: str) -> IssuedDocument | None:
 def file_by_hash(digest: str) -> IssuedFile | None:
     """The stored file with this SHA-256, if any (the newest, should two documents share bytes)."""
     return (
-        IssuedFile.objects.select_related("document__organization")
+        IssuedFile.objects.select_related("document__organization", "signature")
         .filter(sha256=digest)
         .order_by("-pk")
         .first()
@@ -28,8 +28,9 @@ def file_by_hash(digest: str) -> IssuedFile | None:
 
 
 def file_of(document: IssuedDocument, digest: str) -> IssuedFile | None:
-    """The stored file of ``document`` with this SHA-256 (any format, any version), if any."""
-    return document.files.filter(sha256=digest).order_by("-pk").first()
+    """The stored file of ``document`` with this SHA-256 (any format, version or kind: as issued or
+    signed), if any."""
+    return document.files.select_related("signature").filter(sha256=digest).order_by("-pk").first()
 
 
 def over_limit(request: HttpRequest) -> bool:

@@ -4,15 +4,17 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.permissions import can
-from core.web import attachment, deny_unless, get_visible_or_404
-from documents import selectors, spreadsheet, verification
+from core.web import action_form, attachment, deny_unless, get_visible_or_404, submit_and_report
+from documents import files, selectors, services, spreadsheet, verification
 from documents.forms import CodeForm, FileCheckForm, RegisterSearchForm
-from documents.models import normalize_code
+from documents.models import IssuedFile, normalize_code
+from documents.permissions import visible_documents
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
 
@@ -50,6 +52,51 @@ def register_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The register as searched, every page of it, as XLSX."""
     organization, _form, rows = _register_rows(request, pk)
     return attachment(*spreadsheet.register_xlsx(organization, rows.iterator(chunk_size=500)))
+
+
+# --- One issued document: its stored files and its signature ---------------------------------------
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An issued document: number, date, type, its stored files with their fingerprints, who signed it,
+    and the "Ký số" button for who may sign."""
+    document = get_visible_or_404(visible_documents(request.user).select_related("organization"), pk=pk)
+    stored = list(document.files.select_related("signature").order_by("version", "format", "kind"))
+    signed = [f for f in stored if f.kind == IssuedFile.Kind.SIGNED]
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "document": document,
+            "stored": stored,
+            "signature": signed[-1].signature if signed else None,
+            "may_sign": not signed and can(request.user, "document.sign", document),
+            "certificate": services.current_certificate(document.organization),
+        },
+    )
+
+
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The stored file of the newest version: the signed PDF once there is one."""
+    document = get_visible_or_404(visible_documents(request.user).select_related("organization"), pk=pk)
+    if fmt not in files.FORMATS:
+        raise Http404
+    version = files.latest_pdf(document).version
+    return attachment(*files.issued_file(document, fmt, document.heading, version=version))
+
+
+@require_http_methods(["POST"])
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ký số: sign the stored PDF with the organisation's certificate."""
+    document = get_visible_or_404(visible_documents(request.user).select_related("organization"), pk=pk)
+    deny_unless(request.user, "document.sign", document)
+    submit_and_report(
+        request,
+        action_form(),
+        lambda _data: services.sign_document(actor=request.user, document=document),
+        _("The document is digitally signed."),
+    )
+    return redirect("documents:detail", document.pk)
 
 
 # --- Verification (public) ------------------------------------------------------------------------

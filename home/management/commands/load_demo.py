@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from documents.demo import add_signatures
 from drafts.demo import add_drafts
 from evaluations.demo import add_evaluations
 from library.demo import add_library
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             add_push,
             add_search,
             add_channels,
+            add_signatures,
         ):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         elif demo_present():
