@@ -14,6 +14,7 @@ A row left ``sending`` beyond the lease belonged to a worker that died: the next
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications import channels
+from notifications.kinds import is_urgent
 from notifications.models import ChannelMessage
 from notifications.outbox import BATCH, LEASE, MAX_ATTEMPTS, backoff
 
@@ -58,7 +60,8 @@ def message(row: ChannelMessage) -> channels.Message:
     """What the sender is given: the notice's text, or the digest's own."""
     notice = row.notification
     title, body, url = (notice.title, notice.body, notice.url) if notice else (row.title, row.body, row.url)
-    params = {"title": title, "url": url}
+    # "urgent": a sender may say so to its service (Web Push's Urgency header: high).
+    params: dict[str, Any] = {"title": title, "url": url, "urgent": is_urgent(row.kind)}
     if notice is not None:
         params["created_at"] = timezone.localtime(notice.created_at).strftime("%H:%M %d/%m/%Y")
     return channels.Message(

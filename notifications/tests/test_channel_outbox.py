@@ -164,3 +164,14 @@ def test_two_workers_claiming_at_once_never_take_the_same_message(world, senders
         thread.join()
     first, second = taken
     assert len(first) == len(second) == 2 and not set(first) & set(second)
+
+
+def test_a_sender_is_told_which_notices_are_urgent(world, senders):
+    """A postponed session is urgent (Web Push sends it with Urgency: high); a meeting notice is not."""
+    ChannelChoice.objects.create(user=world.member, kind=Kind.MEETING, email=False, zalo=True)
+    told = {}
+    for kind in (Kind.MEETING, Kind.SESSION_CHANGED):
+        [notice] = services.notify(recipients=[world.member], title="Họp", body="", url=URL, kind=kind)
+        row = ChannelMessage.objects.get(notification=notice, channel=channels.ZALO)
+        told[kind] = channel_outbox.message(row).params["urgent"]
+    assert told == {Kind.MEETING: False, Kind.SESSION_CHANGED: True}
