@@ -14,16 +14,19 @@ signature with two anchors (``signature-top``, ``signature-bottom``) that WeasyP
 destinations, so the position travels inside the stored file and needs no new rendering.
 """
 
+import asyncio
 import functools
 import hashlib
 import io
 import logging
 import os
 import tempfile
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -235,8 +238,27 @@ def sign_pdf(
         timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None,
     )
     output = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=output, appearance_text_params={"signer": signer_name})
+    run_async(
+        lambda: pdf_signer.async_sign_pdf(
+            writer, output=output, appearance_text_params={"signer": signer_name}
+        )
+    )
     return output.getvalue()
+
+
+T = TypeVar("T")
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run pyHanko's coroutine to its end from synchronous code. pyHanko's own synchronous wrappers call
+    ``asyncio.run``, which refuses to start where an event loop is already running in this thread (a
+    test after a browser test; any caller inside a loop): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(1) as executor:
+        return executor.submit(lambda: asyncio.run(make())).result()
 
 
 def tsa_url() -> str:

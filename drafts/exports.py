@@ -27,6 +27,7 @@ DECISIONS = {
     Response.Decision.NOT_ACCEPTED: "Không tiếp thu",
 }
 NO_RESPONSE = "Chưa trả lời"
+ON_PAPER = "góp ý bằng văn bản"  # a sheet handed in on paper, typed in by a secretary
 SIGNER_CAPACITY = "NGƯỜI TỔNG HỢP"
 
 
@@ -52,7 +53,8 @@ def response_rows(session: Session) -> list[list[str]]:
             if response
             else NO_RESPONSE
         )
-        rows.append([str(index), comment.author.full_name, f"({_where(comment)}) {comment.body}", answer])
+        author = f"{comment.author.full_name} ({ON_PAPER})" if comment.on_paper else comment.author.full_name
+        rows.append([str(index), author, f"({_where(comment)}) {comment.body}", answer])
     return rows
 
 

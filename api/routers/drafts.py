@@ -146,6 +146,9 @@ class ReplyOut(Schema):
     mine: bool = Field(description="Của chính người gọi.")
 
 
+ON_PAPER = "Góp ý bằng văn bản: phiếu giấy đảng viên nộp, bí thư nhập hộ."
+
+
 class CommentOut(Schema):
     id: int
     anchor: str = Field(
@@ -160,6 +163,7 @@ class CommentOut(Schema):
     created_at: datetime | None
     edited: bool
     late: bool = Field(description="Viết sau hạn góp ý.")
+    on_paper: bool = Field(description=ON_PAPER)
     mine: bool = Field(description="Của chính người gọi.")
     response: ResponseOut | None = Field(description="Tiếp thu, giải trình của người chuẩn bị.")
     replies: list[ReplyOut]
@@ -172,6 +176,7 @@ class ResponseRowOut(Schema):
     anchor: str = Field(description="Đoạn góp ý trên phiên bản mới nhất; rỗng: cả dự thảo.", examples=["p-3"])
     quote: str = Field(description="Nội dung đoạn được góp ý.", examples=["Học tập suốt đời, học ở mọi nơi…"])
     body: str = Field(examples=["Nên bổ sung ví dụ thực tiễn của Khoa."])
+    on_paper: bool = Field(description=ON_PAPER)
     response: ResponseOut | None
 
 
@@ -397,6 +402,7 @@ def _comment_out(comment: Comment, anchor: str, me: int | None) -> CommentOut:
             created_at=None,
             edited=False,
             late=False,
+            on_paper=False,
             mine=False,
             response=None,
             replies=replies,
@@ -413,6 +419,7 @@ def _comment_out(comment: Comment, anchor: str, me: int | None) -> CommentOut:
         created_at=comment.created_at,
         edited=comment.edited_at is not None,
         late=comment.late,
+        on_paper=comment.on_paper,
         mine=comment.author_id == me,
         response=_response_out(response) if response else None,
         replies=replies,
@@ -811,6 +818,7 @@ def list_responses(
                 anchor=comment.current_anchor,
                 quote=quotes.get(comment.pk, ""),
                 body=comment.body,
+                on_paper=comment.on_paper,
                 response=_response_out(response) if response else None,
             )
         )

@@ -213,6 +213,29 @@ class TestDraft:
 
 
 class TestComments:
+    def test_a_comment_handed_in_on_paper_is_marked_in_the_comments_and_the_table(
+        self, client, world, distributed
+    ):
+        services.add_paper_comment(
+            actor=world.secretary,
+            session=distributed,
+            member=record(world, "probationary"),
+            body="Đề nghị bổ sung ví dụ.",
+            anchor="p-2",
+        )
+        client.force_login(world.member)
+        services.add_comment(actor=world.member, session=distributed, body="Góp ý trên điện thoại.")
+        comments = client.get(f"{API}/sessions/{distributed.pk}/comments").json()["items"]
+        assert {c["body"]: c["on_paper"] for c in comments} == {
+            "Đề nghị bổ sung ví dụ.": True,
+            "Góp ý trên điện thoại.": False,
+        }
+        table = client.get(f"{API}/sessions/{distributed.pk}/responses").json()["items"]
+        assert [(row["body"], row["on_paper"]) for row in table] == [
+            ("Đề nghị bổ sung ví dụ.", True),
+            ("Góp ý trên điện thoại.", False),
+        ]
+
     def test_a_member_comments_on_a_paragraph_and_another_replies(self, client, world, distributed):
         client.force_login(world.probationary)
         url = f"{API}/sessions/{distributed.pk}/comments"

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps import DummyTimeStamper
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -30,6 +30,7 @@ from core.permissions import can
 from documents import demo_certificate, files, services, signing
 from documents.frame import frame_for, paragraph
 from documents.models import DocumentType, IssuedFile, Signature, SigningCertificate
+from documents.signing import run_async
 from documents.tests.pdfa_check import problems
 
 pytestmark = pytest.mark.freezes
@@ -97,7 +98,7 @@ def validate(pdf: bytes, made):
     context = ValidationContext(trust_roots=[trust_root], allow_fetching=False)
     reader = PdfFileReader(io.BytesIO(pdf))
     assert len(reader.embedded_signatures) == 1
-    return validate_pdf_signature(reader.embedded_signatures[0], context)
+    return run_async(lambda: async_validate_pdf_signature(reader.embedded_signatures[0], context))
 
 
 def one_byte_changed(pdf: bytes) -> bytes:
@@ -365,9 +366,8 @@ def test_with_a_timestamp_server_the_signature_carries_a_timestamp(
         tsa_certificate,
     ]
     reader = PdfFileReader(io.BytesIO(content(signature.file)))
-    status = validate_pdf_signature(
-        reader.embedded_signatures[0], ValidationContext(trust_roots=trust, allow_fetching=False)
-    )
+    context = ValidationContext(trust_roots=trust, allow_fetching=False)
+    status = run_async(lambda: async_validate_pdf_signature(reader.embedded_signatures[0], context))
     assert status.bottom_line and status.timestamp_validity is not None and status.timestamp_validity.trusted
     assert problems(content(signature.file)) == []
 

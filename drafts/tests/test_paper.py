@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from core import jobs
 from core.errors import DomainError, InvalidTransition, PermissionDenied
 from core.models import AuditEntry, Job
-from drafts import paper, permissions, services
+from drafts import exports, paper, permissions, services
 from drafts.models import Comment, Distribution, Reading
 from evaluations import participation
 from organizations.models import Member
@@ -163,6 +163,8 @@ def test_a_paper_comment_is_the_members_marked_counted_and_audited(client, world
     for name in ("drafts:read", "drafts:responses"):
         html = client.get(reverse(name, args=[distributed.pk])).content.decode()
         assert "Đề nghị bổ sung ví dụ về tự học." in html and "góp ý bằng văn bản" in html
+    # And in the response table as a Party document, marked in the commenter's column.
+    assert exports.response_rows(distributed)[0][1] == "Phạm Thị Mai (góp ý bằng văn bản)"
     # The member cannot rewrite or delete the record of their sheet.
     assert not permissions.can(world.probationary, "comment.edit", comment)
     assert not permissions.can(world.probationary, "comment.delete", comment)

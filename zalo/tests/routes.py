@@ -50,7 +50,7 @@ def account_data(world: World) -> dict[str, Any]:
 
 
 def template_data(world: World) -> dict[str, Any]:
-    return {"kind": "meeting_notice", "template_id": "231578", "params": "ten_dang_vien = recipient_name"}
+    return {"kind": "meeting", "template_id": "231578", "params": "ten_dang_vien = recipient_name"}
 
 
 def cell_with_account(world: World) -> dict[str, Any]:
