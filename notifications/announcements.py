@@ -14,8 +14,11 @@ Ended memberships and other trees are out.
 
 Channels: an announcement is written in the app for everyone and e-mailed to those who did not turn
 e-mail off for announcements (their own choice, ``ChannelChoice``; a condition of the same
-``INSERT … SELECT``, no work per member). It is not sent by Zalo or push, and it does not wait for
-quiet hours or the digest: docs/channels.md says why.
+``INSERT … SELECT``, no work per member). Those who chose Zalo or push for announcements themselves, and
+whom that channel reaches, get it there too (:func:`channel_copies`: a fixed number of queries per
+batch); a Zalo message goes only if the Official Account has a template for announcements, the Đảng
+ủy's decision on what 90,000 template messages cost. It does not wait for quiet hours or the digest:
+docs/channels.md says why.
 """
 
 from typing import Any
@@ -32,10 +35,10 @@ from core.audit import log_action
 from core.errors import PermissionDenied
 from core.models import Job
 from core.text import nfc, shorten
-from notifications import outbox, services
+from notifications import channels, outbox, routing, services
 from notifications.kinds import Kind
-from notifications.models import Announcement, Notification
-from notifications.tasks import deliver_outbox
+from notifications.models import Announcement, ChannelChoice, ChannelMessage, Notification
+from notifications.tasks import deliver_channels, deliver_outbox
 from organizations.models import Member, Membership, Organization
 from organizations.permissions import active_q, scope_for
 
@@ -117,6 +120,48 @@ def announce(*, actor: Any, organization: Organization, title: str, body: str, l
         )
 
 
+def channel_copies(*, url: str, recipient_ids: tuple[int, int], now: Any) -> int:
+    """A Zalo or push message for each notice of ``url`` written at ``now`` to a recipient whose id is
+    within ``recipient_ids`` (first, last), who chose that channel for announcements themselves and
+    whom it reaches; in the caller's transaction, in a fixed number of queries whatever the batch's
+    size. Returns how many were queued."""
+    choices = {
+        user_id: (zalo, push)
+        for user_id, zalo, push in ChannelChoice.objects.filter(
+            Q(zalo=True) | Q(push=True),
+            kind=Kind.ANNOUNCEMENT,
+            user_id__gte=recipient_ids[0],
+            user_id__lte=recipient_ids[1],
+        ).values_list("user_id", "zalo", "push")
+    }
+    if not choices:
+        return 0
+    notices = dict(
+        Notification.objects.filter(
+            url=url, created_at=now, recipient_id__in=list(choices), kind=Kind.ANNOUNCEMENT
+        ).values_list("recipient_id", "pk")
+    )
+    users = list(get_user_model().objects.filter(pk__in=list(notices)).only("pk", "email"))
+    rows = []
+    open_channels = routing.enabled_channels()
+    for index, channel in enumerate((channels.ZALO, channels.PUSH)):
+        if channel not in open_channels:
+            continue
+        chose = [user for user in users if choices[user.pk][index]]
+        for user_id in sorted(routing.reachable(channel, chose)):
+            rows.append(
+                ChannelMessage(
+                    notification_id=notices[user_id],
+                    channel=channel,
+                    recipient_id=user_id,
+                    kind=Kind.ANNOUNCEMENT,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+    return len(ChannelMessage.objects.bulk_create(rows))
+
+
 def deliver(announcement: Announcement, progress: jobs.Progress | None = None) -> Announcement:
     """Deliver the announcement from its cursor on, one committed batch at a time."""
     users = recipients(announcement)
@@ -159,6 +204,8 @@ def deliver(announcement: Announcement, progress: jobs.Progress | None = None) -
             emailed = outbox.queue_copies(
                 url=url, recipient_ids=(batch[0], batch[-1]), now=now, sample=sample, kind=Kind.ANNOUNCEMENT
             )
+            if channel_copies(url=url, recipient_ids=(batch[0], batch[-1]), now=now):
+                transaction.on_commit(deliver_channels.enqueue, robust=True)
             Announcement.objects.filter(pk=announcement.pk).update(
                 cursor=batch[-1], reached=F("reached") + reached, emailed=F("emailed") + emailed
             )

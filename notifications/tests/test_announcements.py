@@ -185,3 +185,28 @@ def test_the_copies_by_email_are_those_of_the_notices_just_written(world):
     assert queued == len(emailed) == sum(1 for u in users if u.email) >= 2
     assert emailed == {n.pk for n in fresh if n.recipient.email}
     assert older.pk not in emailed and read.pk not in emailed
+
+
+def test_members_who_chose_zalo_or_push_for_announcements_get_it_there_too(world, senders, monkeypatch):
+    """Their own choice, and only where the channel reaches them; in the same queries for many."""
+    from notifications import channels
+    from notifications.kinds import Kind
+    from notifications.models import ChannelChoice, ChannelMessage
+
+    monkeypatch.setattr(announcements, "deliver_outbox", SimpleNamespace(enqueue=lambda: None))
+    monkeypatch.setattr(announcements, "deliver_channels", SimpleNamespace(enqueue=lambda: None))
+    ChannelChoice.objects.create(user=world.member, kind=Kind.ANNOUNCEMENT, zalo=True)
+    ChannelChoice.objects.create(user=world.deputy, kind=Kind.ANNOUNCEMENT, push=True, zalo=True)
+    ChannelChoice.objects.create(user=world.secretary, kind=Kind.MEETING, push=True)  # another kind
+    ChannelChoice.objects.create(user=world.foreign_officer, kind=Kind.ANNOUNCEMENT, push=True)  # elsewhere
+    senders[channels.ZALO].reached = {world.member.pk}  # the deputy has no phone on the roster
+    job = announcements.announce(actor=world.officer, organization=world.party, title="Thông báo", body="…")
+    jobs.run(job.pk)
+    sent = set(ChannelMessage.objects.values_list("recipient_id", "channel", "kind"))
+    assert sent == {
+        (world.member.pk, channels.ZALO, Kind.ANNOUNCEMENT),
+        (world.deputy.pk, channels.PUSH, Kind.ANNOUNCEMENT),
+    }
+    for row in ChannelMessage.objects.select_related("notification"):
+        notice = row.notification
+        assert (notice.recipient_id, notice.kind) == (row.recipient_id, Kind.ANNOUNCEMENT)
