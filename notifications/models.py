@@ -292,7 +292,20 @@ class WebhookDelivery(models.Model):
 # --- Channels: who gets which kind of notice by what, and the channel outbox (docs/channels.md) -------
 
 
-class ChannelChoice(models.Model):
+class ChannelFlags(models.Model):
+    """One kind of notice and the channels it goes by besides the app (always on): a member's own
+    choice or a cell's default."""
+
+    kind = models.CharField(_("kind of notice"), max_length=20, choices=Kind.choices)
+    email = models.BooleanField(_("e-mail"), default=True)
+    zalo = models.BooleanField("Zalo", default=False)
+    push = models.BooleanField(_("push notification"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+class ChannelChoice(ChannelFlags):
     """A member's own choice of the channels (besides the app, always on) for one kind of notice.
 
     A kind with no row follows the cell's default (:class:`CellChannelDefault`), then the site's
@@ -304,10 +317,6 @@ class ChannelChoice(models.Model):
         on_delete=models.CASCADE,
         related_name="channel_choices",
     )
-    kind = models.CharField(_("kind of notice"), max_length=20, choices=Kind.choices)
-    email = models.BooleanField(_("e-mail"), default=True)
-    zalo = models.BooleanField("Zalo", default=False)
-    push = models.BooleanField(_("push notification"), default=False)
 
     class Meta:
         verbose_name = _("channel choice")
@@ -318,7 +327,7 @@ class ChannelChoice(models.Model):
         return f"{self.user} · {self.kind}"
 
 
-class CellChannelDefault(models.Model):
+class CellChannelDefault(ChannelFlags):
     """The channels a cell's secretary chose for one kind of notice, for the members who did not
     choose themselves."""
 
@@ -328,10 +337,6 @@ class CellChannelDefault(models.Model):
         on_delete=models.CASCADE,
         related_name="channel_defaults",
     )
-    kind = models.CharField(_("kind of notice"), max_length=20, choices=Kind.choices)
-    email = models.BooleanField(_("e-mail"), default=True)
-    zalo = models.BooleanField("Zalo", default=False)
-    push = models.BooleanField(_("push notification"), default=False)
 
     class Meta:
         verbose_name = _("cell's default channels")
