@@ -292,7 +292,7 @@ def stream_paths(plan: dict[str, Any]) -> dict[str, str]:
     paths = {}
     for session in Session.objects.filter(session_key__in=keys):
         user_id = int(session.get_decoded()[SESSION_KEY])
-        paths[session.session_key] = live.stream_url(user_id, keys[session.session_key])
+        paths[session.session_key] = live.stream_url(user_id, keys[session.session_key], session.session_key)
     return paths
 
 

@@ -391,6 +391,9 @@ VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "").strip() or "mailto:" + (
 if not VAPID_SUBJECT.startswith(("mailto:", "https://")):
     raise ImproperlyConfigured(f"VAPID_SUBJECT={VAPID_SUBJECT!r}: write mailto:address or an https:// link.")
 # How long a push service keeps a push for a browser that is offline (seconds).
+# The push services browsers subscribe with; another address is refused (the server posts to it),
+# except a stand-in on this machine where PUSH_ALLOW_STANDIN (development) allows it.
+PUSH_ALLOW_STANDIN = envbool("PUSH_ALLOW_STANDIN", DEBUG)
 PUSH_TTL_SECONDS = envint("PUSH_TTL_SECONDS", 24 * 60 * 60, minimum=0)
 
 # --- Language and time -----------------------------------------------------------------------

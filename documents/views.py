@@ -13,7 +13,7 @@ from core.permissions import can
 from core.web import action_form, attachment, deny_unless, get_visible_or_404, submit_and_report
 from documents import files, selectors, services, spreadsheet, verification
 from documents.forms import CodeForm, FileCheckForm, RegisterSearchForm
-from documents.models import IssuedFile, normalize_code
+from documents.models import IssuedDocument, IssuedFile, normalize_code
 from documents.permissions import visible_documents
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
@@ -57,12 +57,23 @@ def register_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 # --- One issued document: its stored files and its signature ---------------------------------------
 
 
+def _document(request: HttpRequest, pk: int) -> IssuedDocument:
+    """An issued document for its register's readers (the organisation's secretaries, the Đảng ủy
+    officers above, the administrator): its page, its stored files and fingerprints. Members read a
+    document where its source shows it (the session, the meeting, the report), under that page's own
+    rule (a report returned to the cell, say, is not theirs to read)."""
+    document = get_visible_or_404(visible_documents(request.user).select_related("organization"), pk=pk)
+    deny_unless(request.user, "document.register", document.organization)
+    return document
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An issued document: number, date, type, its stored files with their fingerprints, who signed it,
-    and the "Ký số" button for who may sign."""
-    document = get_visible_or_404(visible_documents(request.user).select_related("organization"), pk=pk)
+    and the "Ký số" button for who may sign (the newest version, once)."""
+    document = _document(request, pk)
     stored = list(document.files.select_related("signature").order_by("version", "format", "kind"))
-    signed = [f for f in stored if f.kind == IssuedFile.Kind.SIGNED]
+    newest = max((f.version for f in stored if f.format == IssuedFile.Format.PDF), default=1)
+    signed = [f for f in stored if f.kind == IssuedFile.Kind.SIGNED and f.version == newest]
     return render(
         request,
         "documents/detail.html",
@@ -77,12 +88,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The stored file of the newest version: the signed PDF once there is one."""
-    document = get_visible_or_404(visible_documents(request.user).select_related("organization"), pk=pk)
+    """The stored file of the newest version of ``fmt`` (the signed PDF once there is one); a format
+    whose newest version was never stored (minutes corrected and downloaded as PDF only) falls back
+    to the newest stored one of that format, else the first."""
+    document = _document(request, pk)
     if fmt not in files.FORMATS:
         raise Http404
-    version = files.latest_pdf(document).version
-    return attachment(*files.issued_file(document, fmt, document.heading, version=version))
+    newest = document.files.filter(format=fmt).order_by("-version").values_list("version", flat=True).first()
+    return attachment(*files.issued_file(document, fmt, document.heading, version=newest or 1))
 
 
 @require_http_methods(["POST"])

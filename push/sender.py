@@ -29,6 +29,7 @@ from pywebpush import WebPushException, webpush
 from notifications.channels import PUSH, Message, Refused, Retry
 from push import vapid
 from push.models import PushSubscription
+from push.services import is_push_service
 
 GONE = (404, 410)
 MAX_FAILURES = 5
@@ -83,6 +84,10 @@ class PushSender:
     def reaches(self, user: Any) -> bool:
         return PushSubscription.objects.filter(user_id=user.pk).exists()
 
+    def reachable(self, user_ids: list[int]) -> set[int]:
+        """:meth:`reaches` for many at once, in one query (notifications.routing asks it)."""
+        return reachable(user_ids)
+
     def send(self, message: Message) -> str:
         keys = vapid.keys()
         if keys is None:
@@ -96,6 +101,7 @@ class PushSender:
         delivered: list[str] = []
         retry: list[Retry] = []
         with requests.Session() as session:
+            session.max_redirects = 0  # a push service answers; it does not send the server elsewhere
             for subscription in subscriptions:
                 outcome = self._send_one(subscription, data, signer, keys.subject, urgency, session)
                 if isinstance(outcome, Retry):
@@ -119,6 +125,10 @@ class PushSender:
         session: requests.Session,
     ) -> str | Retry | None:
         """The push service's message id (possibly ""), a Retry, or None (refused; recorded)."""
+        if not is_push_service(subscription.endpoint):
+            # Stored before the rule, or PUSH_ALLOW_STANDIN since turned off: never posted to.
+            subscription.delete()
+            return None
         info = {
             "endpoint": subscription.endpoint,
             "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},

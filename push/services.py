@@ -1,7 +1,9 @@
 """Subscribing a browser to Web Push and taking it back (docs/pwa.md § Web Push)."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -29,15 +31,34 @@ def _decoded(text: Any, size: int) -> str:
     return text.strip()
 
 
+# The push services browsers subscribe with (Chrome and Edge: Google FCM; Firefox: Mozilla; Safari:
+# Apple; older Edge: Microsoft WNS), each with its subdomains.
+PUSH_SERVICES = ("fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com")
+
+
+def is_push_service(endpoint: str) -> bool:
+    """Whether the server may post to ``endpoint``: HTTPS at a known push service, or anywhere when
+    PUSH_ALLOW_STANDIN (development, tests). A host name anyone could register would otherwise let a
+    subscription make the server post to an address inside its own network."""
+    if settings.PUSH_ALLOW_STANDIN:
+        return True
+    parts = urlsplit(endpoint)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "https" and any(host == s or host.endswith("." + s) for s in PUSH_SERVICES)
+
+
 def check_endpoint(endpoint: Any) -> str:
-    """A push service's address: HTTPS on the public Internet (the same rule as a webhook's, since the
-    server posts to it), at most 1000 characters."""
+    """A push service's address: HTTPS at a push service browsers use (:func:`is_push_service`; the
+    same rule as a webhook's besides, since the server posts to it), at most 1000 characters."""
     if not isinstance(endpoint, str) or not endpoint.strip() or len(endpoint) > 1000:
         raise DomainError(_("The browser sent no push service address."))
     try:
-        return check_url(endpoint)
+        checked = check_url(endpoint)
     except DomainError:
         raise DomainError(_("This push service address cannot be used.")) from None
+    if not is_push_service(checked):
+        raise DomainError(_("This push service address cannot be used."))
+    return checked
 
 
 def subscribe(*, actor: Any, endpoint: Any, p256dh: Any, auth: Any, user_agent: str = "") -> PushSubscription:

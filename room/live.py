@@ -32,6 +32,7 @@ from django.core import signing
 from django.db import close_old_connections, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 
 from meetings import rules
@@ -57,25 +58,35 @@ STREAM_TOKEN_SALT = "room.stream"
 STREAM_TOKEN_SECONDS = 6 * 3600  # a long meeting; then the page polls until it is loaded again
 
 
-def stream_url(user_id: int, meeting_id: int) -> str:
+def _session_mark(session_key: str | None) -> str:
+    """What a token keeps of the reader's session: enough to tell it from another, not to use it."""
+    return hashlib.sha256(f"room.stream:{session_key or ''}".encode()).hexdigest()[:16]
+
+
+def stream_url(user_id: int, meeting_id: int, session_key: str | None) -> str:
     """The address of the meeting's stream for ``user_id``, as a page gives it to the browser: with a
-    signed token (the reader and the meeting, timestamped) that lets the stream (room/stream.py) open
-    without reading the session, the user or the permission again. The page that gives it has just
-    checked that the reader may see the meeting; the stream then shows nothing but
-    :func:`public_state` (counts, a ballot's subject, a request's id; no names, no choices)."""
-    token = signing.TimestampSigner(salt=STREAM_TOKEN_SALT).sign(f"{user_id}.{meeting_id}")
+    signed token (the reader, the meeting and a mark of the reader's session, timestamped) that lets
+    the stream (room/stream.py) open without reading the session, the user or the permission again.
+    The page that gives it has just checked that the reader may see the meeting; the stream then shows
+    nothing but :func:`public_state` (counts, a ballot's subject, a request's id; no names, no
+    choices), and only to a browser holding the same session cookie: the address alone, copied or
+    read from a proxy's log, opens nothing."""
+    value = f"{user_id}.{meeting_id}.{_session_mark(session_key)}"
+    token = signing.TimestampSigner(salt=STREAM_TOKEN_SALT).sign(value)
     return reverse("room:stream", args=[meeting_id]) + "?" + urlencode({"t": token})
 
 
-def stream_reader(token: str, meeting_id: int) -> int | None:
-    """The user a stream token was given to, when it is genuine, for ``meeting_id`` and younger than
-    STREAM_TOKEN_SECONDS; else None."""
+def stream_reader(token: str, meeting_id: int, session_key: str | None) -> int | None:
+    """The user a stream token was given to, when it is genuine, for ``meeting_id``, for the session
+    whose key the browser sends, and younger than STREAM_TOKEN_SECONDS; else None."""
     try:
         value = signing.TimestampSigner(salt=STREAM_TOKEN_SALT).unsign(token, max_age=STREAM_TOKEN_SECONDS)
     except signing.BadSignature:  # changed, or expired (SignatureExpired is one)
         return None
-    user_id, _, meeting = value.partition(".")
-    if meeting != str(meeting_id) or not user_id.isdigit():
+    user_id, meeting, mark = [*value.split("."), "", ""][:3]
+    if meeting != str(meeting_id) or not user_id.isdigit() or not session_key:
+        return None
+    if not constant_time_compare(mark, _session_mark(session_key)):
         return None
     return int(user_id)
 

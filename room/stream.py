@@ -10,22 +10,22 @@ check, the session cookie, the user, whether they may see the meeting — throug
 functions, whose database work runs in the process's one thread for synchronous code outside requests:
 a process's streams share that thread's one connection, whatever their number, and hold none while open.
 
-The pages give the stream's address with a signed token (``live.stream_url``: the reader and the
-meeting, valid six hours), given by a page that has just checked the reader may see the meeting; a
-stream opened with it reads nothing from the database, and its first state is usually the hub's last
-one: opening costs microseconds, not a thread's queries, when a room's sixty phones come back after
-the Wi-Fi dropped. Without a token (a script with the session cookie) the session, the user and the
-permission are read as above.
+The pages give the stream's address with a signed token (``live.stream_url``: the reader, the
+meeting and a mark of the session, valid six hours, opened only with the same session cookie), given
+by a page that has just checked the reader may see the meeting; a stream opened with it reads nothing
+from the database, and its first state is usually the hub's last one: opening costs microseconds, not
+a thread's queries, when a room's sixty phones come back after the Wi-Fi dropped. Without a token (a
+script with the session cookie) the session, the user and the permission are read as above.
 
 The answers are those of the rest of the site's machine readers: 400 for a host not allowed, 401 when
-signed out or for a token changed, expired or of another meeting, 404 when the meeting cannot be seen
-or the site polls (``LIVE_UPDATES=poll``), 405 for anything but GET. Then ``live.events`` as the body,
-until the phone disconnects.
+signed out or for a token changed, expired, of another meeting or another session, 404 when the
+meeting cannot be seen or the site polls (``LIVE_UPDATES=poll``), 405 for anything but GET. Then
+``live.events`` as the body, until the phone disconnects.
 """
 
 import asyncio
-import contextlib
 import io
+import logging
 import re
 from importlib import import_module
 from typing import Any
@@ -39,6 +39,8 @@ from django.db import close_old_connections
 
 from meetings.permissions import visible_meetings
 from room import live
+
+logger = logging.getLogger(__name__)
 
 PATH = re.compile(r"^/hop/(?P<pk>[0-9]{1,18})/song/$")
 
@@ -93,8 +95,10 @@ async def app(scope: dict[str, Any], receive: Receive, send: Send, meeting_id: i
     token = request.GET.get("t")
     if token is not None:
         # The address a page gave (live.stream_url): no session, user or permission to read again.
-        if live.stream_reader(token, meeting_id) is None:
-            return await _answer(send, 401)  # changed, another meeting's, or expired: the page polls
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if live.stream_reader(token, meeting_id, session_key) is None:
+            # Changed, another meeting's or session's, or expired: the page polls.
+            return await _answer(send, 401)
     else:
         engine = import_module(settings.SESSION_ENGINE)
         request.session = engine.SessionStore(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
@@ -131,8 +135,15 @@ async def app(scope: dict[str, Any], receive: Receive, send: Send, meeting_id: i
     finally:
         for task in (sending, watching):
             task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, OSError):
+        try:
             await sending
+        except (asyncio.CancelledError, OSError):
+            pass
+        except Exception:
+            # The state could not be computed (the database away): the phone's EventSource comes back
+            # after `retry`; this stream still leaves the hub and ends its response.
+            logger.exception("Live updates: the stream of meeting %s failed", meeting_id)
+            phone_left = False
         await events.aclose()  # leaves the hub
     if not phone_left:  # the meeting is gone: end the response
         await send({"type": "http.response.body", "body": b""})

@@ -34,13 +34,20 @@ def _ballot(request: HttpRequest, pk: int) -> Ballot:
     )
 
 
+def _stream_url(request: HttpRequest, meeting_id: int) -> str:
+    """The stream's address for this reader and session, in stream mode (else none: the page polls)."""
+    if not live.streaming():
+        return ""
+    return live.stream_url(request.user.pk or 0, meeting_id, request.session.session_key)
+
+
 def _live(request: HttpRequest, meeting: Meeting, phase: str) -> dict[str, Any]:
     """The attributes of a page's live region (room/static/room/live.js, room/_live_attrs.html): where
     to ask for the room's state, the stream in stream mode, the version the page shows and the parts
     of the state (``phase``) whose change makes the page fetch itself again."""
     return {
         "state_url": reverse("room:state", args=[meeting.pk]),
-        "stream_url": live.stream_url(request.user.pk or 0, meeting.pk) if live.streaming() else "",
+        "stream_url": _stream_url(request, meeting.pk),
         "version": room_screen.version(meeting.pk),
         "phase": phase,
     }
@@ -360,7 +367,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
             "state": room_screen.state(meeting),
             "version": _screen_etag(meeting.pk, code).strip('"'),
             "checkin": code,
-            "stream_url": live.stream_url(request.user.pk or 0, meeting.pk) if live.streaming() else "",
+            "stream_url": _stream_url(request, meeting.pk),
         },
     )
 

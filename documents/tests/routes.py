@@ -6,7 +6,8 @@ Every target starts with "van-ban" so that ``pytest -k van-ban`` selects these r
   cell, the Đảng ủy officers above it and the administrator (the right to issue its documents); its
   members are refused, everyone else does not see the organisation.
 * The verification pages are public: anyone, signed in or not, may check a code or a file.
-* An issued document's page and its stored files are for whoever sees its organisation; signing it
+* An issued document's page and its stored files are the register's (members read a document where
+  its source shows it, under that page's rule); signing it
   (Ký số) is for the cell's secretaries alone: not its members, not the officers above, not the
   administrator as such (documents.permissions.can_sign).
 """
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from conftest import World
-from tests.matrix import MANAGES_CELL, PUBLIC, SEES_CELL, Route, rule
+from tests.matrix import MANAGES_CELL, PUBLIC, Route, rule
 
 
 def _cell(world: World) -> dict[str, Any]:
@@ -52,7 +53,7 @@ ROUTES = [
     Route("documents:register_xlsx", "van-ban-so-di-xlsx", MANAGES_CELL, kwargs=_cell),
     Route("documents:verify", "van-ban-xac-thuc", PUBLIC),
     Route("documents:verify_code", "van-ban-xac-thuc-ma", PUBLIC, kwargs=_issued),
-    Route("documents:detail", "van-ban-chi-tiet", SEES_CELL, kwargs=_issued_pk),
-    Route("documents:download", "van-ban-tai", SEES_CELL, kwargs=_issued_pdf),
+    Route("documents:detail", "van-ban-chi-tiet", MANAGES_CELL, kwargs=_issued_pk),
+    Route("documents:download", "van-ban-tai", MANAGES_CELL, kwargs=_issued_pdf),
     Route("documents:sign", "van-ban-ky-so", SIGNS_CELL, method="POST", kwargs=_issued_pk),
 ]

@@ -291,9 +291,11 @@ def test_the_register_and_its_xlsx_show_the_digital_signer(client, world, issued
 def test_the_document_page_offers_the_sign_button_to_the_secretary_only(client, world, issued, certificate):
     url = reverse("documents:detail", args=[issued.pk])
     client.force_login(world.member)
+    assert client.get(url).status_code == 403  # the register's page: members read it at its source
+    assert client.post(reverse("documents:sign", args=[issued.pk])).status_code == 403
+    client.force_login(world.officer)
     page = client.get(url).content.decode()
     assert issued.symbol in page and reverse("documents:sign", args=[issued.pk]) not in page
-    assert client.post(reverse("documents:sign", args=[issued.pk])).status_code == 403
     client.force_login(world.secretary)
     assert reverse("documents:sign", args=[issued.pk]) in client.get(url).content.decode()
     response = client.post(reverse("documents:sign", args=[issued.pk]), follow=True)
@@ -382,3 +384,26 @@ def test_only_the_dang_uys_own_officer_signs_its_documents(world):
     assert not can(world.secretary, "document.sign", own)
     # An officer above a cell manages it but does not sign for it.
     assert not can(world.officer, "document.sign", cells)
+
+
+def test_a_corrected_version_is_offered_for_signing_and_each_format_downloads_its_newest(
+    client, world, issued, signed
+):
+    """Minutes corrected under the same number: version 2 stored as PDF only (as the meeting's page
+    stores each format when it is downloaded). Its page offers "Ký số" again and shows no signature
+    for it; the DOCX download is the newest DOCX stored (version 1), not an error."""
+    frame = frame_for(
+        world.cell, doc_type=DocumentType.RESOLUTION, summary="bản sửa", body=[paragraph("Đã sửa.")], on=ON
+    )
+    files.freeze(issued, IssuedFile.Format.PDF, version=2, frame=frame)
+    client.force_login(world.secretary)
+    page = client.get(reverse("documents:detail", args=[issued.pk]))
+    assert page.context["may_sign"] and page.context["signature"] is None
+    docx = client.get(reverse("documents:download", args=[issued.pk, "docx"]))
+    assert docx.status_code == 200
+    assert docx.content == content(issued.files.get(format="docx", version=1))
+    pdf = client.get(reverse("documents:download", args=[issued.pk, "pdf"]))
+    assert pdf.content == content(issued.files.get(format="pdf", version=2, kind=IssuedFile.Kind.ISSUED))
+    services.sign_document(actor=world.secretary, document=issued)
+    assert issued.files.filter(kind=IssuedFile.Kind.SIGNED).count() == 2
+    assert not client.get(reverse("documents:detail", args=[issued.pk])).context["may_sign"]

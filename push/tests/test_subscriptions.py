@@ -117,3 +117,48 @@ def test_reachable_answers_for_many_people_in_one_query(world, django_assert_num
         assert reachable([world.member.pk, world.deputy.pk, world.secretary.pk]) == {world.member.pk}
     assert PushSender().reaches(world.member)
     assert not PushSender().reaches(world.deputy)
+
+
+@pytest.mark.parametrize(
+    "endpoint, accepted",
+    [
+        (ENDPOINT, True),
+        ("https://updates.push.services.mozilla.com/wpush/v2/gAAAA", True),
+        ("https://web.push.apple.com/QGuQyavXutnMH", True),
+        ("https://push.example.com/x", False),  # a name anyone could point inside the server's network
+        ("https://fcm.googleapis.com.example.com/x", False),
+        ("https://notfcm.googleapis.com.evil/x", False),
+    ],
+)
+def test_only_the_push_services_browsers_use_are_accepted(client, world, settings, endpoint, accepted):
+    settings.PUSH_ALLOW_STANDIN = False
+    client.force_login(world.member)
+    response = post(client, "push:subscribe", browser_json(endpoint))
+    assert (response.status_code < 400) is accepted
+    assert PushSubscription.objects.filter(endpoint=endpoint).exists() is accepted
+
+
+def test_the_sender_never_posts_to_a_stored_address_outside_the_push_services(
+    world, settings, monkeypatch, vapid_keys
+):
+    from notifications.channels import Message, Refused
+    from push import sender
+
+    settings.PUSH_ALLOW_STANDIN = False
+    PushSubscription.objects.create(user=world.member, endpoint="https://10.0.0.5/x", p256dh="k", auth="a")
+    monkeypatch.setattr(sender, "webpush", lambda *a, **k: pytest.fail("posted to a private address"))
+    message = Message(
+        outbox_id=1, recipient_id=world.member.pk, kind="other", title="T", body="", url="/", params={}
+    )
+    with pytest.raises(Refused):
+        sender.PushSender().send(message)
+    assert not PushSubscription.objects.exists()
+
+
+def test_routing_asks_push_whom_it_reaches_in_one_query(world, django_assert_num_queries, vapid_keys):
+    from notifications import channels, routing
+
+    PushSubscription.objects.create(user=world.member, endpoint=ENDPOINT, p256dh="k", auth="a")
+    users = [world.member, world.deputy, world.secretary, world.probationary]
+    with django_assert_num_queries(1):
+        assert routing.reachable(channels.PUSH, users) == {world.member.pk}

@@ -265,7 +265,9 @@ def test_the_members_pages_offer_the_stream_only_in_stream_mode(client, world, s
     path, _, query = html_module.unescape(given[1]).partition("?t=")
     assert path == reverse("room:stream", args=[meeting.pk])
     # The address carries the reader's token for this meeting (room/stream.py opens it without a session).
-    assert live.stream_reader(unquote(query), meeting.pk) == world.member.pk
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert live.stream_reader(unquote(query), meeting.pk, session) == world.member.pk
+    assert live.stream_reader(unquote(query), meeting.pk, "another-session") is None
 
 
 def test_stream_mode_without_redis_is_refused_at_startup():

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import time_machine
@@ -173,34 +174,41 @@ def test_only_the_streams_address_is_served_in_front_of_django():
     assert stream.match({"type": "lifespan"}) is None
 
 
-def test_a_pages_token_opens_the_stream_without_a_session_and_only_for_its_meeting(world, settings):
+def test_a_pages_token_opens_the_stream_with_its_session_cookie_and_only_for_its_meeting(world, settings):
+    """The page's address opens the stream without a query (the cookie's session is not read, only
+    compared with the token's mark); the address without that cookie, another session's cookie,
+    another meeting's token, a changed one or an expired one open nothing."""
     settings.LIVE_UPDATES, settings.LIVE_REDIS_URL = "stream", REDIS_URL
     meeting, other = open_meeting(world), open_meeting(world, day=yesterday() - timedelta(days=1))
-    given = live.stream_url(world.member.pk, meeting.pk)
+    cookie, other_session = _session_cookie(world.member), _session_cookie(world.member)
+    session = cookie.partition("=")[2]
+    given = live.stream_url(world.member.pk, meeting.pk, session)
     path, _, query = given.partition("?")
-    token = query.removeprefix("t=")
-    elsewhere = live.stream_url(world.member.pk, other.pk).partition("?")[2]
-    changed = token[:-1] + ("A" if token[-1] != "A" else "B")
+    token = unquote(query.removeprefix("t="))
+    elsewhere = live.stream_url(world.member.pk, other.pk, session).partition("?")[2]
+    changed = query[:-1] + ("A" if query[-1] != "A" else "B")
 
-    def scope(path: str, query: str) -> dict[str, Any]:
-        return {**_scope(path), "query_string": query.encode()}
+    def scope(path: str, query: str, cookie: str = cookie) -> dict[str, Any]:
+        return {**_scope(path, cookie), "query_string": query.encode()}
 
     async def scenario() -> tuple[Phone, dict[str, int]]:
-        phone = Phone(scope(path, query))  # no cookie at all
+        phone = Phone(scope(path, query))
         await asyncio.wait_for(phone.first_event.wait(), 10)
         phone.left.set()
         await asyncio.wait_for(phone.task, 10)
         refused = {
+            "the address alone": await _answer(scope(path, query, cookie="")),
+            "another session's cookie": await _answer(scope(path, query, other_session)),
             "another meeting's token": await _answer(scope(path, elsewhere)),
-            "a changed token": await _answer(scope(path, f"t={changed}")),
+            "a changed token": await _answer(scope(path, changed)),
             "an empty token": await _answer(scope(path, "t=")),
         }
         return phone, {name: answer.status for name, answer in refused.items()}
 
     phone, refused = _run(scenario)
     assert phone.status == 200 and b"event: state" in phone.messages[1]["body"]
-    assert refused == {"another meeting's token": 401, "a changed token": 401, "an empty token": 401}
+    assert set(refused.values()) == {401}, refused
     # Six hours later the token no longer opens it (the page then polls, which reads the session).
     with time_machine.travel(timezone.now() + timedelta(seconds=live.STREAM_TOKEN_SECONDS + 60)):
-        assert live.stream_reader(token.replace("%3A", ":"), meeting.pk) is None
-    assert live.stream_reader(token.replace("%3A", ":"), meeting.pk) == world.member.pk
+        assert live.stream_reader(token, meeting.pk, session) is None
+    assert live.stream_reader(token, meeting.pk, session) == world.member.pk
