@@ -46,7 +46,8 @@ def test_the_secretary_signs_a_resolution_from_its_page(
     )
     files.freeze_document(document.pk)
 
-    sign_in(phone, live_server, world.member.username)
+    # An officer of the Đảng ủy above reads the register's page but does not sign the cell's documents.
+    sign_in(phone, live_server, world.officer.username)
     phone.goto(url(live_server, "documents:detail", document.pk))
     expect(phone.get_by_role("heading", level=1)).to_contain_text(document.symbol)
     expect(phone.get_by_role("button", name=vi("Digitally sign"))).to_have_count(0)
